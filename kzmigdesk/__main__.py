@@ -1,0 +1,3 @@
+from kzmigdesk.cli import main
+
+raise SystemExit(main())

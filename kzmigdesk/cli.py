@@ -1,0 +1,138 @@
+"""Command line: `kzmigdesk` alone starts the GUI; subcommands do the rest."""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from kzmigdesk import __version__, i18n
+from kzmigdesk.i18n import _
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kzmigdesk",
+        description="Case management for the migration offices of Kazakhstan. "
+        "Without a command, starts the desktop application.",
+    )
+    parser.add_argument("--version", action="version", version=f"kzmigdesk {__version__}")
+    parser.add_argument("--db", help="database file or URL (default: KZMIGDESK_DATABASE_URL, "
+                        "else a SQLite file in the user's data folder)")
+    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="interface language")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("gui", help="start the desktop application (the default)")
+    demo = commands.add_parser("demo", help="fill the database with synthetic demo data")
+    demo.add_argument("--persons", type=int, default=300, help="number of persons (default 300)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed")
+    demo.add_argument("--force", action="store_true", help="add demo data to a non-empty database")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="apply the migrations up to the newest revision")
+    db_commands.add_parser("check", help="fail when the models and the migrations drift")
+
+    commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
+                        "load every language, and report")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in (None, "gui"):
+        from kzmigdesk.gui.app import run_gui
+
+        return run_gui(db=args.db, lang=args.lang)
+    i18n.set_language(args.lang or "en")
+    handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check}[args.command]
+    return handler(args)
+
+
+def cmd_demo(args) -> int:
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services.demo import database_is_empty, generate_demo_data
+
+    database = open_database(args.db)
+    try:
+        with database.sessions() as session:
+            empty = database_is_empty(session)
+        if not empty and not args.force:
+            print(_("The database already holds data; use --force to add demo data anyway."),
+                  file=sys.stderr)
+            return 1
+
+        def progress(done: int, total: int) -> None:
+            print(f"\r{i18n.format_number(done)} / {i18n.format_number(total)}", end="",
+                  file=sys.stderr, flush=True)
+
+        summary = generate_demo_data(database, persons=args.persons, seed=args.seed,
+                                     progress=progress)
+        print(file=sys.stderr)
+        print(_("Demo data added: {persons} persons, {cases} repatriate cases, "
+                "{permits} work permits, {services} service records.").format(
+            persons=i18n.format_number(summary.persons),
+            cases=i18n.format_number(summary.repatriate_cases),
+            permits=i18n.format_number(summary.permits),
+            services=i18n.format_number(summary.service_records)))
+        return 0
+    finally:
+        database.close()
+
+
+def cmd_db(args) -> int:
+    from kzmigdesk.db import migrate
+    from kzmigdesk.db.engine import describe_url, make_engine, resolve_database_url
+
+    url = resolve_database_url(args.db)
+    if args.db_command == "upgrade":
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        print(_("Database {database} is at revision {revision}.").format(
+            database=describe_url(url), revision=migrate.current_revision(engine)))
+        engine.dispose()
+        return 0
+    drift = migrate.migrations_drift()
+    if drift:
+        print(_("The models and the migrations differ:"), file=sys.stderr)
+        for difference in drift:
+            print(f"  {difference}", file=sys.stderr)
+        return 1
+    print(_("No drift: the migrations match the models (head {revision}).").format(
+        revision=migrate.head_revision()))
+    return 0
+
+
+def cmd_self_check(args) -> int:
+    """Migrate a scratch database and load every catalog; exit 0 when all is well."""
+    from kzmigdesk.db import migrate
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.domain.models import Region
+    from kzmigdesk.paths import data_dir
+
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="kzmigdesk-self-check-") as folder:
+        database = open_database(str(Path(folder) / "self-check.sqlite3"))
+        try:
+            if migrate.needs_upgrade(database.engine):
+                failures.append("database not at head revision after upgrade")
+            with database.sessions() as session:
+                if session.query(Region).count() != 20:
+                    failures.append("reference data: expected 20 regions")
+        finally:
+            database.close()
+    for name in ("ui", "migrations", "locales", "resources"):
+        try:
+            data_dir(name)
+        except FileNotFoundError as error:
+            failures.append(str(error))
+    for lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
+        if lang != "en" and _("Persons") == "Persons":
+            failures.append(f"catalog {lang}: not translated")
+    i18n.set_language(args.lang or "en")
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
+    if not failures:
+        print(f"kzmigdesk {__version__} self-check OK: migrations to "
+              f"{migrate.head_revision()}, languages {', '.join(i18n.LANGUAGES)}")
+    return 1 if failures else 0

@@ -1,0 +1,1 @@
+"""Database access: engine, sessions and the migrations runner."""

@@ -1,0 +1,1 @@
+"""Entities, enumerations and validation rules: pure Python and SQLAlchemy, no Qt."""

@@ -1,0 +1,140 @@
+"""Enumerations of the domain, stored as their string values, with translatable labels."""
+
+from enum import StrEnum
+
+from kzmigdesk.i18n import N_, _
+
+
+class Sex(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class DocumentType(StrEnum):
+    KZ_ID_CARD = "kz_id_card"
+    KZ_PASSPORT = "kz_passport"
+    FOREIGN_PASSPORT = "foreign_passport"
+    RESIDENCE_PERMIT = "residence_permit"
+    STATELESS_CERTIFICATE = "stateless_certificate"
+    BIRTH_CERTIFICATE = "birth_certificate"
+    KANDAS_CERTIFICATE = "kandas_certificate"
+
+
+class HouseholdRelation(StrEnum):
+    HEAD = "head"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    GRANDCHILD = "grandchild"
+    OTHER = "other"
+
+
+class RepatriateStatus(StrEnum):
+    APPLIED = "applied"
+    GRANTED = "granted"
+    CITIZENSHIP_REQUESTED = "citizenship_requested"
+    CITIZEN = "citizen"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class PermitCategory(StrEnum):
+    CATEGORY_1 = "cat1"
+    CATEGORY_2 = "cat2"
+    CATEGORY_3 = "cat3"
+    CATEGORY_4 = "cat4"
+    SEASONAL_AGRICULTURAL = "seasonal"
+    INTRA_CORPORATE = "ict"
+
+
+class PermitStatus(StrEnum):
+    ISSUED = "issued"
+    EXTENDED = "extended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+class UserRole(StrEnum):
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+    ADMINISTRATOR = "administrator"
+
+
+class RegionKind(StrEnum):
+    REGION = "region"
+    CITY = "city"
+
+
+class OfficeKind(StrEnum):
+    REGIONAL = "regional"
+    DISTRICT = "district"
+
+
+# Labels per enumeration: StrEnum members of different enums with the same value compare
+# equal, so one flat dict would mix them up (repatriate "expired" and permit "expired").
+LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
+    Sex: {
+        Sex.MALE: N_("male"),
+        Sex.FEMALE: N_("female"),
+    },
+    DocumentType: {
+        DocumentType.KZ_ID_CARD: N_("identity card of Kazakhstan"),
+        DocumentType.KZ_PASSPORT: N_("passport of Kazakhstan"),
+        DocumentType.FOREIGN_PASSPORT: N_("foreign passport"),
+        DocumentType.RESIDENCE_PERMIT: N_("residence permit"),
+        DocumentType.STATELESS_CERTIFICATE: N_("stateless person certificate"),
+        DocumentType.BIRTH_CERTIFICATE: N_("birth certificate"),
+        DocumentType.KANDAS_CERTIFICATE: N_("kandas certificate"),
+    },
+    HouseholdRelation: {
+        HouseholdRelation.HEAD: N_("head of household"),
+        HouseholdRelation.SPOUSE: N_("spouse"),
+        HouseholdRelation.CHILD: N_("child"),
+        HouseholdRelation.PARENT: N_("parent"),
+        HouseholdRelation.SIBLING: N_("brother or sister"),
+        HouseholdRelation.GRANDCHILD: N_("grandchild"),
+        HouseholdRelation.OTHER: N_("other relative"),
+    },
+    RepatriateStatus: {
+        RepatriateStatus.APPLIED: N_("applied"),
+        RepatriateStatus.GRANTED: N_("kandas status granted"),
+        RepatriateStatus.CITIZENSHIP_REQUESTED: N_("citizenship requested"),
+        RepatriateStatus.CITIZEN: N_("citizen"),
+        RepatriateStatus.REFUSED: N_("refused"),
+        RepatriateStatus.WITHDRAWN: N_("withdrawn"),
+        RepatriateStatus.EXPIRED: N_("expired"),
+    },
+    PermitCategory: {
+        PermitCategory.CATEGORY_1: N_("category 1: executives and their deputies"),
+        PermitCategory.CATEGORY_2: N_("category 2: heads of structural units"),
+        PermitCategory.CATEGORY_3: N_("category 3: specialists"),
+        PermitCategory.CATEGORY_4: N_("category 4: skilled workers"),
+        PermitCategory.SEASONAL_AGRICULTURAL: N_("seasonal agricultural work"),
+        PermitCategory.INTRA_CORPORATE: N_("intra-corporate transfer"),
+    },
+    PermitStatus: {
+        PermitStatus.ISSUED: N_("issued"),
+        PermitStatus.EXTENDED: N_("extended"),
+        PermitStatus.REVOKED: N_("revoked"),
+        PermitStatus.EXPIRED: N_("permit expired"),
+    },
+    UserRole: {
+        UserRole.CLERK: N_("clerk"),
+        UserRole.SUPERVISOR: N_("supervisor"),
+        UserRole.ADMINISTRATOR: N_("administrator"),
+    },
+    RegionKind: {
+        RegionKind.REGION: N_("region"),
+        RegionKind.CITY: N_("city of republican significance"),
+    },
+    OfficeKind: {
+        OfficeKind.REGIONAL: N_("regional office"),
+        OfficeKind.DISTRICT: N_("district office"),
+    },
+}
+
+def label(member: StrEnum) -> str:
+    """The translated label of an enumeration member in the current language."""
+    return _(LABELS[type(member)][member])

@@ -1,0 +1,381 @@
+"""The data model: SQLAlchemy 2.0 typed ORM entities.
+
+Every entity has a UUID key (records travel between offices), created/updated timestamps,
+a version column used for optimistic locking, and a soft-delete timestamp.
+"""
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from kzmigdesk.domain.enums import (
+    DocumentType,
+    HouseholdRelation,
+    OfficeKind,
+    PermitCategory,
+    PermitStatus,
+    RegionKind,
+    RepatriateStatus,
+    Sex,
+    UserRole,
+)
+from kzmigdesk.i18n import current_language
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def enum_type(enum_cls: type[StrEnum]) -> SAEnum:
+    """Store an enumeration as its string value in a VARCHAR(32), on every back end."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        uuid.UUID: Uuid,
+        dt.datetime: DateTime(timezone=True),
+        dt.date: Date,
+        str: String(255),
+    }
+
+
+class Entity(Base):
+    __abstract__ = True
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class LocalizedNameMixin:
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_kk: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def name(self) -> str:
+        return getattr(self, f"name_{current_language()}")
+
+
+class Region(LocalizedNameMixin, Entity):
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    kind: Mapped[RegionKind] = mapped_column(enum_type(RegionKind))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Office(Entity):
+    __tablename__ = "offices"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[OfficeKind] = mapped_column(enum_type(OfficeKind))
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
+    district: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(32))
+
+    region: Mapped[Region] = relationship()
+
+
+class User(Entity):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str]
+    password_hash: Mapped[str | None]
+    role: Mapped[UserRole] = mapped_column(enum_type(UserRole))
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None]
+    language: Mapped[str | None] = mapped_column(String(2))
+
+    office: Mapped[Office | None] = relationship()
+
+
+class Person(Entity):
+    __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_birth_date_surname", "birth_date", "surname"),)
+
+    surname: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    surname_latin: Mapped[str | None] = mapped_column(String(100))
+    given_name_latin: Mapped[str | None] = mapped_column(String(100))
+    sex: Mapped[Sex] = mapped_column(enum_type(Sex))
+    birth_date: Mapped[dt.date]
+    citizenship: Mapped[str | None] = mapped_column(String(2), comment="ISO 3166 alpha-2")
+    iin: Mapped[str | None] = mapped_column(String(12), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    district: Mapped[str | None] = mapped_column(String(100))
+    locality: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None]
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    region: Mapped[Region | None] = relationship()
+    documents: Mapped[list["IdentityDocument"]] = relationship(back_populates="person")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+
+class IdentityDocument(Entity):
+    __tablename__ = "identity_documents"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    doc_type: Mapped[DocumentType] = mapped_column(enum_type(DocumentType))
+    number: Mapped[str] = mapped_column(String(32), index=True)
+    issuing_country: Mapped[str | None] = mapped_column(String(2))
+    issued_by: Mapped[str | None] = mapped_column(String(200))
+    issue_date: Mapped[dt.date | None]
+    expiry_date: Mapped[dt.date | None]
+
+    person: Mapped[Person] = relationship(back_populates="documents")
+
+
+class Household(Entity):
+    __tablename__ = "households"
+
+    head_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"))
+    region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
+    address: Mapped[str | None]
+
+    head: Mapped[Person | None] = relationship()
+    members: Mapped[list["HouseholdMember"]] = relationship(back_populates="household")
+
+
+class HouseholdMember(Entity):
+    __tablename__ = "household_members"
+    __table_args__ = (UniqueConstraint("household_id", "person_id"),)
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("households.id"))
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    relation: Mapped[HouseholdRelation] = mapped_column(enum_type(HouseholdRelation))
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+
+class RepatriateCase(Entity):
+    __tablename__ = "repatriate_cases"
+
+    case_number: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("households.id"))
+    country_of_origin: Mapped[str] = mapped_column(String(2), comment="ISO 3166 alpha-2")
+    application_date: Mapped[dt.date]
+    arrival_date: Mapped[dt.date | None]
+    status: Mapped[RepatriateStatus] = mapped_column(enum_type(RepatriateStatus), index=True)
+    certificate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    certificate_issue_date: Mapped[dt.date | None]
+    certificate_expiry_date: Mapped[dt.date | None] = mapped_column(index=True)
+    resettlement_region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
+    quota_year: Mapped[int | None] = mapped_column(Integer)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    person: Mapped[Person] = relationship()
+    household: Mapped[Household | None] = relationship()
+    resettlement_region: Mapped[Region | None] = relationship()
+    status_changes: Mapped[list["CaseStatusChange"]] = relationship(
+        back_populates="case", order_by="CaseStatusChange.changed_on"
+    )
+
+
+class CaseStatusChange(Entity):
+    __tablename__ = "case_status_changes"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repatriate_cases.id"), index=True)
+    from_status: Mapped[RepatriateStatus | None] = mapped_column(enum_type(RepatriateStatus))
+    to_status: Mapped[RepatriateStatus] = mapped_column(enum_type(RepatriateStatus))
+    changed_on: Mapped[dt.date]
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[RepatriateCase] = relationship(back_populates="status_changes")
+
+
+class Employer(Entity):
+    __tablename__ = "employers"
+
+    bin: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str]
+    sector: Mapped[str | None] = mapped_column(String(100))
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
+    address: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(32))
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+
+    region: Mapped[Region] = relationship()
+    permits: Mapped[list["WorkPermit"]] = relationship(back_populates="employer")
+
+
+class WorkPermit(Entity):
+    __tablename__ = "work_permits"
+    __table_args__ = (Index("ix_work_permits_quota", "quota_year", "region_id", "category"),)
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    category: Mapped[PermitCategory] = mapped_column(enum_type(PermitCategory))
+    profession: Mapped[str | None] = mapped_column(String(200))
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
+    valid_from: Mapped[dt.date]
+    valid_to: Mapped[dt.date]
+    status: Mapped[PermitStatus] = mapped_column(enum_type(PermitStatus))
+    quota_year: Mapped[int] = mapped_column(Integer)
+    quota_override_reason: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    employer: Mapped[Employer] = relationship(back_populates="permits")
+    person: Mapped[Person] = relationship()
+    region: Mapped[Region] = relationship()
+    status_changes: Mapped[list["PermitStatusChange"]] = relationship(
+        back_populates="permit", order_by="PermitStatusChange.changed_on"
+    )
+
+
+class PermitStatusChange(Entity):
+    __tablename__ = "permit_status_changes"
+
+    permit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_permits.id"), index=True)
+    from_status: Mapped[PermitStatus | None] = mapped_column(enum_type(PermitStatus))
+    to_status: Mapped[PermitStatus] = mapped_column(enum_type(PermitStatus))
+    changed_on: Mapped[dt.date]
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    permit: Mapped[WorkPermit] = relationship(back_populates="status_changes")
+
+
+class AdaptationCentre(Entity):
+    __tablename__ = "adaptation_centres"
+
+    name: Mapped[str]
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
+    address: Mapped[str | None]
+    phone: Mapped[str | None] = mapped_column(String(32))
+    beds: Mapped[int] = mapped_column(Integer, default=0)
+
+    region: Mapped[Region] = relationship()
+
+
+class ServiceType(LocalizedNameMixin, Entity):
+    __tablename__ = "service_types"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    is_accommodation: Mapped[bool] = mapped_column(default=False)
+    is_course: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ServiceRecord(Entity):
+    __tablename__ = "service_records"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adaptation_centres.id"))
+    service_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_types.id"))
+    start_date: Mapped[dt.date] = mapped_column(index=True)
+    end_date: Mapped[dt.date | None]
+    staff_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    staff_name: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    hours_attended: Mapped[int | None] = mapped_column(Integer)
+    completed: Mapped[bool | None]
+
+    person: Mapped[Person] = relationship()
+    centre: Mapped[AdaptationCentre] = relationship()
+    service_type: Mapped[ServiceType] = relationship()
+
+
+class LabourQuota(Entity):
+    __tablename__ = "labour_quotas"
+    __table_args__ = (UniqueConstraint("year", "region_id", "category"),)
+
+    year: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
+    category: Mapped[PermitCategory] = mapped_column(enum_type(PermitCategory))
+    amount: Mapped[int] = mapped_column(Integer)
+
+    region: Mapped[Region] = relationship()
+
+
+class KandasQuota(Entity):
+    __tablename__ = "kandas_quotas"
+    __table_args__ = (UniqueConstraint("year", "region_id"),)
+
+    year: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
+    amount: Mapped[int] = mapped_column(Integer)
+
+    region: Mapped[Region] = relationship()
+
+
+class AuditEntry(Base):
+    """Append-only audit trail; each entry's hash covers the previous entry's hash."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

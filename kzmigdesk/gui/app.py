@@ -1,0 +1,82 @@
+"""Start of the desktop application."""
+
+import sys
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from kzmigdesk import i18n
+from kzmigdesk.db.engine import describe_url, resolve_database_url
+from kzmigdesk.db.session import Database, open_database
+from kzmigdesk.gui.background import TaskOutcome, run_in_background
+from kzmigdesk.gui.main_window import MainWindow
+from kzmigdesk.gui.uiloader import load_ui
+from kzmigdesk.i18n import _
+from kzmigdesk.paths import data_dir
+from kzmigdesk.services.demo import database_is_empty, generate_demo_data
+from kzmigdesk.settings import load_settings, save_settings
+
+
+def choose_language(lang: str) -> None:
+    """Switch the interface language now and remember it for the next start."""
+    i18n.set_language(lang)
+    settings = load_settings()
+    settings.language = lang
+    save_settings(settings)
+
+
+def make_first_start_dialog(parent: QWidget | None) -> QDialog:
+    dialog = load_ui("first_start", parent)
+    dialog.demoButton.clicked.connect(dialog.accept)
+    dialog.emptyButton.clicked.connect(dialog.reject)
+    return dialog
+
+
+def load_demo_data(parent: QWidget | None, database: Database, persons: int) -> TaskOutcome:
+    def task(progress, cancelled):
+        return generate_demo_data(database, persons=persons, progress=progress,
+                                  cancelled=cancelled)
+
+    return run_in_background(parent, _("Creating demo data…"), task)
+
+
+def offer_demo_data(window: MainWindow, database: Database) -> None:
+    """On an empty database, offer demo data; load it in the background if accepted."""
+    with database.sessions() as session:
+        if not database_is_empty(session):
+            return
+    dialog = make_first_start_dialog(window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    outcome = load_demo_data(window, database, dialog.personsSpin.value())
+    if outcome.error is not None:
+        QMessageBox.critical(window, _("Demo data"),
+                             _("Demo data could not be created: {error}").format(
+                                 error=outcome.error))
+    window.refresh_current()
+
+
+def run_gui(db: str | None = None, lang: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("kzmigdesk")
+    app.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
+    i18n.set_language(lang or load_settings().language)
+    try:
+        database = open_database(db)
+    except Exception as error:  # shown to the person, who must know which file failed
+        QMessageBox.critical(
+            None, _("Cannot open the database"),
+            _("The database {database} cannot be opened: {error}").format(
+                database=describe_url(resolve_database_url(db)), error=error))
+        return 1
+    window = MainWindow(database, on_language_chosen=choose_language)
+    window.show()
+    offer_demo_data(window, database)
+    try:
+        return app.exec()
+    finally:
+        database.close()
+
+
+def main() -> int:
+    return run_gui()

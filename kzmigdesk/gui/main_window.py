@@ -1,0 +1,190 @@
+"""The main window: menu, toolbar, navigation between the sections, status bar."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kzmigdesk import __version__, i18n
+from kzmigdesk.db.engine import describe_url
+from kzmigdesk.db.session import Database
+from kzmigdesk.i18n import N_, _
+from kzmigdesk.paths import data_dir
+from kzmigdesk.services import overview
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # msgid
+    figures_title: str  # msgid
+    figures: Callable  # (session) -> list[(label, count)]
+
+
+SECTIONS = (
+    Section("persons", N_("Persons"), N_("Persons by region"), overview.persons_by_region),
+    Section("repatriates", N_("Repatriates"), N_("Repatriate cases by status"),
+            overview.cases_by_status),
+    Section("workers", N_("Foreign workers"), N_("Work permits by status"),
+            overview.permits_by_status),
+    Section("services", N_("Services"), N_("Service records by type"), overview.services_by_type),
+    Section("quotas", N_("Quotas"), N_("Labour quota this year by permit category"),
+            overview.labour_quota_by_category),
+    Section("reports", N_("Reports"), N_("Persons registered by month"),
+            overview.persons_registered_by_month),
+)
+
+
+class SectionPage(QWidget):
+    """A section's page: its title and its figures from the database."""
+
+    def __init__(self, section: Section, database: Database):
+        super().__init__()
+        self.section = section
+        self.database = database
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.table = QTableWidget(0, 2)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table)
+
+    def refresh(self) -> None:
+        self.heading.setText(_(self.section.figures_title))
+        self.table.setHorizontalHeaderLabels([_("Item"), _("Count")])
+        with self.database.sessions() as session:
+            rows = self.section.figures(session)
+        self.table.setRowCount(len(rows))
+        for row, (name, count) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            number = QTableWidgetItem(i18n.format_number(count))
+            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 1, number)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, database: Database, on_language_chosen: Callable[[str], None]):
+        super().__init__()
+        self.database = database
+        self.on_language_chosen = on_language_chosen
+        self.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
+        self.resize(1100, 700)
+
+        self.navigation = QListWidget()
+        self.navigation.setMaximumWidth(240)
+        self.pages = QStackedWidget()
+        self.section_actions = QActionGroup(self)
+        self.toolbar = self.addToolBar("main")
+        self.toolbar.setObjectName("mainToolbar")
+        for index, section in enumerate(SECTIONS):
+            self.navigation.addItem("")
+            self.pages.addWidget(SectionPage(section, database))
+            action = QAction(self, checkable=True)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked, i=index: self.show_section(i))
+            self.section_actions.addAction(action)
+            self.toolbar.addAction(action)
+        self.navigation.currentRowChanged.connect(self.show_section)
+        splitter = QSplitter()
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+
+        self._build_menus()
+        self.database_label = QLabel()
+        self.language_label = QLabel()
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.statusBar().addPermanentWidget(self.language_label)
+
+        i18n.add_language_listener(self._language_changed)
+        self.destroyed.connect(lambda: i18n.remove_language_listener(self._language_changed))
+        self.retranslate()
+        self.show_section(0)
+
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("")
+        self.refresh_action = self.file_menu.addAction("", self.refresh_current)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.file_menu.addSeparator()
+        self.quit_action = self.file_menu.addAction("", self.close)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        self.view_menu = self.menuBar().addMenu("")
+        self.language_menu = self.view_menu.addMenu("")
+        self.language_actions = QActionGroup(self)
+        for code, native_name in i18n.LANGUAGES.items():
+            action = self.language_menu.addAction(native_name)
+            action.setCheckable(True)
+            action.setData(code)
+            action.triggered.connect(lambda _checked, c=code: self.on_language_chosen(c))
+            self.language_actions.addAction(action)
+
+        self.help_menu = self.menuBar().addMenu("")
+        self.about_action = self.help_menu.addAction("", self.show_about)
+
+    def show_section(self, index: int) -> None:
+        if index < 0:
+            return
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(index)
+        self.navigation.blockSignals(False)
+        self.section_actions.actions()[index].setChecked(True)
+        self.pages.setCurrentIndex(index)
+        self.refresh_current()
+
+    def current_section(self) -> Section:
+        return SECTIONS[self.pages.currentIndex()]
+
+    def refresh_current(self) -> None:
+        self.pages.currentWidget().refresh()
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
+        self.refresh_current()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("kzmigdesk: migration office case management"))
+        self.toolbar.setWindowTitle(_("Sections"))
+        for index, section in enumerate(SECTIONS):
+            self.navigation.item(index).setText(_(section.title))
+            self.section_actions.actions()[index].setText(_(section.title))
+        self.file_menu.setTitle(_("&File"))
+        self.refresh_action.setText(_("&Refresh"))
+        self.quit_action.setText(_("&Quit"))
+        self.view_menu.setTitle(_("&View"))
+        self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.about_action.setText(_("&About kzmigdesk"))
+        for action in self.language_actions.actions():
+            action.setChecked(action.data() == i18n.current_language())
+        self.database_label.setText(
+            _("Database: {database}").format(database=describe_url(self.database.url)))
+        self.language_label.setText(
+            _("Language: {language}").format(language=i18n.LANGUAGES[i18n.current_language()]))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About kzmigdesk"),
+            _("kzmigdesk {version}: registration of repatriates (kandas) and foreign workers, "
+              "adaptation centre services, quotas and reports for the migration offices of "
+              "Kazakhstan.").format(version=__version__),
+        )

@@ -1,0 +1,1 @@
+"""Use cases: every rule and every permission check lives here. Never imports Qt."""

@@ -1,0 +1,35 @@
+"""Per-user settings kept in a small JSON file in the user's configuration folder."""
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kzmigdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from kzmigdesk.paths import user_config_dir
+
+
+@dataclass
+class Settings:
+    language: str = DEFAULT_LANGUAGE
+
+
+def settings_path() -> Path:
+    return user_config_dir() / "settings.json"
+
+
+def load_settings() -> Settings:
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Settings()
+    settings = Settings(**{k: v for k, v in data.items() if k in Settings.__dataclass_fields__})
+    if settings.language not in LANGUAGES:
+        settings.language = DEFAULT_LANGUAGE
+    return settings
+
+
+def save_settings(settings: Settings) -> None:
+    path = settings_path()
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,27 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from kzmigdesk import i18n  # noqa: E402
+from kzmigdesk.db.session import open_database  # noqa: E402
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A migrated SQLite database in a real file."""
+    db = open_database(str(tmp_path / "test.sqlite3"))
+    yield db
+    db.close()
+
+
+@pytest.fixture(autouse=True)
+def english_and_isolated_user_dirs(tmp_path, monkeypatch):
+    """Tests start in English and never touch the real user's data or settings folders."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("KZMIGDESK_DATABASE_URL", raising=False)
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

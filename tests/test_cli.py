@@ -1,0 +1,64 @@
+import subprocess
+import sys
+
+from kzmigdesk.services.demo import database_is_empty
+
+from kzmigdesk.cli import build_parser, main
+from kzmigdesk.db.engine import resolve_database_url
+from kzmigdesk.db.session import open_database
+
+
+def test_help_lists_the_subcommands(capsys):
+    help_text = build_parser().format_help()
+    for command in ("demo", "db", "self-check", "gui"):
+        assert command in help_text
+    result = subprocess.run([sys.executable, "-m", "kzmigdesk", "db", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "upgrade" in result.stdout and "check" in result.stdout
+
+
+def test_self_check_passes(capsys):
+    assert main(["self-check"]) == 0
+    assert "self-check OK" in capsys.readouterr().out
+
+
+def test_db_upgrade_and_check(tmp_path, capsys):
+    db_file = tmp_path / "cli.sqlite3"
+    assert main(["--db", str(db_file), "db", "upgrade"]) == 0
+    assert db_file.exists()
+    assert main(["db", "check"]) == 0
+    assert "No drift" in capsys.readouterr().out
+
+
+def test_db_check_fails_on_drift(monkeypatch, capsys):
+    from kzmigdesk.db import migrate
+
+    monkeypatch.setattr(migrate, "migrations_drift", lambda: [("add_table", "unmigrated")])
+    assert main(["db", "check"]) == 1
+    assert "differ" in capsys.readouterr().err
+
+
+def test_demo_fills_an_empty_database_once(tmp_path, capsys):
+    db_file = tmp_path / "demo.sqlite3"
+    assert main(["--db", str(db_file), "demo", "--persons", "30"]) == 0
+    database = open_database(str(db_file))
+    with database.sessions() as session:
+        assert not database_is_empty(session)
+    database.close()
+    assert main(["--db", str(db_file), "demo", "--persons", "30"]) == 1
+    assert "--force" in capsys.readouterr().err
+
+
+def test_database_location(monkeypatch, tmp_path):
+    monkeypatch.setenv("KZMIGDESK_DATABASE_URL", "postgresql+psycopg://u@localhost/kz")
+    assert resolve_database_url() == "postgresql+psycopg://u@localhost/kz"
+    assert resolve_database_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+    monkeypatch.delenv("KZMIGDESK_DATABASE_URL")
+    default = resolve_database_url()
+    assert default.startswith("sqlite:///") and str(tmp_path / "xdg-data") in default
+
+
+def test_messages_follow_lang(tmp_path, capsys):
+    assert main(["--lang", "ru", "--db", str(tmp_path / "r.sqlite3"), "db", "upgrade"]) == 0
+    out = capsys.readouterr().out
+    assert "0001" in out and "is at revision" not in out

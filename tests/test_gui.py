@@ -1,0 +1,134 @@
+import datetime as dt
+import time
+
+from kzmigdesk.services.demo import database_is_empty
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+
+from kzmigdesk import i18n
+from kzmigdesk.domain.enums import Sex
+from kzmigdesk.domain.models import Person, Region
+from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
+from kzmigdesk.gui.background import run_in_background
+from kzmigdesk.gui.main_window import SECTIONS, MainWindow
+from kzmigdesk.settings import load_settings
+
+
+def make_window(qtbot, database):
+    window = MainWindow(database, on_language_chosen=choose_language)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def language_action(window, code):
+    return next(a for a in window.language_actions.actions() if a.data() == code)
+
+
+def test_main_window_switches_language_without_restart(qtbot, database, tmp_path):
+    window = make_window(qtbot, database)
+    assert window.navigation.item(0).text() == "Persons"
+    assert window.file_menu.title() == "&File"
+    assert "English" in window.language_label.text()
+    assert str(database.engine.url.database) in window.database_label.text()
+
+    language_action(window, "kk").trigger()
+    assert i18n.current_language() == "kk"
+    assert window.navigation.item(0).text() == i18n._("Persons") != "Persons"
+    assert window.section_actions.actions()[1].text() == i18n._("Repatriates")
+    assert "Қазақша" in window.language_label.text()
+    assert window.file_menu.title() != "&File"
+    assert window.pages.currentWidget().heading.text() == i18n._("Persons by region")
+    assert load_settings().language == "kk"
+    window.grab().save(str(tmp_path / "main-window-kk.png"))
+    assert (tmp_path / "main-window-kk.png").stat().st_size > 5000
+
+    language_action(window, "ru").trigger()
+    assert window.navigation.item(2).text() == i18n._("Foreign workers") != "Foreign workers"
+    assert "Русский" in window.language_label.text()
+    assert language_action(window, "ru").isChecked()
+    assert not language_action(window, "kk").isChecked()
+
+
+def test_navigation_between_sections(qtbot, database):
+    window = make_window(qtbot, database)
+    assert len(SECTIONS) == window.pages.count() == window.navigation.count() == 6
+    window.navigation.setCurrentRow(4)
+    assert window.current_section().key == "quotas"
+    assert window.section_actions.actions()[4].isChecked()
+    window.section_actions.actions()[1].trigger()
+    assert window.current_section().key == "repatriates"
+    assert window.navigation.currentRow() == 1
+    table = window.pages.currentWidget().table
+    assert table.rowCount() == 7  # one row per case status
+
+
+def test_persons_page_shows_counts_from_the_database(qtbot, database):
+    with database.transaction() as session:
+        astana = session.query(Region).filter_by(code="AST").one()
+        for i in range(3):
+            session.add(Person(surname="Сейітов", given_name=f"Арман{i}", sex=Sex.MALE,
+                               birth_date=dt.date(1990, 1, 1), region_id=astana.id))
+    window = make_window(qtbot, database)
+    table = window.pages.currentWidget().table
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows == {"Astana": "3"}
+    language_action(window, "kk").trigger()
+    assert table.item(0, 0).text() == "Астана қаласы"
+
+
+def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):
+    i18n.set_language("kk")
+    dialog = make_first_start_dialog(None)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == i18n._("Welcome to kzmigdesk") != "Welcome to kzmigdesk"
+    assert dialog.demoButton.text() == i18n._("Load demo data")
+    assert dialog.personsSpin.value() == 300
+    dialog.show()
+    dialog.demoButton.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_demo_data_loads_in_the_background(qtbot, database):
+    window = make_window(qtbot, database)
+    with database.sessions() as session:
+        assert database_is_empty(session)
+    outcome = load_demo_data(window, database, persons=40)
+    assert outcome.ok, outcome.error
+    assert outcome.result.persons == 40
+    with database.sessions() as session:
+        assert not database_is_empty(session)
+
+
+def test_background_task_can_be_cancelled_and_window_stays_responsive(qtbot):
+    ticks = []
+
+    def task(progress, cancelled):
+        for step in range(1000):
+            if cancelled():
+                raise RuntimeError("stopped")
+            progress(step, 1000)
+            time.sleep(0.01)
+        return "finished"
+
+    def press_cancel():
+        ticks.append("gui thread alive")
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                widget.cancel()
+                return
+        QTimer.singleShot(50, press_cancel)
+
+    QTimer.singleShot(400, press_cancel)
+    outcome = run_in_background(None, "working", task)
+    assert outcome.cancelled and outcome.result is None and outcome.error is None
+    assert ticks
+
+
+def test_background_task_error_is_reported(qtbot):
+    def task(progress, cancelled):
+        raise ValueError("bad row 7")
+
+    outcome = run_in_background(None, "working", task)
+    assert isinstance(outcome.error, ValueError) and not outcome.ok

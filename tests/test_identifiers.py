@@ -1,0 +1,123 @@
+import datetime as dt
+
+import pytest
+
+from kzmigdesk.domain.identifiers import (
+    IdentifierError,
+    check_digit,
+    is_valid_bin,
+    is_valid_iin,
+    make_bin,
+    make_iin,
+    parse_iin,
+    validate_bin,
+    validate_iin,
+)
+
+
+def test_check_digit_first_pass_by_hand():
+    # 9*1 + 0*2 + 0*3 + 5*4 + 1*5 + 7*6 + 3*7 + 0*8 + 1*9 + 2*10 + 3*11 = 159; 159 % 11 = 5
+    assert check_digit("90051730123") == 5
+    assert is_valid_iin("900517301235")
+    assert not is_valid_iin("900517301236")
+
+
+def test_check_digit_second_pass_by_hand():
+    # A single 1 in 10th place: first pass 1*10 = 10, so the second pass decides,
+    # where the 10th weight is 1: 1*1 = 1.
+    assert check_digit("00000000010") == 1
+
+
+def test_number_with_no_valid_check_digit():
+    # Find 11 digits where both passes give 10: such numbers are never issued.
+    for serial in range(10000):
+        first = f"8501013{serial:04d}"
+        if check_digit(first) is None:
+            break
+    else:
+        pytest.fail("no never-issued prefix found")
+    for last in "0123456789":
+        assert not is_valid_iin(first + last)
+
+
+def test_parse_iin_birth_date_and_sex():
+    info = parse_iin("900517301235")
+    assert info.birth_date == dt.date(1990, 5, 17)
+    assert info.sex == "M"
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "sex", "century_digit"),
+    [
+        (dt.date(1899, 12, 31), "M", "1"),
+        (dt.date(1899, 12, 31), "F", "2"),
+        (dt.date(1975, 2, 28), "M", "3"),
+        (dt.date(1975, 2, 28), "F", "4"),
+        (dt.date(2004, 2, 29), "M", "5"),
+        (dt.date(2012, 7, 1), "F", "6"),
+    ],
+)
+def test_century_and_sex_digit(birth_date, sex, century_digit):
+    iin = make_iin(birth_date, sex, serial=42)
+    assert iin[6] == century_digit
+    validate_iin(iin, birth_date=birth_date, sex=sex)
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("12345", "must be exactly 12 digits"),
+        ("90051730123A", "must be exactly 12 digits"),
+        ("900517301236", "check digit is wrong"),
+    ],
+)
+def test_invalid_iin_messages(number, message):
+    with pytest.raises(IdentifierError) as error:
+        parse_iin(number)
+    assert error.value.message == message
+
+
+def test_iin_with_impossible_date():
+    first = "9002303" + "0001"  # 30 February
+    number = first + str(check_digit(first))
+    with pytest.raises(IdentifierError, match="birth date"):
+        parse_iin(number)
+
+
+def test_iin_with_bad_century_digit():
+    first = "9005177" + "0001"
+    number = first + str(check_digit(first))
+    with pytest.raises(IdentifierError, match="7th digit"):
+        parse_iin(number)
+
+
+def test_iin_inconsistent_with_birth_date_or_sex():
+    iin = make_iin(dt.date(1988, 3, 8), "F", serial=7)
+    validate_iin(iin, birth_date=dt.date(1988, 3, 8), sex="F")
+    with pytest.raises(IdentifierError, match="date of birth"):
+        validate_iin(iin, birth_date=dt.date(1988, 3, 9))
+    with pytest.raises(IdentifierError, match="sex"):
+        validate_iin(iin, sex="M")
+
+
+def test_bin_valid_and_invalid():
+    number = make_bin(dt.date(2015, 3, 1), serial=4567)
+    assert number.startswith("150340")
+    assert is_valid_bin(number)
+    validate_bin(number)
+    assert not is_valid_bin(number[:-1] + str((int(number[-1]) + 1) % 10))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "message"),
+    [
+        ("1513400" + "0001", "month"),
+        ("1503700" + "0001", "entity type"),
+        ("1503480" + "0001", "entity attribute"),
+    ],
+)
+def test_bin_structure(prefix, message):
+    check = check_digit(prefix)
+    assert check is not None
+    with pytest.raises(IdentifierError, match=message):
+        validate_bin(prefix + str(check))

@@ -1,0 +1,43 @@
+"""Save the README's screenshots: the main window on a demo database, in each language.
+
+    QT_QPA_PLATFORM=offscreen python tools/screenshots.py
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from kzmigdesk.services.demo import generate_demo_data  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from kzmigdesk import i18n  # noqa: E402
+from kzmigdesk.db.session import open_database  # noqa: E402
+from kzmigdesk.gui.main_window import MainWindow  # noqa: E402
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(str(Path(folder) / "demo.sqlite3"))
+        generate_demo_data(database, persons=2000)
+        window = MainWindow(database, on_language_chosen=i18n.set_language)
+        window.resize(1100, 640)
+        window.show()
+        for lang, section in (("kk", 0), ("ru", 1), ("en", 2)):
+            i18n.set_language(lang)
+            window.show_section(section)
+            app.processEvents()
+            window.grab().save(str(OUT / f"main-window-{lang}.png"))
+        window.close()
+        database.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,7 +1,6 @@
 import datetime as dt
 import time
 
-from kzmigdesk.services.demo import database_is_empty
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
@@ -11,6 +10,7 @@ from kzmigdesk.domain.models import Person, Region
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.background import run_in_background
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
+from kzmigdesk.services.demo import database_is_empty
 from kzmigdesk.settings import load_settings
 
 

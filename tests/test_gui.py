@@ -132,3 +132,28 @@ def test_background_task_error_is_reported(qtbot):
 
     outcome = run_in_background(None, "working", task)
     assert isinstance(outcome.error, ValueError) and not outcome.ok
+
+
+def test_first_start_offers_demo_data_only_on_an_empty_database(qtbot, database):
+    from kzmigdesk.domain.models import Person
+    from kzmigdesk.gui.app import offer_demo_data
+
+    window = make_window(qtbot, database)
+    shown = []
+
+    def accept_with_25_persons():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, accept_with_25_persons)
+            return
+        shown.append(dialog.windowTitle())
+        dialog.personsSpin.setValue(25)
+        dialog.demoButton.click()
+
+    QTimer.singleShot(0, accept_with_25_persons)
+    offer_demo_data(window, database)
+    assert shown == ["Welcome to kzmigdesk"]
+    with database.sessions() as session:
+        assert session.query(Person).count() == 25
+    offer_demo_data(window, database)  # not empty any more: returns without a dialog
+    assert len(shown) == 1

@@ -368,7 +368,8 @@ def test_cancel_leaves_the_database_unchanged(database):
     with pytest.raises(DemoCancelled):
         generate_demo_data(database, persons=12_000, today=TODAY, progress=progress,
                            cancelled=lambda: len(calls) >= 2)
-    assert calls == [(0, 12_000), (5000, 12_000)]
+    assert len(calls) == 2 and calls[0] == (0, 12_000)
+    assert 5000 <= calls[1][0] < 5010  # a household may cross the batch boundary
     with database.sessions() as session:
         assert database_is_empty(session)
         for model in (Person, Office, User, Employer, AdaptationCentre, LabourQuota,
@@ -417,3 +418,28 @@ def test_existing_offices_and_users_are_kept(database):
     with database.sessions() as session:
         assert count(session, Office) == summary.offices + 1
         assert count(session, User) == summary.users + 1
+
+
+def test_categories_statuses_documents_and_name_tokens(database):
+    from sqlalchemy import func, select
+
+    from kzmigdesk.domain.enums import PersonCategory
+    from kzmigdesk.domain.models import IdentityDocument, PersonNameToken, WorkPermit
+
+    generate_demo_data(database, persons=300, today=TODAY)
+    with database.sessions() as session:
+        persons = session.scalars(select(Person)).all()
+        case_status = {c.person_id: c.status for c in session.scalars(select(RepatriateCase))}
+        permit_holders = set(session.scalars(select(WorkPermit.person_id)))
+        for person in persons:
+            if person.id in case_status:
+                assert person.category is PersonCategory.KANDAS
+                assert person.status == case_status[person.id].value
+            if person.id in permit_holders:
+                assert person.category is PersonCategory.FOREIGN_WORKER
+                assert person.status is not None
+        assert {p.category for p in persons} == set(PersonCategory)
+        documents = session.scalar(select(func.count(func.distinct(IdentityDocument.person_id))))
+        assert documents == len(persons)
+        with_tokens = session.scalar(select(func.count(func.distinct(PersonNameToken.person_id))))
+        assert with_tokens == len(persons)

@@ -10,6 +10,12 @@ class Sex(StrEnum):
     FEMALE = "F"
 
 
+class PersonCategory(StrEnum):
+    KANDAS = "kandas"
+    FOREIGN_WORKER = "foreign_worker"
+    OTHER = "other"
+
+
 class DocumentType(StrEnum):
     KZ_ID_CARD = "kz_id_card"
     KZ_PASSPORT = "kz_passport"
@@ -78,6 +84,11 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
     Sex: {
         Sex.MALE: N_("male"),
         Sex.FEMALE: N_("female"),
+    },
+    PersonCategory: {
+        PersonCategory.KANDAS: N_("kandas"),
+        PersonCategory.FOREIGN_WORKER: N_("foreign worker"),
+        PersonCategory.OTHER: N_("other"),
     },
     DocumentType: {
         DocumentType.KZ_ID_CARD: N_("identity card of Kazakhstan"),

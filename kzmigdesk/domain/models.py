@@ -32,6 +32,7 @@ from kzmigdesk.domain.enums import (
     OfficeKind,
     PermitCategory,
     PermitStatus,
+    PersonCategory,
     RegionKind,
     RepatriateStatus,
     Sex,
@@ -141,7 +142,11 @@ class User(Entity):
 
 class Person(Entity):
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_birth_date_surname", "birth_date", "surname"),)
+    __table_args__ = (
+        Index("ix_persons_birth_date_surname", "birth_date", "surname"),
+        Index("ix_persons_surname_given_name", "surname", "given_name"),
+        Index("ix_persons_category_status", "category", "status"),
+    )
 
     surname: Mapped[str] = mapped_column(String(100))
     given_name: Mapped[str] = mapped_column(String(100))
@@ -161,6 +166,11 @@ class Person(Entity):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     notes: Mapped[str | None] = mapped_column(Text)
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    # Kept by the services from the person's case or permits, for the list's filters.
+    category: Mapped[PersonCategory] = mapped_column(
+        enum_type(PersonCategory), default=PersonCategory.OTHER
+    )
+    status: Mapped[str | None] = mapped_column(String(32), comment="case or permit status")
 
     region: Mapped[Region | None] = relationship()
     documents: Mapped[list["IdentityDocument"]] = relationship(back_populates="person")
@@ -168,6 +178,18 @@ class Person(Entity):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+
+class PersonNameToken(Base):
+    """Search index of names in any script (see domain/search.py). Derived data: rebuilt from
+    the persons, never exchanged between offices, so it has no version or soft delete."""
+
+    __tablename__ = "person_name_tokens"
+
+    token: Mapped[str] = mapped_column(String(40), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class IdentityDocument(Entity):

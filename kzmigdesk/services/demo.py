@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk.domain import translit
 from kzmigdesk.domain.enums import (
+    DocumentType,
     HouseholdRelation,
     OfficeKind,
     PermitCategory,
     PermitStatus,
+    PersonCategory,
     RepatriateStatus,
     Sex,
     UserRole,
@@ -42,11 +44,13 @@ from kzmigdesk.domain.models import (
     Employer,
     Household,
     HouseholdMember,
+    IdentityDocument,
     KandasQuota,
     LabourQuota,
     Office,
     PermitStatusChange,
     Person,
+    PersonNameToken,
     Region,
     RepatriateCase,
     ServiceRecord,
@@ -54,6 +58,7 @@ from kzmigdesk.domain.models import (
     User,
     WorkPermit,
 )
+from kzmigdesk.domain.search import name_tokens
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KIB = 128 * 1024
@@ -611,6 +616,7 @@ class _Generator:
         self.case_seq = itertools.count(1)
         self.certificate_seq = itertools.count(1)
         self.permit_seq = itertools.count(1)
+        self.document_seq = itertools.count(1)
         self.labour_usage: Counter = Counter()
         self.kandas_usage: Counter = Counter()
 
@@ -666,6 +672,14 @@ class _Generator:
             self.counts[model] += len(rows)
             for start in range(0, len(rows), BATCH_SIZE):
                 self.session.execute(insert(model.__table__), rows[start:start + BATCH_SIZE])
+            if model is Person and rows:
+                tokens = [
+                    {"token": token, "person_id": row["id"]}
+                    for row in rows
+                    for token in name_tokens(row["surname"], row["given_name"], row["patronymic"],
+                                             row["surname_latin"], row["given_name_latin"])
+                ]
+                self.session.execute(insert(PersonNameToken.__table__), tokens)
 
     def _check_cancel(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -738,9 +752,36 @@ class _Generator:
             "region_id": self.region_ids[region_code], "district": district,
             "locality": locality, "address": address,
             "office_id": self._office_for(region_code),
+            "category": PersonCategory.OTHER, "status": None,
         }
         self.person_rows.append(row)
+        self._document(row)
         return row
+
+    def _document(self, person: dict) -> None:
+        """The identity document the person registered with."""
+        rng, citizenship = self.rng, person["citizenship"]
+        issued = self.t - rng.randint(30, 9 * 365)
+        if citizenship == "KZ" and self._age(person["birth_date"]) < 16:
+            doc_type, number, years = DocumentType.BIRTH_CERTIFICATE, None, None
+            issued = max(issued, person["birth_date"].toordinal() + 10)
+        elif citizenship == "KZ":
+            doc_type, number, years = DocumentType.KZ_ID_CARD, None, 10
+        elif citizenship is None:
+            doc_type, number, years = DocumentType.STATELESS_CERTIFICATE, None, 5
+        else:
+            doc_type, years = DocumentType.FOREIGN_PASSPORT, 10
+            letters = "ABCEFHKMNPRTX"
+            number = rng.choice(letters) + rng.choice(letters) + f"{rng.randint(0, 9999999):07d}"
+        if number is None:
+            number = f"{next(self.document_seq):09d}"
+        issue_date = self._date(issued)
+        self._add(IdentityDocument, self._entity(
+            person_id=person["id"], doc_type=doc_type, number=number,
+            issuing_country=citizenship or None, issued_by=None, issue_date=issue_date,
+            expiry_date=issue_date.replace(year=issue_date.year + years)
+            if years and not (issue_date.month == 2 and issue_date.day == 29) else None,
+        ))
 
     # --- names ---
 
@@ -1062,6 +1103,8 @@ class _Generator:
                             rng.choice(KZ_SURNAMES))
             members.append((parent, HouseholdRelation.PARENT))
 
+        for person, _relation in members:
+            person["category"], person["status"] = PersonCategory.KANDAS, status.value
         household = self._add(Household, self._entity(
             head_id=head["id"], region_id=self.region_ids[region_code],
             address=f"{place[2]}, {place[3]}",
@@ -1194,6 +1237,7 @@ class _Generator:
         birth = self._birth_date(21, 60)
         person = self._person(*self._name_for(citizenship, sex), sex, birth, citizenship, 0.55,
                               place)
+        person["category"] = PersonCategory.FOREIGN_WORKER
         if needs_permit:
             start = self._permit(person, employer_id, region_code, category)
             if rng.random() < 0.12:  # an earlier permit, run out before the current one began
@@ -1239,6 +1283,8 @@ class _Generator:
             end = start + duration - 1
             revoked = start + rng.randint(15, max(15, min(duration - 1, t - start)))
             history.append((P.ISSUED, P.REVOKED, min(revoked, t)))
+        if person["status"] is None:  # the person's current permit comes first
+            person["status"] = status.value
         valid_from = self._date(start)
         quota_year = valid_from.year
         if quota_year == self.today.year:
@@ -1334,8 +1380,8 @@ class _Generator:
                     made = 1
                     remaining["other"] -= 1
                 done += made
-            self._flush((Person, Household, HouseholdMember, RepatriateCase, CaseStatusChange,
-                         WorkPermit, PermitStatusChange, ServiceRecord))
+            self._flush((Person, IdentityDocument, Household, HouseholdMember, RepatriateCase,
+                         CaseStatusChange, WorkPermit, PermitStatusChange, ServiceRecord))
             if self.progress is not None:
                 self.progress(done, self.total)
         self._check_cancel()

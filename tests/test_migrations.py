@@ -64,32 +64,34 @@ def test_sqlite_has_foreign_keys_and_wal(database):
 
 
 def test_0002_backfills_categories_and_name_tokens(tmp_path):
+    A1, B2, C1, E1, W1 = (f"{n:032x}" for n in range(1, 6))  # UUIDs as SQLite keeps them
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     migrate.upgrade(engine, "0001")
     stamp = "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 1"
     with engine.begin() as connection:
         connection.execute(text(
             "INSERT INTO persons (id, surname, given_name, sex, birth_date, created_at,"
-            f" updated_at, version) VALUES ('000000000000000000000000000000a1', 'Әбенов', 'Нұрлан', 'M', '1980-01-01', {stamp}),"
-            f" ('000000000000000000000000000000b2', 'Wang', 'Lei', 'M', '1985-05-05', {stamp})"))
+            " updated_at, version) VALUES"
+            f" ('{A1}', 'Әбенов', 'Нұрлан', 'M', '1980-01-01', {stamp}),"
+            f" ('{B2}', 'Wang', 'Lei', 'M', '1985-05-05', {stamp})"))
         connection.execute(text(
             "INSERT INTO repatriate_cases (id, case_number, person_id, country_of_origin,"
             " application_date, status, created_at, updated_at, version) VALUES"
-            f" ('000000000000000000000000000000c1', 'KC-1', '000000000000000000000000000000a1', 'UZ', '2025-01-01', 'granted', {stamp})"))
+            f" ('{C1}', 'KC-1', '{A1}', 'UZ', '2025-01-01', 'granted', {stamp})"))
         region = connection.scalar(text("SELECT id FROM regions LIMIT 1"))
         connection.execute(text(
             "INSERT INTO employers (id, bin, name, region_id, created_at, updated_at, version)"
-            f" VALUES ('000000000000000000000000000000e1', '150340045674', 'ТОО', :region, {stamp})"), {"region": region})
+            f" VALUES ('{E1}', '150340045674', 'ТОО', :region, {stamp})"), {"region": region})
         connection.execute(text(
             "INSERT INTO work_permits (id, number, employer_id, person_id, category, region_id,"
             " valid_from, valid_to, status, quota_year, created_at, updated_at, version) VALUES"
-            f" ('000000000000000000000000000000w1', 'WP-1', '000000000000000000000000000000e1', '000000000000000000000000000000b2', 'cat3', :region, '2026-01-01', '2026-12-31', 'issued',"
-            f" 2026, {stamp})"), {"region": region})
+            f" ('{W1}', 'WP-1', '{E1}', '{B2}', 'cat3', :region, '2026-01-01', '2026-12-31',"
+            f" 'issued', 2026, {stamp})"), {"region": region})
     migrate.upgrade(engine)
     with engine.connect() as connection:
         rows = dict(connection.execute(text(
             "SELECT id, category || '/' || status FROM persons")).all())
-        assert rows == {"000000000000000000000000000000a1": "kandas/granted", "000000000000000000000000000000b2": "foreign_worker/issued"}
-        tokens = set(connection.execute(text("SELECT token, person_id FROM person_name_tokens")).all())
-        assert {("nurlan", "000000000000000000000000000000a1"), ("abenov", "000000000000000000000000000000a1"), ("vang", "000000000000000000000000000000b2"), ("lei", "000000000000000000000000000000b2")} <= tokens
+        assert rows == {A1: "kandas/granted", B2: "foreign_worker/issued"}
+        tokens = set(connection.execute(text("SELECT token, person_id FROM person_name_tokens")))
+        assert {("nurlan", A1), ("abenov", A1), ("vang", B2), ("lei", B2)} <= tokens
     engine.dispose()

@@ -1,12 +1,11 @@
-import datetime as dt
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import Sex
-from kzmigdesk.domain.models import Person, Region
+from kzmigdesk.domain.enums import PermitStatus
+from kzmigdesk.domain.models import WorkPermit
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.background import run_in_background
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
@@ -39,7 +38,10 @@ def test_main_window_switches_language_without_restart(qtbot, database, tmp_path
     assert window.section_actions.actions()[1].text() == i18n._("Repatriates")
     assert "Қазақша" in window.language_label.text()
     assert window.file_menu.title() != "&File"
-    assert window.pages.currentWidget().heading.text() == i18n._("Persons by region")
+    persons_page = window.pages.currentWidget()
+    assert persons_page.search.placeholderText() == i18n._(
+        "Search by name in any script, IIN or document number")
+    assert persons_page.model.headerData(2, Qt.Orientation.Horizontal) == "Туған күні"
     assert load_settings().language == "kk"
     window.grab().save(str(tmp_path / "main-window-kk.png"))
     assert (tmp_path / "main-window-kk.png").stat().st_size > 5000
@@ -64,18 +66,19 @@ def test_navigation_between_sections(qtbot, database):
     assert table.rowCount() == 7  # one row per case status
 
 
-def test_persons_page_shows_counts_from_the_database(qtbot, database):
-    with database.transaction() as session:
-        astana = session.query(Region).filter_by(code="AST").one()
-        for i in range(3):
-            session.add(Person(surname="Сейітов", given_name=f"Арман{i}", sex=Sex.MALE,
-                               birth_date=dt.date(1990, 1, 1), region_id=astana.id))
+def test_figures_page_shows_counts_from_the_database(qtbot, database):
+    from kzmigdesk.services.demo import generate_demo_data
+
+    generate_demo_data(database, persons=60)
     window = make_window(qtbot, database)
+    window.show_section(2)
     table = window.pages.currentWidget().table
-    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
-    assert rows == {"Astana": "3"}
+    shown = {table.item(r, 0).text(): int(table.item(r, 1).text()) for r in range(4)}
+    with database.sessions() as session:
+        issued = session.query(WorkPermit).filter_by(status=PermitStatus.ISSUED).count()
+    assert shown["issued"] == issued > 0
     language_action(window, "kk").trigger()
-    assert table.item(0, 0).text() == "Астана қаласы"
+    assert table.item(0, 0).text() == i18n._("issued") != "issued"
 
 
 def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):

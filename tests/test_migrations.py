@@ -4,6 +4,7 @@ from kzmigdesk.db import migrate
 from kzmigdesk.db.engine import make_engine
 from kzmigdesk.domain.models import Base
 from kzmigdesk.domain.reference import REGIONS, SERVICE_TYPES
+from kzmigdesk.domain.search import sort_key
 
 
 def test_upgrade_from_empty_creates_every_table(tmp_path):
@@ -63,7 +64,7 @@ def test_sqlite_has_foreign_keys_and_wal(database):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
-def test_0002_backfills_categories_and_name_tokens(tmp_path):
+def test_0002_0003_backfill_categories_name_tokens_and_sort_names(tmp_path):
     A1, B2, C1, E1, W1 = (f"{n:032x}" for n in range(1, 6))  # UUIDs as SQLite keeps them
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     migrate.upgrade(engine, "0001")
@@ -94,4 +95,6 @@ def test_0002_backfills_categories_and_name_tokens(tmp_path):
         assert rows == {A1: "kandas/granted", B2: "foreign_worker/issued"}
         tokens = set(connection.execute(text("SELECT token, person_id FROM person_name_tokens")))
         assert {("nurlan", A1), ("abenov", A1), ("vang", B2), ("lei", B2)} <= tokens
+        sort_names = dict(connection.execute(text("SELECT id, sort_name FROM persons")).all())
+        assert sort_names == {A1: sort_key("Әбенов", "Нұрлан"), B2: sort_key("Wang", "Lei")}
     engine.dispose()

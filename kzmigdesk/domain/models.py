@@ -144,7 +144,7 @@ class Person(Entity):
     __tablename__ = "persons"
     __table_args__ = (
         Index("ix_persons_birth_date_surname", "birth_date", "surname"),
-        Index("ix_persons_surname_given_name", "surname", "given_name"),
+        Index("ix_persons_sort_name", "sort_name"),
         Index("ix_persons_category_status", "category", "status"),
     )
 
@@ -171,6 +171,7 @@ class Person(Entity):
         enum_type(PersonCategory), default=PersonCategory.OTHER
     )
     status: Mapped[str | None] = mapped_column(String(32), comment="case or permit status")
+    sort_name: Mapped[str] = mapped_column(String(100), default="", comment="see search.sort_key")
 
     region: Mapped[Region | None] = relationship()
     documents: Mapped[list["IdentityDocument"]] = relationship(back_populates="person")
@@ -190,6 +191,18 @@ class PersonNameToken(Base):
     person_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class DuplicateDecision(Entity):
+    """A clerk saved a person although the app had found a possible duplicate."""
+
+    __tablename__ = "duplicate_decisions"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    candidate_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    reason: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float]
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
 
 class IdentityDocument(Entity):

@@ -22,40 +22,20 @@ from PySide6.QtWidgets import (
 from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
+from kzmigdesk.gui.persons import PersonsPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import overview
 
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str  # msgid
-    figures_title: str  # msgid
-    figures: Callable  # (session) -> list[(label, count)]
+class FiguresPage(QWidget):
+    """A section's page of figures from the database: a title and a two-column table."""
 
-
-SECTIONS = (
-    Section("persons", N_("Persons"), N_("Persons by region"), overview.persons_by_region),
-    Section("repatriates", N_("Repatriates"), N_("Repatriate cases by status"),
-            overview.cases_by_status),
-    Section("workers", N_("Foreign workers"), N_("Work permits by status"),
-            overview.permits_by_status),
-    Section("services", N_("Services"), N_("Service records by type"), overview.services_by_type),
-    Section("quotas", N_("Quotas"), N_("Labour quota this year by permit category"),
-            overview.labour_quota_by_category),
-    Section("reports", N_("Reports"), N_("Persons registered by month"),
-            overview.persons_registered_by_month),
-)
-
-
-class SectionPage(QWidget):
-    """A section's page: its title and its figures from the database."""
-
-    def __init__(self, section: Section, database: Database):
+    def __init__(self, database: Database, figures_title: str, figures: Callable):
         super().__init__()
-        self.section = section
         self.database = database
+        self.figures_title = figures_title  # msgid
+        self.figures = figures  # (session) -> list[(label, count)]
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
         self.table = QTableWidget(0, 2)
@@ -67,16 +47,45 @@ class SectionPage(QWidget):
         layout.addWidget(self.table)
 
     def refresh(self) -> None:
-        self.heading.setText(_(self.section.figures_title))
+        self.heading.setText(_(self.figures_title))
         self.table.setHorizontalHeaderLabels([_("Item"), _("Count")])
         with self.database.sessions() as session:
-            rows = self.section.figures(session)
+            rows = self.figures(session)
         self.table.setRowCount(len(rows))
         for row, (name, count) in enumerate(rows):
             self.table.setItem(row, 0, QTableWidgetItem(name))
             number = QTableWidgetItem(i18n.format_number(count))
             number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, 1, number)
+
+    def retranslate(self) -> None:
+        self.refresh()
+
+
+def figures(title: str, source: Callable) -> Callable[[Database], QWidget]:
+    return lambda database: FiguresPage(database, title, source)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str  # msgid
+    make_page: Callable[[Database], QWidget]  # the page has refresh() and retranslate()
+
+
+SECTIONS = (
+    Section("persons", N_("Persons"), PersonsPage),
+    Section("repatriates", N_("Repatriates"),
+            figures(N_("Repatriate cases by status"), overview.cases_by_status)),
+    Section("workers", N_("Foreign workers"),
+            figures(N_("Work permits by status"), overview.permits_by_status)),
+    Section("services", N_("Services"),
+            figures(N_("Service records by type"), overview.services_by_type)),
+    Section("quotas", N_("Quotas"), figures(N_("Labour quota this year by permit category"),
+                                            overview.labour_quota_by_category)),
+    Section("reports", N_("Reports"),
+            figures(N_("Persons registered by month"), overview.persons_registered_by_month)),
+)
 
 
 class MainWindow(QMainWindow):
@@ -88,14 +97,15 @@ class MainWindow(QMainWindow):
         self.resize(1100, 700)
 
         self.navigation = QListWidget()
-        self.navigation.setMaximumWidth(240)
+        self.navigation.setMinimumWidth(170)
+        self.navigation.setMaximumWidth(260)
         self.pages = QStackedWidget()
         self.section_actions = QActionGroup(self)
         self.toolbar = self.addToolBar("main")
         self.toolbar.setObjectName("mainToolbar")
         for index, section in enumerate(SECTIONS):
             self.navigation.addItem("")
-            self.pages.addWidget(SectionPage(section, database))
+            self.pages.addWidget(section.make_page(database))
             action = QAction(self, checkable=True)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked, i=index: self.show_section(i))
@@ -106,6 +116,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 1000])
         self.setCentralWidget(splitter)
 
         self._build_menus()
@@ -158,7 +169,8 @@ class MainWindow(QMainWindow):
 
     def _language_changed(self, _lang: str) -> None:
         self.retranslate()
-        self.refresh_current()
+        for index in range(self.pages.count()):
+            self.pages.widget(index).retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("kzmigdesk: migration office case management"))

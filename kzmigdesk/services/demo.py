@@ -58,7 +58,7 @@ from kzmigdesk.domain.models import (
     User,
     WorkPermit,
 )
-from kzmigdesk.domain.search import name_tokens
+from kzmigdesk.domain.search import name_tokens, sort_key
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KIB = 128 * 1024
@@ -753,6 +753,7 @@ class _Generator:
             "locality": locality, "address": address,
             "office_id": self._office_for(region_code),
             "category": PersonCategory.OTHER, "status": None,
+            "sort_name": sort_key(surname, given, patronymic),
         }
         self.person_rows.append(row)
         self._document(row)

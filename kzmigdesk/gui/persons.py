@@ -1,0 +1,239 @@
+"""The persons list: a table model that pages lazily from the database, with search and
+filters. Only the visible pages are read; the count comes from one COUNT query."""
+
+import uuid
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kzmigdesk import i18n
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
+from kzmigdesk.i18n import N_, _
+from kzmigdesk.services.person_search import (
+    PersonFilter,
+    PersonRow,
+    count_persons,
+    fetch_persons,
+    region_names,
+)
+
+ROOT = QModelIndex()
+PAGE_SIZE = 200
+CACHED_PAGES = 30
+COLUMNS = (
+    ("name", N_("Name")),
+    (None, N_("Name in Latin letters")),
+    ("birth_date", N_("Date of birth")),
+    ("iin", N_("IIN")),
+    (None, N_("Region")),
+    (None, N_("Category")),
+    (None, N_("Status")),
+)
+
+
+def status_label(category: PersonCategory, status: str | None) -> str:
+    if not status:
+        return ""
+    enum = RepatriateStatus if category is PersonCategory.KANDAS else PermitStatus
+    try:
+        return label(enum(status))
+    except ValueError:
+        return status
+
+
+class PersonsTableModel(QAbstractTableModel):
+    def __init__(self, database: Database):
+        super().__init__()
+        self.database = database
+        self.filter = PersonFilter()
+        self.sort_key, self.descending = "name", False
+        self._count = 0
+        self._pages: OrderedDict[int, list[PersonRow]] = OrderedDict()
+        self._regions: dict[uuid.UUID, str] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Count again and forget the cached pages (after a filter, sort or data change)."""
+        self.beginResetModel()
+        self._pages.clear()
+        with self.database.sessions() as session:
+            self._count = count_persons(session, self.filter)
+            self._regions = region_names(session)
+        self.endResetModel()
+
+    def set_filter(self, filt: PersonFilter) -> None:
+        self.filter = filt
+        self.reload()
+
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt's name)
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def row(self, number: int) -> PersonRow:
+        page_number, offset = divmod(number, PAGE_SIZE)
+        page = self._pages.get(page_number)
+        if page is None:
+            with self.database.sessions() as session:
+                page = fetch_persons(session, self.filter, self.sort_key, self.descending,
+                                     offset=page_number * PAGE_SIZE, limit=PAGE_SIZE)
+            self._pages[page_number] = page
+            if len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_number)
+        return page[offset]
+
+    def person_id(self, number: int) -> uuid.UUID:
+        return self.row(number).id
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        try:
+            person = self.row(index.row())
+        except IndexError:  # the table shrank since it was counted
+            return None
+        return (
+            person.full_name,
+            person.latin_name,
+            i18n.format_date(person.birth_date, "short"),
+            person.iin or "",
+            self._regions.get(person.region_id, ""),
+            label(person.category),
+            status_label(person.category, person.status),
+        )[index.column()]
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return _(COLUMNS[section][1])
+        return i18n.format_number(section + 1)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0]
+        if key is None:
+            return
+        self.sort_key = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def retranslate(self) -> None:
+        with self.database.sessions() as session:
+            self._regions = region_names(session)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+
+
+class PersonsPage(QWidget):
+    """Search box, filters and the lazily paged table of persons."""
+
+    open_requested = Signal(object)  # a person's id
+    SEARCH_DELAY_MS = 250
+
+    def __init__(self, database: Database):
+        super().__init__()
+        self.database = database
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.region = QComboBox()
+        self.category = QComboBox()
+        self.status = QComboBox()
+        self.count_label = QLabel()
+        self.model = PersonsTableModel(database)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((270, 190, 90, 110, 190, 130)):
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(self._open_index)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.region, 2)
+        filters.addWidget(self.category, 1)
+        filters.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        layout.addWidget(self.count_label)
+
+        self.search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self.search_timer.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        for combo in (self.region, self.category, self.status):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+        self.retranslate()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _fill(self, combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
+        with self.database.sessions() as session:
+            regions = sorted(region_names(session).items(), key=lambda item: item[1])
+        self._fill(self.region, _("All regions"), [(name, rid) for rid, name in regions])
+        self._fill(self.category, _("All categories"), [(label(c), c) for c in PersonCategory])
+        statuses = [(label(s), s.value) for s in RepatriateStatus]
+        statuses += [(label(s), s.value) for s in PermitStatus if s.value not in
+                     {v for _t, v in statuses}]
+        self._fill(self.status, _("All statuses"), statuses)
+        self.model.retranslate()
+        self._show_count()
+
+    def apply_filter(self) -> None:
+        self.search_timer.stop()
+        self.model.set_filter(PersonFilter(
+            text=self.search.text(), region_id=self.region.currentData(),
+            category=self.category.currentData(), status=self.status.currentData()))
+        self._show_count()
+
+    def _show_count(self) -> None:
+        count = self.model.rowCount()
+        self.count_label.setText(
+            i18n.ngettext("{count} person", "{count} persons", count).format(
+                count=i18n.format_number(count)))
+
+    def refresh(self) -> None:
+        self.model.reload()
+        self._show_count()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(self.model.person_id(index.row()))

@@ -1,0 +1,404 @@
+"""Foreign labour: employers, work permits and the rules of their life cycle.
+
+Plain functions on a SQLAlchemy session; the caller owns the transaction. Messages are msgids,
+translated when shown (see services/errors.py).
+
+The app's rules on how long a permit may run (checked when it is issued, and again for each
+extension, which may add at most the same length after the current last valid day):
+
+- seasonal agricultural work: at most 12 months;
+- intra-corporate transfer: at most 3 years;
+- categories 1, 2 and 3: at most 3 years;
+- category 4: at most 1 year.
+
+A term of N months starting on a day ends on the day before the same date N months later
+(2025-01-01 + 12 months runs to 2025-12-31 inclusive); `valid_to` is the last valid day.
+"""
+
+import calendar
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory, label
+from kzmigdesk.domain.identifiers import IdentifierError, validate_bin
+from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
+from kzmigdesk.i18n import N_, _
+from kzmigdesk.services.errors import (
+    FieldError,
+    ServiceError,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+
+# --- who needs a permit ---------------------------------------------------------------------
+
+# Member states of the Eurasian Economic Union besides Kazakhstan: their citizens work in
+# Kazakhstan without a work permit.
+EAEU_COUNTRIES = frozenset({"AM", "BY", "KG", "RU"})
+KAZAKHSTAN = "KZ"
+
+
+def needs_work_permit(citizenship: str | None) -> bool:
+    """Whether a person of this citizenship (ISO alpha-2; None: stateless) needs a permit."""
+    if citizenship is None:
+        return True
+    code = citizenship.strip().upper()
+    return code != KAZAKHSTAN and code not in EAEU_COUNTRIES
+
+
+# --- messages -------------------------------------------------------------------------------
+
+LABELS = {
+    "bin": N_("BIN"),
+    "name": N_("Employer name"),
+    "region_id": N_("Region"),
+    "number": N_("Permit number"),
+    "category": N_("Permit category"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "new_valid_to": N_("New last valid day"),
+    "on": N_("Date of the change"),
+    "comment": N_("Comment"),
+}
+REQUIRED = N_("is required")
+TOO_LONG = {
+    12: N_("this permit category allows at most one year at a time"),
+    36: N_("this permit category allows at most three years at a time"),
+}
+
+
+def _error(name: str, problem: str, **params) -> FieldError:
+    return FieldError(name, LABELS[name], problem, params)
+
+
+class PermitTransitionNotAllowed(TransitionNotAllowed):
+    """The permit's status cannot change this way; the statuses are shown as their labels."""
+
+    def __init__(self, from_status: PermitStatus, to_status: PermitStatus):
+        super().__init__(
+            N_("A work permit cannot change from “{from_status}” to “{to_status}”."),
+            from_status=from_status,
+            to_status=to_status,
+        )
+        self.from_status = from_status
+        self.to_status = to_status
+
+    def message(self) -> str:
+        return _(self.msgid).format(
+            from_status=label(self.from_status), to_status=label(self.to_status)
+        )
+
+
+# --- permit lengths -------------------------------------------------------------------------
+
+MAX_MONTHS = {
+    PermitCategory.SEASONAL_AGRICULTURAL: 12,
+    PermitCategory.INTRA_CORPORATE: 36,
+    PermitCategory.CATEGORY_1: 36,
+    PermitCategory.CATEGORY_2: 36,
+    PermitCategory.CATEGORY_3: 36,
+    PermitCategory.CATEGORY_4: 12,
+}
+
+
+def last_day_of_term(start: dt.date, months: int) -> dt.date:
+    """The last day of a term of `months` months beginning on `start`: the day before the same
+    date `months` later, or that month's last day when the date does not exist (29 February)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    try:
+        return dt.date(year, month, start.day) - dt.timedelta(days=1)
+    except ValueError:
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def latest_valid_to(category: PermitCategory, start: dt.date) -> dt.date:
+    """The last valid day a permit (or an extension) of this category beginning on `start`
+    may have."""
+    return last_day_of_term(start, MAX_MONTHS[category])
+
+
+# --- employers ------------------------------------------------------------------------------
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+@dataclass
+class EmployerInput:
+    bin: str
+    name: str
+    sector: str | None = None
+    region_id: uuid.UUID | None = None
+    address: str | None = None
+    phone: str | None = None
+    contact_person: str | None = None
+
+
+def find_employer(session: Session, bin: str) -> Employer | None:
+    return session.scalars(select(Employer).where(Employer.bin == bin.strip())).one_or_none()
+
+
+def save_employer(session: Session, data: EmployerInput,
+                  employer: Employer | None = None) -> Employer:
+    """Create an employer, or update `employer` from `data`; ValidationFailed lists problems."""
+    bin_ = (data.bin or "").strip()
+    name = _clean(data.name)
+    errors = []
+    if not bin_:
+        errors.append(_error("bin", REQUIRED))
+    else:
+        try:
+            validate_bin(bin_)
+        except IdentifierError as error:
+            errors.append(_error("bin", error.message))
+        else:
+            # Soft-deleted employers keep their BIN: the column is unique in the database.
+            other = session.scalars(
+                select(Employer)
+                .where(Employer.bin == bin_)
+                .execution_options(include_deleted=True)
+            ).one_or_none()
+            if other is not None and other is not employer:
+                errors.append(_error("bin", N_("is already registered for another employer")))
+    if name is None:
+        errors.append(_error("name", REQUIRED))
+    if data.region_id is None:
+        errors.append(_error("region_id", REQUIRED))
+    if errors:
+        raise ValidationFailed(errors)
+    if employer is None:
+        employer = Employer()
+        session.add(employer)
+    employer.bin = bin_
+    employer.name = name
+    employer.sector = _clean(data.sector)
+    employer.region_id = data.region_id
+    employer.address = _clean(data.address)
+    employer.phone = _clean(data.phone)
+    employer.contact_person = _clean(data.contact_person)
+    session.flush()
+    return employer
+
+
+def employer_permits(session: Session, employer: Employer) -> list[WorkPermit]:
+    """The employer's permits, newest (latest valid_from) first."""
+    return list(
+        session.scalars(
+            select(WorkPermit)
+            .where(WorkPermit.employer_id == employer.id)
+            .order_by(WorkPermit.valid_from.desc(), WorkPermit.created_at.desc())
+        )
+    )
+
+
+def search_employers(session: Session, text: str, limit: int = 20) -> list[Employer]:
+    """Employers whose BIN starts with `text` or whose name contains it, in any case, by name.
+
+    The name is matched in Python: SQLite folds the case of Latin letters only, and most names
+    are in Cyrillic."""
+    needle = text.strip()
+    folded = needle.casefold()
+    rows = session.execute(select(Employer.id, Employer.bin, Employer.name)).all()
+    matches = [
+        row for row in rows
+        if not needle or row.bin.startswith(needle) or folded in row.name.casefold()
+    ]
+    matches.sort(key=lambda row: (row.name.casefold(), row.bin))
+    ids = [row.id for row in matches[:limit]]
+    if not ids:
+        return []
+    by_id = {e.id: e for e in session.scalars(select(Employer).where(Employer.id.in_(ids)))}
+    return [by_id[i] for i in ids]
+
+
+# --- permits --------------------------------------------------------------------------------
+
+
+@dataclass
+class PermitInput:
+    number: str
+    category: PermitCategory | None
+    profession: str | None = None
+    region_id: uuid.UUID | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+def validate_permit(session: Session, data: PermitInput) -> list[FieldError]:
+    """Problems with the fields of a new permit (quotas are not checked here)."""
+    errors = []
+    number = (data.number or "").strip()
+    if not number:
+        errors.append(_error("number", REQUIRED))
+    elif session.scalars(
+        select(WorkPermit.id)
+        .where(WorkPermit.number == number)
+        .execution_options(include_deleted=True)
+    ).first() is not None:
+        errors.append(_error("number", N_("is already used by another permit")))
+    if data.category is None:
+        errors.append(_error("category", REQUIRED))
+    if data.region_id is None:
+        errors.append(_error("region_id", REQUIRED))
+    if data.valid_from is None:
+        errors.append(_error("valid_from", REQUIRED))
+    if data.valid_to is None:
+        errors.append(_error("valid_to", REQUIRED))
+    if data.valid_from is not None and data.valid_to is not None:
+        if data.valid_to <= data.valid_from:
+            errors.append(_error("valid_to", N_("must be after the first valid day")))
+        elif (
+            data.category is not None
+            and data.valid_to > latest_valid_to(data.category, data.valid_from)
+        ):
+            errors.append(_error("valid_to", TOO_LONG[MAX_MONTHS[data.category]]))
+    return errors
+
+
+def issue_permit(session: Session, person: Person, employer: Employer, data: PermitInput,
+                 user_id: uuid.UUID | None = None, today: dt.date | None = None) -> WorkPermit:
+    """Issue a work permit to `person` for `employer`: the only way permits are created."""
+    today = today or dt.date.today()
+    citizenship = (person.citizenship or "").strip().upper()
+    if citizenship == KAZAKHSTAN:
+        raise ServiceError(N_("Citizens of Kazakhstan need no work permit."))
+    if not needs_work_permit(citizenship or None):
+        raise ServiceError(N_(
+            "Citizens of the Eurasian Economic Union member states (Armenia, Belarus, "
+            "Kyrgyzstan, Russia) need no work permit."
+        ))
+    errors = validate_permit(session, data)
+    if errors:
+        raise ValidationFailed(errors)
+    # The labour quota of (valid_from.year, region, category) will be checked here.
+    permit = WorkPermit(
+        number=data.number.strip(),
+        employer=employer,
+        person=person,
+        category=data.category,
+        profession=_clean(data.profession),
+        region_id=data.region_id,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        status=PermitStatus.ISSUED,
+        quota_year=data.valid_from.year,
+    )
+    session.add(permit)
+    session.add(PermitStatusChange(
+        permit=permit, from_status=None, to_status=PermitStatus.ISSUED, changed_on=today,
+        user_id=user_id,
+    ))
+    session.flush()
+    _refresh_person(session, person)
+    return permit
+
+
+# --- the permit's life cycle ----------------------------------------------------------------
+
+PERMIT_TRANSITIONS: dict[PermitStatus, frozenset[PermitStatus]] = {
+    PermitStatus.ISSUED: frozenset(
+        {PermitStatus.EXTENDED, PermitStatus.REVOKED, PermitStatus.EXPIRED}
+    ),
+    PermitStatus.EXTENDED: frozenset(
+        {PermitStatus.EXTENDED, PermitStatus.REVOKED, PermitStatus.EXPIRED}
+    ),
+    PermitStatus.REVOKED: frozenset(),
+    PermitStatus.EXPIRED: frozenset(),
+}
+
+
+def permit_history(session: Session, permit: WorkPermit) -> list[PermitStatusChange]:
+    """The permit's status changes, oldest first."""
+    return list(
+        session.scalars(
+            select(PermitStatusChange)
+            .where(PermitStatusChange.permit_id == permit.id)
+            .order_by(PermitStatusChange.changed_on, PermitStatusChange.created_at)
+        )
+    )
+
+
+def change_permit_status(session: Session, permit: WorkPermit, new_status: PermitStatus,
+                         on: dt.date, user_id: uuid.UUID | None = None,
+                         comment: str | None = None, new_valid_to: dt.date | None = None,
+                         today: dt.date | None = None) -> PermitStatusChange:
+    """Move the permit to `new_status` on the day `on`, recording the change.
+
+    EXTENDED needs `new_valid_to` (the new last valid day) and is decided while the permit is
+    still valid; REVOKED needs a comment (the reason); EXPIRED is recorded after the last
+    valid day. `today` defaults to the real date."""
+    today = today or dt.date.today()
+    if new_status not in PERMIT_TRANSITIONS[permit.status]:
+        raise PermitTransitionNotAllowed(permit.status, new_status)
+    comment = _clean(comment)
+    errors = []
+    history = permit_history(session, permit)
+    if on > today:
+        errors.append(_error("on", N_("is in the future")))
+    elif history and on < history[-1].changed_on:
+        errors.append(_error("on", N_("is before the permit's last status change")))
+    if new_status is PermitStatus.EXTENDED:
+        if on > permit.valid_to:
+            errors.append(_error("on", N_("is after the last valid day: the permit has run out")))
+        if new_valid_to is None:
+            errors.append(_error("new_valid_to", REQUIRED))
+        elif new_valid_to <= permit.valid_to:
+            errors.append(_error("new_valid_to", N_("must be after the current last valid day")))
+        elif new_valid_to > latest_valid_to(
+            permit.category, permit.valid_to + dt.timedelta(days=1)
+        ):
+            errors.append(_error("new_valid_to", TOO_LONG[MAX_MONTHS[permit.category]]))
+    elif new_status is PermitStatus.REVOKED:
+        if comment is None:
+            errors.append(_error("comment", N_("the reason for revoking is required")))
+    elif new_status is PermitStatus.EXPIRED:
+        if on <= permit.valid_to:
+            errors.append(_error("on", N_("must be after the permit's last valid day")))
+    if errors:
+        raise ValidationFailed(errors)
+    change = PermitStatusChange(
+        permit=permit, from_status=permit.status, to_status=new_status, changed_on=on,
+        user_id=user_id, comment=comment,
+    )
+    session.add(change)
+    permit.status = new_status
+    if new_status is PermitStatus.EXTENDED:
+        permit.valid_to = new_valid_to
+    session.flush()
+    _refresh_person(session, permit.person)
+    return change
+
+
+def expire_permits(session: Session, today: dt.date, user_id: uuid.UUID | None = None) -> int:
+    """Mark EXPIRED, as of `today`, the issued or extended permits whose last valid day has
+    passed; return how many."""
+    permits = session.scalars(
+        select(WorkPermit).where(
+            WorkPermit.valid_to < today,
+            WorkPermit.status.in_([PermitStatus.ISSUED, PermitStatus.EXTENDED]),
+        )
+    ).all()
+    for permit in permits:
+        change_permit_status(session, permit, PermitStatus.EXPIRED, today, user_id=user_id,
+                             today=today)
+    return len(permits)
+
+
+def _refresh_person(session: Session, person: Person) -> None:
+    """The holder is a foreign worker with the status of their latest (by valid_from) permit."""
+    latest = session.scalars(
+        select(WorkPermit)
+        .where(WorkPermit.person_id == person.id)
+        .order_by(WorkPermit.valid_from.desc(), WorkPermit.created_at.desc())
+        .limit(1)
+    ).first()
+    person.category = PersonCategory.FOREIGN_WORKER
+    person.status = latest.status.value if latest is not None else None
+    session.flush()

@@ -1,0 +1,121 @@
+"""Finding persons: text search (IIN, document number, name in any script) and the paged,
+filtered, sorted list behind the persons table. Every path uses an index, never a scan of
+the names."""
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, func, intersect, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import PersonCategory
+from kzmigdesk.domain.models import IdentityDocument, Person, PersonNameToken, Region
+from kzmigdesk.domain.search import normalise_document_number, query_tokens
+
+SORT_KEYS = {
+    "name": (Person.sort_name,),
+    "birth_date": (Person.birth_date, Person.surname),
+    "iin": (Person.iin,),
+    "registered": (Person.created_at,),
+}
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    text: str = ""
+    region_id: uuid.UUID | None = None
+    category: PersonCategory | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: uuid.UUID
+    version: int
+    surname: str
+    given_name: str
+    patronymic: str | None
+    surname_latin: str | None
+    given_name_latin: str | None
+    birth_date: dt.date
+    iin: str | None
+    region_id: uuid.UUID | None
+    category: PersonCategory
+    status: str | None
+    citizenship: str | None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
+
+    @property
+    def latin_name(self) -> str:
+        return " ".join(p for p in (self.surname_latin, self.given_name_latin) if p)
+
+
+ROW_COLUMNS = [getattr(Person, name) for name in PersonRow.__dataclass_fields__]
+
+
+def _prefix_range(column, prefix: str):
+    """column LIKE 'prefix%' as a range an index can serve, in any collation."""
+    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def matching_ids(text: str) -> Select | None:
+    """A query of the ids of persons matching `text`, or None when the text is empty."""
+    text = text.strip()
+    if not text:
+        return None
+    compact = normalise_document_number(text)
+    if re.fullmatch(r"\d{4,12}", compact):
+        by_iin = select(Person.id).where(_prefix_range(Person.iin, compact))
+        by_document = select(IdentityDocument.person_id).where(
+            _prefix_range(IdentityDocument.number, compact))
+        return by_iin.union(by_document)
+    if re.search(r"\d", compact):
+        return select(IdentityDocument.person_id).where(
+            _prefix_range(IdentityDocument.number, compact))
+    tokens = query_tokens(text)
+    if not tokens:
+        return select(Person.id).where(False)
+    per_token = [
+        select(PersonNameToken.person_id).where(_prefix_range(PersonNameToken.token, token))
+        for token in tokens
+    ]
+    return per_token[0] if len(per_token) == 1 else intersect(*per_token)
+
+
+def _filtered(query: Select, filt: PersonFilter) -> Select:
+    ids = matching_ids(filt.text)
+    if ids is not None:
+        query = query.where(Person.id.in_(ids))
+    if filt.region_id is not None:
+        query = query.where(Person.region_id == filt.region_id)
+    if filt.category is not None:
+        query = query.where(Person.category == filt.category)
+    if filt.status is not None:
+        query = query.where(Person.status == filt.status)
+    return query
+
+
+def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
+    return session.scalar(_filtered(select(func.count()).select_from(Person), filt))
+
+
+def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
+                  descending: bool = False, offset: int = 0, limit: int = 100) -> list[PersonRow]:
+    """One page of the list, sorted; the id breaks ties so that pages never overlap."""
+    order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
+    query = _filtered(select(*ROW_COLUMNS), filt).order_by(*order).offset(offset).limit(limit)
+    return [PersonRow(*row) for row in session.execute(query)]
+
+
+def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonRow]:
+    return fetch_persons(session, PersonFilter(text=text), limit=limit)
+
+
+def region_names(session: Session) -> dict[uuid.UUID, str]:
+    """Region names in the current language, for showing rows."""
+    return {region.id: region.name for region in session.scalars(select(Region))}

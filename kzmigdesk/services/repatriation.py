@@ -1,0 +1,527 @@
+"""Repatriate (kandas) cases: opening a case with its household, status changes and the
+kandas certificate.
+
+Every rule of a case lives here. The functions take a SQLAlchemy `Session` and never commit:
+the caller owns the transaction (see `Database.transaction()`), so a refused action raises
+before anything is written, or the caller's rollback undoes it. Messages are msgids,
+translated when shown (`ServiceError.message()`, `FieldError.message()`).
+"""
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import HouseholdRelation, PersonCategory, RepatriateStatus, label
+from kzmigdesk.domain.models import (
+    CaseStatusChange,
+    Household,
+    HouseholdMember,
+    Office,
+    Person,
+    Region,
+    RepatriateCase,
+    utcnow,
+)
+from kzmigdesk.i18n import N_, _
+from kzmigdesk.services.errors import (
+    FieldError,
+    NotFound,
+    ServiceError,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
+
+S = RepatriateStatus
+
+ALLOWED_TRANSITIONS: dict[RepatriateStatus, set[RepatriateStatus]] = {
+    S.APPLIED: {S.GRANTED, S.REFUSED, S.WITHDRAWN},
+    S.GRANTED: {S.CITIZENSHIP_REQUESTED, S.EXPIRED, S.WITHDRAWN},
+    S.CITIZENSHIP_REQUESTED: {S.CITIZEN, S.REFUSED, S.WITHDRAWN},
+    S.CITIZEN: set(),
+    S.REFUSED: set(),
+    S.WITHDRAWN: set(),
+    S.EXPIRED: set(),
+}
+
+# A case is closed once it reaches one of these; a person may have one open case at a time.
+CLOSED_STATUSES = frozenset({S.CITIZEN, S.REFUSED, S.WITHDRAWN, S.EXPIRED})
+OPEN_STATUSES = frozenset(set(RepatriateStatus) - CLOSED_STATUSES)
+COMMENT_REQUIRED = frozenset({S.REFUSED, S.WITHDRAWN})
+
+CASE_NUMBER_PREFIX = "KC"
+CERTIFICATE_NUMBER_MAX = 32
+FIRST_QUOTA_YEAR = 1991
+EXPIRY_COMMENT = "certificate expired"
+
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+
+# Field labels (msgids).
+LABEL_COUNTRY = N_("Country of origin")
+LABEL_APPLICATION_DATE = N_("Application date")
+LABEL_ARRIVAL_DATE = N_("Arrival date")
+LABEL_REGION = N_("Region of resettlement")
+LABEL_QUOTA_YEAR = N_("Quota year")
+LABEL_OFFICE = N_("Office")
+LABEL_APPLICANT = N_("Applicant")
+LABEL_MEMBERS = N_("Household members")
+LABEL_PERSON = N_("Person")
+LABEL_RELATION = N_("Relation")
+LABEL_CHANGE_DATE = N_("Date of the change")
+LABEL_COMMENT = N_("Comment")
+LABEL_CERTIFICATE = N_("Certificate number")
+
+# Problems (msgids).
+IS_REQUIRED = N_("is required")
+IN_FUTURE = N_("cannot be in the future")
+BEFORE_BIRTH = N_("cannot be before the date of birth")
+DOES_NOT_EXIST = N_("does not exist")
+ALREADY_OPEN = N_("already has an open case {case_number}")
+MEMBER_OF_OPEN_CASE = N_("{name} is already in the household of open case {case_number}")
+
+
+def allowed_next(status: RepatriateStatus) -> list[RepatriateStatus]:
+    """The statuses a case in `status` may move to, in the order of the enumeration."""
+    allowed = ALLOWED_TRANSITIONS[RepatriateStatus(status)]
+    return [s for s in RepatriateStatus if s in allowed]
+
+
+def is_open(case: RepatriateCase) -> bool:
+    return case.status in OPEN_STATUSES
+
+
+def certificate_expiry(issue_date: dt.date) -> dt.date:
+    """A kandas certificate is valid for one year: the same day a year later, and
+    28 February for a certificate issued on 29 February."""
+    try:
+        return issue_date.replace(year=issue_date.year + 1)
+    except ValueError:
+        return issue_date.replace(year=issue_date.year + 1, day=28)
+
+
+class CaseTransitionNotAllowed(TransitionNotAllowed):
+    """The status table does not allow this change; the message names both statuses."""
+
+    def __init__(self, current: RepatriateStatus, new: RepatriateStatus):
+        super().__init__(
+            N_("A case cannot go from “{current}” to “{new}”."), current=current, new=new
+        )
+        self.current = current
+        self.new = new
+
+    def message(self) -> str:
+        return _(self.msgid).format(current=label(self.current), new=label(self.new))
+
+
+@dataclass
+class CaseInput:
+    country_of_origin: str
+    application_date: dt.date | None
+    arrival_date: dt.date | None = None
+    resettlement_region_id: uuid.UUID | None = None
+    quota_year: int | None = None
+    office_id: uuid.UUID | None = None
+
+
+# --- queries ---
+
+
+def _cases_of(person: Person):
+    """Cases (not deleted) in which the person is the applicant or a household member."""
+    membership = and_(
+        HouseholdMember.household_id == RepatriateCase.household_id,
+        HouseholdMember.person_id == person.id,
+        HouseholdMember.deleted_at.is_(None),
+    )
+    return (
+        select(RepatriateCase)
+        .outerjoin(HouseholdMember, membership)
+        .where(or_(RepatriateCase.person_id == person.id, HouseholdMember.id.is_not(None)))
+        .distinct()
+    )
+
+
+def open_case_of(
+    session: Session, person: Person, exclude: RepatriateCase | None = None
+) -> RepatriateCase | None:
+    """The person's open case (as applicant or household member), if any."""
+    if person.id is None:  # not saved yet: no case can refer to the person
+        return None
+    query = _cases_of(person).where(RepatriateCase.status.in_(OPEN_STATUSES))
+    if exclude is not None and exclude.id is not None:
+        query = query.where(RepatriateCase.id != exclude.id)
+    return session.scalars(query.limit(1)).first()
+
+
+def household_members(session: Session, case: RepatriateCase) -> list[HouseholdMember]:
+    """The current members of the case's household, the head first."""
+    if case.household_id is None:
+        return []
+    members = session.scalars(
+        select(HouseholdMember)
+        .where(HouseholdMember.household_id == case.household_id)
+        .order_by(HouseholdMember.created_at)
+    ).all()
+    return sorted(members, key=lambda m: m.relation is not HouseholdRelation.HEAD)
+
+
+def case_history(session: Session, case: RepatriateCase) -> list[CaseStatusChange]:
+    """The case's status changes, oldest first."""
+    return list(
+        session.scalars(
+            select(CaseStatusChange)
+            .where(CaseStatusChange.case_id == case.id)
+            .order_by(CaseStatusChange.changed_on, CaseStatusChange.created_at)
+        )
+    )
+
+
+def next_case_number(session: Session, year: int) -> str:
+    """`KC-{year}-{seq:06d}` with the next sequence number of that year (deleted cases keep
+    their numbers)."""
+    prefix = f"{CASE_NUMBER_PREFIX}-{year}-"
+    numbers = session.scalars(
+        select(RepatriateCase.case_number)
+        .where(RepatriateCase.case_number.startswith(prefix, autoescape=True))
+        .execution_options(include_deleted=True)
+    )
+    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
+    return f"{prefix}{last + 1:06d}"
+
+
+def certificates_expiring(
+    session: Session, today: dt.date, within_days: int = 30
+) -> list[RepatriateCase]:
+    """Granted cases whose certificate expires between today and `within_days` days later,
+    soonest first."""
+    until = today + dt.timedelta(days=within_days)
+    return list(
+        session.scalars(
+            select(RepatriateCase)
+            .where(
+                RepatriateCase.status == S.GRANTED,
+                RepatriateCase.certificate_expiry_date.between(today, until),
+            )
+            .order_by(RepatriateCase.certificate_expiry_date, RepatriateCase.case_number)
+        )
+    )
+
+
+# --- opening a case ---
+
+
+def _validate_case(session: Session, head: Person, case: CaseInput, today: dt.date) -> list:
+    errors = []
+    country = (case.country_of_origin or "").strip().upper()
+    if not country:
+        errors.append(FieldError("country_of_origin", LABEL_COUNTRY, IS_REQUIRED))
+    elif not COUNTRY_CODE.fullmatch(country):
+        errors.append(FieldError(
+            "country_of_origin", LABEL_COUNTRY, N_("must be a two-letter country code")))
+    elif country == "KZ":
+        errors.append(FieldError("country_of_origin", LABEL_COUNTRY, N_("cannot be Kazakhstan")))
+
+    for field, field_label, value, required in (
+        ("application_date", LABEL_APPLICATION_DATE, case.application_date, True),
+        ("arrival_date", LABEL_ARRIVAL_DATE, case.arrival_date, False),
+    ):
+        if value is None:
+            if required:
+                errors.append(FieldError(field, field_label, IS_REQUIRED))
+        elif value > today:
+            errors.append(FieldError(field, field_label, IN_FUTURE))
+        elif head.birth_date is not None and value < head.birth_date:
+            errors.append(FieldError(field, field_label, BEFORE_BIRTH))
+
+    if case.quota_year is not None and not FIRST_QUOTA_YEAR <= case.quota_year <= today.year + 1:
+        errors.append(FieldError(
+            "quota_year", LABEL_QUOTA_YEAR, N_("must be a year from {first} to {last}"),
+            {"first": FIRST_QUOTA_YEAR, "last": today.year + 1}))
+    if case.resettlement_region_id is not None and (
+        session.get(Region, case.resettlement_region_id) is None
+    ):
+        errors.append(FieldError("resettlement_region_id", LABEL_REGION, DOES_NOT_EXIST))
+    if case.office_id is not None and session.get(Office, case.office_id) is None:
+        errors.append(FieldError("office_id", LABEL_OFFICE, DOES_NOT_EXIST))
+    return errors
+
+
+def _validate_members(
+    session: Session, head: Person, members: Sequence[tuple[Person, HouseholdRelation]]
+) -> list:
+    errors = []
+    existing = open_case_of(session, head)
+    if existing is not None:
+        errors.append(FieldError(
+            "person_id", LABEL_APPLICANT, ALREADY_OPEN, {"case_number": existing.case_number}))
+    seen = {id(head)}
+    for person, relation in members:
+        if HouseholdRelation(relation) is HouseholdRelation.HEAD:
+            errors.append(FieldError(
+                "members", LABEL_MEMBERS, N_("only the applicant can be the head of household")))
+        if id(person) in seen:
+            errors.append(FieldError(
+                "members", LABEL_MEMBERS, N_("{name} is listed more than once"),
+                {"name": person.full_name}))
+            continue
+        seen.add(id(person))
+        existing = open_case_of(session, person)
+        if existing is not None:
+            errors.append(FieldError(
+                "members", LABEL_MEMBERS, MEMBER_OF_OPEN_CASE,
+                {"name": person.full_name, "case_number": existing.case_number}))
+    return errors
+
+
+def open_case(
+    session: Session,
+    head: Person,
+    case: CaseInput,
+    members: Sequence[tuple[Person, HouseholdRelation]] = (),
+    user_id: uuid.UUID | None = None,
+    today: dt.date | None = None,
+) -> RepatriateCase:
+    """Open a repatriate case for `head` with a new household (the head and `members`):
+    status APPLIED, a new case number and the first entry of the history."""
+    today = today or dt.date.today()
+    errors = _validate_case(session, head, case, today)
+    errors += _validate_members(session, head, members)
+    if errors:
+        raise ValidationFailed(errors)
+
+    household = Household(head=head)
+    session.add(household)
+    for person, relation in [(head, HouseholdRelation.HEAD), *members]:
+        session.add(HouseholdMember(
+            household=household, person=person, relation=HouseholdRelation(relation)))
+        person.category = PersonCategory.KANDAS
+        person.status = S.APPLIED.value
+
+    repatriate_case = RepatriateCase(
+        case_number=next_case_number(session, case.application_date.year),
+        person=head,
+        household=household,
+        country_of_origin=case.country_of_origin.strip().upper(),
+        application_date=case.application_date,
+        arrival_date=case.arrival_date,
+        status=S.APPLIED,
+        resettlement_region_id=case.resettlement_region_id,
+        quota_year=case.quota_year,
+        office_id=case.office_id,
+    )
+    session.add(repatriate_case)
+    session.add(CaseStatusChange(
+        case=repatriate_case, from_status=None, to_status=S.APPLIED, changed_on=today,
+        user_id=user_id, comment=None))
+    session.flush()
+    return repatriate_case
+
+
+# --- the household ---
+
+
+def _refuse_if_closed(case: RepatriateCase) -> None:
+    if not is_open(case):
+        raise ServiceError(N_("The household of a closed case cannot be changed."))
+
+
+def _ensure_household(session: Session, case: RepatriateCase) -> Household:
+    """The case's household; created with the applicant as head for a case without one."""
+    if case.household is None:
+        case.household = Household(head=case.person)
+        session.add(HouseholdMember(
+            household=case.household, person=case.person, relation=HouseholdRelation.HEAD))
+    return case.household
+
+
+def _refresh_person(session: Session, person: Person) -> None:
+    """Category and status of a person from their cases, once they left a household."""
+    cases = session.scalars(
+        _cases_of(person).order_by(
+            RepatriateCase.application_date.desc(), RepatriateCase.created_at.desc())
+    ).all()
+    current = next((c for c in cases if is_open(c)), cases[0] if cases else None)
+    if current is not None:
+        person.category = PersonCategory.KANDAS
+        person.status = current.status.value
+    elif person.category is PersonCategory.KANDAS:
+        person.category = PersonCategory.OTHER
+        person.status = None
+
+
+def add_member(
+    session: Session, case: RepatriateCase, person: Person, relation: HouseholdRelation
+) -> HouseholdMember:
+    """Add a person to the household of an open case."""
+    _refuse_if_closed(case)
+    relation = HouseholdRelation(relation)
+    errors = []
+    if relation is HouseholdRelation.HEAD:
+        errors.append(FieldError(
+            "relation", LABEL_RELATION, N_("the household already has a head")))
+    previous = None
+    if case.household_id is not None and person.id is not None:
+        previous = session.scalars(
+            select(HouseholdMember)
+            .where(HouseholdMember.household_id == case.household_id,
+                   HouseholdMember.person_id == person.id)
+            .execution_options(include_deleted=True)
+        ).first()
+    if person is case.person or (previous is not None and previous.deleted_at is None):
+        errors.append(FieldError(
+            "person_id", LABEL_PERSON, N_("is already a member of this household")))
+    else:
+        existing = open_case_of(session, person, exclude=case)
+        if existing is not None:
+            errors.append(FieldError(
+                "person_id", LABEL_PERSON, MEMBER_OF_OPEN_CASE,
+                {"name": person.full_name, "case_number": existing.case_number}))
+    if errors:
+        raise ValidationFailed(errors)
+
+    household = _ensure_household(session, case)
+    if previous is not None:  # a member removed earlier comes back
+        member = previous
+        member.deleted_at = None
+        member.relation = relation
+    else:
+        member = HouseholdMember(household=household, person=person, relation=relation)
+        session.add(member)
+    person.category = PersonCategory.KANDAS
+    person.status = case.status.value
+    session.flush()
+    return member
+
+
+def remove_member(session: Session, case: RepatriateCase, person: Person) -> None:
+    """Remove a person (not the head) from the household of an open case (soft delete)."""
+    _refuse_if_closed(case)
+    member = None
+    if case.household_id is not None and person.id is not None:
+        member = session.scalars(
+            select(HouseholdMember).where(
+                HouseholdMember.household_id == case.household_id,
+                HouseholdMember.person_id == person.id,
+            )
+        ).first()
+    if member is None:
+        raise NotFound(N_("This person is not a member of the household."))
+    if member.relation is HouseholdRelation.HEAD or person.id == case.person_id:
+        raise ServiceError(N_("The head of household cannot be removed."))
+    member.deleted_at = utcnow()
+    session.flush()
+    _refresh_person(session, person)
+    session.flush()
+
+
+# --- status changes ---
+
+
+def change_status(
+    session: Session,
+    case: RepatriateCase,
+    new_status: RepatriateStatus,
+    on: dt.date,
+    user_id: uuid.UUID | None = None,
+    comment: str | None = None,
+    certificate_number: str | None = None,
+    today: dt.date | None = None,
+) -> CaseStatusChange:
+    """Move the case to `new_status` on the day `on`, following ALLOWED_TRANSITIONS; the
+    history keeps the change, and the household members' persons follow the new status."""
+    today = today or dt.date.today()
+    new_status = RepatriateStatus(new_status)
+    current = case.status
+    if new_status not in ALLOWED_TRANSITIONS[current]:
+        raise CaseTransitionNotAllowed(current, new_status)
+
+    comment = (comment or "").strip() or None
+    number = (certificate_number or "").strip()
+    errors = []
+    history = case_history(session, case)
+    if on is None:
+        errors.append(FieldError("changed_on", LABEL_CHANGE_DATE, IS_REQUIRED))
+    elif on > today:
+        errors.append(FieldError("changed_on", LABEL_CHANGE_DATE, IN_FUTURE))
+    elif history and on < history[-1].changed_on:
+        errors.append(FieldError(
+            "changed_on", LABEL_CHANGE_DATE, N_("cannot be before the last status change")))
+    elif new_status is S.EXPIRED and (
+        case.certificate_expiry_date is None or on < case.certificate_expiry_date
+    ):
+        errors.append(FieldError(
+            "changed_on", LABEL_CHANGE_DATE, N_("cannot be before the certificate expiry date")))
+    if new_status in COMMENT_REQUIRED and comment is None:
+        errors.append(FieldError("comment", LABEL_COMMENT, IS_REQUIRED))
+    if new_status is S.GRANTED:
+        if not number:
+            errors.append(FieldError("certificate_number", LABEL_CERTIFICATE, IS_REQUIRED))
+        elif len(number) > CERTIFICATE_NUMBER_MAX:
+            errors.append(FieldError(
+                "certificate_number", LABEL_CERTIFICATE, N_("must be at most {max} characters"),
+                {"max": CERTIFICATE_NUMBER_MAX}))
+        elif _certificate_taken(session, number, case):
+            errors.append(FieldError(
+                "certificate_number", LABEL_CERTIFICATE, N_("is already used by another case")))
+    if errors:
+        raise ValidationFailed(errors)
+
+    if new_status is S.GRANTED:
+        case.certificate_number = number
+        case.certificate_issue_date = on
+        case.certificate_expiry_date = certificate_expiry(on)
+    change = CaseStatusChange(
+        case=case, from_status=current, to_status=new_status, changed_on=on,
+        user_id=user_id, comment=comment)
+    session.add(change)
+    case.status = new_status
+    for person in _case_persons(session, case):
+        person.category = PersonCategory.KANDAS
+        person.status = new_status.value
+    session.flush()
+    return change
+
+
+def _certificate_taken(session: Session, number: str, case: RepatriateCase) -> bool:
+    query = (
+        select(RepatriateCase.id)
+        .where(RepatriateCase.certificate_number == number)
+        .execution_options(include_deleted=True)  # the unique index still holds them
+    )
+    if case.id is not None:
+        query = query.where(RepatriateCase.id != case.id)
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def _case_persons(session: Session, case: RepatriateCase) -> list[Person]:
+    persons = [member.person for member in household_members(session, case)]
+    if case.person is not None and all(p is not case.person for p in persons):
+        persons.insert(0, case.person)
+    return persons
+
+
+def expire_certificates(
+    session: Session, today: dt.date, user_id: uuid.UUID | None = None
+) -> int:
+    """Move every granted case whose certificate expired before today to EXPIRED, dated on
+    the expiry day; returns how many cases moved."""
+    cases = session.scalars(
+        select(RepatriateCase)
+        .where(
+            RepatriateCase.status == S.GRANTED,
+            RepatriateCase.certificate_expiry_date < today,
+        )
+        .order_by(RepatriateCase.certificate_expiry_date, RepatriateCase.case_number)
+    ).all()
+    for case in cases:
+        history = case_history(session, case)
+        on = case.certificate_expiry_date
+        if history and history[-1].changed_on > on:
+            on = history[-1].changed_on
+        change_status(
+            session, case, S.EXPIRED, on, user_id=user_id, comment=EXPIRY_COMMENT, today=today)
+    return len(cases)

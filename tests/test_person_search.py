@@ -1,0 +1,113 @@
+import datetime as dt
+
+import pytest
+
+from kzmigdesk.domain.enums import DocumentType, PersonCategory, Sex
+from kzmigdesk.domain.identifiers import make_iin
+from kzmigdesk.domain.models import Person, Region
+from kzmigdesk.domain.search import sort_key
+from kzmigdesk.services.person_search import (
+    PersonFilter,
+    count_persons,
+    fetch_persons,
+    search_persons,
+)
+from kzmigdesk.services.registration import DocumentInput, PersonInput, save_person
+
+TODAY = dt.date(2026, 12, 1)
+PEOPLE = [
+    ("Әбенов", "Нұрлан", None, None, dt.date(1985, 4, 12), Sex.MALE, "UZ", "FA1234567"),
+    ("Жұмабаева", "Айгерім", None, None, dt.date(1990, 2, 1), Sex.FEMALE, "CN", "E55501234"),
+    ("Ахметов", "Бауыржан", None, None, dt.date(1979, 7, 7), Sex.MALE, "MN", "M0001112"),
+    ("Wang", "Lei", "WANG", "LEI", dt.date(1988, 8, 8), Sex.MALE, "CN", "EA9876543"),
+    ("Xolmatov", "Rustam", "XOLMATOV", "RUSTAM", dt.date(1992, 3, 3), Sex.MALE, "UZ", "AB7654321"),
+    ("Иванов", "Пётр", None, None, dt.date(1970, 1, 1), Sex.MALE, "RU", "7012345678"),
+]
+
+
+@pytest.fixture
+def people(database):
+    ids = {}
+    with database.transaction() as session:
+        for n, (surname, given, s_lat, g_lat, birth, sex, country, doc) in enumerate(PEOPLE):
+            person = save_person(session, PersonInput(
+                surname=surname, given_name=given, surname_latin=s_lat, given_name_latin=g_lat,
+                birth_date=birth, sex=sex, citizenship=country,
+                iin=make_iin(birth, sex.value, n) if n < 3 else None,
+            ), documents=[DocumentInput(doc_type=DocumentType.FOREIGN_PASSPORT, number=doc)],
+                today=TODAY)
+            ids[surname] = person.id
+    return ids
+
+
+def names(rows):
+    return [row.surname for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Nurlan Abenov", ["Әбенов"]),
+        ("abenov nurl", ["Әбенов"]),
+        ("НУРЛАН", ["Әбенов"]),
+        ("Нурлан Абенов", ["Әбенов"]),  # Russian spelling without the Kazakh letters
+        ("Zhumabaeva", ["Жұмабаева"]),
+        ("Jumabaeva Aigerim", ["Жұмабаева"]),  # new Kazakh Latin spelling
+        ("Айгерим", ["Жұмабаева"]),
+        ("Ван", ["Wang"]),  # Russian spelling of a Chinese surname
+        ("Wang", ["Wang"]),
+        ("xolm", ["Xolmatov"]),
+        ("Petr", ["Иванов"]),
+        ("ahmetov", ["Ахметов"]),
+        ("nobody", []),
+    ],
+)
+def test_search_by_name_in_any_script(database, people, query, expected):
+    with database.sessions() as session:
+        assert names(search_persons(session, query)) == expected
+
+
+def test_search_by_iin_prefix_and_document_number(database, people):
+    with database.sessions() as session:
+        abenov = session.get(Person, people["Әбенов"])
+        assert names(search_persons(session, abenov.iin)) == ["Әбенов"]
+        assert names(search_persons(session, abenov.iin[:6])) == ["Әбенов"]
+        assert names(search_persons(session, "fa 1234567")) == ["Әбенов"]
+        assert names(search_persons(session, "EA98")) == ["Wang"]
+        assert names(search_persons(session, "7012345678")) == ["Иванов"]
+
+
+def test_list_sorted_in_kazakh_alphabetical_order(database, people):
+    with database.sessions() as session:
+        ordered = names(fetch_persons(session))
+        assert ordered == ["Wang", "Xolmatov", "Ахметов", "Әбенов", "Жұмабаева", "Иванов"]
+        assert names(fetch_persons(session, descending=True)) == ordered[::-1]
+        by_birth = names(fetch_persons(session, sort="birth_date"))
+        assert by_birth[0] == "Иванов" and by_birth[-1] == "Xolmatov"
+
+
+def test_paging_never_overlaps(database, people):
+    with database.sessions() as session:
+        pages = [names(fetch_persons(session, offset=o, limit=2)) for o in (0, 2, 4)]
+        assert sum(pages, []) == names(fetch_persons(session))
+
+
+def test_filters_by_region_category_status(database, people):
+    with database.transaction() as session:
+        astana = session.query(Region).filter_by(code="AST").one()
+        wang = session.get(Person, people["Wang"])
+        wang.region_id = astana.id
+        wang.category = PersonCategory.FOREIGN_WORKER
+        wang.status = "issued"
+    with database.sessions() as session:
+        assert count_persons(session) == 6
+        assert names(fetch_persons(session, PersonFilter(region_id=astana.id))) == ["Wang"]
+        workers = PersonFilter(category=PersonCategory.FOREIGN_WORKER, status="issued")
+        assert count_persons(session, workers) == 1
+        assert count_persons(session, PersonFilter(text="wang", status="revoked")) == 0
+
+
+def test_sort_key_orders_kazakh_letters_after_their_neighbours():
+    words = ["Яхин", "Әлиев", "Абаев", "Өмаров", "Оспанов", "Ілиясов", "Ыбыраев", "Zed"]
+    assert sorted(words, key=sort_key) == [
+        "Zed", "Абаев", "Әлиев", "Оспанов", "Өмаров", "Ыбыраев", "Ілиясов", "Яхин"]

@@ -11,11 +11,13 @@ import io
 from collections.abc import Callable
 from decimal import Decimal
 
+import babel as babel_core
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kzmigdesk.domain.search import sort_key
 from kzmigdesk.paths import data_dir
 
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -110,3 +112,18 @@ def format_number(value: int | float | Decimal | None) -> str:
 
 def format_percent(value: float | None) -> str:
     return "" if value is None else babel_numbers.format_percent(value, locale=babel_locale())
+
+
+def country_name(code: str | None) -> str:
+    """The name of an ISO 3166 alpha-2 country in the current language."""
+    if not code:
+        return ""
+    return babel_core.Locale.parse(babel_locale()).territories.get(code, code)
+
+
+def country_names() -> list[tuple[str, str]]:
+    """(code, name) of every country, sorted by name in the current language."""
+    territories = babel_core.Locale.parse(babel_locale()).territories
+    countries = [(code, name) for code, name in territories.items()
+                 if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "UN", "EZ")]
+    return sorted(countries, key=lambda item: sort_key(item[1]))

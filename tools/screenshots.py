@@ -34,6 +34,14 @@ def main() -> int:
             window.show_section(section)
             app.processEvents()
             window.grab().save(str(OUT / f"main-window-{lang}.png"))
+        i18n.set_language("kk")
+        window.show_section(0)
+        person_id = window.persons_page.model.person_id(3)
+        form = window.open_person(person_id)
+        app.processEvents()
+        form.grab().save(str(OUT / "person-form-kk.png"))
+        form.ask_discard = lambda: True
+        form.close()
         window.close()
         database.close()
     return 0

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
+from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
             self.section_actions.addAction(action)
             self.toolbar.addAction(action)
         self.navigation.currentRowChanged.connect(self.show_section)
+        self.persons_page: PersonsPage = self.pages.widget(0)
+        self.persons_page.open_requested.connect(self.open_person)
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
@@ -132,6 +135,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
+        self.new_person_action = self.file_menu.addAction("", lambda: self.open_person(None))
+        self.new_person_action.setShortcut(QKeySequence("Ctrl+N"))
         self.refresh_action = self.file_menu.addAction("", self.refresh_current)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.file_menu.addSeparator()
@@ -161,6 +166,15 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(index)
         self.refresh_current()
 
+    def open_person(self, person_id) -> PersonDialog:
+        """Open the person form (a new person when `person_id` is None), non-modal."""
+        dialog = PersonDialog(self.database, person_id, self)
+        dialog.saved.connect(lambda _id: self.persons_page.refresh())
+        dialog.open_other.connect(self.open_person)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def current_section(self) -> Section:
         return SECTIONS[self.pages.currentIndex()]
 
@@ -180,6 +194,7 @@ class MainWindow(QMainWindow):
             self.section_actions.actions()[index].setText(_(section.title))
         self.file_menu.setTitle(_("&File"))
         self.refresh_action.setText(_("&Refresh"))
+        self.new_person_action.setText(_("&New person…"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
+from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,
@@ -207,8 +208,9 @@ class PersonsPage(QWidget):
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
         with self.database.sessions() as session:
-            regions = sorted(region_names(session).items(), key=lambda item: item[1])
-        self._fill(self.region, _("All regions"), [(name, rid) for rid, name in regions])
+            regions = sorted(region_names(session).items(), key=lambda item: sort_key(item[1]))
+        # Item data are strings: findData cannot match UUID objects.
+        self._fill(self.region, _("All regions"), [(name, str(rid)) for rid, name in regions])
         self._fill(self.category, _("All categories"), [(label(c), c) for c in PersonCategory])
         statuses = [(label(s), s.value) for s in RepatriateStatus]
         statuses += [(label(s), s.value) for s in PermitStatus if s.value not in
@@ -220,7 +222,8 @@ class PersonsPage(QWidget):
     def apply_filter(self) -> None:
         self.search_timer.stop()
         self.model.set_filter(PersonFilter(
-            text=self.search.text(), region_id=self.region.currentData(),
+            text=self.search.text(),
+            region_id=uuid.UUID(self.region.currentData()) if self.region.currentData() else None,
             category=self.category.currentData(), status=self.status.currentData()))
         self._show_count()
 

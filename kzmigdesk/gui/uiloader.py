@@ -1,14 +1,15 @@
 """Loading Qt Designer forms from ui/ and translating their strings with the app's catalogs."""
 
-from PySide6.QtCore import QFile, QIODevice, QObject
+from PySide6.QtCore import QFile, QIODevice, QObject, Qt
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTableWidget, QWidget
 
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 
 TRANSLATED_PROPERTIES = ("text", "windowTitle", "title", "toolTip", "placeholderText")
 SOURCE_PREFIX = "i18n_source_"
+SOURCE_ROLE = Qt.ItemDataRole.UserRole + 100  # header items keep their English text here
 
 
 def load_ui(name: str, parent: QWidget | None = None) -> QWidget:
@@ -41,3 +42,18 @@ def translate_tree(root: QObject) -> None:
                     continue
                 obj.setProperty(SOURCE_PREFIX + prop, source)
             obj.setProperty(prop, _(source))
+        if isinstance(obj, QTableWidget):
+            _translate_headers(obj)
+
+
+def _translate_headers(table: QTableWidget) -> None:
+    """Header items are not QObjects: their source text is kept in a data role instead."""
+    for column in range(table.columnCount()):
+        item = table.horizontalHeaderItem(column)
+        if item is None:
+            continue
+        source = item.data(SOURCE_ROLE)
+        if source is None:
+            source = item.text()
+            item.setData(SOURCE_ROLE, source)
+        item.setText(_(source))

@@ -1,0 +1,288 @@
+"""The person form (ui/person_form.ui): every field of a person and their identity documents.
+
+Ctrl+S saves, Esc cancels (asking first when something was changed). Validation, duplicate
+detection and the version check happen in services/registration.py; the form shows their
+messages next to the fields and saves nothing until they are resolved.
+"""
+
+import datetime as dt
+import uuid
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kzmigdesk import i18n
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import DocumentType, Sex, label
+from kzmigdesk.domain.models import Person
+from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.duplicates import choose_duplicate_action
+from kzmigdesk.gui.uiloader import load_ui
+from kzmigdesk.i18n import _
+from kzmigdesk.services.errors import NotFound, StaleRecord, ValidationFailed
+from kzmigdesk.services.person_search import region_names
+from kzmigdesk.services.registration import (
+    DocumentInput,
+    DuplicatesFound,
+    PersonInput,
+    save_person,
+)
+
+NO_DATE = QDate(1900, 1, 1)  # the minimum of a date field stands for "no date"
+TEXT_FIELDS = ("surname", "given_name", "patronymic", "surname_latin", "given_name_latin",
+               "iin", "phone", "email", "district", "locality", "address")
+INVALID_STYLE = "border: 2px solid #b00020;"
+
+
+def to_qdate(value: dt.date | None) -> QDate:
+    return QDate(value.year, value.month, value.day) if value else NO_DATE
+
+
+def from_qdate(value: QDate) -> dt.date | None:
+    return None if value == NO_DATE else dt.date(value.year(), value.month(), value.day())
+
+
+def date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy")
+    prepare_date_edit(edit)
+    return edit
+
+
+def prepare_date_edit(edit: QDateEdit) -> None:
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText(" ")
+    edit.setDate(NO_DATE)
+
+
+class PersonDialog(QDialog):
+    saved = Signal(object)  # the person's id
+    open_other = Signal(object)  # a duplicate the clerk chose to open instead
+
+    def __init__(self, database: Database, person_id: uuid.UUID | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.database = database
+        self.person_id = person_id
+        self.version: int | None = None
+        self.photo: bytes | None = None
+        self.form = load_ui("person_form", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        self.form.layout().setContentsMargins(12, 12, 12, 12)
+        self.resize(1000, 680)
+        # Replaceable in tests: the questions this form asks.
+        self.ask_discard = self._ask_discard
+        self.ask_duplicates = choose_duplicate_action
+
+        f = self.form
+        prepare_date_edit(f.birth_date)
+        f.documentsTable.horizontalHeader().setStretchLastSection(True)
+        f.saveButton.clicked.connect(self.save)
+        f.cancelButton.clicked.connect(self.reject)
+        f.addDocumentButton.clicked.connect(lambda: self.add_document_row(None))
+        f.removeDocumentButton.clicked.connect(self.remove_document_row)
+        f.choosePhotoButton.clicked.connect(self.choose_photo)
+        f.clearPhotoButton.clicked.connect(lambda: self.set_photo(None))
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
+        self._fill_choices()
+        self.load()
+
+    # --- filling ---
+
+    def _fill_choices(self) -> None:
+        f = self.form
+        f.sex.addItem("", None)
+        for sex in Sex:
+            f.sex.addItem(label(sex), sex)
+        f.citizenship.addItem(_("stateless or unknown"), None)
+        for code, name in i18n.country_names():
+            f.citizenship.addItem(f"{name} ({code})", code)
+        f.region_id.addItem("", None)
+        with self.database.sessions() as session:
+            regions = region_names(session)
+        for region_id, name in sorted(regions.items(), key=lambda item: sort_key(item[1])):
+            f.region_id.addItem(name, str(region_id))  # findData cannot match UUID objects
+
+    def load(self) -> None:
+        """Show the stored person (or an empty form for a new one)."""
+        f = self.form
+        documents = []
+        if self.person_id is None:
+            data = PersonInput()
+            self.setWindowTitle(_("New person"))
+        else:
+            with self.database.sessions() as session:
+                person = session.get(Person, self.person_id)
+                if person is None:
+                    raise NotFound("The person no longer exists.")
+                data = PersonInput.from_person(person)
+                self.version = person.version
+                documents = [
+                    DocumentInput(d.doc_type, d.number, d.issuing_country, d.issued_by,
+                                  d.issue_date, d.expiry_date, d.id)
+                    for d in person.documents
+                ]
+            name = f"{data.surname} {data.given_name}"
+            self.setWindowTitle(_("Person: {name}").format(name=name))
+        for name in TEXT_FIELDS:
+            getattr(f, name).setText(getattr(data, name) or "")
+        f.notes.setPlainText(data.notes or "")
+        f.birth_date.setDate(to_qdate(data.birth_date))
+        region = str(data.region_id) if data.region_id else None
+        for combo, value in ((f.sex, data.sex), (f.citizenship, data.citizenship),
+                             (f.region_id, region)):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.set_photo(data.photo)
+        f.documentsTable.setRowCount(0)
+        for document in documents:
+            self.add_document_row(document)
+        self.show_errors([])
+        self.snapshot = self.collect()
+
+    def add_document_row(self, document: DocumentInput | None) -> None:
+        table = self.form.documentsTable
+        row = table.rowCount()
+        table.insertRow(row)
+        doc_type = QComboBox()
+        for member in DocumentType:
+            doc_type.addItem(label(member), member)
+        country = QComboBox()
+        country.addItem("", None)
+        for code, name in i18n.country_names():
+            country.addItem(f"{name} ({code})", code)
+        issued, expires = date_edit(), date_edit()
+        number = QTableWidgetItem(document.number if document else "")
+        number.setData(Qt.ItemDataRole.UserRole, document.id if document else None)
+        table.setCellWidget(row, 0, doc_type)
+        table.setItem(row, 1, number)
+        table.setCellWidget(row, 2, country)
+        table.setCellWidget(row, 3, issued)
+        table.setCellWidget(row, 4, expires)
+        if document:
+            doc_type.setCurrentIndex(max(0, doc_type.findData(document.doc_type)))
+            country.setCurrentIndex(max(0, country.findData(document.issuing_country)))
+            issued.setDate(to_qdate(document.issue_date))
+            expires.setDate(to_qdate(document.expiry_date))
+        table.resizeColumnsToContents()
+
+    def remove_document_row(self) -> None:
+        table = self.form.documentsTable
+        if table.currentRow() >= 0:
+            table.removeRow(table.currentRow())
+
+    def choose_photo(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose photo…"), "", _("Images (*.png *.jpg *.jpeg)"))
+        if path:
+            with open(path, "rb") as image:
+                self.set_photo(image.read())
+
+    def set_photo(self, photo: bytes | None) -> None:
+        self.photo = photo
+        label_widget = self.form.photoLabel
+        pixmap = QPixmap()
+        if photo and pixmap.loadFromData(photo):
+            label_widget.setPixmap(pixmap.scaled(label_widget.size(),
+                                                 Qt.AspectRatioMode.KeepAspectRatio))
+        else:
+            label_widget.setPixmap(QPixmap())
+            label_widget.setText(_("No photo"))
+
+    # --- reading ---
+
+    def collect(self) -> tuple[PersonInput, list[DocumentInput]]:
+        f = self.form
+        data = PersonInput(**{name: getattr(f, name).text() for name in TEXT_FIELDS})
+        data.notes = f.notes.toPlainText()
+        data.birth_date = from_qdate(f.birth_date.date())
+        data.sex = f.sex.currentData()
+        data.citizenship = f.citizenship.currentData()
+        region = f.region_id.currentData()
+        data.region_id = uuid.UUID(region) if region else None
+        data.photo = self.photo
+        table = f.documentsTable
+        documents = []
+        for row in range(table.rowCount()):
+            number = table.item(row, 1)
+            documents.append(DocumentInput(
+                doc_type=table.cellWidget(row, 0).currentData(),
+                number=number.text() if number else "",
+                issuing_country=table.cellWidget(row, 2).currentData(),
+                issue_date=from_qdate(table.cellWidget(row, 3).date()),
+                expiry_date=from_qdate(table.cellWidget(row, 4).date()),
+                id=number.data(Qt.ItemDataRole.UserRole) if number else None,
+            ))
+        return data, documents
+
+    def is_dirty(self) -> bool:
+        return self.collect() != self.snapshot
+
+    # --- saving ---
+
+    def show_errors(self, errors) -> None:
+        f = self.form
+        invalid = {e.field: e.message() for e in errors}
+        for name in (*TEXT_FIELDS, "sex", "birth_date", "citizenship", "region_id"):
+            widget = getattr(f, name)
+            widget.setStyleSheet(INVALID_STYLE if name in invalid else "")
+            widget.setToolTip(invalid.get(name, ""))
+        f.errorsLabel.setText("\n".join(e.message() for e in errors))
+        first = next((getattr(f, e.field) for e in errors if hasattr(f, e.field)), None)
+        if first is not None:
+            first.setFocus()
+
+    def save(self, confirm_duplicates: bool = False) -> bool:
+        data, documents = self.collect()
+        try:
+            with self.database.transaction() as session:
+                person = save_person(session, data, documents, person_id=self.person_id,
+                                     expected_version=self.version,
+                                     confirm_duplicates=confirm_duplicates)
+                person_id = person.id
+        except ValidationFailed as failure:
+            self.show_errors(failure.errors)
+            return False
+        except DuplicatesFound as found:
+            action, chosen = self.ask_duplicates(self, found)
+            if action == "save":
+                return self.save(confirm_duplicates=True)
+            if action == "open":
+                self.open_other.emit(chosen)
+                super().reject()
+            return False
+        except (StaleRecord, NotFound) as error:
+            QMessageBox.warning(self, _("Not saved"), error.message())
+            return False
+        self.person_id = person_id
+        self.saved.emit(person_id)
+        self.snapshot = (data, documents)
+        self.accept()
+        return True
+
+    def _ask_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"), _("Discard the changes made in this form?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def reject(self) -> None:
+        """Esc and Cancel: close, but never lose typed changes without asking."""
+        if self.is_dirty() and not self.ask_discard():
+            return
+        super().reject()
+
+

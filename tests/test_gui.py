@@ -4,11 +4,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import PermitStatus
-from kzmigdesk.domain.models import WorkPermit
+from kzmigdesk.domain.models import ServiceRecord, ServiceType
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.background import run_in_background
+from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
+from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.services.demo import database_is_empty
 from kzmigdesk.settings import load_settings
 
@@ -62,8 +63,9 @@ def test_navigation_between_sections(qtbot, database):
     window.section_actions.actions()[1].trigger()
     assert window.current_section().key == "repatriates"
     assert window.navigation.currentRow() == 1
-    table = window.pages.currentWidget().table
-    assert table.rowCount() == 7  # one row per case status
+    assert isinstance(window.pages.currentWidget(), CasesPage)
+    window.section_actions.actions()[2].trigger()
+    assert isinstance(window.pages.currentWidget(), WorkersPage)
 
 
 def test_figures_page_shows_counts_from_the_database(qtbot, database):
@@ -71,14 +73,16 @@ def test_figures_page_shows_counts_from_the_database(qtbot, database):
 
     generate_demo_data(database, persons=60)
     window = make_window(qtbot, database)
-    window.show_section(2)
+    window.show_section(3)
     table = window.pages.currentWidget().table
-    shown = {table.item(r, 0).text(): int(table.item(r, 1).text()) for r in range(4)}
+    shown = {table.item(r, 0).text(): int(table.item(r, 1).text())
+             for r in range(table.rowCount())}
     with database.sessions() as session:
-        issued = session.query(WorkPermit).filter_by(status=PermitStatus.ISSUED).count()
-    assert shown["issued"] == issued > 0
+        accommodation = session.query(ServiceType).filter_by(code="accommodation").one()
+        stays = session.query(ServiceRecord).filter_by(service_type_id=accommodation.id).count()
+    assert shown["Temporary accommodation"] == stays > 0
     language_action(window, "kk").trigger()
-    assert table.item(0, 0).text() == i18n._("issued") != "issued"
+    assert "Уақытша тұру" in [table.item(r, 0).text() for r in range(table.rowCount())]
 
 
 def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):

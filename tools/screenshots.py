@@ -42,6 +42,21 @@ def main() -> int:
         form.grab().save(str(OUT / "person-form-kk.png"))
         form.ask_discard = lambda: True
         form.close()
+        window.resize(1250, 640)
+        for section, name in ((0, "persons-kk"), (1, "repatriates-kk"), (2, "workers-kk")):
+            window.show_section(section)
+            app.processEvents()
+            window.grab().save(str(OUT / f"{name}.png"))
+        cases = window.cases_page
+        case = cases.show_case(cases.model.row(0).id)
+        app.processEvents()
+        case.grab().save(str(OUT / "case-dialog-kk.png"))
+        case.close()
+        workers = window.pages.widget(2)
+        permit = workers.open_permit(workers.model.row(0).id)
+        app.processEvents()
+        permit.grab().save(str(OUT / "permit-dialog-kk.png"))
+        permit.close()
         window.close()
         database.close()
     return 0

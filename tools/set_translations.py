@@ -1,6 +1,7 @@
 """Fill catalog entries: python tools/set_translations.py FILE.json
 
-FILE.json maps each msgid to {"kk": "...", "ru": "..."}; the .po files are rewritten unwrapped.
+FILE.json maps each msgid (the singular one for plurals) to {"kk": ..., "ru": ...}, a string or
+a list of plural forms; the .po files are rewritten unwrapped.
 """
 
 import json
@@ -22,7 +23,8 @@ def main(path: str) -> int:
             if msgid not in catalog:
                 print(f"not in catalog: {msgid!r}", file=sys.stderr)
                 continue
-            catalog[msgid].string = translations[lang]
+            value = translations[lang]
+            catalog[msgid].string = tuple(value) if isinstance(value, list) else value
             catalog[msgid].flags.discard("fuzzy")
         with po_path.open("wb") as po_file:
             write_po(po_file, catalog, width=0)

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
+from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
+from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import overview
@@ -76,10 +78,8 @@ class Section:
 
 SECTIONS = (
     Section("persons", N_("Persons"), PersonsPage),
-    Section("repatriates", N_("Repatriates"),
-            figures(N_("Repatriate cases by status"), overview.cases_by_status)),
-    Section("workers", N_("Foreign workers"),
-            figures(N_("Work permits by status"), overview.permits_by_status)),
+    Section("repatriates", N_("Repatriates"), CasesPage),
+    Section("workers", N_("Foreign workers"), WorkersPage),
     Section("services", N_("Services"),
             figures(N_("Service records by type"), overview.services_by_type)),
     Section("quotas", N_("Quotas"), figures(N_("Labour quota this year by permit category"),
@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self.navigation.currentRowChanged.connect(self.show_section)
         self.persons_page: PersonsPage = self.pages.widget(0)
         self.persons_page.open_requested.connect(self.open_person)
+        self.cases_page: CasesPage = self.pages.widget(1)
+        self.cases_page.open_requested.connect(self.cases_page.show_case)
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
@@ -169,7 +171,7 @@ class MainWindow(QMainWindow):
     def open_person(self, person_id) -> PersonDialog:
         """Open the person form (a new person when `person_id` is None), non-modal."""
         dialog = PersonDialog(self.database, person_id, self)
-        dialog.saved.connect(lambda _id: self.persons_page.refresh())
+        dialog.saved.connect(self.persons_page.refresh)  # a method: no lambda keeping refs
         dialog.open_other.connect(self.open_person)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

@@ -233,7 +233,7 @@ class PersonsPage(QWidget):
             i18n.ngettext("{count} person", "{count} persons", count).format(
                 count=i18n.format_number(count)))
 
-    def refresh(self) -> None:
+    def refresh(self, *_changed) -> None:
         self.model.reload()
         self._show_count()
 

@@ -402,3 +402,94 @@ def _refresh_person(session: Session, person: Person) -> None:
     person.category = PersonCategory.FOREIGN_WORKER
     person.status = latest.status.value if latest is not None else None
     session.flush()
+
+
+# --- the list of permits --------------------------------------------------------------------
+
+from sqlalchemy import func, or_  # noqa: E402 (kept with the list functions below)
+
+from kzmigdesk.services.person_search import matching_ids  # noqa: E402
+
+
+@dataclass(frozen=True)
+class PermitRow:
+    """One line of the permits list."""
+
+    id: uuid.UUID
+    number: str
+    worker_name: str
+    citizenship: str | None
+    employer_name: str
+    employer_bin: str
+    category: PermitCategory
+    profession: str | None
+    valid_from: dt.date
+    valid_to: dt.date
+    status: PermitStatus
+    person_id: uuid.UUID
+    employer_id: uuid.UUID
+
+
+def _permits_filtered(query, text: str, status: PermitStatus | None,
+                      category: PermitCategory | None):
+    """Restrict a query joined to the permit's person and employer to the list's filters."""
+    needle = text.strip()
+    if needle:
+        conditions = [
+            WorkPermit.number.startswith(needle.upper(), autoescape=True),
+            Employer.bin.startswith(needle, autoescape=True),
+        ]
+        ids = matching_ids(needle)
+        if ids is not None:
+            conditions.append(WorkPermit.person_id.in_(ids))
+        query = query.where(or_(*conditions))
+    if status is not None:
+        query = query.where(WorkPermit.status == PermitStatus(status))
+    if category is not None:
+        query = query.where(WorkPermit.category == PermitCategory(category))
+    return query
+
+
+def count_permits(session: Session, text: str = "", status: PermitStatus | None = None,
+                  category: PermitCategory | None = None) -> int:
+    """How many permits the list shows for this search text and these filters."""
+    query = (
+        select(func.count())
+        .select_from(WorkPermit)
+        .join(Person, WorkPermit.person_id == Person.id)
+        .join(Employer, WorkPermit.employer_id == Employer.id)
+    )
+    return session.scalar(_permits_filtered(query, text, status, category))
+
+
+def fetch_permits(session: Session, text: str = "", status: PermitStatus | None = None,
+                  category: PermitCategory | None = None, offset: int = 0,
+                  limit: int = 200) -> list[PermitRow]:
+    """One page of the permits list, newest (latest valid_from) first, then by number.
+
+    `text` matches the start of a permit number or an employer's BIN, or the worker by name
+    in any script, IIN or document number (as in the persons list)."""
+    query = (
+        select(
+            WorkPermit.id, WorkPermit.number, Person.surname, Person.given_name,
+            Person.patronymic, Person.citizenship, Employer.name, Employer.bin,
+            WorkPermit.category, WorkPermit.profession, WorkPermit.valid_from,
+            WorkPermit.valid_to, WorkPermit.status, WorkPermit.person_id,
+            WorkPermit.employer_id,
+        )
+        .join(Person, WorkPermit.person_id == Person.id)
+        .join(Employer, WorkPermit.employer_id == Employer.id)
+    )
+    query = _permits_filtered(query, text, status, category)
+    query = query.order_by(WorkPermit.valid_from.desc(), WorkPermit.number)
+    rows = session.execute(query.offset(offset).limit(limit))
+    return [
+        PermitRow(
+            id=row[0], number=row[1],
+            worker_name=" ".join(part for part in row[2:5] if part),
+            citizenship=row[5], employer_name=row[6], employer_bin=row[7], category=row[8],
+            profession=row[9], valid_from=row[10], valid_to=row[11], status=row[12],
+            person_id=row[13], employer_id=row[14],
+        )
+        for row in rows
+    ]

@@ -5,15 +5,13 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kzmigdesk.domain.enums import PermitCategory, PermitStatus, RepatriateStatus, label
+from kzmigdesk.domain.enums import PermitCategory, label
 from kzmigdesk.domain.models import (
     LabourQuota,
     Person,
     Region,
-    RepatriateCase,
     ServiceRecord,
     ServiceType,
-    WorkPermit,
 )
 
 Rows = list[tuple[str, int]]
@@ -27,22 +25,6 @@ def persons_by_region(session: Session) -> Rows:
         .order_by(Region.sort_order)
     )
     return [(region.name, count) for region, count in session.execute(query)]
-
-
-def cases_by_status(session: Session) -> Rows:
-    counts = dict(
-        session.execute(select(RepatriateCase.status, func.count()).group_by(RepatriateCase.status))
-        .all()
-    )
-    return [(label(status), counts.get(status, 0)) for status in RepatriateStatus]
-
-
-def permits_by_status(session: Session) -> Rows:
-    counts = dict(
-        session.execute(select(WorkPermit.status, func.count()).group_by(WorkPermit.status))
-        .all()
-    )
-    return [(label(status), counts.get(status, 0)) for status in PermitStatus]
 
 
 def services_by_type(session: Session) -> Rows:

@@ -525,3 +525,118 @@ def expire_certificates(
         change_status(
             session, case, S.EXPIRED, on, user_id=user_id, comment=EXPIRY_COMMENT, today=today)
     return len(cases)
+
+
+# --- the list of cases ---
+
+from sqlalchemy import func  # noqa: E402
+
+from kzmigdesk.services.person_search import matching_ids  # noqa: E402
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of the cases list."""
+
+    id: uuid.UUID
+    case_number: str
+    applicant: str
+    country_of_origin: str
+    application_date: dt.date
+    status: RepatriateStatus
+    certificate_number: str | None
+    certificate_expiry_date: dt.date | None
+    household_size: int
+
+    def expires_within(self, today: dt.date, days: int) -> bool:
+        """A granted case whose certificate expires between today and `days` days later."""
+        return (
+            self.status is S.GRANTED
+            and self.certificate_expiry_date is not None
+            and today <= self.certificate_expiry_date <= today + dt.timedelta(days=days)
+        )
+
+
+def _filtered_cases(query, text: str, status, expiring_within, today):
+    text = (text or "").strip()
+    if text:
+        conditions = [
+            RepatriateCase.case_number.startswith(text.upper(), autoescape=True),
+            RepatriateCase.certificate_number.startswith(text, autoescape=True),
+        ]
+        if text.upper() != text:
+            conditions.append(
+                RepatriateCase.certificate_number.startswith(text.upper(), autoescape=True))
+        person_ids = matching_ids(text)
+        if person_ids is not None:
+            conditions.append(RepatriateCase.person_id.in_(person_ids))
+        query = query.where(or_(*conditions))
+    if status is not None:
+        query = query.where(RepatriateCase.status == RepatriateStatus(status))
+    if expiring_within is not None:
+        today = today or dt.date.today()
+        until = today + dt.timedelta(days=expiring_within)
+        query = query.where(
+            RepatriateCase.status == S.GRANTED,
+            RepatriateCase.certificate_expiry_date.between(today, until),
+        )
+    return query
+
+
+def count_cases(
+    session: Session,
+    text: str = "",
+    status: RepatriateStatus | None = None,
+    expiring_within: int | None = None,
+    today: dt.date | None = None,
+) -> int:
+    """How many cases `fetch_cases` lists with the same filters."""
+    query = select(func.count()).select_from(RepatriateCase)
+    return session.scalar(_filtered_cases(query, text, status, expiring_within, today))
+
+
+def fetch_cases(
+    session: Session,
+    text: str = "",
+    status: RepatriateStatus | None = None,
+    expiring_within: int | None = None,
+    today: dt.date | None = None,
+    offset: int = 0,
+    limit: int = 200,
+) -> list[CaseRow]:
+    """One page of cases, the latest applications first. `text` matches the start of a case
+    or certificate number, or the applicant by name in any script, IIN or document number;
+    `expiring_within` keeps granted cases whose certificate expires within that many days."""
+    size = (
+        select(func.count(HouseholdMember.id))
+        .where(
+            HouseholdMember.household_id == RepatriateCase.household_id,
+            HouseholdMember.deleted_at.is_(None),
+        )
+        .correlate(RepatriateCase)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            RepatriateCase.id, RepatriateCase.case_number, Person.surname, Person.given_name,
+            Person.patronymic, RepatriateCase.country_of_origin, RepatriateCase.application_date,
+            RepatriateCase.status, RepatriateCase.certificate_number,
+            RepatriateCase.certificate_expiry_date, size,
+        )
+        .join(Person, Person.id == RepatriateCase.person_id)
+        .order_by(RepatriateCase.application_date.desc(), RepatriateCase.case_number,
+                  RepatriateCase.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = session.execute(_filtered_cases(query, text, status, expiring_within, today))
+    return [
+        CaseRow(
+            id=row[0], case_number=row[1],
+            applicant=" ".join(p for p in (row[2], row[3], row[4]) if p),
+            country_of_origin=row[5], application_date=row[6], status=row[7],
+            certificate_number=row[8], certificate_expiry_date=row[9],
+            household_size=max(row[10] or 0, 1),  # a case without a household: the applicant
+        )
+        for row in rows
+    ]

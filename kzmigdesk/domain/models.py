@@ -143,8 +143,10 @@ class User(Entity):
 class Person(Entity):
     __tablename__ = "persons"
     __table_args__ = (
-        Index("ix_persons_birth_date_surname", "birth_date", "surname"),
-        Index("ix_persons_sort_name", "sort_name"),
+        # Each sort of the persons list reads one of these in order (the id breaks ties).
+        Index("ix_persons_sort_name_id", "sort_name", "id"),
+        Index("ix_persons_birth_date_sort_name_id", "birth_date", "sort_name", "id"),
+        Index("ix_persons_created_at_id", "created_at", "id"),
         Index("ix_persons_category_status", "category", "status"),
     )
 

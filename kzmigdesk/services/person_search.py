@@ -16,7 +16,7 @@ from kzmigdesk.domain.search import normalise_document_number, query_tokens
 
 SORT_KEYS = {
     "name": (Person.sort_name,),
-    "birth_date": (Person.birth_date, Person.surname),
+    "birth_date": (Person.birth_date, Person.sort_name),
     "iin": (Person.iin,),
     "registered": (Person.created_at,),
 }

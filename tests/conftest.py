@@ -25,3 +25,10 @@ def english_and_isolated_user_dirs(tmp_path, monkeypatch):
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def discard_when_tests_close_dialogs(monkeypatch):
+    """qtbot closes the widgets of a test at its end; a form with typed changes would ask
+    (modally) whether to discard them. Tests of that question replace it themselves."""
+    monkeypatch.setattr("kzmigdesk.gui.unsaved.ask_discard", lambda parent: True)

@@ -40,6 +40,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -679,7 +680,7 @@ class CaseDialog(QDialog):
 # --- a new case ---
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(GuardedDialog):
     """Open a case for an applicant found by search; the household is completed later in the
     case dialog."""
 
@@ -720,6 +721,7 @@ class NewCaseDialog(QDialog):
         layout.addWidget(self.errors_label)
         layout.addWidget(buttons)
         self.resize(620, 520)
+        self.remember_state()
 
     def show_errors(self, errors: list[FieldError]) -> None:
         invalid = {e.field: e.message() for e in errors}
@@ -750,6 +752,7 @@ class NewCaseDialog(QDialog):
             self.errors_label.setText(error.message())
             return False
         self.case_id = case_id
+        self.remember_state()
         self.opened.emit(case_id)
         self.accept()
         return True

@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QFileDialog,
     QMessageBox,
     QTableWidgetItem,
@@ -28,6 +27,7 @@ from kzmigdesk.domain.models import Person
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.duplicates import choose_duplicate_action
 from kzmigdesk.gui.uiloader import load_ui
+from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.services.errors import NotFound, StaleRecord, ValidationFailed
 from kzmigdesk.services.person_search import region_names
@@ -66,7 +66,7 @@ def prepare_date_edit(edit: QDateEdit) -> None:
     edit.setDate(NO_DATE)
 
 
-class PersonDialog(QDialog):
+class PersonDialog(GuardedDialog):
     saved = Signal(object)  # the person's id
     open_other = Signal(object)  # a duplicate the clerk chose to open instead
 
@@ -83,9 +83,7 @@ class PersonDialog(QDialog):
         layout.addWidget(self.form)
         self.form.layout().setContentsMargins(12, 12, 12, 12)
         self.resize(1000, 680)
-        # Replaceable in tests: the questions this form asks.
-        self.ask_discard = self._ask_discard
-        self.ask_duplicates = choose_duplicate_action
+        self.ask_duplicates = choose_duplicate_action  # replaceable in tests
 
         f = self.form
         prepare_date_edit(f.birth_date)
@@ -272,17 +270,5 @@ class PersonDialog(QDialog):
         self.accept()
         return True
 
-    def _ask_discard(self) -> bool:
-        answer = QMessageBox.question(
-            self, _("Unsaved changes"), _("Discard the changes made in this form?"),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
-
-    def reject(self) -> None:
-        """Esc and Cancel: close, but never lose typed changes without asking."""
-        if self.is_dirty() and not self.ask_discard():
-            return
-        super().reject()
-
-
+    def has_unsaved_changes(self) -> bool:
+        return self.is_dirty()

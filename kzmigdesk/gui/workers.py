@@ -39,6 +39,7 @@ from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.domain.models import Employer, Person, WorkPermit
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.labour import (
@@ -326,7 +327,7 @@ class _NotSaved(Exception):
     """Rolls the transaction back when the form is incomplete."""
 
 
-class PermitDialog(QDialog):
+class PermitDialog(GuardedDialog):
     """Issue a new permit, or show an existing one with its history and status changes."""
 
     saved = Signal(object)  # the permit's id
@@ -349,6 +350,7 @@ class PermitDialog(QDialog):
         else:
             self._build_existing()
             self.load()
+        self.remember_state()
 
     # --- a new permit ---
 
@@ -548,6 +550,7 @@ class PermitDialog(QDialog):
             messages.append(error.message())
         else:
             self.permit_id = permit_id
+            self.remember_state()
             self.saved.emit(permit_id)
             self.accept()
             return True

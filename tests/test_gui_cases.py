@@ -128,7 +128,7 @@ def test_expiring_only_check_box(qtbot, database):
 def test_pages_are_read_lazily(qtbot, database, monkeypatch):
     for n in range(5):
         add_case(database, f"Surname{n}", "Given", 10 + n)
-    monkeypatch.setattr(cases_gui, "PAGE_SIZE", 2)
+    monkeypatch.setattr(cases_gui.CasesTableModel, "PAGE_SIZE", 2)
     calls = []
     real_fetch = rep.fetch_cases
     monkeypatch.setattr(rep, "fetch_cases",

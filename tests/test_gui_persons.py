@@ -7,10 +7,11 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PersonCategory, Sex
 from kzmigdesk.domain.models import Region
 from kzmigdesk.gui import persons as persons_gui
-from kzmigdesk.gui.persons import PAGE_SIZE, PersonsPage
+from kzmigdesk.gui.persons import PersonsPage, PersonsTableModel
 from kzmigdesk.services.demo import generate_demo_data
 from kzmigdesk.services.registration import PersonInput, save_person
 
+PAGE_SIZE = PersonsTableModel.PAGE_SIZE
 
 def make_page(qtbot, database):
     page = PersonsPage(database)

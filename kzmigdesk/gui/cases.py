@@ -7,9 +7,8 @@ The questions the dialogs ask are attributes, so that tests can replace them.
 
 import datetime as dt
 import uuid
-from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +38,7 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
+from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
@@ -47,9 +47,6 @@ from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, Valida
 from kzmigdesk.services.person_search import search_persons
 
 S = RepatriateStatus
-ROOT = QModelIndex()
-PAGE_SIZE = 200
-CACHED_PAGES = 30
 EXPIRY_WARNING_DAYS = 30
 EXPIRING_COLOUR = "#ffe0b2"
 ERROR_STYLE = "color: #b00020;"
@@ -104,70 +101,27 @@ def fill_table(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
 # --- the list ---
 
 
-class CasesTableModel(QAbstractTableModel):
+class CasesTableModel(PagedTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
+        super().__init__(database)
         self.text, self.status, self.expiring_only = "", None, False
         self.today = dt.date.today()
-        self._count = 0
-        self._pages: OrderedDict[int, list[rep.CaseRow]] = OrderedDict()
         self.reload()
 
     def _filters(self) -> dict:
         within = EXPIRY_WARNING_DAYS if self.expiring_only else None
         return dict(text=self.text, status=self.status, expiring_within=within, today=self.today)
 
-    def reload(self) -> None:
-        """Count again and forget the cached pages (after a filter or data change)."""
-        self.beginResetModel()
-        self._pages.clear()
+    def count(self, session) -> int:
         self.today = dt.date.today()
-        with self.database.sessions() as session:
-            self._count = rep.count_cases(session, **self._filters())
-        self.endResetModel()
+        return rep.count_cases(session, **self._filters())
 
-    def set_filter(self, text: str, status: S | None, expiring_only: bool) -> None:
-        self.text, self.status, self.expiring_only = text, status, expiring_only
-        self.reload()
+    def fetch(self, session, offset: int, limit: int) -> list[rep.CaseRow]:
+        return rep.fetch_cases(session, **self._filters(), offset=offset, limit=limit)
 
-    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def row(self, number: int) -> rep.CaseRow:
-        page_number, offset = divmod(number, PAGE_SIZE)
-        page = self._pages.get(page_number)
-        if page is None:
-            with self.database.sessions() as session:
-                page = rep.fetch_cases(session, **self._filters(),
-                                       offset=page_number * PAGE_SIZE, limit=PAGE_SIZE)
-            self._pages[page_number] = page
-            if len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_number)
-        return page[offset]
-
-    def case_id(self, number: int) -> uuid.UUID:
-        return self.row(number).id
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole,
-                 Qt.ItemDataRole.ToolTipRole)
-        if not index.isValid() or role not in roles:
-            return None
-        try:
-            case = self.row(index.row())
-        except IndexError:  # the table shrank since it was counted
-            return None
-        expiring = case.expires_within(self.today, EXPIRY_WARNING_DAYS)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(EXPIRING_COLOUR) if expiring else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return expiry_warning(case.certificate_expiry_date, self.today) if expiring else None
+    def display(self, case: rep.CaseRow, column: int) -> str:
         return (
             case.case_number,
             case.applicant,
@@ -176,19 +130,23 @@ class CasesTableModel(QAbstractTableModel):
             label(case.status),
             i18n.format_date(case.certificate_expiry_date, "short"),
             i18n.format_number(case.household_size),
-        )[index.column()]
+        )[column]
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
+    def decoration(self, case: rep.CaseRow, role):
+        if not case.expires_within(self.today, EXPIRY_WARNING_DAYS):
             return None
-        if orientation == Qt.Orientation.Horizontal:
-            return _(COLUMNS[section])
-        return i18n.format_number(section + 1)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(EXPIRING_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return expiry_warning(case.certificate_expiry_date, self.today)
+        return None
 
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+    def set_filter(self, text: str, status: S | None, expiring_only: bool) -> None:
+        self.text, self.status, self.expiring_only = text, status, expiring_only
+        self.reload()
+
+    def case_id(self, number: int) -> uuid.UUID:
+        return self.row(number).id
 
 
 class CasesPage(QWidget):

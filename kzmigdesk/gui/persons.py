@@ -2,9 +2,8 @@
 filters. Only the visible pages are read; the count comes from one COUNT query."""
 
 import uuid
-from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +21,7 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,
@@ -31,9 +31,6 @@ from kzmigdesk.services.person_search import (
     region_names,
 )
 
-ROOT = QModelIndex()
-PAGE_SIZE = 200
-CACHED_PAGES = 30
 COLUMNS = (
     ("name", N_("Name")),
     (None, N_("Name in Latin letters")),
@@ -55,60 +52,25 @@ def status_label(category: PersonCategory, status: str | None) -> str:
         return status
 
 
-class PersonsTableModel(QAbstractTableModel):
+class PersonsTableModel(PagedTableModel):
+    COLUMNS = tuple(msgid for _key, msgid in COLUMNS)
+
     def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
+        super().__init__(database)
         self.filter = PersonFilter()
         self.sort_key, self.descending = "name", False
-        self._count = 0
-        self._pages: OrderedDict[int, list[PersonRow]] = OrderedDict()
         self._regions: dict[uuid.UUID, str] = {}
         self.reload()
 
-    def reload(self) -> None:
-        """Count again and forget the cached pages (after a filter, sort or data change)."""
-        self.beginResetModel()
-        self._pages.clear()
-        with self.database.sessions() as session:
-            self._count = count_persons(session, self.filter)
-            self._regions = region_names(session)
-        self.endResetModel()
+    def count(self, session) -> int:
+        self._regions = region_names(session)
+        return count_persons(session, self.filter)
 
-    def set_filter(self, filt: PersonFilter) -> None:
-        self.filter = filt
-        self.reload()
+    def fetch(self, session, offset: int, limit: int) -> list[PersonRow]:
+        return fetch_persons(session, self.filter, self.sort_key, self.descending,
+                             offset=offset, limit=limit)
 
-    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def row(self, number: int) -> PersonRow:
-        page_number, offset = divmod(number, PAGE_SIZE)
-        page = self._pages.get(page_number)
-        if page is None:
-            with self.database.sessions() as session:
-                page = fetch_persons(session, self.filter, self.sort_key, self.descending,
-                                     offset=page_number * PAGE_SIZE, limit=PAGE_SIZE)
-            self._pages[page_number] = page
-            if len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_number)
-        return page[offset]
-
-    def person_id(self, number: int) -> uuid.UUID:
-        return self.row(number).id
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        try:
-            person = self.row(index.row())
-        except IndexError:  # the table shrank since it was counted
-            return None
+    def display(self, person: PersonRow, column: int) -> str:
         return (
             person.full_name,
             person.latin_name,
@@ -117,14 +79,14 @@ class PersonsTableModel(QAbstractTableModel):
             self._regions.get(person.region_id, ""),
             label(person.category),
             status_label(person.category, person.status),
-        )[index.column()]
+        )[column]
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return _(COLUMNS[section][1])
-        return i18n.format_number(section + 1)
+    def set_filter(self, filt: PersonFilter) -> None:
+        self.filter = filt
+        self.reload()
+
+    def person_id(self, number: int) -> uuid.UUID:
+        return self.row(number).id
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][0]
@@ -137,9 +99,7 @@ class PersonsTableModel(QAbstractTableModel):
     def retranslate(self) -> None:
         with self.database.sessions() as session:
             self._regions = region_names(session)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+        super().retranslate()
 
 
 class PersonsPage(QWidget):

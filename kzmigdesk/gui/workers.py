@@ -7,9 +7,8 @@ messages in an errors label, never in a message box.
 
 import datetime as dt
 import uuid
-from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +37,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.domain.models import Employer, Person, WorkPermit
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
@@ -61,9 +61,6 @@ from kzmigdesk.services.labour import (
 )
 from kzmigdesk.services.person_search import region_names, search_persons
 
-ROOT = QModelIndex()
-PAGE_SIZE = 200
-CACHED_PAGES = 30
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
 ERROR_STYLE = "color: #b00020;"
@@ -123,58 +120,22 @@ def fill_table(table: QTableWidget, headers: list[str], rows: list[list[str]]) -
 # --- the list -------------------------------------------------------------------------------
 
 
-class PermitsTableModel(QAbstractTableModel):
+class PermitsTableModel(PagedTableModel):
+    COLUMNS = COLUMNS
+
     def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
+        super().__init__(database)
         self.text, self.status, self.category = "", None, None
-        self._count = 0
-        self._pages: OrderedDict[int, list[PermitRow]] = OrderedDict()
         self.reload()
 
-    def reload(self) -> None:
-        """Count again and forget the cached pages (after a filter or data change)."""
-        self.beginResetModel()
-        self._pages.clear()
-        with self.database.sessions() as session:
-            self._count = count_permits(session, self.text, self.status, self.category)
-        self.endResetModel()
+    def count(self, session) -> int:
+        return count_permits(session, self.text, self.status, self.category)
 
-    def set_filter(self, text: str, status: PermitStatus | None,
-                   category: PermitCategory | None) -> None:
-        self.text, self.status, self.category = text, status, category
-        self.reload()
+    def fetch(self, session, offset: int, limit: int) -> list[PermitRow]:
+        return fetch_permits(session, self.text, self.status, self.category,
+                             offset=offset, limit=limit)
 
-    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt's name)
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def row(self, number: int) -> PermitRow:
-        page_number, offset = divmod(number, PAGE_SIZE)
-        page = self._pages.get(page_number)
-        if page is None:
-            with self.database.sessions() as session:
-                page = fetch_permits(session, self.text, self.status, self.category,
-                                     offset=page_number * PAGE_SIZE, limit=PAGE_SIZE)
-            self._pages[page_number] = page
-            if len(self._pages) > CACHED_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_number)
-        return page[offset]
-
-    def permit_id(self, number: int) -> uuid.UUID:
-        return self.row(number).id
-
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        try:
-            permit = self.row(index.row())
-        except IndexError:  # the table shrank since it was counted
-            return None
+    def display(self, permit: PermitRow, column: int) -> str:
         return (
             permit.number,
             permit.worker_name,
@@ -184,19 +145,15 @@ class PermitsTableModel(QAbstractTableModel):
             i18n.format_date(permit.valid_from, "short"),
             i18n.format_date(permit.valid_to, "short"),
             label(permit.status),
-        )[index.column()]
+        )[column]
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return _(COLUMNS[section])
-        return i18n.format_number(section + 1)
+    def set_filter(self, text: str, status: PermitStatus | None,
+                   category: PermitCategory | None) -> None:
+        self.text, self.status, self.category = text, status, category
+        self.reload()
 
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
-        if self._count:
-            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+    def permit_id(self, number: int) -> uuid.UUID:
+        return self.row(number).id
 
 
 class WorkersPage(QWidget):

@@ -11,7 +11,6 @@ import uuid
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -27,9 +25,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +35,7 @@ from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.tables import fill_table, list_view, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import repatriation as rep
@@ -77,25 +73,6 @@ def error_label() -> QLabel:
     errors.setStyleSheet(ERROR_STYLE)
     errors.setWordWrap(True)
     return errors
-
-
-def read_only_table(headers: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels([_(h) for h in headers])
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def fill_table(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for number, row in enumerate(rows):
-        for column, text in enumerate(row):
-            table.setItem(number, column, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
 
 
 # --- the list ---
@@ -167,14 +144,7 @@ class CasesPage(QWidget):
         self.new_button.clicked.connect(self.new_case)
         self.count_label = QLabel()
         self.model = CasesTableModel(database)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_view(self.model)
         for column, width in enumerate((130, 260, 150, 110, 170, 110)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open_index)
@@ -441,7 +411,7 @@ class CaseDialog(QDialog):
         top.addLayout(details, 3)
         top.addWidget(certificate_box, 2)
 
-        self.members_table = read_only_table(MEMBER_COLUMNS)
+        self.members_table = read_only_table(len(MEMBER_COLUMNS))
         self.add_member_button = QPushButton(_("Add member…"))
         self.remove_member_button = QPushButton(_("Remove member"))
         self.add_member_button.clicked.connect(self.add_member)
@@ -455,7 +425,7 @@ class CaseDialog(QDialog):
         members_layout.addWidget(self.members_table)
         members_layout.addLayout(member_buttons)
 
-        self.history_table = read_only_table(HISTORY_COLUMNS)
+        self.history_table = read_only_table(len(HISTORY_COLUMNS))
         history_box = QGroupBox(_("Status history"))
         QVBoxLayout(history_box).addWidget(self.history_table)
 
@@ -524,10 +494,11 @@ class CaseDialog(QDialog):
         self.expiry_warning.setStyleSheet(
             f"background: {EXPIRING_COLOUR}; padding: 4px;" if expiring else "")
 
-        fill_table(self.members_table, [m[:3] for m in members])
+        fill_table(self.members_table, [m[:3] for m in members],
+                   [_(h) for h in MEMBER_COLUMNS])
         for row, member in enumerate(members):
             self.members_table.item(row, 0).setData(Qt.ItemDataRole.UserRole, member[3])
-        fill_table(self.history_table, history)
+        fill_table(self.history_table, history, [_(h) for h in HISTORY_COLUMNS])
         self.add_member_button.setEnabled(case_open)
         self.remove_member_button.setEnabled(case_open)
         self._show_transitions()

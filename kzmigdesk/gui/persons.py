@@ -6,13 +6,10 @@ import uuid
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +19,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.paged_model import PagedTableModel
+from kzmigdesk.gui.tables import list_view
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,
@@ -118,16 +116,9 @@ class PersonsPage(QWidget):
         self.status = QComboBox()
         self.count_label = QLabel()
         self.model = PersonsTableModel(database)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = list_view(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((270, 190, 90, 110, 190, 130)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open_index)

@@ -11,7 +11,6 @@ import uuid
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -19,15 +18,11 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +34,7 @@ from kzmigdesk.domain.models import Employer, Person, WorkPermit
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.tables import fill_table, list_view, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
@@ -97,24 +93,6 @@ def no_default_buttons(*buttons: QPushButton) -> None:
     for button in buttons:
         button.setAutoDefault(False)
         button.setDefault(False)
-
-
-def read_only_table(columns: int) -> QTableWidget:
-    table = QTableWidget(0, columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def fill_table(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    table.setHorizontalHeaderLabels(headers)
-    table.setRowCount(len(rows))
-    for row, values in enumerate(rows):
-        for column, value in enumerate(values):
-            table.setItem(row, column, QTableWidgetItem(value))
-    table.resizeColumnsToContents()
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -176,14 +154,7 @@ class WorkersPage(QWidget):
         self.employers_button = QPushButton()
         self.count_label = QLabel()
         self.model = PermitsTableModel(database)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_view(self.model)
         for column, width in enumerate((130, 230, 120, 220, 200, 90, 90)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open_index)
@@ -608,8 +579,8 @@ class PermitDialog(GuardedDialog):
         self.setWindowTitle(_("Work permit {number}").format(number=values["number"]))
         for key, value in values.items():
             self.info[key].setText(value)
-        fill_table(self.history, [_("Date"), _("Previous status"), _("New status"),
-                                  _("Comment")], history)
+        fill_table(self.history, history,
+                   [_("Date"), _("Previous status"), _("New status"), _("Comment")])
         for button in self.transition_buttons.values():
             self.transitions.removeWidget(button)
             button.deleteLater()
@@ -716,8 +687,7 @@ class EmployerDialog(QDialog):
             self.values[key] = QLabel(value or "")
             form.addRow(caption, self.values[key])
         self.permits = read_only_table(6)
-        fill_table(self.permits, [_(c) for c in (COLUMNS[0], COLUMNS[1], COLUMNS[4],
-                                                 COLUMNS[5], COLUMNS[6], COLUMNS[7])], rows)
+        fill_table(self.permits, rows, [_(COLUMNS[c]) for c in (0, 1, 4, 5, 6, 7)])
         self.permits.itemActivated.connect(
             lambda item: self.open_requested.emit(self.permit_ids[item.row()]))
         close_button = QPushButton(_("Close"))

@@ -8,8 +8,8 @@ The questions the dialogs ask are attributes, so that tests can replace them.
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,9 +33,10 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
+from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.tables import fill_table, list_view, read_only_table
+from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import repatriation as rep
@@ -126,51 +127,22 @@ class CasesTableModel(PagedTableModel):
         return self.row(number).id
 
 
-class CasesPage(QWidget):
+class CasesPage(ListPage):
     """Search box, status filter, expiring certificates and the paged table of cases."""
 
-    open_requested = Signal(object)  # a case's id
-    SEARCH_DELAY_MS = 250
-
     def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
+        super().__init__(database, CasesTableModel(database), (130, 260, 150, 110, 170, 110))
         self.user_id: uuid.UUID | None = None  # recorded with the changes made from here
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_case)
-        self.count_label = QLabel()
-        self.model = CasesTableModel(database)
-        self.table = list_view(self.model)
-        for column, width in enumerate((130, 260, 150, 110, 170, 110)):
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._open_index)
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.status, 1)
-        filters.addWidget(self.expiring)
-        filters.addWidget(self.new_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        layout.addWidget(self.count_label)
-
-        self.search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(self.search_timer.start)
-        self.search.returnPressed.connect(self.apply_filter)
+        self.filters.addWidget(self.status, 1)
+        self.filters.addWidget(self.expiring)
+        self.filters.addWidget(self.new_button)
         self.status.currentIndexChanged.connect(self.apply_filter)
         self.expiring.toggled.connect(self.apply_filter)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         self.retranslate()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
@@ -179,36 +151,18 @@ class CasesPage(QWidget):
             "Certificates expiring within {days} day", "Certificates expiring within {days} days",
             EXPIRY_WARNING_DAYS).format(days=i18n.format_number(EXPIRY_WARNING_DAYS)))
         self.new_button.setText(_("New case…"))
-        current = self.status.currentData()
-        self.status.blockSignals(True)
-        self.status.clear()
-        self.status.addItem(_("All statuses"), None)
-        for status in S:
-            self.status.addItem(label(status), status.value)
-        self.status.setCurrentIndex(max(0, self.status.findData(current)))
-        self.status.blockSignals(False)
+        fill_filter(self.status, _("All statuses"), [(label(s), s.value) for s in S])
         self.model.retranslate()
-        self._show_count()
+        self.show_count()
 
-    def apply_filter(self) -> None:
-        self.search_timer.stop()
+    def set_model_filter(self) -> None:
         status = self.status.currentData()
         self.model.set_filter(self.search.text(), S(status) if status else None,
                               self.expiring.isChecked())
-        self._show_count()
 
-    def _show_count(self) -> None:
-        count = self.model.rowCount()
-        self.count_label.setText(i18n.ngettext("{count} case", "{count} cases", count).format(
-            count=i18n.format_number(count)))
-
-    def refresh(self) -> None:
-        self.model.reload()
-        self._show_count()
-
-    def _open_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model.case_id(index.row()))
+    def count_text(self, count: int) -> str:
+        return i18n.ngettext("{count} case", "{count} cases", count).format(
+            count=i18n.format_number(count))
 
     def show_case(self, case_id: uuid.UUID) -> "CaseDialog":
         """Open a case's dialog, non-modal; the list follows its changes."""

@@ -3,23 +3,17 @@ filters. Only the visible pages are read; the count comes from one COUNT query."
 
 import uuid
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
 )
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
-from kzmigdesk.gui.tables import list_view
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,
@@ -100,94 +94,41 @@ class PersonsTableModel(PagedTableModel):
         super().retranslate()
 
 
-class PersonsPage(QWidget):
+class PersonsPage(ListPage):
     """Search box, filters and the lazily paged table of persons."""
 
-    open_requested = Signal(object)  # a person's id
-    SEARCH_DELAY_MS = 250
-
     def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
+        super().__init__(database, PersonsTableModel(database), (270, 190, 90, 110, 190, 130))
         self.region = QComboBox()
         self.category = QComboBox()
         self.status = QComboBox()
-        self.count_label = QLabel()
-        self.model = PersonsTableModel(database)
-        self.table = list_view(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        for column, width in enumerate((270, 190, 90, 110, 190, 130)):
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._open_index)
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.region, 2)
-        filters.addWidget(self.category, 1)
-        filters.addWidget(self.status, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        layout.addWidget(self.count_label)
-
-        self.search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(self.search_timer.start)
-        self.search.returnPressed.connect(self.apply_filter)
-        for combo in (self.region, self.category, self.status):
+        for combo, stretch in ((self.region, 2), (self.category, 1), (self.status, 1)):
+            self.filters.addWidget(combo, stretch)
             combo.currentIndexChanged.connect(self.apply_filter)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         self.retranslate()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _fill(self, combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(everything, None)
-        for text, value in items:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-        combo.blockSignals(False)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
         with self.database.sessions() as session:
             regions = sorted(region_names(session).items(), key=lambda item: sort_key(item[1]))
         # Item data are strings: findData cannot match UUID objects.
-        self._fill(self.region, _("All regions"), [(name, str(rid)) for rid, name in regions])
-        self._fill(self.category, _("All categories"), [(label(c), c) for c in PersonCategory])
+        fill_filter(self.region, _("All regions"), [(name, str(rid)) for rid, name in regions])
+        fill_filter(self.category, _("All categories"), [(label(c), c) for c in PersonCategory])
         statuses = [(label(s), s.value) for s in RepatriateStatus]
         statuses += [(label(s), s.value) for s in PermitStatus if s.value not in
                      {v for _t, v in statuses}]
-        self._fill(self.status, _("All statuses"), statuses)
+        fill_filter(self.status, _("All statuses"), statuses)
         self.model.retranslate()
-        self._show_count()
+        self.show_count()
 
-    def apply_filter(self) -> None:
-        self.search_timer.stop()
+    def set_model_filter(self) -> None:
+        region = self.region.currentData()
         self.model.set_filter(PersonFilter(
-            text=self.search.text(),
-            region_id=uuid.UUID(self.region.currentData()) if self.region.currentData() else None,
+            text=self.search.text(), region_id=uuid.UUID(region) if region else None,
             category=self.category.currentData(), status=self.status.currentData()))
-        self._show_count()
 
-    def _show_count(self) -> None:
-        count = self.model.rowCount()
-        self.count_label.setText(
-            i18n.ngettext("{count} person", "{count} persons", count).format(
-                count=i18n.format_number(count)))
-
-    def refresh(self, *_changed) -> None:
-        self.model.reload()
-        self._show_count()
-
-    def _open_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model.person_id(index.row()))
+    def count_text(self, count: int) -> str:
+        return i18n.ngettext("{count} person", "{count} persons", count).format(
+            count=i18n.format_number(count))

@@ -8,7 +8,7 @@ messages in an errors label, never in a message box.
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,9 +32,10 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.domain.models import Employer, Person, WorkPermit
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.tables import fill_table, list_view, read_only_table
+from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
@@ -134,68 +135,28 @@ class PermitsTableModel(PagedTableModel):
         return self.row(number).id
 
 
-class WorkersPage(QWidget):
+class WorkersPage(ListPage):
     """Search box, filters and the lazily paged table of work permits.
 
     Enter or a double click on a row emits `open_requested` with the permit's id; the page
     itself answers it by opening the permit dialog (see `open_permit`)."""
 
-    open_requested = Signal(object)  # a permit's id
-    SEARCH_DELAY_MS = 250
-
     def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
+        super().__init__(database, PermitsTableModel(database),
+                         (130, 230, 120, 220, 200, 90, 90))
         self.status = QComboBox()
         self.category = QComboBox()
         self.new_button = QPushButton()
         self.employers_button = QPushButton()
-        self.count_label = QLabel()
-        self.model = PermitsTableModel(database)
-        self.table = list_view(self.model)
-        for column, width in enumerate((130, 230, 120, 220, 200, 90, 90)):
-            self.table.setColumnWidth(column, width)
-        self.table.activated.connect(self._open_index)
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
-        filters.addWidget(self.status, 1)
-        filters.addWidget(self.category, 2)
-        filters.addWidget(self.new_button)
-        filters.addWidget(self.employers_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        layout.addWidget(self.count_label)
-
-        self.search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
-        self.search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(self.search_timer.start)
-        self.search.returnPressed.connect(self.apply_filter)
-        for combo in (self.status, self.category):
+        for combo, stretch in ((self.status, 1), (self.category, 2)):
+            self.filters.addWidget(combo, stretch)
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.filters.addWidget(self.new_button)
+        self.filters.addWidget(self.employers_button)
         self.new_button.clicked.connect(lambda: self.open_permit(None))
         self.employers_button.clicked.connect(self.open_employers)
         self.open_requested.connect(self.open_permit)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         self.retranslate()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    @staticmethod
-    def _fill(combo: QComboBox, everything: str, items: list[tuple[str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(everything, None)
-        for text, value in items:
-            combo.addItem(text, value)
-        combo.setCurrentIndex(max(0, combo.findData(current)))
-        combo.blockSignals(False)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(
@@ -203,33 +164,21 @@ class WorkersPage(QWidget):
               "number"))
         self.new_button.setText(_("New permit…"))
         self.employers_button.setText(_("Employers…"))
-        self._fill(self.status, _("All statuses"), [(label(s), s.value) for s in PermitStatus])
-        self._fill(self.category, _("All categories"),
+        fill_filter(self.status, _("All statuses"), [(label(s), s.value) for s in PermitStatus])
+        fill_filter(self.category, _("All categories"),
                    [(label(c), c.value) for c in PermitCategory])
         self.model.retranslate()
-        self._show_count()
+        self.show_count()
 
-    def apply_filter(self) -> None:
-        self.search_timer.stop()
+    def set_model_filter(self) -> None:
         status, category = self.status.currentData(), self.category.currentData()
         self.model.set_filter(self.search.text(),
                               PermitStatus(status) if status else None,
                               PermitCategory(category) if category else None)
-        self._show_count()
 
-    def _show_count(self) -> None:
-        count = self.model.rowCount()
-        self.count_label.setText(
-            i18n.ngettext("{count} permit", "{count} permits", count).format(
-                count=i18n.format_number(count)))
-
-    def refresh(self) -> None:
-        self.model.reload()
-        self._show_count()
-
-    def _open_index(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_requested.emit(self.model.permit_id(index.row()))
+    def count_text(self, count: int) -> str:
+        return i18n.ngettext("{count} permit", "{count} permits", count).format(
+            count=i18n.format_number(count))
 
     def open_permit(self, permit_id: uuid.UUID | None = None,
                     person_id: uuid.UUID | None = None) -> "PermitDialog":

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from gui_helpers import check_ctrl_f_and_enter
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -89,16 +90,7 @@ def test_pages_are_read_lazily(qtbot, database, monkeypatch):
 def test_ctrl_f_focuses_search_and_enter_opens(qtbot, database):
     person_id = add(database, "Әбенов", "Нұрлан")
     page = make_page(qtbot, database)
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    page.table.setFocus()
-    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert page.search.hasFocus()
-    page.table.setFocus()
-    page.table.setCurrentIndex(page.model.index(0, 0))
-    with qtbot.waitSignal(page.open_requested) as opened:
-        qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    assert opened.args == [person_id]
+    check_ctrl_f_and_enter(qtbot, page, person_id)
 
 
 def test_language_switch_retranslates_the_list(qtbot, database):

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from gui_helpers import check_ctrl_f_and_enter
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QDialog, QLineEdit
 from sqlalchemy import select
@@ -113,16 +114,7 @@ def test_list_search_and_filters(qtbot, database):
 def test_ctrl_f_and_enter_emits_open_requested(qtbot, database):
     permit_id = add_permit(database, add_person(database), add_employer(database))
     page = make_page(qtbot, database)
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow)
-    page.table.setFocus()
-    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert page.search.hasFocus()
-    page.table.setFocus()
-    page.table.setCurrentIndex(page.model.index(0, 0))
-    with qtbot.waitSignal(page.open_requested) as opened:
-        qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    assert opened.args == [permit_id]
+    check_ctrl_f_and_enter(qtbot, page, permit_id)
     dialogs = page.findChildren(PermitDialog)
     assert [d.permit_id for d in dialogs] == [permit_id]  # the page opens it itself
     assert dialogs[0].info["number"].text() == "WP-0001"

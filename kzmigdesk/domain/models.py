@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -46,6 +47,12 @@ NAMING_CONVENTION = {
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
+}
+
+
+LIVE_ROWS = {
+    "sqlite_where": text("deleted_at IS NULL"),
+    "postgresql_where": text("deleted_at IS NULL"),
 }
 
 
@@ -143,10 +150,11 @@ class User(Entity):
 class Person(Entity):
     __tablename__ = "persons"
     __table_args__ = (
-        # Each sort of the persons list reads one of these in order (the id breaks ties).
-        Index("ix_persons_sort_name_id", "sort_name", "id"),
-        Index("ix_persons_birth_date_sort_name_id", "birth_date", "sort_name", "id"),
-        Index("ix_persons_created_at_id", "created_at", "id"),
+        # Each sort of the persons list reads one of these in order (the id breaks ties); they
+        # hold only the rows not deleted, so a page or a count never skips deleted ones.
+        Index("ix_persons_sort_name_id", "sort_name", "id", **LIVE_ROWS),
+        Index("ix_persons_birth_date_sort_name_id", "birth_date", "sort_name", "id", **LIVE_ROWS),
+        Index("ix_persons_created_at_id", "created_at", "id", **LIVE_ROWS),
         Index("ix_persons_category_status", "category", "status"),
     )
 

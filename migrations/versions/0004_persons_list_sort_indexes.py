@@ -8,6 +8,13 @@ Create Date: 2026-12-01 11:41:05.965523
 from typing import Sequence, Union
 
 from alembic import op
+import sqlalchemy as sa
+
+# Only the rows not deleted: the persons list never reads past deleted ones.
+LIVE_ROWS = {
+    "sqlite_where": sa.text("deleted_at IS NULL"),
+    "postgresql_where": sa.text("deleted_at IS NULL"),
+}
 
 
 # revision identifiers, used by Alembic.
@@ -23,9 +30,12 @@ def upgrade() -> None:
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_persons_birth_date_surname'))
         batch_op.drop_index(batch_op.f('ix_persons_sort_name'))
-        batch_op.create_index('ix_persons_birth_date_sort_name_id', ['birth_date', 'sort_name', 'id'], unique=False)
-        batch_op.create_index('ix_persons_created_at_id', ['created_at', 'id'], unique=False)
-        batch_op.create_index('ix_persons_sort_name_id', ['sort_name', 'id'], unique=False)
+        for name, columns in (
+            ("ix_persons_birth_date_sort_name_id", ["birth_date", "sort_name", "id"]),
+            ("ix_persons_created_at_id", ["created_at", "id"]),
+            ("ix_persons_sort_name_id", ["sort_name", "id"]),
+        ):
+            batch_op.create_index(name, columns, unique=False, **LIVE_ROWS)
 
     # ### end Alembic commands ###
 

@@ -176,3 +176,22 @@ def test_qt_bindings_do_not_leak_references_to_none(qtbot):
     for _ in range(500):
         app.processEvents()
     assert sys.getrefcount(None) - before > -50
+
+
+def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
+    from kzmigdesk.gui.cases import NewCaseDialog
+    from kzmigdesk.gui.person_form import PersonDialog
+    from kzmigdesk.gui.workers import PermitDialog
+
+    window = make_window(qtbot, database)
+    for section, expected in ((0, PersonDialog), (1, NewCaseDialog), (2, PermitDialog),
+                              (3, PersonDialog)):
+        window.show_section(section)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        before = len(window.findChildren(expected))
+        qtbot.keyClick(window.navigation, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        dialogs = window.findChildren(expected)
+        assert len(dialogs) == before + 1
+        for dialog in dialogs:
+            dialog.close()

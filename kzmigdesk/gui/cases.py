@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -604,6 +604,7 @@ class NewCaseDialog(GuardedDialog):
         layout.addWidget(self.errors_label)
         layout.addWidget(buttons)
         self.resize(620, 520)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.open_case)
         self.remember_state()
 
     def show_errors(self, errors: list[FieldError]) -> None:

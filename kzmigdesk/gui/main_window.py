@@ -137,8 +137,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
-        self.new_person_action = self.file_menu.addAction("", lambda: self.open_person(None))
-        self.new_person_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_action = self.file_menu.addAction("", self.new_record)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
         self.refresh_action = self.file_menu.addAction("", self.refresh_current)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.file_menu.addSeparator()
@@ -168,6 +168,15 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(index)
         self.refresh_current()
 
+    def new_record(self):
+        """Ctrl+N: a new case in Repatriates, a new permit in Foreign workers, else a person."""
+        key = self.current_section().key
+        if key == "repatriates":
+            return self.cases_page.new_case()
+        if key == "workers":
+            return self.pages.widget(2).open_permit(None)
+        return self.open_person(None)
+
     def open_person(self, person_id) -> PersonDialog:
         """Open the person form (a new person when `person_id` is None), non-modal."""
         dialog = PersonDialog(self.database, person_id, self)
@@ -196,7 +205,7 @@ class MainWindow(QMainWindow):
             self.section_actions.actions()[index].setText(_(section.title))
         self.file_menu.setTitle(_("&File"))
         self.refresh_action.setText(_("&Refresh"))
-        self.new_person_action.setText(_("&New person…"))
+        self.new_action.setText(_("&New…"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))

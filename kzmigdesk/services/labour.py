@@ -20,7 +20,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory, label
@@ -33,6 +33,7 @@ from kzmigdesk.services.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from kzmigdesk.services.person_search import matching_ids
 
 # --- who needs a permit ---------------------------------------------------------------------
 
@@ -405,10 +406,6 @@ def _refresh_person(session: Session, person: Person) -> None:
 
 
 # --- the list of permits --------------------------------------------------------------------
-
-from sqlalchemy import func, or_  # noqa: E402 (kept with the list functions below)
-
-from kzmigdesk.services.person_search import matching_ids  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.domain.enums import HouseholdRelation, PersonCategory, RepatriateStatus, label
@@ -35,6 +35,7 @@ from kzmigdesk.services.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from kzmigdesk.services.person_search import matching_ids
 
 S = RepatriateStatus
 
@@ -528,10 +529,6 @@ def expire_certificates(
 
 
 # --- the list of cases ---
-
-from sqlalchemy import func  # noqa: E402
-
-from kzmigdesk.services.person_search import matching_ids  # noqa: E402
 
 
 @dataclass(frozen=True)

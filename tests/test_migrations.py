@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, text
 
 from kzmigdesk.db import migrate
@@ -97,4 +98,14 @@ def test_0002_0003_backfill_categories_name_tokens_and_sort_names(tmp_path):
         assert {("nurlan", A1), ("abenov", A1), ("vang", B2), ("lei", B2)} <= tokens
         sort_names = dict(connection.execute(text("SELECT id, sort_name FROM persons")).all())
         assert sort_names == {A1: sort_key("Әбенов", "Нұрлан"), B2: sort_key("Wang", "Lei")}
+    engine.dispose()
+
+
+def test_opening_a_current_database_runs_no_migration(tmp_path, monkeypatch):
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'current.sqlite3'}")
+    migrate.upgrade(engine)
+    monkeypatch.setattr(command, "upgrade", lambda *a, **k: pytest.fail("migrated again"))
+    migrate.upgrade(engine)  # at head already: no Alembic run, no full foreign-key check
     engine.dispose()

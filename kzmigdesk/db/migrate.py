@@ -36,7 +36,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision`. On SQLite, foreign keys are off while tables are
-    rebuilt in batch mode, and checked once the migration has committed."""
+    rebuilt in batch mode, and checked once a migration has committed (only then: the check
+    reads the whole database)."""
+    if current_revision(engine) == _target(revision):
+        return
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if is_sqlite:
@@ -51,6 +54,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise RuntimeError(f"foreign key violations after migration: {problems[:5]}")
+
+
+def _target(revision: str) -> str:
+    return head_revision() if revision == "head" else revision
 
 
 def needs_upgrade(engine: Engine) -> bool:

@@ -69,7 +69,8 @@ def numbers(database, **kwargs):
 
 def test_rows_are_newest_first_then_by_number(database):
     setup(database)
-    assert numbers(database) == ["WP-2025-0001", "WP-2024-0001", "WP-2024-0002"]
+    # The latest first: by first valid day, then by number, both descending.
+    assert numbers(database) == ["WP-2025-0001", "WP-2024-0002", "WP-2024-0001"]
     with database.sessions() as session:
         first = fetch_permits(session)[0]
     assert isinstance(first, PermitRow)
@@ -82,21 +83,21 @@ def test_rows_are_newest_first_then_by_number(database):
 
 def test_paging(database):
     setup(database)
-    assert numbers(database, offset=0, limit=2) == ["WP-2025-0001", "WP-2024-0001"]
-    assert numbers(database, offset=2, limit=2) == ["WP-2024-0002"]
+    assert numbers(database, offset=0, limit=2) == ["WP-2025-0001", "WP-2024-0002"]
+    assert numbers(database, offset=2, limit=2) == ["WP-2024-0001"]
     with database.sessions() as session:
         assert count_permits(session) == 3
 
 
 def test_search_by_number_bin_name_or_iin(database):
     setup(database)
-    assert numbers(database, text="WP-2024") == ["WP-2024-0001", "WP-2024-0002"]
+    assert numbers(database, text="WP-2024") == ["WP-2024-0002", "WP-2024-0001"]
     assert numbers(database, text="wp-2025") == ["WP-2025-0001"]
     assert numbers(database, text=BIN_1[:6]) == ["WP-2024-0002"]
-    assert numbers(database, text="Wang Wei") == ["WP-2024-0001", "WP-2024-0002"]
+    assert numbers(database, text="Wang Wei") == ["WP-2024-0002", "WP-2024-0001"]
     assert numbers(database, text="Yilmaz") == ["WP-2025-0001"]  # any script
-    assert numbers(database, text=IIN[:8]) == ["WP-2024-0001", "WP-2024-0002"]
-    assert numbers(database, text="   ") == ["WP-2025-0001", "WP-2024-0001", "WP-2024-0002"]
+    assert numbers(database, text=IIN[:8]) == ["WP-2024-0002", "WP-2024-0001"]
+    assert numbers(database, text="   ") == ["WP-2025-0001", "WP-2024-0002", "WP-2024-0001"]
     assert numbers(database, text="nobody") == []
     assert numbers(database, text="100%") == []
 
@@ -104,7 +105,7 @@ def test_search_by_number_bin_name_or_iin(database):
 def test_filters_by_status_and_category(database):
     setup(database)
     assert numbers(database, status=P.REVOKED) == ["WP-2025-0001"]
-    assert numbers(database, status=P.ISSUED) == ["WP-2024-0001", "WP-2024-0002"]
+    assert numbers(database, status=P.ISSUED) == ["WP-2024-0002", "WP-2024-0001"]
     assert numbers(database, category=C.CATEGORY_4) == ["WP-2025-0001", "WP-2024-0002"]
     assert numbers(database, status=P.ISSUED, category=C.CATEGORY_4) == ["WP-2024-0002"]
     assert numbers(database, text="Wang", category=C.CATEGORY_3) == ["WP-2024-0001"]

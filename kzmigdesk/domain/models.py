@@ -254,6 +254,10 @@ class HouseholdMember(Entity):
 
 class RepatriateCase(Entity):
     __tablename__ = "repatriate_cases"
+    __table_args__ = (
+        # The cases list, read backwards: the latest first (see repatriation.fetch_cases).
+        Index("ix_repatriate_cases_list", "application_date", "case_number", "id", **LIVE_ROWS),
+    )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
@@ -307,7 +311,11 @@ class Employer(Entity):
 
 class WorkPermit(Entity):
     __tablename__ = "work_permits"
-    __table_args__ = (Index("ix_work_permits_quota", "quota_year", "region_id", "category"),)
+    __table_args__ = (
+        Index("ix_work_permits_quota", "quota_year", "region_id", "category"),
+        # The permits list, read backwards: the latest first (see labour.fetch_permits).
+        Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
+    )
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)

@@ -429,12 +429,14 @@ class PermitRow:
 
 def _permits_filtered(query, text: str, status: PermitStatus | None,
                       category: PermitCategory | None):
-    """Restrict a query joined to the permit's person and employer to the list's filters."""
+    """Restrict a query of permits to the list's filters (it needs no join: counting the
+    permits of a large office must not read every person and employer)."""
     needle = text.strip()
     if needle:
+        by_bin = select(Employer.id).where(Employer.bin.startswith(needle, autoescape=True))
         conditions = [
             WorkPermit.number.startswith(needle.upper(), autoescape=True),
-            Employer.bin.startswith(needle, autoescape=True),
+            WorkPermit.employer_id.in_(by_bin),
         ]
         ids = matching_ids(needle)
         if ids is not None:
@@ -450,22 +452,21 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
 def count_permits(session: Session, text: str = "", status: PermitStatus | None = None,
                   category: PermitCategory | None = None) -> int:
     """How many permits the list shows for this search text and these filters."""
-    query = (
-        select(func.count())
-        .select_from(WorkPermit)
-        .join(Person, WorkPermit.person_id == Person.id)
-        .join(Employer, WorkPermit.employer_id == Employer.id)
-    )
+    query = select(func.count()).select_from(WorkPermit)
     return session.scalar(_permits_filtered(query, text, status, category))
 
 
 def fetch_permits(session: Session, text: str = "", status: PermitStatus | None = None,
                   category: PermitCategory | None = None, offset: int = 0,
                   limit: int = 200) -> list[PermitRow]:
-    """One page of the permits list, newest (latest valid_from) first, then by number.
+    """One page of the permits list, newest (latest valid_from, then number) first.
 
     `text` matches the start of a permit number or an employer's BIN, or the worker by name
     in any script, IIN or document number (as in the persons list)."""
+    # The page's ids first, from the list index alone; only then the joins, for its rows.
+    order = (WorkPermit.valid_from.desc(), WorkPermit.number.desc())
+    page = _permits_filtered(select(WorkPermit.id), text, status, category)
+    page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
         select(
             WorkPermit.id, WorkPermit.number, Person.surname, Person.given_name,
@@ -474,12 +475,13 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
             WorkPermit.valid_to, WorkPermit.status, WorkPermit.person_id,
             WorkPermit.employer_id,
         )
-        .join(Person, WorkPermit.person_id == Person.id)
-        .join(Employer, WorkPermit.employer_id == Employer.id)
+        .join(page, page.c.id == WorkPermit.id)
+        # Outer joins: a permit stays listed (as counted) even if its holder was deleted.
+        .outerjoin(Person, WorkPermit.person_id == Person.id)
+        .outerjoin(Employer, WorkPermit.employer_id == Employer.id)
+        .order_by(*order)
     )
-    query = _permits_filtered(query, text, status, category)
-    query = query.order_by(WorkPermit.valid_from.desc(), WorkPermit.number)
-    rows = session.execute(query.offset(offset).limit(limit))
+    rows = session.execute(query)
     return [
         PermitRow(
             id=row[0], number=row[1],

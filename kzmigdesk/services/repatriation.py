@@ -601,7 +601,7 @@ def fetch_cases(
     offset: int = 0,
     limit: int = 200,
 ) -> list[CaseRow]:
-    """One page of cases, the latest applications first. `text` matches the start of a case
+    """One page of cases, the latest applications (and case numbers) first. `text` matches the start of a case
     or certificate number, or the applicant by name in any script, IIN or document number;
     `expiring_within` keeps granted cases whose certificate expires within that many days."""
     size = (
@@ -613,6 +613,11 @@ def fetch_cases(
         .correlate(RepatriateCase)
         .scalar_subquery()
     )
+    # The page's ids first, from the list index alone; only then the joins, for its rows.
+    order = (RepatriateCase.application_date.desc(), RepatriateCase.case_number.desc(),
+             RepatriateCase.id.desc())
+    page = _filtered_cases(select(RepatriateCase.id), text, status, expiring_within, today)
+    page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
         select(
             RepatriateCase.id, RepatriateCase.case_number, Person.surname, Person.given_name,
@@ -620,13 +625,11 @@ def fetch_cases(
             RepatriateCase.status, RepatriateCase.certificate_number,
             RepatriateCase.certificate_expiry_date, size,
         )
-        .join(Person, Person.id == RepatriateCase.person_id)
-        .order_by(RepatriateCase.application_date.desc(), RepatriateCase.case_number,
-                  RepatriateCase.id)
-        .offset(offset)
-        .limit(limit)
+        .join(page, page.c.id == RepatriateCase.id)
+        .outerjoin(Person, Person.id == RepatriateCase.person_id)  # listed as counted
+        .order_by(*order)
     )
-    rows = session.execute(_filtered_cases(query, text, status, expiring_within, today))
+    rows = session.execute(query)
     return [
         CaseRow(
             id=row[0], case_number=row[1],

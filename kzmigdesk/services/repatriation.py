@@ -601,8 +601,9 @@ def fetch_cases(
     offset: int = 0,
     limit: int = 200,
 ) -> list[CaseRow]:
-    """One page of cases, the latest applications (and case numbers) first. `text` matches the start of a case
-    or certificate number, or the applicant by name in any script, IIN or document number;
+    """One page of cases, the latest applications (and case numbers) first. `text` matches the
+    start of a case or certificate number, or the applicant by name in any script, IIN or
+    document number;
     `expiring_within` keeps granted cases whose certificate expires within that many days."""
     size = (
         select(func.count(HouseholdMember.id))

@@ -111,3 +111,26 @@ def test_sort_key_orders_kazakh_letters_after_their_neighbours():
     words = ["Яхин", "Әлиев", "Абаев", "Өмаров", "Оспанов", "Ілиясов", "Ыбыраев", "Zed"]
     assert sorted(words, key=sort_key) == [
         "Zed", "Абаев", "Әлиев", "Оспанов", "Өмаров", "Ыбыраев", "Ілиясов", "Яхин"]
+
+
+def test_counts_by_text_leave_out_deleted_persons(database, people):
+    from kzmigdesk.services.registration import delete_person
+
+    with database.transaction() as session:
+        delete_person(session, people["Әбенов"])
+        delete_person(session, people["Wang"])
+    with database.sessions() as session:
+        for text in ("nurlan", "abenov nurlan", "FA1234567", "EA98", "wang"):
+            assert count_persons(session, PersonFilter(text=text)) == 0, text
+            assert fetch_persons(session, PersonFilter(text=text)) == []
+        assert count_persons(session, PersonFilter(text="aigerim")) == 1
+
+
+def test_a_person_with_two_matching_words_counts_once(database, people):
+    with database.transaction() as session:
+        save_person(session, PersonInput(surname="Серіков", given_name="Серік",
+                                         patronymic="Серікұлы", sex=Sex.MALE,
+                                         birth_date=dt.date(1980, 1, 1)), today=TODAY)
+    with database.sessions() as session:
+        assert count_persons(session, PersonFilter(text="serik")) == 1
+        assert len(fetch_persons(session, PersonFilter(text="serik"))) == 1

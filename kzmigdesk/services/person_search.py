@@ -101,7 +101,21 @@ def _filtered(query: Select, filt: PersonFilter) -> Select:
 
 
 def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
+    ids = matching_ids(filt.text)
+    if ids is not None and filt == PersonFilter(text=filt.text):
+        # Text alone: count the matching ids without reading the persons (the token, IIN and
+        # document indexes hold only persons not deleted, or are checked against them below).
+        return session.scalar(select(func.count()).select_from(_live_ids(ids).subquery()))
     return session.scalar(_filtered(select(func.count()).select_from(Person), filt))
+
+
+def _live_ids(ids: Select) -> Select:
+    """Ids of persons not deleted among `ids`: name tokens are removed when a person is
+    deleted; IIN and document matches are checked against the persons table."""
+    parts = getattr(ids, "selects", None)  # an intersection or union of queries, or one
+    if all(part.get_final_froms() == [PersonNameToken.__table__] for part in parts or [ids]):
+        return ids if parts else ids.distinct()  # one person may have two matching tokens
+    return select(Person.id).where(Person.id.in_(ids))
 
 
 def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",

@@ -1,0 +1,361 @@
+"""Adaptation and integration centres: centres, the catalogue of services, service records.
+
+Plain functions on a SQLAlchemy session; the caller owns the transaction. Messages are msgids,
+translated when shown (see services/errors.py).
+
+A stay (a record of an accommodation service type) takes one bed of its centre on every day
+from `start_date` to `end_date` inclusive; a stay without `end_date` is still going on and
+covers every day from its start.
+"""
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
+from kzmigdesk.domain.search import sort_key
+from kzmigdesk.i18n import N_, _, format_date
+from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
+
+LABELS = {
+    "name": N_("Centre name"),
+    "region_id": N_("Region"),
+    "beds": N_("Beds"),
+    "code": N_("Code"),
+    "name_en": N_("Name in English"),
+    "name_ru": N_("Name in Russian"),
+    "name_kk": N_("Name in Kazakh"),
+    "person_id": N_("Person"),
+    "centre_id": N_("Centre"),
+    "service_type_id": N_("Service"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "hours_attended": N_("Hours attended"),
+    "completed": N_("Completed"),
+}
+REQUIRED = N_("is required")
+IN_FUTURE = N_("is in the future")
+DOES_NOT_EXIST = N_("does not exist")
+ONLY_COURSES = N_("applies only to courses")
+CODE = re.compile(r"[a-z0-9_]+")
+CODE_LENGTH = 32
+
+
+def _error(name: str, problem: str, **params) -> FieldError:
+    return FieldError(name, LABELS[name], problem, params)
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    return " ".join(value.split()) or None
+
+
+def _whole_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class DatedServiceError(ServiceError):
+    """A refusal whose date params are shown in the current language's format."""
+
+    def message(self) -> str:
+        params = {
+            key: format_date(value) if isinstance(value, dt.date) else value
+            for key, value in self.params.items()
+        }
+        return _(self.msgid).format(**params)
+
+
+class CentreFull(DatedServiceError):
+    def __init__(self, centre: AdaptationCentre, date: dt.date):
+        if centre.beds:
+            msgid = N_("{centre} is full on {date}: all {beds} beds are taken.")
+        else:
+            msgid = N_("{centre} has no beds.")
+        super().__init__(msgid, centre=centre.name, date=date, beds=centre.beds)
+        self.centre_id = centre.id
+        self.date = date
+
+
+class OverlappingStay(DatedServiceError):
+    def __init__(self, other: ServiceRecord):
+        super().__init__(
+            N_("This person already has a stay at {centre} from {start} over these dates."),
+            centre=other.centre.name,
+            start=other.start_date,
+        )
+        self.other_id = other.id
+
+
+# --- centres --------------------------------------------------------------------------------
+
+
+@dataclass
+class CentreInput:
+    name: str = ""
+    region_id: uuid.UUID | None = None
+    address: str | None = None
+    phone: str | None = None
+    beds: int | None = 0
+
+
+def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | None = None,
+                today: dt.date | None = None) -> AdaptationCentre:
+    """Create a centre, or update `centre`; its beds cannot drop below today's occupancy."""
+    today = today or dt.date.today()
+    name = _clean(data.name)
+    errors = []
+    if name is None:
+        errors.append(_error("name", REQUIRED))
+    if data.region_id is None:
+        errors.append(_error("region_id", REQUIRED))
+    if data.beds is None:
+        errors.append(_error("beds", REQUIRED))
+    elif not _whole_number(data.beds):
+        errors.append(_error("beds", N_("is not a whole number")))
+    elif data.beds < 0:
+        errors.append(_error("beds", N_("is negative")))
+    elif centre is not None and data.beds < centre.beds:
+        staying = occupancy(session, centre.id, today)
+        if data.beds < staying:
+            errors.append(_error("beds", N_("is fewer than the {count} people staying today"),
+                                 count=staying))
+    if errors:
+        raise ValidationFailed(errors)
+    if centre is None:
+        centre = AdaptationCentre()
+        session.add(centre)
+    centre.name = name
+    centre.region_id = data.region_id
+    centre.address = _clean(data.address)
+    centre.phone = _clean(data.phone)
+    centre.beds = data.beds
+    session.flush()
+    return centre
+
+
+# --- the catalogue of services --------------------------------------------------------------
+
+
+@dataclass
+class ServiceTypeInput:
+    code: str = ""
+    name_en: str = ""
+    name_ru: str = ""
+    name_kk: str = ""
+    is_accommodation: bool = False
+    is_course: bool = False
+    active: bool = True
+
+
+def save_service_type(session: Session, data: ServiceTypeInput,
+                      service_type: ServiceType | None = None) -> ServiceType:
+    """Create a service type, or update `service_type`; ValidationFailed lists problems."""
+    code = (data.code or "").strip()
+    names = {key: _clean(getattr(data, key)) for key in ("name_en", "name_ru", "name_kk")}
+    errors = []
+    if not code:
+        errors.append(_error("code", REQUIRED))
+    elif len(code) > CODE_LENGTH or not CODE.fullmatch(code):
+        errors.append(_error(
+            "code",
+            N_("may contain only lowercase Latin letters, digits and underscores, "
+               "at most {count}"),
+            count=CODE_LENGTH,
+        ))
+    else:
+        # Soft-deleted types keep their code: the column is unique in the database.
+        other = session.scalars(
+            select(ServiceType)
+            .where(ServiceType.code == code)
+            .execution_options(include_deleted=True)
+        ).one_or_none()
+        if other is not None and other is not service_type:
+            errors.append(_error("code", N_("is already used by another service")))
+    for key, value in names.items():
+        if value is None:
+            errors.append(_error(key, REQUIRED))
+    if errors:
+        raise ValidationFailed(errors)
+    if service_type is None:
+        service_type = ServiceType()
+        session.add(service_type)
+    service_type.code = code
+    for key, value in names.items():
+        setattr(service_type, key, value)
+    service_type.is_accommodation = bool(data.is_accommodation)
+    service_type.is_course = bool(data.is_course)
+    service_type.active = bool(data.active)
+    session.flush()
+    return service_type
+
+
+def service_types(session: Session, active_only: bool = True) -> list[ServiceType]:
+    """The catalogue in the alphabetical order of the current language's names."""
+    query = select(ServiceType)
+    if active_only:
+        query = query.where(ServiceType.active.is_(True))
+    return sorted(session.scalars(query), key=lambda t: (sort_key(t.name), t.code))
+
+
+# --- service records ------------------------------------------------------------------------
+
+
+@dataclass
+class ServiceInput:
+    person_id: uuid.UUID | None = None
+    centre_id: uuid.UUID | None = None
+    service_type_id: uuid.UUID | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    staff_name: str | None = None
+    outcome: str | None = None
+    notes: str | None = None
+    hours_attended: int | None = None
+    completed: bool | None = None
+
+
+def _stays(centre_id: uuid.UUID | None = None, person_id: uuid.UUID | None = None,
+           exclude: ServiceRecord | None = None):
+    """A query of the accommodation records of a centre or of a person."""
+    query = (
+        select(ServiceRecord)
+        .join(ServiceType, ServiceRecord.service_type_id == ServiceType.id)
+        .where(ServiceType.is_accommodation.is_(True))
+    )
+    if centre_id is not None:
+        query = query.where(ServiceRecord.centre_id == centre_id)
+    if person_id is not None:
+        query = query.where(ServiceRecord.person_id == person_id)
+    if exclude is not None and exclude.id is not None:
+        query = query.where(ServiceRecord.id != exclude.id)
+    return query
+
+
+def _overlapping(query, start: dt.date, end: dt.date | None):
+    """Narrow a query of records to those sharing at least one day with [start, end]."""
+    query = query.where(or_(ServiceRecord.end_date.is_(None), ServiceRecord.end_date >= start))
+    if end is not None:
+        query = query.where(ServiceRecord.start_date <= end)
+    return query
+
+
+def _covers(record: ServiceRecord, day: dt.date) -> bool:
+    return record.start_date <= day and (record.end_date is None or record.end_date >= day)
+
+
+def occupancy(session: Session, centre_id: uuid.UUID, day: dt.date) -> int:
+    """How many stays at the centre cover `day` (how many beds are taken that day)."""
+    query = _overlapping(_stays(centre_id=centre_id), day, day)
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def length_of_stay(record: ServiceRecord, today: dt.date) -> int:
+    """Days of the record from its start to its end (or today if it goes on), inclusive."""
+    last = record.end_date or today
+    return max(0, (last - record.start_date).days + 1)
+
+
+def _check_free_beds(session: Session, centre: AdaptationCentre, start: dt.date,
+                     end: dt.date | None, record: ServiceRecord | None) -> None:
+    """Refuse the stay if on any of its days all the centre's beds are taken by others.
+
+    The number of stays covering a day only grows on the days stays begin, so it is enough to
+    count on the new stay's first day and on each start of another stay within the new one.
+    """
+    others = list(session.scalars(_overlapping(_stays(centre_id=centre.id, exclude=record),
+                                               start, end)))
+    days = sorted({start} | {o.start_date for o in others if o.start_date > start})
+    for day in days:
+        if sum(1 for o in others if _covers(o, day)) >= centre.beds:
+            raise CentreFull(centre, day)
+
+
+def record_service(session: Session, data: ServiceInput, record: ServiceRecord | None = None,
+                   today: dt.date | None = None) -> ServiceRecord:
+    """Record a service given to a person (or update `record`): a stay, a course, a consultation.
+
+    ValidationFailed lists problems with the fields; OverlappingStay and CentreFull refuse a
+    stay that would overlap another stay of the person or not find a free bed.
+    """
+    today = today or dt.date.today()
+    errors = []
+    for name in ("person_id", "centre_id", "service_type_id", "start_date"):
+        if getattr(data, name) is None:
+            errors.append(_error(name, REQUIRED))
+    person = session.get(Person, data.person_id) if data.person_id else None
+    centre = session.get(AdaptationCentre, data.centre_id) if data.centre_id else None
+    service_type = session.get(ServiceType, data.service_type_id) if data.service_type_id else None
+    for name, found in (("person_id", person), ("centre_id", centre),
+                        ("service_type_id", service_type)):
+        if getattr(data, name) is not None and (found is None or found.is_deleted):
+            errors.append(_error(name, DOES_NOT_EXIST))
+    if (service_type is not None and not service_type.active
+            and (record is None or record.service_type_id != service_type.id)):
+        errors.append(_error("service_type_id", N_("is no longer offered")))
+    if data.start_date is not None and data.start_date > today:
+        errors.append(_error("start_date", IN_FUTURE))
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        errors.append(_error("end_date", N_("is before the start date")))
+    is_course = service_type is not None and service_type.is_course
+    if data.hours_attended is not None:
+        if not _whole_number(data.hours_attended):
+            errors.append(_error("hours_attended", N_("is not a whole number")))
+        elif data.hours_attended < 0:
+            errors.append(_error("hours_attended", N_("is negative")))
+        elif service_type is not None and not is_course:
+            errors.append(_error("hours_attended", ONLY_COURSES))
+    if data.completed is not None and service_type is not None and not is_course:
+        errors.append(_error("completed", ONLY_COURSES))
+    if errors:
+        raise ValidationFailed(errors)
+
+    if service_type.is_accommodation:
+        query = _overlapping(_stays(person_id=person.id, exclude=record),
+                             data.start_date, data.end_date)
+        other = session.scalars(query.order_by(ServiceRecord.start_date)).first()
+        if other is not None:
+            raise OverlappingStay(other)
+        _check_free_beds(session, centre, data.start_date, data.end_date, record)
+
+    if record is None:
+        record = ServiceRecord()
+        session.add(record)
+    record.person_id = person.id
+    record.centre_id = centre.id
+    record.service_type_id = service_type.id
+    record.start_date = data.start_date
+    record.end_date = data.end_date
+    record.staff_name = _clean(data.staff_name)
+    record.outcome = _clean(data.outcome)
+    record.notes = (data.notes or "").strip() or None
+    record.hours_attended = data.hours_attended
+    record.completed = data.completed
+    session.flush()
+    return record
+
+
+def end_stay(session: Session, record: ServiceRecord, end_date: dt.date,
+             today: dt.date | None = None) -> ServiceRecord:
+    """Check a person out: `end_date` is the stay's last day (its bed is free the day after)."""
+    today = today or dt.date.today()
+    if not record.service_type.is_accommodation:
+        raise ServiceError(N_("Only a stay in a centre can be checked out."))
+    if record.end_date is not None:
+        raise ServiceError(N_("This stay has already ended."))
+    errors = []
+    if end_date is None:
+        errors.append(_error("end_date", REQUIRED))
+    elif end_date < record.start_date:
+        errors.append(_error("end_date", N_("is before the start date")))
+    elif end_date > today:
+        errors.append(_error("end_date", IN_FUTURE))
+    if errors:
+        raise ValidationFailed(errors)
+    record.end_date = end_date
+    session.flush()
+    return record

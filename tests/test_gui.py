@@ -1,10 +1,13 @@
+import datetime as dt
 import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+from sqlalchemy import func
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.models import ServiceRecord, ServiceType
+from kzmigdesk.domain.enums import PermitCategory
+from kzmigdesk.domain.models import LabourQuota
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.background import run_in_background
 from kzmigdesk.gui.cases import CasesPage
@@ -73,16 +76,17 @@ def test_figures_page_shows_counts_from_the_database(qtbot, database):
 
     generate_demo_data(database, persons=60)
     window = make_window(qtbot, database)
-    window.show_section(3)
+    window.show_section(4)
     table = window.pages.currentWidget().table
-    shown = {table.item(r, 0).text(): int(table.item(r, 1).text())
+    shown = {table.item(r, 0).text(): int(table.item(r, 1).text().replace(",", ""))
              for r in range(table.rowCount())}
     with database.sessions() as session:
-        accommodation = session.query(ServiceType).filter_by(code="accommodation").one()
-        stays = session.query(ServiceRecord).filter_by(service_type_id=accommodation.id).count()
-    assert shown["Temporary accommodation"] == stays > 0
+        quota = session.query(func.sum(LabourQuota.amount)).filter(
+            LabourQuota.year == dt.date.today().year,
+            LabourQuota.category == PermitCategory.CATEGORY_4).scalar()
+    assert shown["category 4: skilled workers"] == quota > 0
     language_action(window, "kk").trigger()
-    assert "Уақытша тұру" in [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert table.item(3, 0).text() == i18n._("category 4: skilled workers") != "category 4"
 
 
 def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):

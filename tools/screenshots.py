@@ -43,7 +43,8 @@ def main() -> int:
         form.ask_discard = lambda: True
         form.close()
         window.resize(1250, 640)
-        for section, name in ((0, "persons-kk"), (1, "repatriates-kk"), (2, "workers-kk")):
+        for section, name in ((0, "persons-kk"), (1, "repatriates-kk"), (2, "workers-kk"),
+                              (3, "services-kk")):
             window.show_section(section)
             app.processEvents()
             window.grab().save(str(OUT / f"{name}.png"))

@@ -35,6 +35,7 @@ class ListPage(QWidget):
         self.model = model
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
         self.count_label = QLabel()
         self.table = list_view(model)
         for column, width in enumerate(widths):

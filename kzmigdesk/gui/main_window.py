@@ -25,6 +25,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
+from kzmigdesk.gui.services_page import ServicesPage
 from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
@@ -80,8 +81,7 @@ SECTIONS = (
     Section("persons", N_("Persons"), PersonsPage),
     Section("repatriates", N_("Repatriates"), CasesPage),
     Section("workers", N_("Foreign workers"), WorkersPage),
-    Section("services", N_("Services"),
-            figures(N_("Service records by type"), overview.services_by_type)),
+    Section("services", N_("Services"), ServicesPage),
     Section("quotas", N_("Quotas"), figures(N_("Labour quota this year by permit category"),
                                             overview.labour_quota_by_category)),
     Section("reports", N_("Reports"),

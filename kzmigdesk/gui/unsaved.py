@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSpinBox,
     QTableWidget,
     QWidget,
 )
@@ -25,6 +26,8 @@ def form_state(root: QWidget) -> tuple:
             state.append(widget.toPlainText())
         elif isinstance(widget, QDateEdit):
             state.append(widget.date().toJulianDay())
+        elif isinstance(widget, QSpinBox):
+            state.append(widget.value())
         elif isinstance(widget, QComboBox):
             state.append(widget.currentIndex())
         elif isinstance(widget, QCheckBox):

@@ -359,3 +359,83 @@ def end_stay(session: Session, record: ServiceRecord, end_date: dt.date,
     record.end_date = end_date
     session.flush()
     return record
+
+
+# --- the list of service records ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One line of the service records list."""
+
+    id: uuid.UUID
+    person_name: str
+    centre_name: str
+    service_name: str
+    is_accommodation: bool
+    start_date: dt.date
+    end_date: dt.date | None
+    hours_attended: int | None
+    completed: bool | None
+    outcome: str | None
+
+
+def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
+                       service_type_id: uuid.UUID | None, open_stays_only: bool):
+    """Restrict a query of service records to the list's filters."""
+    from kzmigdesk.services.person_search import matching_ids
+
+    ids = matching_ids(text or "")
+    if ids is not None:
+        query = query.where(ServiceRecord.person_id.in_(ids))
+    if centre_id is not None:
+        query = query.where(ServiceRecord.centre_id == centre_id)
+    if service_type_id is not None:
+        query = query.where(ServiceRecord.service_type_id == service_type_id)
+    if open_stays_only:
+        stays = select(ServiceType.id).where(ServiceType.is_accommodation.is_(True))
+        query = query.where(ServiceRecord.end_date.is_(None),
+                            ServiceRecord.service_type_id.in_(stays))
+    return query
+
+
+def count_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
+                   service_type_id: uuid.UUID | None = None,
+                   open_stays_only: bool = False) -> int:
+    """How many service records the list shows for this search text and these filters."""
+    query = select(func.count()).select_from(ServiceRecord)
+    return session.scalar(_services_filtered(query, text, centre_id, service_type_id,
+                                             open_stays_only))
+
+
+def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
+                   service_type_id: uuid.UUID | None = None, open_stays_only: bool = False,
+                   offset: int = 0, limit: int = 200) -> list[ServiceRow]:
+    """One page of the service records list, latest start first (then id, descending).
+
+    `text` matches the person by name in any script, IIN or document number; `open_stays_only`
+    keeps the stays still going on (accommodation without an end date)."""
+    order = (ServiceRecord.start_date.desc(), ServiceRecord.id.desc())
+    query = (
+        select(ServiceRecord, Person, AdaptationCentre, ServiceType)
+        .outerjoin(Person, ServiceRecord.person_id == Person.id)
+        .outerjoin(AdaptationCentre, ServiceRecord.centre_id == AdaptationCentre.id)
+        .outerjoin(ServiceType, ServiceRecord.service_type_id == ServiceType.id)
+    )
+    query = _services_filtered(query, text, centre_id, service_type_id, open_stays_only)
+    rows = session.execute(query.order_by(*order).offset(offset).limit(limit))
+    return [
+        ServiceRow(
+            id=record.id,
+            person_name=person.full_name if person is not None else "",
+            centre_name=centre.name if centre is not None else "",
+            service_name=kind.name if kind is not None else "",
+            is_accommodation=bool(kind is not None and kind.is_accommodation),
+            start_date=record.start_date,
+            end_date=record.end_date,
+            hours_attended=record.hours_attended,
+            completed=record.completed,
+            outcome=record.outcome,
+        )
+        for record, person, centre, kind in rows
+    ]

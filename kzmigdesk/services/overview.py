@@ -10,8 +10,6 @@ from kzmigdesk.domain.models import (
     LabourQuota,
     Person,
     Region,
-    ServiceRecord,
-    ServiceType,
 )
 
 Rows = list[tuple[str, int]]
@@ -25,16 +23,6 @@ def persons_by_region(session: Session) -> Rows:
         .order_by(Region.sort_order)
     )
     return [(region.name, count) for region, count in session.execute(query)]
-
-
-def services_by_type(session: Session) -> Rows:
-    query = (
-        select(ServiceType, func.count(ServiceRecord.id))
-        .outerjoin(ServiceRecord, ServiceRecord.service_type_id == ServiceType.id)
-        .group_by(ServiceType.id)
-        .order_by(ServiceType.code)
-    )
-    return [(service_type.name, count) for service_type, count in session.execute(query)]
 
 
 def labour_quota_by_category(session: Session, year: int | None = None) -> Rows:

@@ -8,6 +8,7 @@ from kzmigdesk.domain.enums import DocumentType, Sex
 from kzmigdesk.domain.identifiers import make_iin
 from kzmigdesk.domain.models import DuplicateDecision, Person, Region
 from kzmigdesk.gui.person_form import INVALID_STYLE, PersonDialog
+from kzmigdesk.gui.timeline import TimelineDialog
 from kzmigdesk.services.registration import PersonInput, save_person
 
 BIRTH = dt.date(1985, 4, 12)
@@ -173,3 +174,16 @@ def test_form_in_kazakh(qtbot, database, tmp_path):
     header = dialog.form.documentsTable.horizontalHeaderItem(1).text()
     assert header == i18n._("Document number") != "Document number"
     dialog.grab().save(str(tmp_path / "person-form-kk.png"))
+
+
+def test_timeline_from_the_person_form(qtbot, database):
+    person_id = existing(database)
+    new = open_form(qtbot, database)
+    assert not new.form.timelineButton.isEnabled()  # nothing to show before saving
+    dialog = open_form(qtbot, database, person_id)
+    assert dialog.form.timelineButton.isEnabled()
+    dialog.form.timelineButton.click()
+    [timeline] = dialog.findChildren(TimelineDialog)
+    assert timeline.isVisible()
+    assert timeline.table.rowCount() == len(timeline.events) >= 1
+    assert timeline.table.item(0, 1).text() == "Registration"

@@ -26,6 +26,7 @@ from kzmigdesk.domain.enums import DocumentType, Sex, label
 from kzmigdesk.domain.models import Person
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.duplicates import choose_duplicate_action
+from kzmigdesk.gui.timeline import TimelineDialog
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
@@ -94,6 +95,7 @@ class PersonDialog(GuardedDialog):
         f.removeDocumentButton.clicked.connect(self.remove_document_row)
         f.choosePhotoButton.clicked.connect(self.choose_photo)
         f.clearPhotoButton.clicked.connect(lambda: self.set_photo(None))
+        f.timelineButton.clicked.connect(self.show_timeline)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
         self.load()
@@ -148,6 +150,7 @@ class PersonDialog(GuardedDialog):
         for document in documents:
             self.add_document_row(document)
         self.show_errors([])
+        f.timelineButton.setEnabled(self.person_id is not None)
         self.snapshot = self.collect()
 
     def add_document_row(self, document: DocumentInput | None) -> None:
@@ -198,6 +201,11 @@ class PersonDialog(GuardedDialog):
         else:
             label_widget.setPixmap(QPixmap())
             label_widget.setText(_("No photo"))
+
+    def show_timeline(self) -> TimelineDialog:
+        dialog = TimelineDialog(self.database, self.person_id, self.windowTitle(), self)
+        dialog.show()
+        return dialog
 
     # --- reading ---
 

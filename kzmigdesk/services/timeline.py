@@ -1,0 +1,85 @@
+"""A person's timeline: registration, documents, case status changes, permits and services,
+in date order, in one list."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import label
+from kzmigdesk.domain.models import (
+    CaseStatusChange,
+    HouseholdMember,
+    IdentityDocument,
+    PermitStatusChange,
+    Person,
+    RepatriateCase,
+    ServiceRecord,
+    WorkPermit,
+)
+from kzmigdesk.i18n import N_, _, format_date
+from kzmigdesk.services.errors import NotFound
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: dt.date
+    kind: str  # msgid of the kind of event
+    text: str  # already in the current language
+
+    @property
+    def kind_label(self) -> str:
+        return _(self.kind)
+
+
+REGISTRATION = N_("Registration")
+DOCUMENT = N_("Document")
+CASE = N_("Repatriate case")
+PERMIT = N_("Work permit")
+SERVICE = N_("Service")
+
+
+def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEvent]:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(N_("The person no longer exists."))
+    events = [TimelineEvent(person.created_at.date(), REGISTRATION,
+                            _("Registered as {name}").format(name=person.full_name))]
+    for document in session.scalars(
+            select(IdentityDocument).where(IdentityDocument.person_id == person_id)):
+        if document.issue_date:
+            events.append(TimelineEvent(document.issue_date, DOCUMENT, _(
+                "{document} {number} issued").format(
+                    document=label(document.doc_type), number=document.number)))
+        if document.expiry_date:
+            events.append(TimelineEvent(document.expiry_date, DOCUMENT, _(
+                "{document} {number} valid until this day").format(
+                    document=label(document.doc_type), number=document.number)))
+    household_ids = select(HouseholdMember.household_id).where(
+        HouseholdMember.person_id == person_id)
+    cases = select(RepatriateCase.id).where(or_(RepatriateCase.person_id == person_id,
+                                                RepatriateCase.household_id.in_(household_ids)))
+    for change, case_number in session.execute(
+            select(CaseStatusChange, RepatriateCase.case_number)
+            .join(RepatriateCase, CaseStatusChange.case_id == RepatriateCase.id)
+            .where(CaseStatusChange.case_id.in_(cases))):
+        text = _("Case {case_number}: {status}").format(case_number=case_number,
+                                                        status=label(change.to_status))
+        if change.comment:
+            text += f" ({change.comment})"
+        events.append(TimelineEvent(change.changed_on, CASE, text))
+    for change, number in session.execute(
+            select(PermitStatusChange, WorkPermit.number)
+            .join(WorkPermit, PermitStatusChange.permit_id == WorkPermit.id)
+            .where(WorkPermit.person_id == person_id)):
+        events.append(TimelineEvent(change.changed_on, PERMIT, _(
+            "Permit {number}: {status}").format(number=number, status=label(change.to_status))))
+    for record in session.scalars(
+            select(ServiceRecord).where(ServiceRecord.person_id == person_id)):
+        text = f"{record.service_type.name}, {record.centre.name}"
+        if record.end_date:
+            text += " " + _("until {date}").format(date=format_date(record.end_date))
+        events.append(TimelineEvent(record.start_date, SERVICE, text))
+    return sorted(events, key=lambda event: event.day)

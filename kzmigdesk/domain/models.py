@@ -374,6 +374,10 @@ class ServiceType(LocalizedNameMixin, Entity):
 
 class ServiceRecord(Entity):
     __tablename__ = "service_records"
+    __table_args__ = (
+        # The service records list, read backwards: latest first (adaptation.fetch_services).
+        Index("ix_service_records_list", "start_date", "id", **LIVE_ROWS),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adaptation_centres.id"))

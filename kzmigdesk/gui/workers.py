@@ -184,7 +184,7 @@ class WorkersPage(ListPage):
                     person_id: uuid.UUID | None = None) -> "PermitDialog":
         """Open a permit (a new one when `permit_id` is None), non-modal."""
         dialog = PermitDialog(self.database, permit_id, self, person_id=person_id)
-        dialog.saved.connect(lambda _id: self.refresh())
+        dialog.saved.connect(self.refresh)  # a method: a lambda would keep the page alive
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

@@ -20,6 +20,7 @@ from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, Ser
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
+from kzmigdesk.services.person_search import matching_ids
 
 LABELS = {
     "name": N_("Centre name"),
@@ -383,8 +384,6 @@ class ServiceRow:
 def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
                        service_type_id: uuid.UUID | None, open_stays_only: bool):
     """Restrict a query of service records to the list's filters."""
-    from kzmigdesk.services.person_search import matching_ids
-
     ids = matching_ids(text or "")
     if ids is not None:
         query = query.where(ServiceRecord.person_id.in_(ids))
@@ -415,15 +414,20 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
 
     `text` matches the person by name in any script, IIN or document number; `open_stays_only`
     keeps the stays still going on (accommodation without an end date)."""
+    # The page's ids first, from the list index alone; only then the joins, for its rows.
     order = (ServiceRecord.start_date.desc(), ServiceRecord.id.desc())
+    page = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
+                              open_stays_only)
+    page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
         select(ServiceRecord, Person, AdaptationCentre, ServiceType)
+        .join(page, page.c.id == ServiceRecord.id)
         .outerjoin(Person, ServiceRecord.person_id == Person.id)
         .outerjoin(AdaptationCentre, ServiceRecord.centre_id == AdaptationCentre.id)
         .outerjoin(ServiceType, ServiceRecord.service_type_id == ServiceType.id)
+        .order_by(*order)
     )
-    query = _services_filtered(query, text, centre_id, service_type_id, open_stays_only)
-    rows = session.execute(query.order_by(*order).offset(offset).limit(limit))
+    rows = session.execute(query)
     return [
         ServiceRow(
             id=record.id,

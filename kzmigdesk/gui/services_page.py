@@ -528,24 +528,34 @@ class CentresDialog(QDialog):
         _clear_marks(self.fields.values())
 
     def save(self) -> bool:
-        _clear_marks(self.fields.values())
         data = CentreInput(name=self.name.text(), region_id=_uuid(self.region.currentData()),
                            address=self.address.text(), phone=self.phone.text(),
                            beds=self.beds.value())
-        try:
-            with self.database.transaction() as session:
-                centre = session.get(AdaptationCentre, self.editing) if self.editing else None
-                self.editing = save_centre(session, data, centre).id
-        except ServiceError as error:
-            if isinstance(error, ValidationFailed):
-                for name in error.fields():
-                    self.fields[name].setStyleSheet(INVALID_STYLE)
-            self.errors_label.setText(error.message())
-            return False
-        self.errors_label.clear()
-        self.load()
-        self.changed.emit()
-        return True
+
+        def store(session) -> uuid.UUID:
+            centre = session.get(AdaptationCentre, self.editing) if self.editing else None
+            return save_centre(session, data, centre).id
+
+        return _save_editor(self, store)
+
+
+def _save_editor(dialog, store) -> bool:
+    """Save the form of a centres or catalogue dialog: `store(session)` returns the saved id;
+    problems are marked on the fields and told in the errors label, and nothing is saved."""
+    _clear_marks(dialog.fields.values())
+    try:
+        with dialog.database.transaction() as session:
+            dialog.editing = store(session)
+    except ServiceError as error:
+        if isinstance(error, ValidationFailed):
+            for name in error.fields():
+                dialog.fields[name].setStyleSheet(INVALID_STYLE)
+        dialog.errors_label.setText(error.message())
+        return False
+    dialog.errors_label.clear()
+    dialog.load()
+    dialog.changed.emit()
+    return True
 
 
 # --- the service catalogue ------------------------------------------------------------------
@@ -644,22 +654,13 @@ class CatalogueDialog(QDialog):
         _clear_marks(self.fields.values())
 
     def save(self) -> bool:
-        _clear_marks(self.fields.values())
         data = ServiceTypeInput(
             code=self.code.text(), name_en=self.name_en.text(), name_ru=self.name_ru.text(),
             name_kk=self.name_kk.text(), is_accommodation=self.is_accommodation.isChecked(),
             is_course=self.is_course.isChecked(), active=self.active.isChecked())
-        try:
-            with self.database.transaction() as session:
-                kind = session.get(ServiceType, self.editing) if self.editing else None
-                self.editing = save_service_type(session, data, kind).id
-        except ServiceError as error:
-            if isinstance(error, ValidationFailed):
-                for name in error.fields():
-                    self.fields[name].setStyleSheet(INVALID_STYLE)
-            self.errors_label.setText(error.message())
-            return False
-        self.errors_label.clear()
-        self.load()
-        self.changed.emit()
-        return True
+
+        def store(session) -> uuid.UUID:
+            kind = session.get(ServiceType, self.editing) if self.editing else None
+            return save_service_type(session, data, kind).id
+
+        return _save_editor(self, store)

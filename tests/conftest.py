@@ -32,3 +32,22 @@ def discard_when_tests_close_dialogs(monkeypatch):
     """qtbot closes the widgets of a test at its end; a form with typed changes would ask
     (modally) whether to discard them. Tests of that question replace it themselves."""
     monkeypatch.setattr("kzmigdesk.gui.unsaved.ask_discard", lambda parent: True)
+
+
+@pytest.fixture
+def open_quotas(database):
+    """Room in every labour and kandas quota of 2015 to 2035, for tests of other rules."""
+    from sqlalchemy import insert, select
+
+    from kzmigdesk.domain.enums import PermitCategory
+    from kzmigdesk.domain.models import KandasQuota, LabourQuota, Region
+
+    with database.transaction() as session:
+        regions = session.scalars(select(Region.id)).all()
+        years = range(2015, 2036)
+        session.execute(insert(LabourQuota), [
+            dict(year=y, region_id=r, category=c, amount=10_000)
+            for y in years for r in regions for c in PermitCategory])
+        session.execute(insert(KandasQuota), [
+            dict(year=y, region_id=r, amount=10_000) for y in years for r in regions])
+    return database

@@ -6,8 +6,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 from sqlalchemy import func
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import PermitCategory
-from kzmigdesk.domain.models import LabourQuota
+from kzmigdesk.domain.models import LabourQuota, Person
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.background import run_in_background
 from kzmigdesk.gui.cases import CasesPage
@@ -71,22 +70,36 @@ def test_navigation_between_sections(qtbot, database):
     assert isinstance(window.pages.currentWidget(), WorkersPage)
 
 
-def test_figures_page_shows_counts_from_the_database(qtbot, database):
+def test_quotas_section_shows_the_demo_quotas(qtbot, database):
     from kzmigdesk.services.demo import generate_demo_data
 
     generate_demo_data(database, persons=60)
     window = make_window(qtbot, database)
     window.show_section(4)
-    table = window.pages.currentWidget().table
-    shown = {table.item(r, 0).text(): int(table.item(r, 1).text().replace(",", ""))
-             for r in range(table.rowCount())}
+    page = window.pages.currentWidget()
     with database.sessions() as session:
-        quota = session.query(func.sum(LabourQuota.amount)).filter(
-            LabourQuota.year == dt.date.today().year,
-            LabourQuota.category == PermitCategory.CATEGORY_4).scalar()
-    assert shown["category 4: skilled workers"] == quota > 0
+        quotas = session.query(func.count(LabourQuota.id), func.sum(LabourQuota.amount)).filter(
+            LabourQuota.year == dt.date.today().year).one()
+    assert page.table.rowCount() == quotas[0] > 0
+    shown = sum(int(page.table.item(r, 2).text().replace(",", ""))
+                for r in range(page.table.rowCount()))
+    assert shown == quotas[1]
     language_action(window, "kk").trigger()
-    assert table.item(3, 0).text() == i18n._("category 4: skilled workers") != "category 4"
+    categories = {page.table.item(r, 1).text() for r in range(page.table.rowCount())}
+    assert i18n._("category 4: skilled workers") in categories
+    assert "category 4: skilled workers" not in categories
+
+
+def test_figures_page_shows_counts_from_the_database(qtbot, database):
+    from kzmigdesk.services.demo import generate_demo_data
+
+    generate_demo_data(database, persons=60)
+    window = make_window(qtbot, database)
+    window.show_section(5)
+    table = window.pages.currentWidget().table
+    shown = sum(int(table.item(r, 1).text().replace(",", "")) for r in range(table.rowCount()))
+    with database.sessions() as session:
+        assert shown == session.query(func.count(Person.id)).scalar() > 0
 
 
 def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):

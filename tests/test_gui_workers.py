@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from gui_helpers import check_ctrl_f_and_enter
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDateEdit, QDialog, QLineEdit
@@ -19,6 +20,9 @@ from kzmigdesk.gui.person_form import INVALID_STYLE
 from kzmigdesk.gui.workers import EmployerDialog, PermitDialog, WorkersPage
 from kzmigdesk.services.labour import EmployerInput, PermitInput, issue_permit, save_employer
 from kzmigdesk.services.registration import PersonInput, save_person
+
+# Permits take quota slots: every quota has room here.
+pytestmark = pytest.mark.usefixtures("open_quotas")
 
 C, P = PermitCategory, PermitStatus
 TODAY = dt.date.today()

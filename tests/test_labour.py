@@ -25,6 +25,9 @@ from kzmigdesk.services.labour import (
     search_employers,
 )
 
+# Permits take quota slots: every quota has room here.
+pytestmark = pytest.mark.usefixtures("open_quotas")
+
 C, P = PermitCategory, PermitStatus
 TODAY = dt.date(2026, 1, 15)
 ISSUED_ON = dt.date(2024, 1, 1)

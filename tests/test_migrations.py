@@ -109,3 +109,35 @@ def test_opening_a_current_database_runs_no_migration(tmp_path, monkeypatch):
     monkeypatch.setattr(command, "upgrade", lambda *a, **k: pytest.fail("migrated again"))
     migrate.upgrade(engine)  # at head already: no Alembic run, no full foreign-key check
     engine.dispose()
+
+
+def test_0005_gives_back_the_slots_of_permits_revoked_within_their_year(tmp_path):
+    E1, P1, W1, W2, W3 = (f"{n:032x}" for n in range(11, 16))
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    migrate.upgrade(engine, "0004")
+    stamp = "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 1"
+    with engine.begin() as connection:
+        region = connection.scalar(text("SELECT id FROM regions LIMIT 1"))
+        connection.execute(text(
+            "INSERT INTO persons (id, surname, given_name, sex, birth_date, created_at,"
+            f" updated_at, version) VALUES ('{P1}', 'Wang', 'Lei', 'M', '1985-05-05', {stamp})"))
+        connection.execute(text(
+            "INSERT INTO employers (id, bin, name, region_id, created_at, updated_at, version)"
+            f" VALUES ('{E1}', '150340045674', 'ТОО', :region, {stamp})"), {"region": region})
+        for permit, status, year in ((W1, "revoked", 2025), (W2, "revoked", 2026),
+                                     (W3, "expired", 2025)):
+            connection.execute(text(
+                "INSERT INTO work_permits (id, number, employer_id, person_id, category,"
+                " region_id, valid_from, valid_to, status, quota_year, created_at, updated_at,"
+                f" version) VALUES ('{permit}', '{permit}', '{E1}', '{P1}', 'cat3', :region,"
+                f" '2025-02-01', '2025-12-31', '{status}', 2025, {stamp})"), {"region": region})
+            connection.execute(text(
+                "INSERT INTO permit_status_changes (id, permit_id, to_status, changed_on,"
+                f" created_at, updated_at, version) VALUES ('f{permit[1:]}', '{permit}',"
+                f" '{status}', '{year}-06-01', {stamp})"))
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        holds = dict(connection.execute(text(
+            "SELECT id, holds_quota_slot FROM work_permits")).all())
+    assert holds == {W1: 0, W2: 1, W3: 1}
+    engine.dispose()

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, Sex
@@ -16,6 +17,9 @@ from kzmigdesk.services.labour import (
     save_employer,
 )
 from kzmigdesk.services.registration import PersonInput, save_person
+
+# Permits take quota slots: every quota has room here.
+pytestmark = pytest.mark.usefixtures("open_quotas")
 
 C, P = PermitCategory, PermitStatus
 BIN_1 = make_bin(dt.date(2015, 3, 1), 1)

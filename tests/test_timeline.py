@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 
 from kzmigdesk.domain.enums import DocumentType, HouseholdRelation, RepatriateStatus, Sex
@@ -8,6 +9,9 @@ from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.adaptation import ServiceInput, record_service
 from kzmigdesk.services.registration import DocumentInput, PersonInput, save_person
 from kzmigdesk.services.timeline import person_timeline
+
+# Permits take quota slots: every quota has room here.
+pytestmark = pytest.mark.usefixtures("open_quotas")
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kzmigdesk import i18n  # noqa: E402
 from kzmigdesk.db.session import open_database  # noqa: E402
+from kzmigdesk.domain.enums import UserRole  # noqa: E402
 from kzmigdesk.gui.main_window import MainWindow  # noqa: E402
+from kzmigdesk.services.auth import Actor  # noqa: E402
 from kzmigdesk.services.demo import generate_demo_data  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -26,7 +28,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(str(Path(folder) / "demo.sqlite3"))
         generate_demo_data(database, persons=2000)
-        window = MainWindow(database, on_language_chosen=i18n.set_language)
+        supervisor = Actor(username="serik", role=UserRole.SUPERVISOR)
+        window = MainWindow(database, on_language_chosen=i18n.set_language, actor=supervisor)
         window.resize(1100, 640)
         window.show()
         for lang, section in (("kk", 0), ("ru", 1), ("en", 2)):
@@ -44,10 +47,15 @@ def main() -> int:
         form.close()
         window.resize(1250, 640)
         for section, name in ((0, "persons-kk"), (1, "repatriates-kk"), (2, "workers-kk"),
-                              (3, "services-kk")):
+                              (3, "services-kk"), (4, "quotas-kk")):
             window.show_section(section)
             app.processEvents()
             window.grab().save(str(OUT / f"{name}.png"))
+        i18n.set_language("en")
+        window.show_section(4)
+        app.processEvents()
+        window.grab().save(str(OUT / "quotas-en.png"))
+        i18n.set_language("kk")
         cases = window.cases_page
         case = cases.show_case(cases.model.row(0).id)
         app.processEvents()

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from kzmigdesk.db import migrate
@@ -19,8 +19,14 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed together, or rolled back on any error."""
+        """A session whose work is committed together, or rolled back on any error.
+
+        On SQLite it takes the write lock at once (BEGIN IMMEDIATE): what it reads stays true
+        until it commits, so a check such as "is there a quota slot left?" cannot go stale,
+        and a second writer waits (busy_timeout) instead of failing on a stale snapshot."""
         with self.sessions.begin() as session:
+            if self.engine.dialect.name == "sqlite":
+                session.execute(text("BEGIN IMMEDIATE"))
             yield session
 
     def close(self) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     text,
+    true,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -257,6 +258,7 @@ class RepatriateCase(Entity):
     __table_args__ = (
         # The cases list, read backwards: the latest first (see repatriation.fetch_cases).
         Index("ix_repatriate_cases_list", "application_date", "case_number", "id", **LIVE_ROWS),
+        Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id"),
     )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -271,6 +273,8 @@ class RepatriateCase(Entity):
     certificate_expiry_date: Mapped[dt.date | None] = mapped_column(index=True)
     resettlement_region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
     quota_year: Mapped[int | None] = mapped_column(Integer)
+    # Why a supervisor granted the case beyond its region's kandas quota (services/quotas.py).
+    quota_override_reason: Mapped[str | None] = mapped_column(Text)
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
 
     person: Mapped[Person] = relationship()
@@ -327,6 +331,8 @@ class WorkPermit(Entity):
     valid_to: Mapped[dt.date]
     status: Mapped[PermitStatus] = mapped_column(enum_type(PermitStatus))
     quota_year: Mapped[int] = mapped_column(Integer)
+    # False once the permit gave its slot back to the quota (see services/quotas.py).
+    holds_quota_slot: Mapped[bool] = mapped_column(default=True, server_default=true())
     quota_override_reason: Mapped[str | None] = mapped_column(Text)
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
 

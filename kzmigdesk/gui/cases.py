@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -40,8 +41,10 @@ from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import repatriation as rep
+from kzmigdesk.services.auth import Actor, Permission
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.person_search import search_persons
+from kzmigdesk.services.quotas import QuotaExceeded
 
 S = RepatriateStatus
 EXPIRY_WARNING_DAYS = 30
@@ -132,7 +135,7 @@ class CasesPage(ListPage):
 
     def __init__(self, database: Database):
         super().__init__(database, CasesTableModel(database), (130, 260, 150, 110, 170, 110))
-        self.user_id: uuid.UUID | None = None  # recorded with the changes made from here
+        self.actor: Actor | None = None  # the signed-in user, set by the main window
         self.status = QComboBox()
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
@@ -167,7 +170,7 @@ class CasesPage(ListPage):
     def show_case(self, case_id: uuid.UUID) -> "CaseDialog":
         """Open a case's dialog, non-modal; the list follows its changes."""
         dialog = CaseDialog(self.database, case_id, self)
-        dialog.user_id = self.user_id
+        dialog.actor = self.actor
         dialog.changed.connect(self._case_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -179,7 +182,7 @@ class CasesPage(ListPage):
     def new_case(self) -> "NewCaseDialog":
         """Open the new case dialog, non-modal; a new case is then asked to be opened."""
         dialog = NewCaseDialog(self.database, parent=self)
-        dialog.user_id = self.user_id
+        dialog.actor = self.actor
         dialog.opened.connect(self._case_opened)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -341,13 +344,14 @@ class CaseDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.case_id = case_id
-        self.user_id: uuid.UUID | None = None
+        self.actor: Actor | None = None  # who makes the changes
         self.status: S | None = None
         self.certificate_expiry_date: dt.date | None = None
         # Replaceable in tests: the questions this dialog asks.
         self.ask_transition = self._ask_transition  # (new_status) -> dict | None
         self.ask_member = self._ask_member  # () -> (person_id, relation) | None
         self.confirm_remove = self._confirm_remove  # (name) -> bool
+        self.ask_override_reason = self._ask_override_reason  # (message) -> str | None
         self.resize(900, 720)
 
         self.values: dict[str, QLabel] = {}
@@ -489,6 +493,8 @@ class CaseDialog(QDialog):
                 if case is None:
                     raise NotFound(CASE_GONE)
                 action(session, case)
+        except QuotaExceeded:
+            raise  # change_status asks a supervisor for the reason
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return False
@@ -501,9 +507,21 @@ class CaseDialog(QDialog):
         answer = self.ask_transition(S(new_status))
         if answer is None:
             return False
-        return self._apply(lambda session, case: rep.change_status(
-            session, case, new_status, answer.get("on"), user_id=self.user_id,
-            comment=answer.get("comment"), certificate_number=answer.get("certificate_number")))
+        reason = None
+        while True:
+            try:
+                return self._apply(lambda session, case, reason=reason: rep.change_status(
+                    session, case, new_status, answer.get("on"), actor=self.actor,
+                    comment=answer.get("comment"),
+                    certificate_number=answer.get("certificate_number"),
+                    override_reason=reason))
+            except QuotaExceeded as refused:
+                may_override = self.actor is not None and self.actor.may(
+                    Permission.OVERRIDE_QUOTA)
+                reason = self.ask_override_reason(refused.message()) if may_override else None
+                if reason is None:
+                    self.errors_label.setText(refused.message())
+                    return False
 
     def add_member(self) -> bool:
         self.errors_label.clear()
@@ -551,6 +569,12 @@ class CaseDialog(QDialog):
         dialog = MemberDialog(self.database, self)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def _ask_override_reason(self, message: str) -> str | None:
+        reason, accepted = QInputDialog.getText(
+            self, _("Beyond the quota"),
+            message + "\n\n" + _("Reason for going beyond the quota"))
+        return reason if accepted else None
+
     def _confirm_remove(self, name: str) -> bool:
         answer = QMessageBox.question(
             self, _("Remove member"),
@@ -572,7 +596,7 @@ class NewCaseDialog(GuardedDialog):
     def __init__(self, database: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.database = database
-        self.user_id: uuid.UUID | None = None
+        self.actor: Actor | None = None  # who opens the case
         self.case_id: uuid.UUID | None = None
         self.setWindowTitle(_("New repatriate case"))
         self.picker = PersonPicker(database)
@@ -627,7 +651,8 @@ class NewCaseDialog(GuardedDialog):
                 if head is None:
                     raise ValidationFailed(
                         [FieldError("person_id", rep.LABEL_APPLICANT, rep.IS_REQUIRED)])
-                case_id = rep.open_case(session, head, data, user_id=self.user_id).id
+                case_id = rep.open_case(session, head, data,
+                                         user_id=self.actor.user_id if self.actor else None).id
         except ValidationFailed as failure:
             self.show_errors(failure.errors)
             return False

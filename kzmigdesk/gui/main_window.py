@@ -25,11 +25,13 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
+from kzmigdesk.gui.quotas_page import QuotasPage
 from kzmigdesk.gui.services_page import ServicesPage
 from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import overview
+from kzmigdesk.services.auth import Actor
 
 
 class FiguresPage(QWidget):
@@ -82,17 +84,18 @@ SECTIONS = (
     Section("repatriates", N_("Repatriates"), CasesPage),
     Section("workers", N_("Foreign workers"), WorkersPage),
     Section("services", N_("Services"), ServicesPage),
-    Section("quotas", N_("Quotas"), figures(N_("Labour quota this year by permit category"),
-                                            overview.labour_quota_by_category)),
+    Section("quotas", N_("Quotas"), QuotasPage),
     Section("reports", N_("Reports"),
             figures(N_("Persons registered by month"), overview.persons_registered_by_month)),
 )
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database, on_language_chosen: Callable[[str], None]):
+    def __init__(self, database: Database, on_language_chosen: Callable[[str], None],
+                 actor: Actor | None = None):
         super().__init__()
         self.database = database
+        self.actor = actor  # the signed-in user: pages pass it to the services
         self.on_language_chosen = on_language_chosen
         self.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
         self.resize(1100, 700)
@@ -106,7 +109,10 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("mainToolbar")
         for index, section in enumerate(SECTIONS):
             self.navigation.addItem("")
-            self.pages.addWidget(section.make_page(database))
+            page = section.make_page(database)
+            if hasattr(page, "actor"):
+                page.actor = actor
+            self.pages.addWidget(page)
             action = QAction(self, checkable=True)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked, i=index: self.show_section(i))

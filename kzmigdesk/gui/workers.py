@@ -38,6 +38,7 @@ from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_q
 from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.services.auth import Actor, Permission
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.labour import (
     KAZAKHSTAN,
@@ -57,6 +58,7 @@ from kzmigdesk.services.labour import (
     validate_permit,
 )
 from kzmigdesk.services.person_search import region_names, search_persons
+from kzmigdesk.services.quotas import QuotaExceeded
 
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
@@ -144,6 +146,7 @@ class WorkersPage(ListPage):
     def __init__(self, database: Database):
         super().__init__(database, PermitsTableModel(database),
                          (130, 230, 120, 220, 200, 90, 90))
+        self.actor: Actor | None = None  # the signed-in user, set by the main window
         self.status = QComboBox()
         self.category = QComboBox()
         self.new_button = QPushButton()
@@ -184,6 +187,7 @@ class WorkersPage(ListPage):
                     person_id: uuid.UUID | None = None) -> "PermitDialog":
         """Open a permit (a new one when `permit_id` is None), non-modal."""
         dialog = PermitDialog(self.database, permit_id, self, person_id=person_id)
+        dialog.actor = self.actor
         dialog.saved.connect(self.refresh)  # a method: a lambda would keep the page alive
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -214,7 +218,7 @@ class PermitDialog(GuardedDialog):
         super().__init__(parent)
         self.database = database
         self.permit_id = permit_id
-        self.user_id: uuid.UUID | None = None
+        self.actor: Actor | None = None  # who issues and changes the permit
         # Replaceable in tests: asks for the date, comment and (for EXTENDED) the new last
         # valid day of a status change; a dict with "on", "comment", "new_valid_to", or None.
         self.ask_transition = self._ask_transition
@@ -283,6 +287,11 @@ class PermitDialog(GuardedDialog):
         form.addRow(_("Region"), self.region)
         form.addRow(_("Valid from"), self.valid_from)
         form.addRow(_("Valid to"), self.valid_to)
+        # Shown when the quota is used up and the user may go beyond it.
+        self.override_reason = QLineEdit()
+        form.addRow(_("Reason for going beyond the quota"), self.override_reason)
+        form.setRowVisible(self.override_reason, False)
+        self.permit_form = form
 
         self.save_button, self.cancel_button = QPushButton(_("Save")), QPushButton(_("Cancel"))
         no_default_buttons(self.save_button, self.cancel_button)
@@ -417,12 +426,18 @@ class PermitDialog(GuardedDialog):
                 if employer is None or person is None:
                     permit_errors = validate_permit(session, data)
                     raise _NotSaved
-                permit_id = issue_permit(session, person, employer, data,
-                                         user_id=self.user_id).id
+                permit_id = issue_permit(session, person, employer, data, actor=self.actor,
+                                         override_reason=self.given_override_reason()).id
         except _NotSaved:
             pass
         except ValidationFailed as failure:
             permit_errors = failure.errors
+        except QuotaExceeded as refused:
+            messages.append(refused.message())
+            if self.actor is not None and self.actor.may(Permission.OVERRIDE_QUOTA):
+                self.permit_form.setRowVisible(self.override_reason, True)
+                messages.append(_("To issue it beyond the quota, give the reason and save "
+                                  "again."))
         except ServiceError as error:
             messages.append(error.message())
         else:
@@ -434,6 +449,12 @@ class PermitDialog(GuardedDialog):
         self.show_errors(messages, employer_errors, permit_errors)
         return False
 
+    def given_override_reason(self) -> str | None:
+        """The reason typed for going beyond the quota, once that field is shown."""
+        if not self.permit_form.isRowVisible(self.override_reason):
+            return None
+        return self.override_reason.text()
+
     def show_errors(self, messages: list[str], employer_errors, permit_errors) -> None:
         fields = {
             self.worker_list: bool(messages and self.worker_id() is None),
@@ -444,7 +465,7 @@ class PermitDialog(GuardedDialog):
                            "region_id": self.employer_region}
         permit_fields = {"number": self.number, "category": self.category,
                          "region_id": self.region, "valid_from": self.valid_from,
-                         "valid_to": self.valid_to}
+                         "valid_to": self.valid_to, "quota_override_reason": self.override_reason}
         for errors, widgets in ((employer_errors, employer_fields),
                                 (permit_errors, permit_fields)):
             invalid = {e.field: e.message() for e in errors}
@@ -553,7 +574,8 @@ class PermitDialog(GuardedDialog):
                     raise NotFound(N_("The work permit no longer exists."))
                 change_permit_status(
                     session, permit, new_status, answer.get("on") or dt.date.today(),
-                    user_id=self.user_id, comment=answer.get("comment"),
+                    user_id=self.actor.user_id if self.actor else None,
+                    comment=answer.get("comment"),
                     new_valid_to=answer.get("new_valid_to"))
         except ServiceError as error:
             self.errors_label.setText(error.message())

@@ -1288,7 +1288,8 @@ class _Generator:
             person["status"] = status.value
         valid_from = self._date(start)
         quota_year = valid_from.year
-        if quota_year == self.today.year:
+        revoked_in_year = status is P.REVOKED and self._date(history[-1][2]).year == quota_year
+        if quota_year == self.today.year and not revoked_in_year:
             self.labour_usage[(region_code, category)] += 1
         office_id = self._office_for(region_code)
         permit = self._add(WorkPermit, self._entity(
@@ -1297,7 +1298,7 @@ class _Generator:
             profession=rng.choice(PROFESSIONS[category]),
             region_id=self.region_ids[region_code], valid_from=valid_from,
             valid_to=self._date(end), status=status, quota_year=quota_year,
-            quota_override_reason=None, office_id=office_id,
+            holds_quota_slot=not revoked_in_year, quota_override_reason=None, office_id=office_id,
         ))
         users = self.office_users.get(office_id) or [None]
         for from_status, to_status, day in [(None, P.ISSUED, start), *history]:
@@ -1332,7 +1333,8 @@ class _Generator:
                 if (region_id, category) in existing_labour:
                     continue
                 used = self.labour_usage[(code, category)]
-                amount = max(10, math.ceil(used * rng.uniform(1.2, 2.0) / 10) * 10)
+                # Some quotas near their end, for the dashboard's warning colours.
+                amount = max(10, math.ceil(used * rng.uniform(1.0, 1.6) / 5) * 5)
                 self._add(LabourQuota, self._entity(
                     year=year, region_id=region_id, category=category, amount=amount))
         existing_kandas = set(self.session.execute(select(KandasQuota.year,

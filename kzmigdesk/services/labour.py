@@ -27,6 +27,8 @@ from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory,
 from kzmigdesk.domain.identifiers import IdentifierError, validate_bin
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.services import quotas
+from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.errors import (
     FieldError,
     ServiceError,
@@ -34,6 +36,7 @@ from kzmigdesk.services.errors import (
     ValidationFailed,
 )
 from kzmigdesk.services.person_search import matching_ids
+from kzmigdesk.services.quotas import QuotaKind
 
 # --- who needs a permit ---------------------------------------------------------------------
 
@@ -264,9 +267,15 @@ def validate_permit(session: Session, data: PermitInput) -> list[FieldError]:
 
 
 def issue_permit(session: Session, person: Person, employer: Employer, data: PermitInput,
-                 user_id: uuid.UUID | None = None, today: dt.date | None = None) -> WorkPermit:
-    """Issue a work permit to `person` for `employer`: the only way permits are created."""
+                 user_id: uuid.UUID | None = None, today: dt.date | None = None,
+                 actor: Actor | None = None, override_reason: str | None = None) -> WorkPermit:
+    """Issue a work permit to `person` for `employer`: the only way permits are created.
+
+    The permit takes a slot of its labour quota; with none left, QuotaExceeded, unless a
+    supervisor (`actor`) gives `override_reason` (see services/quotas.py)."""
     today = today or dt.date.today()
+    if actor is not None:
+        user_id = actor.user_id
     citizenship = (person.citizenship or "").strip().upper()
     if citizenship == KAZAKHSTAN:
         raise ServiceError(N_("Citizens of Kazakhstan need no work permit."))
@@ -278,7 +287,8 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     errors = validate_permit(session, data)
     if errors:
         raise ValidationFailed(errors)
-    # The labour quota of (valid_from.year, region, category) will be checked here.
+    override = quotas.take_slot(session, QuotaKind.LABOUR, data.valid_from.year,
+                                data.region_id, data.category, actor, override_reason)
     permit = WorkPermit(
         number=data.number.strip(),
         employer=employer,
@@ -290,6 +300,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         valid_to=data.valid_to,
         status=PermitStatus.ISSUED,
         quota_year=data.valid_from.year,
+        quota_override_reason=override["reason"] if override else None,
     )
     session.add(permit)
     session.add(PermitStatusChange(
@@ -297,6 +308,8 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         user_id=user_id,
     ))
     session.flush()
+    if override:
+        quotas.record_override(session, actor, "work_permit", permit.id, override)
     _refresh_person(session, person)
     return permit
 
@@ -370,6 +383,9 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
     )
     session.add(change)
     permit.status = new_status
+    if new_status is PermitStatus.REVOKED and quotas.revocation_releases_slot(
+            permit.quota_year, on):
+        permit.holds_quota_slot = False
     if new_status is PermitStatus.EXTENDED:
         permit.valid_to = new_valid_to
     session.flush()

@@ -1,13 +1,10 @@
 """Figures shown on the main window's sections: counts straight from the database."""
 
-import datetime as dt
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kzmigdesk.domain.enums import PermitCategory, label
 from kzmigdesk.domain.models import (
-    LabourQuota,
     Person,
     Region,
 )
@@ -23,19 +20,6 @@ def persons_by_region(session: Session) -> Rows:
         .order_by(Region.sort_order)
     )
     return [(region.name, count) for region, count in session.execute(query)]
-
-
-def labour_quota_by_category(session: Session, year: int | None = None) -> Rows:
-    year = year or dt.date.today().year
-    totals = dict(
-        session.execute(
-            select(LabourQuota.category, func.sum(LabourQuota.amount))
-            .where(LabourQuota.year == year)
-            .group_by(LabourQuota.category)
-        )
-        .all()
-    )
-    return [(label(category), int(totals.get(category) or 0)) for category in PermitCategory]
 
 
 def persons_registered_by_month(session: Session, months: int = 12) -> Rows:

@@ -28,6 +28,8 @@ from kzmigdesk.domain.models import (
     utcnow,
 )
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.services import quotas
+from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.errors import (
     FieldError,
     NotFound,
@@ -36,6 +38,7 @@ from kzmigdesk.services.errors import (
     ValidationFailed,
 )
 from kzmigdesk.services.person_search import matching_ids
+from kzmigdesk.services.quotas import QuotaKind
 
 S = RepatriateStatus
 
@@ -431,10 +434,18 @@ def change_status(
     comment: str | None = None,
     certificate_number: str | None = None,
     today: dt.date | None = None,
+    actor: Actor | None = None,
+    override_reason: str | None = None,
 ) -> CaseStatusChange:
     """Move the case to `new_status` on the day `on`, following ALLOWED_TRANSITIONS; the
-    history keeps the change, and the household members' persons follow the new status."""
+    history keeps the change, and the household members' persons follow the new status.
+
+    Granting a case with a quota year and a region of resettlement takes a slot of that
+    kandas quota; with none left, QuotaExceeded, unless a supervisor (`actor`) gives
+    `override_reason` (see services/quotas.py)."""
     today = today or dt.date.today()
+    if actor is not None:
+        user_id = actor.user_id
     new_status = RepatriateStatus(new_status)
     current = case.status
     if new_status not in ALLOWED_TRANSITIONS[current]:
@@ -471,6 +482,11 @@ def change_status(
     if errors:
         raise ValidationFailed(errors)
 
+    override = None
+    if new_status is S.GRANTED and case.quota_year and case.resettlement_region_id:
+        override = quotas.take_slot(session, QuotaKind.KANDAS, case.quota_year,
+                                    case.resettlement_region_id, None, actor, override_reason)
+        case.quota_override_reason = override["reason"] if override else None
     if new_status is S.GRANTED:
         case.certificate_number = number
         case.certificate_issue_date = on
@@ -484,6 +500,8 @@ def change_status(
         person.category = PersonCategory.KANDAS
         person.status = new_status.value
     session.flush()
+    if override:
+        quotas.record_override(session, actor, "repatriate_case", case.id, override)
     return change
 
 

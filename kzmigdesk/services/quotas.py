@@ -1,0 +1,450 @@
+"""Quotas: the annual foreign-labour quota per region and permit category, and the regional
+kandas resettlement quota; their usage, the check made before a slot is taken, and the
+supervisor's override.
+
+The rules (also in the README):
+
+- A work permit takes a slot of the labour quota of (its first valid day's year, its region,
+  its category) when it is issued. Extending it takes no new slot. Revoking it within its
+  quota year gives the slot back; a permit revoked in a later year, or one that expired,
+  keeps it (its slot was used).
+- A kandas case takes a slot of the kandas quota of (its quota year, its region of
+  resettlement) when it is granted, and holds it while it is granted, citizenship is
+  requested, or citizenship was given. A case refused, withdrawn or expired holds none.
+- A slot is taken only while the quota has room. Otherwise the action is refused with
+  QuotaExceeded, unless a supervisor gives a reason: then it goes ahead, over the quota,
+  the reason is kept with the permit or case and the override is written to the audit trail.
+- Concurrent clerks: the check and the new row are in one write transaction. On SQLite a
+  write transaction takes the database's write lock when it begins (BEGIN IMMEDIATE, see
+  db/session.py); on PostgreSQL the quota's row is locked (SELECT ... FOR UPDATE), so two
+  clerks taking the last slot are served one after the other and the second is refused.
+"""
+
+import csv
+import datetime as dt
+import io
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import LABELS, PermitCategory, RepatriateStatus, label
+from kzmigdesk.domain.models import KandasQuota, LabourQuota, Region, RepatriateCase, WorkPermit
+from kzmigdesk.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    current_language,
+    format_number,
+    load_translations,
+)
+from kzmigdesk.services import audit
+from kzmigdesk.services.auth import Actor, Permission, require
+from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
+from kzmigdesk.services.forecast import Forecast, forecast
+
+WARNING_SHARE = 0.9  # the dashboard's warning colour from 90 % used
+HISTORY_YEARS = 3  # earlier years whose seasonal shape the forecast uses
+FIRST_YEAR, LAST_YEAR = 1991, 2100
+KANDAS_SLOT_STATUSES = frozenset({
+    RepatriateStatus.GRANTED, RepatriateStatus.CITIZENSHIP_REQUESTED, RepatriateStatus.CITIZEN,
+})
+
+
+class QuotaKind(StrEnum):
+    LABOUR = "labour"
+    KANDAS = "kandas"
+
+
+LABEL_AMOUNT = N_("Quota")
+LABEL_YEAR = N_("Year")
+LABEL_REGION = N_("Region")
+LABEL_CATEGORY = N_("Permit category")
+LABEL_REASON = N_("Reason for going beyond the quota")
+
+
+# --- usage ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaUsage:
+    kind: QuotaKind
+    year: int
+    region_id: uuid.UUID
+    region_name: str
+    region_order: int
+    category: PermitCategory | None  # None for the kandas quota
+    amount: int | None  # None: no quota is set, yet slots were taken
+    used: int
+    forecast: Forecast | None = None
+
+    @property
+    def remaining(self) -> int:
+        return (self.amount or 0) - self.used
+
+    @property
+    def share(self) -> float:
+        """The share used: 1.0 or more when used up (or taken with no quota set)."""
+        if not self.amount:
+            return 1.0 if self.used else 0.0
+        return self.used / self.amount
+
+    @property
+    def level(self) -> str:
+        """'ok', 'warning' (90 % used or more) or 'full' (used up)."""
+        if self.share >= 1:
+            return "full"
+        return "warning" if self.share >= WARNING_SHARE else "ok"
+
+
+def _labour_used(session: Session, year: int, **where) -> dict[tuple, int]:
+    query = (
+        select(WorkPermit.region_id, WorkPermit.category, func.count())
+        .where(WorkPermit.quota_year == year, WorkPermit.holds_quota_slot.is_(True))
+        .group_by(WorkPermit.region_id, WorkPermit.category)
+    )
+    for name, value in where.items():
+        query = query.where(getattr(WorkPermit, name) == value)
+    return {(region, category): count for region, category, count in session.execute(query)}
+
+
+def _kandas_used(session: Session, year: int, **where) -> dict[tuple, int]:
+    query = (
+        select(RepatriateCase.resettlement_region_id, func.count())
+        .where(RepatriateCase.quota_year == year,
+               RepatriateCase.resettlement_region_id.is_not(None),
+               RepatriateCase.status.in_(KANDAS_SLOT_STATUSES))
+        .group_by(RepatriateCase.resettlement_region_id)
+    )
+    for name, value in where.items():
+        query = query.where(getattr(RepatriateCase, name) == value)
+    return {(region, None): count for region, count in session.execute(query)}
+
+
+def _monthly(session: Session, kind: QuotaKind, first_year: int, last_year: int) -> dict:
+    """{(region, category, year): [12 monthly counts]} of the slots taken in those years."""
+    if kind is QuotaKind.LABOUR:
+        day = WorkPermit.valid_from
+        query = (
+            select(WorkPermit.region_id, WorkPermit.category, WorkPermit.quota_year,
+                   extract("month", day), func.count())
+            .where(WorkPermit.quota_year.between(first_year, last_year),
+                   WorkPermit.holds_quota_slot.is_(True))
+            .group_by(WorkPermit.region_id, WorkPermit.category, WorkPermit.quota_year,
+                      extract("month", day))
+        )
+    else:
+        day = RepatriateCase.certificate_issue_date
+        query = (
+            select(RepatriateCase.resettlement_region_id, None, RepatriateCase.quota_year,
+                   extract("month", day), func.count())
+            .where(RepatriateCase.quota_year.between(first_year, last_year),
+                   RepatriateCase.resettlement_region_id.is_not(None),
+                   RepatriateCase.status.in_(KANDAS_SLOT_STATUSES),
+                   day.is_not(None))
+            .group_by(RepatriateCase.resettlement_region_id, RepatriateCase.quota_year,
+                      extract("month", day))
+        )
+    months: dict = defaultdict(lambda: [0] * 12)
+    for region, category, year, month, count in session.execute(query):
+        months[(region, category, year)][int(month) - 1] += count
+    return months
+
+
+def quota_usage(session: Session, kind: QuotaKind, year: int,
+                today: dt.date | None = None) -> list[QuotaUsage]:
+    """Every quota of the year with its usage (and forecast, for the current year), plus any
+    region and category where slots were taken with no quota set; in region order."""
+    today = today or dt.date.today()
+    if kind is QuotaKind.LABOUR:
+        amounts = {
+            (q.region_id, q.category): q.amount
+            for q in session.scalars(select(LabourQuota).where(LabourQuota.year == year))
+        }
+        used = _labour_used(session, year)
+    else:
+        amounts = {
+            (q.region_id, None): q.amount
+            for q in session.scalars(select(KandasQuota).where(KandasQuota.year == year))
+        }
+        used = _kandas_used(session, year)
+    regions = {region.id: region for region in session.scalars(select(Region))}
+    months = (_monthly(session, kind, year - HISTORY_YEARS, year)
+              if year == today.year else {})
+    category_order = {category: index for index, category in enumerate(PermitCategory)}
+    rows = []
+    for key in set(amounts) | set(used):
+        region_id, category = key
+        row = QuotaUsage(kind, year, region_id, regions[region_id].name,
+                         regions[region_id].sort_order, category, amounts.get(key),
+                         used.get(key, 0))
+        if months and row.amount:
+            earlier = [months[(region_id, category, y)]
+                       for y in range(year - HISTORY_YEARS, year)
+                       if (region_id, category, y) in months]
+            this_year = months.get((region_id, category, year), [0] * 12)
+            row.forecast = forecast(row.amount, row.used, this_year, earlier, today)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.region_order, r.region_name,
+                             category_order.get(r.category, -1)))
+    return rows
+
+
+# --- taking a slot --------------------------------------------------------------------------
+
+
+class QuotaExceeded(ServiceError):
+    """The quota has no slot left (or none is set); a supervisor may go beyond it."""
+
+    def __init__(self, kind: QuotaKind, year: int, region: Region,
+                 category: PermitCategory | None, used: int, amount: int | None):
+        super().__init__(N_("The quota is used up."))
+        self.kind, self.year, self.category = kind, year, category
+        # The region's names, kept: the message may be shown after the session has closed.
+        self.region_names = {code: getattr(region, f"name_{code}") for code in LANGUAGES}
+        self.used, self.amount = used, amount
+
+    def message(self) -> str:
+        params = dict(year=self.year, region=self.region_names[current_language()],
+                      used=format_number(self.used), amount=format_number(self.amount or 0),
+                      category=label(self.category) if self.category else "")
+        if self.kind is QuotaKind.LABOUR and self.amount is None:
+            text = _("No labour quota is set for {region}, {category}, {year}.")
+        elif self.kind is QuotaKind.LABOUR:
+            text = _("The labour quota of {region}, {category}, {year} is used up: "
+                     "{used} of {amount} slots are taken.")
+        elif self.amount is None:
+            text = _("No kandas quota is set for {region}, {year}.")
+        else:
+            text = _("The kandas quota of {region}, {year} is used up: "
+                     "{used} of {amount} slots are taken.")
+        return text.format(**params) + " " + _(
+            "Only a supervisor can go beyond a quota, giving the reason.")
+
+
+def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID,
+               category: PermitCategory | None, actor: Actor | None,
+               override_reason: str | None) -> dict | None:
+    """Check there is a slot; return None, or the override's audit details when a
+    supervisor goes beyond the quota. Raises QuotaExceeded, PermissionDenied or
+    ValidationFailed (an empty reason)."""
+    if kind is QuotaKind.LABOUR:
+        quota_query = select(LabourQuota).where(
+            LabourQuota.year == year, LabourQuota.region_id == region_id,
+            LabourQuota.category == category)
+    else:
+        quota_query = select(KandasQuota).where(
+            KandasQuota.year == year, KandasQuota.region_id == region_id)
+    # The quota's row is locked first (PostgreSQL), then its slots are counted.
+    quota = session.scalars(quota_query.with_for_update()).one_or_none()
+    if kind is QuotaKind.LABOUR:
+        used_now = _labour_used(session, year, region_id=region_id, category=category)
+    else:
+        used_now = _kandas_used(session, year, resettlement_region_id=region_id)
+    used = sum(used_now.values())
+    amount = quota.amount if quota is not None else None
+    if amount is not None and used < amount:
+        return None
+    if override_reason is None:
+        raise QuotaExceeded(kind, year, session.get(Region, region_id), category, used, amount)
+    require(actor, Permission.OVERRIDE_QUOTA)
+    if not override_reason.strip():
+        raise ValidationFailed([FieldError("quota_override_reason", LABEL_REASON,
+                                           N_("is required"))])
+    return {"kind": kind.value, "year": year, "region_id": region_id,
+            "category": category, "used": used, "amount": amount,
+            "reason": override_reason.strip()}
+
+
+def record_override(session: Session, actor: Actor | None, entity_type: str,
+                    entity_id: uuid.UUID, override: dict) -> None:
+    audit.record(session, actor, "quota.override", entity_type, entity_id, override)
+
+
+def revocation_releases_slot(quota_year: int, revoked_on: dt.date) -> bool:
+    """A permit revoked within its quota year gives its slot back."""
+    return revoked_on.year == quota_year
+
+
+# --- setting quotas -------------------------------------------------------------------------
+
+
+def _check_amount(year: int, amount: int, used: int) -> list[FieldError]:
+    errors = []
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        errors.append(FieldError("year", LABEL_YEAR, N_("must be a year from {first} to {last}"),
+                                 {"first": FIRST_YEAR, "last": LAST_YEAR}))
+    if amount < 0:
+        errors.append(FieldError("amount", LABEL_AMOUNT, N_("cannot be negative")))
+    elif amount < used:
+        errors.append(FieldError("amount", LABEL_AMOUNT,
+                                 N_("cannot be below the {used} slots already taken"),
+                                 {"used": used}))
+    return errors
+
+
+def set_quota(session: Session, actor: Actor | None, kind: QuotaKind, year: int,
+              region_id: uuid.UUID, amount: int,
+              category: PermitCategory | None = None) -> LabourQuota | KandasQuota:
+    """Set (create or change) a quota: supervisors only; audited with the old and new amount.
+    A quota cannot be set below the slots already taken that year."""
+    require(actor, Permission.MANAGE_QUOTAS)
+    if kind is QuotaKind.LABOUR:
+        if category is None:
+            raise ValidationFailed([FieldError("category", LABEL_CATEGORY, N_("is required"))])
+        quota = session.scalars(select(LabourQuota).where(
+            LabourQuota.year == year, LabourQuota.region_id == region_id,
+            LabourQuota.category == category).with_for_update()).one_or_none()
+        used = _labour_used(session, year, region_id=region_id, category=category)
+    else:
+        quota = session.scalars(select(KandasQuota).where(
+            KandasQuota.year == year, KandasQuota.region_id == region_id)
+            .with_for_update()).one_or_none()
+        used = _kandas_used(session, year, resettlement_region_id=region_id)
+    errors = _check_amount(year, amount, sum(used.values()))
+    if session.get(Region, region_id) is None:
+        errors.append(FieldError("region_id", LABEL_REGION, N_("is required")))
+    if errors:
+        raise ValidationFailed(errors)
+    old = quota.amount if quota is not None else None
+    if quota is None:
+        quota = (LabourQuota(year=year, region_id=region_id, category=category, amount=amount)
+                 if kind is QuotaKind.LABOUR
+                 else KandasQuota(year=year, region_id=region_id, amount=amount))
+        session.add(quota)
+    quota.amount = amount
+    session.flush()
+    if old != amount:
+        audit.record(session, actor, "quota.set", quota.__tablename__, quota.id, {
+            "year": year, "region_id": region_id, "category": category,
+            "amount": [old, amount]})
+    return quota
+
+
+# --- import from CSV ------------------------------------------------------------------------
+
+
+@dataclass
+class ImportProblem:
+    line: int
+    message: str  # already translated
+
+
+class ImportRejected(ServiceError):
+    """The file was not imported: nothing changed. `problems` say which lines and why."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__(N_("The file was not imported; nothing was changed."))
+        self.problems = problems
+
+    def message(self) -> str:
+        lines = [_(self.msgid)] + [
+            _("Line {line}: {problem}").format(line=p.line, problem=p.message)
+            for p in self.problems[:20]]
+        if len(self.problems) > 20:
+            lines.append(_("… and {count} more problems.").format(count=len(self.problems) - 20))
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportResult:
+    labour: int = 0
+    kandas: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+KANDAS_WORDS = {"", "kandas", "кандас", "кандасы", "қандас", "қандастар"}
+
+
+def _region_spellings(session: Session) -> dict[str, uuid.UUID]:
+    """Each region's code and its names in every language, case-folded."""
+    names = {}
+    for region in session.scalars(select(Region)):
+        for value in (region.code, region.name_en, region.name_ru, region.name_kk):
+            names[value.strip().casefold()] = region.id
+    return names
+
+
+def _category_spellings() -> dict[str, PermitCategory]:
+    """Each category's code, number (1 to 4) and label in every language, whole or up to its
+    colon ("category 2", "2-санат"), case-folded."""
+    names = {}
+    for category in PermitCategory:
+        names[category.value] = category
+        if category.value.startswith("cat"):
+            names[category.value.removeprefix("cat")] = category
+        for code in LANGUAGES:
+            text = load_translations(code).gettext(LABELS[PermitCategory][category]).casefold()
+            names[text] = category
+            names[text.split(":")[0].strip()] = category
+    return names
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows Cyrillic (cp1251), as offices save them."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1251")
+
+
+def import_quotas_csv(session: Session, actor: Actor | None, data: bytes) -> ImportResult:
+    """Set quotas from a CSV file with the columns year, region, category, amount (comma or
+    semicolon). A row with a category is a labour quota; an empty category, or "kandas",
+    makes it the kandas quota. Regions go by code or name in any language, categories by
+    code (cat1 … cat4, seasonal, ict) or name. All rows or none: ImportRejected lists every
+    bad line."""
+    require(actor, Permission.MANAGE_QUOTAS)
+    text = decode_csv(data)
+    dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
+    header = {(name or "").strip().casefold() for name in reader.fieldnames or []}
+    missing = {"year", "region", "amount"} - header
+    if missing:
+        raise ImportRejected([ImportProblem(1, _("the columns {columns} are missing").format(
+            columns=", ".join(sorted(missing))))])
+    regions = _region_spellings(session)
+    categories = _category_spellings()
+    rows, problems, seen = [], [], {}
+    for row in reader:
+        line = reader.line_num
+        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in row.items()}
+        try:
+            year, amount = int(row["year"]), int(row["amount"].replace(" ", ""))
+        except ValueError:
+            problems.append(ImportProblem(line, _("the year and the amount must be whole "
+                                                  "numbers")))
+            continue
+        region_id = regions.get(row["region"].casefold())
+        category_text = row.get("category", "").casefold()
+        category = categories.get(category_text)
+        if region_id is None:
+            problems.append(ImportProblem(line, _("unknown region “{region}”").format(
+                region=row["region"])))
+        elif category is None and category_text not in KANDAS_WORDS:
+            problems.append(ImportProblem(line, _("unknown permit category “{category}”")
+                                          .format(category=row["category"])))
+        elif (year, region_id, category) in seen:
+            problems.append(ImportProblem(line, _("the same quota is on line {line} too")
+                                          .format(line=seen[(year, region_id, category)])))
+        else:
+            seen[(year, region_id, category)] = line
+            rows.append((line, year, region_id, category, amount))
+    result = ImportResult()
+    for line, year, region_id, category, amount in rows:
+        kind = QuotaKind.LABOUR if category else QuotaKind.KANDAS
+        try:  # set_quota checks everything before it writes
+            set_quota(session, actor, kind, year, region_id, amount, category)
+        except ValidationFailed as failure:
+            problems.extend(ImportProblem(line, e.message()) for e in failure.errors)
+            continue
+        if kind is QuotaKind.LABOUR:
+            result.labour += 1
+        else:
+            result.kandas += 1
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: p.line))
+    return result

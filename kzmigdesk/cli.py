@@ -7,6 +7,9 @@ from pathlib import Path
 
 from kzmigdesk import __version__, i18n
 from kzmigdesk.i18n import _
+from kzmigdesk.printing.words import DOCUMENT_LANGUAGES
+
+FORMATS = ("pdf", "xlsx", "csv")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("check", help="fail when the models and the migrations drift")
 
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
-                        "load every language, and report")
+                        "load every language, render a PDF, and report")
+
+    report = commands.add_parser("report", help="reports")
+    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT",
+                                            required=True)
+    monthly = report_commands.add_parser("monthly", help="the monthly summary of a month")
+    monthly.add_argument("--month", required=True, help="the month, as YYYY-MM")
+    monthly.add_argument("--format", choices=FORMATS, default="pdf", help="file format")
+    monthly.add_argument("--out", required=True, type=Path, help="the file to write")
+    monthly.add_argument("--office", help="an office's code (default: all offices)")
+    monthly.add_argument("--language", choices=DOCUMENT_LANGUAGES,
+                         help="the report's language (default: --lang, else the settings)")
     return parser
 
 
@@ -44,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(db=args.db, lang=args.lang)
     i18n.set_language(args.lang or "en")
-    handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check}[args.command]
+    handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
+               "report": cmd_report}[args.command]
     return handler(args)
 
 
@@ -125,6 +140,7 @@ def cmd_self_check(args) -> int:
             data_dir(name)
         except FileNotFoundError as error:
             failures.append(str(error))
+    failures += check_pdf_rendering()
     for lang in i18n.LANGUAGES:
         i18n.set_language(lang)
         if lang != "en" and _("Persons") == "Persons":
@@ -136,3 +152,55 @@ def cmd_self_check(args) -> int:
         print(f"kzmigdesk {__version__} self-check OK: migrations to "
               f"{migrate.head_revision()}, languages {', '.join(i18n.LANGUAGES)}")
     return 1 if failures else 0
+
+
+def check_pdf_rendering() -> list[str]:
+    """Render a page with every Kazakh letter in the embedded font."""
+    from kzmigdesk.printing.document import paragraph, render
+    from kzmigdesk.printing.words import Words
+
+    try:
+        pdf = render([paragraph("Әә Ғғ Ққ Ңң Өө Ұұ Үү Һһ Іі")], "kzmigdesk", Words.of("kk"))
+    except Exception as error:  # any failure to render is the finding
+        return [f"PDF rendering: {error}"]
+    if not pdf.startswith(b"%PDF") or b"DejaVuSans" not in pdf:
+        return ["PDF rendering: no PDF with the embedded font"]
+    return []
+
+
+def cmd_report(args) -> int:
+    from sqlalchemy import select
+
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.domain.models import Office
+    from kzmigdesk.printing.document import Letterhead
+    from kzmigdesk.printing.words import Words
+    from kzmigdesk.services.exports import export_summary
+    from kzmigdesk.services.reports import monthly_summary, parse_month
+    from kzmigdesk.settings import load_settings
+
+    try:
+        month = parse_month(args.month)
+    except ValueError:
+        print(_("The month must be given as YYYY-MM, for example 2026-10."), file=sys.stderr)
+        return 2
+    words = Words.of(args.language or args.lang or load_settings().language)
+    database = open_database(args.db)
+    try:
+        with database.sessions() as session:
+            office_id = None
+            if args.office:
+                office_id = session.scalars(
+                    select(Office.id).where(Office.code == args.office)).one_or_none()
+                if office_id is None:
+                    print(_("No office has the code {code}.").format(code=args.office),
+                          file=sys.stderr)
+                    return 2
+            summary = monthly_summary(session, month, words, office_id)
+        data = export_summary(summary, args.format, words, Letterhead.from_settings())
+    finally:
+        database.close()
+    args.out.write_bytes(data)
+    print(_("Monthly summary for {month} written to {file}.").format(
+        month=args.month, file=args.out))
+    return 0

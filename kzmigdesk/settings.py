@@ -11,6 +11,10 @@ from kzmigdesk.paths import user_config_dir
 @dataclass
 class Settings:
     language: str = DEFAULT_LANGUAGE
+    # The letterhead of printed documents.
+    office_name: str = ""
+    office_address: str = ""  # up to three lines
+    office_logo: str = ""  # path of a PNG or JPEG image
 
 
 def settings_path() -> Path:

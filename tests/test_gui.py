@@ -90,18 +90,6 @@ def test_quotas_section_shows_the_demo_quotas(qtbot, database):
     assert "category 4: skilled workers" not in categories
 
 
-def test_figures_page_shows_counts_from_the_database(qtbot, database):
-    from kzmigdesk.services.demo import generate_demo_data
-
-    generate_demo_data(database, persons=60)
-    window = make_window(qtbot, database)
-    window.show_section(5)
-    table = window.pages.currentWidget().table
-    shown = sum(int(table.item(r, 1).text().replace(",", "")) for r in range(table.rowCount()))
-    with database.sessions() as session:
-        assert shown == session.query(func.count(Person.id)).scalar() > 0
-
-
 def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):
     i18n.set_language("kk")
     dialog = make_first_start_dialog(None)
@@ -159,7 +147,6 @@ def test_background_task_error_is_reported(qtbot):
 
 
 def test_first_start_offers_demo_data_only_on_an_empty_database(qtbot, database):
-    from kzmigdesk.domain.models import Person
     from kzmigdesk.gui.app import offer_demo_data
 
     window = make_window(qtbot, database)

@@ -6,16 +6,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QHeaderView,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,50 +22,12 @@ from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
 from kzmigdesk.gui.quotas_page import QuotasPage
+from kzmigdesk.gui.reports_page import ReportsPage
 from kzmigdesk.gui.services_page import ServicesPage
 from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services import overview
 from kzmigdesk.services.auth import Actor
-
-
-class FiguresPage(QWidget):
-    """A section's page of figures from the database: a title and a two-column table."""
-
-    def __init__(self, database: Database, figures_title: str, figures: Callable):
-        super().__init__()
-        self.database = database
-        self.figures_title = figures_title  # msgid
-        self.figures = figures  # (session) -> list[(label, count)]
-        self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        self.table = QTableWidget(0, 2)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.table)
-
-    def refresh(self) -> None:
-        self.heading.setText(_(self.figures_title))
-        self.table.setHorizontalHeaderLabels([_("Item"), _("Count")])
-        with self.database.sessions() as session:
-            rows = self.figures(session)
-        self.table.setRowCount(len(rows))
-        for row, (name, count) in enumerate(rows):
-            self.table.setItem(row, 0, QTableWidgetItem(name))
-            number = QTableWidgetItem(i18n.format_number(count))
-            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 1, number)
-
-    def retranslate(self) -> None:
-        self.refresh()
-
-
-def figures(title: str, source: Callable) -> Callable[[Database], QWidget]:
-    return lambda database: FiguresPage(database, title, source)
 
 
 @dataclass(frozen=True)
@@ -85,8 +43,7 @@ SECTIONS = (
     Section("workers", N_("Foreign workers"), WorkersPage),
     Section("services", N_("Services"), ServicesPage),
     Section("quotas", N_("Quotas"), QuotasPage),
-    Section("reports", N_("Reports"),
-            figures(N_("Persons registered by month"), overview.persons_registered_by_month)),
+    Section("reports", N_("Reports"), ReportsPage),
 )
 
 

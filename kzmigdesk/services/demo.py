@@ -659,6 +659,16 @@ class _Generator:
         values["version"] = 1
         return values
 
+    def _moment(self, day: int) -> dt.datetime:
+        """A time in office hours (UTC) on the day `day` (an ordinal), never after now."""
+        moment = dt.datetime.fromordinal(day).replace(tzinfo=dt.UTC) + dt.timedelta(
+            hours=3 + self.rng.random() * 9)
+        return min(moment, self.now)
+
+    def _registered(self, person: dict, day: int) -> None:
+        """The person was registered by `day` (an ordinal) at the latest."""
+        person["created_at"] = min(person["created_at"], self._moment(day))
+
     def _add(self, model: type, row: dict) -> dict:
         self.rows.setdefault(model, []).append(row)
         return row
@@ -743,7 +753,8 @@ class _Generator:
         rng = self.rng
         region_code, district, locality, address = place
         row = {
-            "id": uuid.uuid4(), "created_at": self.now, "updated_at": self.now, "version": 1,
+            "id": uuid.uuid4(), "version": 1,
+            "created_at": self._moment(self.t - rng.randint(0, 1500)), "updated_at": self.now,
             "surname": surname, "given_name": given, "patronymic": patronymic,
             "surname_latin": surname_latin, "given_name_latin": given_latin, "sex": sex,
             "birth_date": birth, "citizenship": citizenship,
@@ -1127,6 +1138,8 @@ class _Generator:
             certificate = dict(certificate_number=None, certificate_issue_date=None,
                                certificate_expiry_date=None)
         application_date = self._date(application)
+        for person, _relation in members:
+            self._registered(person, application)
         quota_year = application_date.year if resettlement else None
         if resettlement:
             self.kandas_usage[(quota_year, resettlement)] += 1
@@ -1287,6 +1300,7 @@ class _Generator:
         if person["status"] is None:  # the person's current permit comes first
             person["status"] = status.value
         valid_from = self._date(start)
+        self._registered(person, start - rng.randint(0, 20))
         quota_year = valid_from.year
         revoked_in_year = status is P.REVOKED and self._date(history[-1][2]).year == quota_year
         if quota_year == self.today.year and not revoked_in_year:

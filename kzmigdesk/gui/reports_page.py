@@ -1,0 +1,206 @@
+"""The Reports section: the monthly summary of a month for an office (or all offices), made
+in the background with progress, previewed (its first page), then saved as PDF, XLSX or CSV,
+or opened in the system's PDF viewer to print. The numbers come from services/reports.py."""
+
+import datetime as dt
+import io
+import tempfile
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from kzmigdesk import i18n
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.models import Office
+from kzmigdesk.gui.background import run_in_background
+from kzmigdesk.i18n import _
+from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.words import BILINGUAL, Words
+from kzmigdesk.services.exports import FORMATS, export_summary
+from kzmigdesk.services.reports import MonthlySummary, monthly_summary
+
+PREVIEW_SCALE = 1.25
+ERROR_STYLE = "color: #b00020;"
+
+
+def first_page_png(pdf: bytes, scale: float = PREVIEW_SCALE) -> bytes:
+    """The PDF's first page as a PNG image."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[0].render(scale=scale).to_pil()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [*((name, code) for code, name in i18n.LANGUAGES.items()),
+            (" / ".join(i18n.LANGUAGES[code] for code in BILINGUAL.split("+")), BILINGUAL)]
+
+
+class ReportsPage(QWidget):
+    def __init__(self, database: Database):
+        super().__init__()
+        self.database = database
+        self.summary: MonthlySummary | None = None
+        self.words: Words | None = None
+        self.pdf: bytes | None = None
+        self.today = dt.date.today  # replaceable in tests
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        self.month = QDateEdit()
+        self.month.setDisplayFormat("MM.yyyy")
+        last_month = self.today().replace(day=1) - dt.timedelta(days=1)
+        self.month.setDate(QDate(last_month.year, last_month.month, 1))
+        self.office, self.language, self.format = QComboBox(), QComboBox(), QComboBox()
+        for name, code in language_choices():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(i18n.current_language()))
+        for fmt in FORMATS:
+            self.format.addItem(fmt.upper(), fmt)
+        self.make_button, self.save_button, self.print_button = (
+            QPushButton(), QPushButton(), QPushButton())
+        self.month_label, self.office_label, self.language_label = QLabel(), QLabel(), QLabel()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidget(self.preview)
+        scroll.setWidgetResizable(True)
+        controls = QHBoxLayout()
+        for label, widget in ((self.month_label, self.month), (self.office_label, self.office),
+                              (self.language_label, self.language)):
+            controls.addWidget(label)
+            controls.addWidget(widget)
+        controls.addWidget(self.make_button)
+        controls.addStretch(1)
+        controls.addWidget(self.format)
+        controls.addWidget(self.save_button)
+        controls.addWidget(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(controls)
+        layout.addWidget(self.message)
+        layout.addWidget(scroll, 1)
+        self.make_button.clicked.connect(self.make_report)
+        self.save_button.clicked.connect(self.choose_save_file)
+        self.print_button.clicked.connect(self.open_in_viewer)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Monthly summary"))
+        self.month_label.setText(_("Month"))
+        self.office_label.setText(_("Office"))
+        self.language_label.setText(_("Language"))
+        self.make_button.setText(_("Make and preview"))
+        self.save_button.setText(_("Save as…"))
+        self.print_button.setText(_("Print…"))
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = self.office.currentData()
+        self.office.blockSignals(True)
+        self.office.clear()
+        self.office.addItem(_("All offices"), None)
+        with self.database.sessions() as session:
+            for office in session.scalars(select(Office).order_by(Office.name)):
+                self.office.addItem(office.name, str(office.id))
+        self.office.setCurrentIndex(max(0, self.office.findData(chosen)))
+        self.office.blockSignals(False)
+        self._enable()
+
+    def _enable(self) -> None:
+        for button in (self.save_button, self.print_button, self.format):
+            button.setEnabled(self.summary is not None)
+
+    def chosen_month(self) -> dt.date:
+        date = self.month.date()
+        return dt.date(date.year(), date.month(), 1)
+
+    def make_report(self) -> bool:
+        """Make the summary and its PDF in the background, then show the first page."""
+        month, words = self.chosen_month(), Words.of(self.language.currentData())
+        office = self.office.currentData()
+        office_id = uuid.UUID(office) if office else None
+        letterhead, today = Letterhead.from_settings(), self.today()
+
+        def task(progress, cancelled):
+            progress(0, 3)
+            with self.database.sessions() as session:
+                summary = monthly_summary(session, month, words, office_id, today=today)
+            if cancelled():
+                raise InterruptedError
+            progress(1, 3)
+            pdf = export_summary(summary, "pdf", words, letterhead)
+            if cancelled():
+                raise InterruptedError
+            progress(2, 3)
+            return summary, pdf, first_page_png(pdf)
+
+        outcome = run_in_background(self, _("Making the monthly summary…"), task)
+        if not outcome.ok:
+            self.show_message(_("The report was not made: {error}").format(
+                error=outcome.error) if outcome.error else _("The report was cancelled."), True)
+            return False
+        self.summary, self.pdf, png = outcome.result
+        self.words = words
+        self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+        self.show_message(_("The monthly summary for {month} is ready.").format(
+            month=words.month(month)))
+        self._enable()
+        return True
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        self.message.setText(text)
+
+    def choose_save_file(self) -> None:
+        fmt = self.format.currentData()
+        name = f"monthly-summary-{self.chosen_month():%Y-%m}.{fmt}"
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the monthly summary"), name,
+                                                    f"{fmt.upper()} (*.{fmt})")
+        if path:
+            self.save_to(Path(path), fmt)
+
+    def save_to(self, path: Path, fmt: str) -> bool:
+        """Write the summary made last in `fmt` to `path`."""
+        if self.summary is None:
+            return False
+        try:
+            data = self.pdf if fmt == "pdf" else export_summary(self.summary, fmt, self.words)
+            path.write_bytes(data)
+        except OSError as error:
+            self.show_message(_("The file could not be saved: {error}").format(error=error),
+                              True)
+            return False
+        self.show_message(_("Saved to {file}.").format(file=path))
+        return True
+
+    def open_in_viewer(self) -> Path | None:
+        """Open the PDF in the system's viewer, from which it is printed."""
+        if self.pdf is None:
+            return None
+        path = Path(tempfile.mkdtemp(prefix="kzmigdesk-")) / (
+            f"monthly-summary-{self.chosen_month():%Y-%m}.pdf")
+        path.write_bytes(self.pdf)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return path

@@ -1,0 +1,81 @@
+"""Words for a printed document in its own language (or two, for the bilingual kk/ru forms
+Kazakh offices use), without touching the application's current language."""
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from babel.core import Locale
+
+from kzmigdesk.domain.enums import LABELS
+from kzmigdesk.i18n import BABEL_LOCALES, LANGUAGES, load_translations
+
+BILINGUAL = "kk+ru"
+DOCUMENT_LANGUAGES = (*LANGUAGES, BILINGUAL)  # "kk", "ru", "en", "kk+ru"
+
+
+@dataclass(frozen=True)
+class Words:
+    """Translate and format for a document: `languages` is one code, or ("kk", "ru")."""
+
+    languages: tuple[str, ...]
+
+    @classmethod
+    def of(cls, language: str) -> "Words":
+        """Words for "kk", "ru", "en" or the bilingual "kk+ru"."""
+        return cls(tuple(language.split("+")))
+
+    @property
+    def first(self) -> str:
+        return self.languages[0]
+
+    @property
+    def locale(self) -> str:
+        return BABEL_LOCALES[self.first]
+
+    def each(self, msgid: str) -> list[str]:
+        """The message in each language, without repeats."""
+        texts = []
+        for code in self.languages:
+            text = load_translations(code).gettext(msgid)
+            if text not in texts:
+                texts.append(text)
+        return texts
+
+    def t(self, msgid: str, **params) -> str:
+        """The message in each language, joined by " / " (params filled in each)."""
+        return " / ".join(text.format(**params) for text in self.each(msgid))
+
+    def label(self, member: StrEnum | None) -> str:
+        return "" if member is None else self.t(LABELS[type(member)][member])
+
+    def name(self, named) -> str:
+        """A region's, service type's ... name (LocalizedNameMixin) in each language."""
+        if named is None:
+            return ""
+        names = []
+        for code in self.languages:
+            name = getattr(named, f"name_{code}")
+            if name not in names:
+                names.append(name)
+        return " / ".join(names)
+
+    def date(self, value: dt.date | None, format: str = "medium") -> str:
+        return "" if value is None else babel_dates.format_date(value, format, locale=self.locale)
+
+    def month(self, value: dt.date) -> str:
+        """"October 2026" in the first language (the nominative month name)."""
+        return babel_dates.format_date(value, "LLLL y", locale=self.locale).capitalize()
+
+    def number(self, value: int | float | None) -> str:
+        return "" if value is None else babel_numbers.format_decimal(value, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        return "" if value is None else babel_numbers.format_percent(value, locale=self.locale)
+
+    def country(self, code: str | None) -> str:
+        if not code:
+            return ""
+        return Locale.parse(self.locale).territories.get(code, code)

@@ -1,0 +1,320 @@
+"""The monthly summary of an office (or of all offices): its numbers, section by section,
+with labels in the report's language. The exports (PDF, XLSX, CSV) only lay them out.
+
+Sections and what they count, for the month [first day, first day of the next month):
+- new registrations (persons recorded that month) by category, by country of citizenship
+  and by region;
+- status changes of repatriate cases and of work permits, by the new status;
+- services delivered (records starting that month) by centre and service type;
+- centre occupancy: beds, bed-days used, the average and the peak number of people staying;
+- quota usage of the month's year per region (and category), as the database stands now;
+- the current year's quotas projected to run out before the year end (services/forecast.py);
+- identity documents, kandas certificates and work permits expiring in the next month.
+
+With an office, persons, cases and permits are those of the office, and centres and quotas
+those of the office's region.
+"""
+
+import calendar
+import datetime as dt
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import (
+    PermitStatus,
+    PersonCategory,
+    RepatriateStatus,
+)
+from kzmigdesk.domain.models import (
+    AdaptationCentre,
+    CaseStatusChange,
+    IdentityDocument,
+    Office,
+    PermitStatusChange,
+    Person,
+    Region,
+    RepatriateCase,
+    ServiceRecord,
+    ServiceType,
+    WorkPermit,
+)
+from kzmigdesk.i18n import N_
+from kzmigdesk.printing.words import Words
+from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.quotas import QuotaKind, quota_usage
+
+TEXT, NUMBER, PERCENT, DATE = "text", "number", "percent", "date"
+CERTIFICATE_VALID = (RepatriateStatus.GRANTED, RepatriateStatus.CITIZENSHIP_REQUESTED)
+PERMIT_VALID = (PermitStatus.ISSUED, PermitStatus.EXTENDED)
+
+
+@dataclass
+class Column:
+    title: str  # msgid
+    kind: str = TEXT  # TEXT, NUMBER, PERCENT (a share, 0.25) or DATE
+
+
+@dataclass
+class Section:
+    key: str
+    title: str  # msgid
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)  # text already in the report's language
+    chart: bool = False  # drawn as a bar chart of the last column in the PDF
+    total: bool = False  # the last row is the total of the others
+
+    def column(self, title: str) -> list:
+        index = [c.title for c in self.columns].index(title)
+        return [row[index] for row in self.rows]
+
+
+@dataclass
+class MonthlySummary:
+    month: dt.date  # its first day
+    office: str | None  # None: all offices
+    sections: list[Section]
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of `month` and of the month after."""
+    first = month.replace(day=1)
+    days = calendar.monthrange(first.year, first.month)[1]
+    return first, first + dt.timedelta(days=days)
+
+
+def parse_month(text: str) -> dt.date:
+    """"2026-10" as the first day of that month; ValueError otherwise."""
+    year, month = text.strip().split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _ordered(counter: Counter) -> list[tuple[str, int]]:
+    """Largest first, then by name."""
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+class _Summary:
+    def __init__(self, session: Session, month: dt.date, words: Words,
+                 office: Office | None, today: dt.date):
+        self.session, self.words, self.office, self.today = session, words, office, today
+        self.start, self.end = month_bounds(month)
+        self.next_end = month_bounds(self.end)[1]
+        self.regions = {r.id: r for r in session.scalars(select(Region))}
+
+    def t(self, msgid: str) -> str:
+        return self.words.t(msgid)
+
+    def region(self, region_id) -> str:
+        region = self.regions.get(region_id)
+        return self.words.name(region) if region else self.t(N_("not given"))
+
+    def _persons(self, *columns):
+        query = select(*columns).where(Person.created_at >= _midnight(self.start),
+                                       Person.created_at < _midnight(self.end))
+        if self.office is not None:
+            query = query.where(Person.office_id == self.office.id)
+        return query
+
+    def registrations(self) -> list[Section]:
+        by_category = dict(self.session.execute(
+            self._persons(Person.category, func.count()).group_by(Person.category)).all())
+        category = Section("registrations_by_category", N_("New registrations by category"),
+                           [Column(N_("Category")), Column(N_("Persons"), NUMBER)], chart=True,
+                           total=True)
+        category.rows = [[self.words.label(c), by_category.get(c, 0)] for c in PersonCategory]
+        category.rows.append([self.t(N_("Total")), sum(by_category.values())])
+
+        by_country = self.session.execute(
+            self._persons(Person.citizenship, func.count()).group_by(Person.citizenship)).all()
+        country = Section("registrations_by_country",
+                          N_("New registrations by country of citizenship"),
+                          [Column(N_("Country")), Column(N_("Persons"), NUMBER)])
+        country.rows = [list(item) for item in _ordered(Counter({
+            self.words.country(code) if code else self.t(N_("stateless")): count
+            for code, count in by_country}))]
+
+        by_region = self.session.execute(
+            self._persons(Person.region_id, func.count()).group_by(Person.region_id)).all()
+        region = Section("registrations_by_region", N_("New registrations by region"),
+                         [Column(N_("Region")), Column(N_("Persons"), NUMBER)])
+        counts = Counter()
+        for region_id, count in by_region:
+            counts[self.region(region_id)] += count
+        region.rows = [list(item) for item in _ordered(counts)]
+        return [category, country, region]
+
+    def status_changes(self) -> Section:
+        section = Section("status_changes", N_("Status changes"),
+                          [Column(N_("Record")), Column(N_("New status")),
+                           Column(N_("Changes"), NUMBER)])
+        for title, change, record, link in (
+            (N_("Repatriate cases"), CaseStatusChange, RepatriateCase, CaseStatusChange.case_id),
+            (N_("Work permits"), PermitStatusChange, WorkPermit, PermitStatusChange.permit_id),
+        ):
+            query = (select(change.to_status, func.count())
+                     .where(change.changed_on >= self.start, change.changed_on < self.end)
+                     .group_by(change.to_status))
+            if self.office is not None:
+                query = query.join(record, record.id == link).where(
+                    record.office_id == self.office.id)
+            counts = dict(self.session.execute(query).all())
+            statuses = RepatriateStatus if record is RepatriateCase else PermitStatus
+            section.rows += [[self.t(title), self.words.label(status), counts[status]]
+                             for status in statuses if counts.get(status)]
+        return section
+
+    def _centres(self) -> list[AdaptationCentre]:
+        query = select(AdaptationCentre).order_by(AdaptationCentre.name)
+        if self.office is not None:
+            query = query.where(AdaptationCentre.region_id == self.office.region_id)
+        return list(self.session.scalars(query))
+
+    def services(self, centres: list[AdaptationCentre]) -> tuple[Section, Section]:
+        query = (select(ServiceRecord.centre_id, ServiceRecord.service_type_id, func.count())
+                 .where(ServiceRecord.start_date >= self.start,
+                        ServiceRecord.start_date < self.end,
+                        ServiceRecord.centre_id.in_([c.id for c in centres]))
+                 .group_by(ServiceRecord.centre_id, ServiceRecord.service_type_id))
+        types = {t.id: t for t in self.session.scalars(select(ServiceType))}
+        names = {c.id: c.name for c in centres}
+        detail = Section("services_by_centre", N_("Services delivered by centre and type"),
+                         [Column(N_("Centre")), Column(N_("Service")),
+                          Column(N_("Services"), NUMBER)])
+        by_type = Counter()
+        for centre_id, type_id, count in self.session.execute(query):
+            service = self.words.name(types[type_id])
+            detail.rows.append([names[centre_id], service, count])
+            by_type[service] += count
+        detail.rows.sort(key=lambda row: (row[0], -row[2], row[1]))
+        total = Section("services_by_type", N_("Services delivered by type"),
+                        [Column(N_("Service")), Column(N_("Services"), NUMBER)], chart=True)
+        total.rows = [list(item) for item in _ordered(by_type)]
+        return total, detail
+
+    def occupancy(self, centres: list[AdaptationCentre]) -> Section:
+        """Bed-days used in the month (a stay counts from its first to its last day, an open
+        stay up to today), their share of the beds' capacity, and the busiest day."""
+        section = Section("centre_occupancy", N_("Centre occupancy"), [
+            Column(N_("Centre")), Column(N_("Beds"), NUMBER), Column(N_("Bed-days used"), NUMBER),
+            Column(N_("Average occupancy"), PERCENT), Column(N_("Most people on one day"),
+                                                           NUMBER)])
+        last_day = min(self.end - dt.timedelta(days=1), self.today)
+        days = max(0, (last_day - self.start).days + 1)
+        for centre in centres:
+            stays = self.session.execute(
+                select(ServiceRecord.start_date, ServiceRecord.end_date)
+                .join(ServiceType, ServiceType.id == ServiceRecord.service_type_id)
+                .where(ServiceType.is_accommodation.is_(True),
+                       ServiceRecord.centre_id == centre.id,
+                       ServiceRecord.start_date <= last_day,
+                       (ServiceRecord.end_date.is_(None))
+                       | (ServiceRecord.end_date >= self.start))).all()
+            per_day = [0] * days
+            for start, end in stays:
+                first = max(start, self.start)
+                last = min(end or last_day, last_day)
+                for offset in range((first - self.start).days, (last - self.start).days + 1):
+                    per_day[offset] += 1
+            used = sum(per_day)
+            capacity = centre.beds * days
+            section.rows.append([centre.name, centre.beds, used,
+                                 used / capacity if capacity else 0.0, max(per_day, default=0)])
+        return section
+
+    def quotas(self) -> tuple[Section, Section]:
+        year = self.start.year
+        usage = Section("quota_usage", N_("Quota usage"), [
+            Column(N_("Quota type")), Column(N_("Region")), Column(N_("Permit category")),
+            Column(N_("Quota"), NUMBER), Column(N_("Used"), NUMBER),
+            Column(N_("Remaining"), NUMBER), Column(N_("Share used"), PERCENT)])
+        running_out = Section("quotas_running_out",
+                              N_("Quotas expected to run out before the year end"), [
+                                  Column(N_("Quota type")), Column(N_("Region")),
+                                  Column(N_("Permit category")), Column(N_("Expected on"), DATE),
+                                  Column(N_("Earliest"), DATE), Column(N_("Latest"), DATE)])
+        for kind, title in ((QuotaKind.LABOUR, N_("Foreign labour quota")),
+                            (QuotaKind.KANDAS, N_("Kandas resettlement quota"))):
+            for row in quota_usage(self.session, kind, year, today=self.today):
+                if self.office is not None and row.region_id != self.office.region_id:
+                    continue
+                names = [self.t(title), self.region(row.region_id),
+                         self.words.label(row.category)]
+                usage.rows.append([*names, row.amount or 0, row.used, row.remaining, row.share])
+                forecast = row.forecast
+                if forecast is not None and forecast.runs_out_this_year:
+                    running_out.rows.append([*names, forecast.expected, forecast.earliest,
+                                             forecast.latest])
+        return usage, running_out
+
+    def expiring(self) -> Section:
+        section = Section("expiring_next_month", N_("Expiring next month"), [
+            Column(N_("Document")), Column(N_("Number")), Column(N_("Holder")),
+            Column(N_("Expiry date"), DATE)])
+        start, end = self.end, self.next_end
+        holder = Person.surname + " " + Person.given_name
+        queries = [
+            (None, select(IdentityDocument.doc_type, IdentityDocument.number, holder,
+                          IdentityDocument.expiry_date)
+             .join(Person, Person.id == IdentityDocument.person_id)
+             .where(IdentityDocument.expiry_date >= start, IdentityDocument.expiry_date < end),
+             Person.office_id),
+            (N_("Kandas certificate"),
+             select(RepatriateCase.certificate_number, holder,
+                    RepatriateCase.certificate_expiry_date)
+             .join(Person, Person.id == RepatriateCase.person_id)
+             .where(RepatriateCase.certificate_expiry_date >= start,
+                    RepatriateCase.certificate_expiry_date < end,
+                    RepatriateCase.status.in_(CERTIFICATE_VALID)),
+             RepatriateCase.office_id),
+            (N_("Work permit"),
+             select(WorkPermit.number, holder, WorkPermit.valid_to)
+             .join(Person, Person.id == WorkPermit.person_id)
+             .where(WorkPermit.valid_to >= start, WorkPermit.valid_to < end,
+                    WorkPermit.status.in_(PERMIT_VALID)),
+             WorkPermit.office_id),
+        ]
+        for title, query, office_column in queries:
+            if self.office is not None:
+                query = query.where(office_column == self.office.id)
+            for row in self.session.execute(query):
+                if title is None:  # identity documents name their own type
+                    doc_type, number, name, day = row
+                    section.rows.append([self.words.label(doc_type), number, name, day])
+                else:
+                    number, name, day = row
+                    section.rows.append([self.t(title), number, name, day])
+        section.rows.sort(key=lambda row: (row[3], row[0], row[1]))
+        return section
+
+
+def monthly_summary(session: Session, month: dt.date, words: Words,
+                    office_id: uuid.UUID | None = None,
+                    today: dt.date | None = None) -> MonthlySummary:
+    """The summary of `month` for the office `office_id` (None: all offices)."""
+    office = None
+    if office_id is not None:
+        office = session.get(Office, office_id)
+        if office is None:
+            raise NotFound(N_("The office no longer exists."))
+    summary = _Summary(session, month, words, office, today or dt.date.today())
+    centres = summary._centres()
+    services_by_type, services_by_centre = summary.services(centres)
+    usage, running_out = summary.quotas()
+    return MonthlySummary(
+        month=summary.start,
+        office=office.name if office else None,
+        sections=[*summary.registrations(), summary.status_changes(), services_by_type,
+                  services_by_centre, summary.occupancy(centres), usage, running_out,
+                  summary.expiring()],
+    )

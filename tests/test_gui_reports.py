@@ -1,0 +1,77 @@
+"""The Reports section: make the monthly summary in the background, preview its first page,
+save it in each format, open it for printing."""
+
+import datetime as dt
+
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate
+from test_reports import TODAY, fixture  # noqa: F401 - the hand-built database
+
+from kzmigdesk import i18n
+from kzmigdesk.gui import reports_page
+from kzmigdesk.gui.background import TaskOutcome
+from kzmigdesk.gui.reports_page import ReportsPage
+
+
+def make_page(qtbot, database):
+    page = ReportsPage(database)
+    page.today = lambda: TODAY
+    qtbot.addWidget(page)
+    page.resize(1200, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def test_make_preview_save_and_print(qtbot, fixture, tmp_path, monkeypatch):  # noqa: F811
+    database, office_id = fixture
+    page = make_page(qtbot, database)
+    assert [page.office.itemText(i) for i in range(page.office.count())] == [
+        "All offices", "Алматы қаласы көші-қон басқармасы", "Астана"]
+    assert not page.save_button.isEnabled() and not page.print_button.isEnabled()
+    page.month.setDate(QDate(2026, 10, 1))
+    page.office.setCurrentIndex(page.office.findData(str(office_id)))
+    page.language.setCurrentIndex(page.language.findData("kk"))
+    assert page.make_report()
+    assert page.summary.office == "Алматы қаласы көші-қон басқармасы"
+    assert page.summary.section("registrations_by_category").rows[-1][1] == 3
+    preview = page.preview.pixmap()
+    assert preview.width() > 700 and preview.height() > 500  # a landscape page
+    assert page.save_button.isEnabled() and page.print_button.isEnabled()
+    page.grab().save(str(tmp_path / "reports.png"))
+
+    assert page.save_to(tmp_path / "october.xlsx", "xlsx")
+    sheet = load_workbook(tmp_path / "october.xlsx").worksheets[0]
+    assert sheet["B5"].value == 3
+    assert page.save_to(tmp_path / "october.pdf", "pdf")
+    assert (tmp_path / "october.pdf").read_bytes() == page.pdf
+    assert page.message.text() == f"Saved to {tmp_path / 'october.pdf'}."
+    assert not page.save_to(tmp_path / "missing" / "x.csv", "csv")
+    assert page.message.text().startswith("The file could not be saved")
+
+    opened = []
+    monkeypatch.setattr(reports_page.QDesktopServices, "openUrl", opened.append)
+    path = page.open_in_viewer()
+    assert path.read_bytes() == page.pdf and opened[0].toLocalFile() == str(path)
+
+
+def test_cancelled_report_keeps_nothing(qtbot, fixture, monkeypatch):  # noqa: F811
+    database, _office = fixture
+    page = make_page(qtbot, database)
+
+    def cancelled_run(parent, label, task):
+        return TaskOutcome(cancelled=True)
+
+    monkeypatch.setattr(reports_page, "run_in_background", cancelled_run)
+    assert not page.make_report()
+    assert page.summary is None and not page.save_button.isEnabled()
+    assert page.message.text() == "The report was cancelled."
+
+
+def test_labels_follow_the_language(qtbot, database):
+    page = make_page(qtbot, database)
+    i18n.set_language("ru")
+    page.retranslate()
+    assert page.make_button.text() == i18n._("Make and preview") != "Make and preview"
+    assert page.office.itemText(0) == i18n._("All offices")
+    assert page.chosen_month() == dt.date(2026, 10, 1)

@@ -1,0 +1,333 @@
+"""The monthly summary against a hand-built database: every section, for all offices and for
+one office; its XLSX, CSV and PDF exports; the CLI command."""
+
+import csv
+import datetime as dt
+import io
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from kzmigdesk.cli import main
+from kzmigdesk.domain.enums import (
+    DocumentType,
+    OfficeKind,
+    PermitCategory,
+    PermitStatus,
+    PersonCategory,
+    RepatriateStatus,
+    Sex,
+)
+from kzmigdesk.domain.models import (
+    AdaptationCentre,
+    CaseStatusChange,
+    IdentityDocument,
+    KandasQuota,
+    LabourQuota,
+    Office,
+    PermitStatusChange,
+    Person,
+    Region,
+    RepatriateCase,
+    ServiceRecord,
+    ServiceType,
+    WorkPermit,
+)
+from kzmigdesk.printing.words import Words
+from kzmigdesk.services.exports import summary_csv, summary_xlsx
+from kzmigdesk.services.reports import monthly_summary
+
+OCTOBER = dt.date(2026, 10, 1)
+TODAY = dt.date(2026, 11, 15)
+P, S, C = PermitStatus, RepatriateStatus, PermitCategory
+EN = Words.of("en")
+
+
+def at(month, day):
+    return dt.datetime(2026, month, day, 10, 0)
+
+
+@pytest.fixture
+def fixture(database):
+    """Two offices (Almaty, Astana) and a little of everything in and around October 2026."""
+    with database.transaction() as session:
+        regions = {r.code: r for r in session.scalars(select(Region))}
+        ala, ast = regions["ALA"], regions["AST"]
+        almaty = Office(code="ALA-1", name="Алматы қаласы көші-қон басқармасы",
+                        kind=OfficeKind.REGIONAL, region_id=ala.id)
+        astana = Office(code="AST-1", name="Астана", kind=OfficeKind.REGIONAL, region_id=ast.id)
+        session.add_all([almaty, astana])
+        session.flush()
+
+        def person(surname, given, category, citizenship, created, office, region):
+            p = Person(surname=surname, given_name=given, sex=Sex.MALE,
+                       birth_date=dt.date(1980, 1, 1), citizenship=citizenship,
+                       category=category, created_at=created, office_id=office and office.id,
+                       region_id=region and region.id)
+            session.add(p)
+            return p
+
+        K, W, OT = PersonCategory.KANDAS, PersonCategory.FOREIGN_WORKER, PersonCategory.OTHER
+        abenov = person("Әбенов", "Нұрлан", K, "UZ", at(10, 2), almaty, ala)
+        kurman = person("Құрманғазы", "Ғалым", K, "UZ", at(10, 15), almaty, ala)
+        omir = person("Өмірзақ", "Үкібай", K, "CN", at(10, 31), almaty, ala)
+        wang = person("Wang", "Wei", W, "CN", at(10, 3), astana, ast)
+        yilmaz = person("Yılmaz", "Ali", W, "TR", at(10, 4), astana, ast)
+        person("Иванов", "Иван", OT, None, at(10, 20), None, None)
+        person("Before", "September", OT, "KZ", at(9, 30), almaty, ala)
+        person("After", "November", OT, "KZ", at(11, 1), almaty, ala)
+        session.flush()
+
+        # Cases: applied and granted in October, one change in September.
+        granted = RepatriateCase(case_number="KC-1", person_id=abenov.id, country_of_origin="UZ",
+                                 application_date=dt.date(2026, 10, 2), status=S.GRANTED,
+                                 certificate_number="KND-1",
+                                 certificate_issue_date=dt.date(2025, 11, 20),
+                                 certificate_expiry_date=dt.date(2026, 11, 20),
+                                 resettlement_region_id=ala.id, quota_year=2026,
+                                 office_id=almaty.id)
+        applied = RepatriateCase(case_number="KC-2", person_id=kurman.id, country_of_origin="UZ",
+                                 application_date=dt.date(2026, 9, 28), status=S.APPLIED,
+                                 office_id=almaty.id)
+        session.add_all([granted, applied])
+        session.flush()
+        for case, to_status, day in ((granted, S.APPLIED, dt.date(2026, 10, 2)),
+                                     (granted, S.GRANTED, dt.date(2026, 10, 20)),
+                                     (applied, S.APPLIED, dt.date(2026, 9, 28))):
+            session.add(CaseStatusChange(case_id=case.id, to_status=to_status, changed_on=day))
+
+        # Permits: Almaty cat 4 (two holding a slot, one revoked within the year), Astana
+        # cat 3 (eleven of twelve, one a month: runs out in December).
+        from kzmigdesk.domain.models import Employer
+
+        employer = Employer(bin="150340000015", name="ТОО «Казстрой»", region_id=ala.id)
+        session.add(employer)
+        session.flush()
+
+        def permit(number, region, category, start, end, status=P.ISSUED, holds=True,
+                   office=almaty, holder=wang):
+            p = WorkPermit(number=number, employer_id=employer.id, person_id=holder.id,
+                           category=category, region_id=region.id, valid_from=start,
+                           valid_to=end, status=status, quota_year=start.year,
+                           holds_quota_slot=holds, office_id=office.id)
+            session.add(p)
+            session.flush()
+            return p
+
+        issued = permit("WP-1", ala, C.CATEGORY_4, dt.date(2026, 10, 5), dt.date(2026, 11, 30))
+        permit("WP-2", ala, C.CATEGORY_4, dt.date(2026, 3, 1), dt.date(2027, 2, 28))
+        revoked = permit("WP-3", ala, C.CATEGORY_4, dt.date(2026, 2, 1), dt.date(2026, 11, 15),
+                         P.REVOKED, holds=False)
+        for month in range(1, 12):
+            permit(f"WP-A{month}", ast, C.CATEGORY_3, dt.date(2026, month, 1),
+                   dt.date(2027, 1, 31), office=astana, holder=yilmaz)
+        for change, day in ((P.ISSUED, dt.date(2026, 10, 5)), (P.REVOKED, dt.date(2026, 10, 9))):
+            session.add(PermitStatusChange(permit_id=(issued if change is P.ISSUED
+                                                      else revoked).id,
+                                           to_status=change, changed_on=day))
+        session.add_all([
+            LabourQuota(year=2026, region_id=ala.id, category=C.CATEGORY_4, amount=10),
+            LabourQuota(year=2026, region_id=ast.id, category=C.CATEGORY_3, amount=12),
+            KandasQuota(year=2026, region_id=ala.id, amount=5),
+        ])
+
+        # Centres and services.
+        types = {t.code: t for t in session.scalars(select(ServiceType))}
+        small = AdaptationCentre(name="Алматы орталығы", region_id=ala.id, beds=2)
+        large = AdaptationCentre(name="Астана орталығы", region_id=ast.id, beds=10)
+        session.add_all([small, large])
+        session.flush()
+
+        def service(centre, code, who, start, end=None):
+            session.add(ServiceRecord(centre_id=centre.id, service_type_id=types[code].id,
+                                      person_id=who.id, start_date=start, end_date=end))
+
+        service(small, "accommodation", omir, dt.date(2026, 9, 20), dt.date(2026, 10, 2))
+        service(small, "accommodation", abenov, dt.date(2026, 10, 1), dt.date(2026, 10, 10))
+        service(small, "accommodation", kurman, dt.date(2026, 10, 5))
+        service(small, "legal", abenov, dt.date(2026, 10, 7), dt.date(2026, 10, 7))
+        service(large, "kazakh_course", wang, dt.date(2026, 10, 3))
+
+        # Documents expiring in November (and one in December).
+        session.add_all([
+            IdentityDocument(person_id=omir.id, doc_type=DocumentType.FOREIGN_PASSPORT,
+                             number="E1234567", expiry_date=dt.date(2026, 11, 10)),
+            IdentityDocument(person_id=kurman.id, doc_type=DocumentType.FOREIGN_PASSPORT,
+                             number="E7654321", expiry_date=dt.date(2026, 12, 1)),
+        ])
+    return database, almaty.id
+
+
+def summary(database, office_id=None, words=EN):
+    with database.sessions() as session:
+        return monthly_summary(session, OCTOBER, words, office_id, today=TODAY)
+
+
+def test_registrations(fixture):
+    database, _office = fixture
+    report = summary(database)
+    assert report.section("registrations_by_category").rows == [
+        ["kandas", 3], ["foreign worker", 2], ["other", 1], ["Total", 6]]
+    assert report.section("registrations_by_country").rows == [
+        ["China", 2], ["Uzbekistan", 2], ["Türkiye", 1], ["stateless", 1]]
+    assert report.section("registrations_by_region").rows == [
+        ["Almaty", 3], ["Astana", 2], ["not given", 1]]
+
+
+def test_status_changes(fixture):
+    database, _office = fixture
+    assert summary(database).section("status_changes").rows == [
+        ["Repatriate cases", "applied", 1],
+        ["Repatriate cases", "kandas status granted", 1],
+        ["Work permits", "issued", 1],
+        ["Work permits", "revoked", 1],
+    ]
+
+
+def test_services_and_occupancy(fixture):
+    database, _office = fixture
+    report = summary(database)
+    assert report.section("services_by_type").rows == [
+        ["Temporary accommodation", 2], ["Kazakh language course", 1],
+        ["Legal consultation", 1]]
+    assert report.section("services_by_centre").rows == [
+        ["Алматы орталығы", "Temporary accommodation", 2],
+        ["Алматы орталығы", "Legal consultation", 1],
+        ["Астана орталығы", "Kazakh language course", 1],
+    ]
+    # Almaty: 2 days of the September stay, 10 days, and 27 days (5 to 31 October, open);
+    # 39 of 2 beds x 31 days; never more than 2 at once.
+    assert report.section("centre_occupancy").rows == [
+        ["Алматы орталығы", 2, 39, 39 / 62, 2],
+        ["Астана орталығы", 10, 0, 0.0, 0],
+    ]
+
+
+def test_quota_usage_and_run_out(fixture):
+    database, _office = fixture
+    report = summary(database)
+    assert report.section("quota_usage").rows == [
+        ["Foreign labour quota", "Astana", "category 3: specialists", 12, 11, 1, 11 / 12],
+        ["Foreign labour quota", "Almaty", "category 4: skilled workers", 10, 2, 8, 0.2],
+        ["Kandas resettlement quota", "Almaty", "", 5, 1, 4, 0.2],
+    ]
+    [running_out] = report.section("quotas_running_out").rows
+    assert running_out[:3] == ["Foreign labour quota", "Astana", "category 3: specialists"]
+    expected, earliest, latest = running_out[3:]
+    assert dt.date(2026, 12, 1) <= expected <= dt.date(2026, 12, 31)
+    assert earliest <= expected and (latest is None or latest >= expected)
+
+
+def test_expiring_next_month(fixture):
+    database, _office = fixture
+    assert summary(database).section("expiring_next_month").rows == [
+        ["foreign passport", "E1234567", "Өмірзақ Үкібай", dt.date(2026, 11, 10)],
+        ["Kandas certificate", "KND-1", "Әбенов Нұрлан", dt.date(2026, 11, 20)],
+        ["Work permit", "WP-1", "Wang Wei", dt.date(2026, 11, 30)],
+    ]
+
+
+def test_one_office(fixture):
+    database, almaty = fixture
+    report = summary(database, almaty)
+    assert report.office == "Алматы қаласы көші-қон басқармасы"
+    assert report.section("registrations_by_category").rows == [
+        ["kandas", 3], ["foreign worker", 0], ["other", 0], ["Total", 3]]
+    assert [row[0] for row in report.section("centre_occupancy").rows] == ["Алматы орталығы"]
+    assert [row[1] for row in report.section("quota_usage").rows] == ["Almaty", "Almaty"]
+    assert report.section("quotas_running_out").rows == []
+    assert [row[1] for row in report.section("status_changes").rows] == [
+        "applied", "kandas status granted", "issued", "revoked"]
+    assert [row[1] for row in report.section("expiring_next_month").rows] == [
+        "E1234567", "KND-1", "WP-1"]
+
+
+def test_xlsx_has_a_sheet_per_section_with_real_numbers(fixture):
+    database, _office = fixture
+    report = summary(database)
+    workbook = load_workbook(io.BytesIO(summary_xlsx(report, EN)))
+    assert len(workbook.sheetnames) == len(report.sections)
+    sheet = workbook["New registrations by category"]
+    assert [c.value for c in sheet[1]] == ["Category", "Persons"]
+    assert [(c.value, c.data_type) for c in sheet["B"][1:]] == [
+        (3, "n"), (2, "n"), (1, "n"), (6, "n")]
+    occupancy = workbook["Centre occupancy"]
+    assert occupancy["D2"].value == pytest.approx(39 / 62)
+    assert occupancy["D2"].number_format == "0.0%"
+    expiring = workbook["Expiring next month"]
+    assert expiring["D2"].value == dt.datetime(2026, 11, 10)
+    assert expiring["D2"].is_date
+
+
+def test_csv_lists_every_section(fixture):
+    database, _office = fixture
+    report = summary(database)
+    data = summary_csv(report, EN)
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["Monthly summary: 2026-10", "All offices"]
+    start = rows.index(["Centre occupancy"])
+    assert rows[start + 1][:3] == ["Centre", "Beds", "Bed-days used"]
+    assert rows[start + 2][:3] == ["Алматы орталығы", "2", "39"]
+    titles = [row[0] for row in rows if len(row) == 1]
+    assert len(titles) == len(report.sections)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_in_kazakh_has_the_sections_charts_and_kazakh_letters(fixture):
+    from kzmigdesk.printing.monthly import summary_pdf
+
+    database, _office = fixture
+    words = Words.of("kk")
+    report = summary(database, words=words)
+    data = summary_pdf(report, words, printed_on=TODAY)
+    text = pdf_text(data)
+    for section in report.sections:
+        assert words.t(section.title) in text
+    for word in ("Әбенов Нұрлан", "Өмірзақ Үкібай", "Алматы орталығы", "қандас"):
+        assert word in text
+    assert words.t("Monthly summary: {month}", month="").strip(" :") in text
+
+
+def test_pdf_draws_bar_charts_of_registrations_and_services(fixture):
+    from reportlab.graphics.shapes import Drawing
+
+    from kzmigdesk.printing.monthly import section_flowables
+
+    database, _office = fixture
+    report = summary(database)
+    charts = {}
+    for section in report.sections:
+        for flowable in section_flowables(section, EN):
+            for part in getattr(flowable, "_content", [flowable]):
+                if isinstance(part, Drawing):
+                    chart = part.contents[0]
+                    charts[section.key] = dict(zip(chart.categoryAxis.categoryNames,
+                                                   chart.data[0], strict=True))
+    assert charts == {
+        "registrations_by_category": {"kandas": 3, "foreign worker": 2, "other": 1},
+        "services_by_type": {"Temporary accommodation": 2, "Kazakh language course": 1,
+                             "Legal consultation": 1},
+    }
+
+
+def test_cli_writes_the_monthly_summary(fixture, tmp_path, capsys):
+    database, _office = fixture
+    url = database.url
+    for fmt in ("pdf", "xlsx", "csv"):
+        out = tmp_path / f"october.{fmt}"
+        assert main(["--db", url, "report", "monthly", "--month", "2026-10", "--format", fmt,
+                     "--out", str(out), "--office", "ALA-1", "--language", "en"]) == 0
+        assert out.stat().st_size > 0
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["Monthly summary: 2026-10", "Алматы қаласы көші-қон басқармасы"]
+    assert main(["--db", url, "report", "monthly", "--month", "October", "--out",
+                 str(out)]) == 2
+    assert main(["--db", url, "report", "monthly", "--month", "2026-10", "--office", "NONE",
+                 "--out", str(out)]) == 2
+    assert "No office has the code NONE." in capsys.readouterr().err

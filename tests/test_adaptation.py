@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kzmigdesk.domain.enums import Sex
+from kzmigdesk.domain.enums import Sex, UserRole
 from kzmigdesk.domain.models import Person, Region, ServiceType
 from kzmigdesk.services.adaptation import (
     CentreFull,
@@ -19,9 +19,11 @@ from kzmigdesk.services.adaptation import (
     save_service_type,
     service_types,
 )
+from kzmigdesk.services.auth import Actor, PermissionDenied
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
 
 TODAY = dt.date(2026, 3, 10)
+SUPERVISOR = Actor("serik", UserRole.SUPERVISOR)
 
 
 def region_id(session, code="ALA"):
@@ -102,7 +104,7 @@ def test_seeded_catalogue_and_active_filter(database):
         save_service_type(session, ServiceTypeInput(
             code="legal", name_en=legal.name_en, name_ru=legal.name_ru, name_kk=legal.name_kk,
             active=False,
-        ), legal)
+        ), legal, actor=SUPERVISOR)
         assert "legal" not in {t.code for t in service_types(session)}
         assert "legal" in {t.code for t in service_types(session, active_only=False)}
 
@@ -110,7 +112,8 @@ def test_seeded_catalogue_and_active_filter(database):
 def test_service_type_validation_and_unique_code(database):
     with database.transaction() as session:
         with pytest.raises(ValidationFailed) as failure:
-            save_service_type(session, ServiceTypeInput(code="Bad code", name_en="X"))
+            save_service_type(session, ServiceTypeInput(code="Bad code", name_en="X"),
+                              actor=SUPERVISOR)
         assert failure.value.fields() == {"code", "name_ru", "name_kk"}
         assert failure.value.message() == (
             "Code: may contain only lowercase Latin letters, digits and underscores, at most 32"
@@ -118,16 +121,18 @@ def test_service_type_validation_and_unique_code(database):
         )
         with pytest.raises(ValidationFailed) as failure:
             save_service_type(session, ServiceTypeInput(
-                code="legal", name_en="Law", name_ru="Право", name_kk="Құқық"))
+                code="legal", name_en="Law", name_ru="Право", name_kk="Құқық"), actor=SUPERVISOR)
         assert failure.value.message() == "Code: is already used by another service"
         created = save_service_type(session, ServiceTypeInput(
             code="digital_literacy_2", name_en="Digital literacy",
-            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық", is_course=True))
+            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық", is_course=True),
+            actor=SUPERVISOR)
         assert created.is_course and created.active and not created.is_accommodation
         # Saving a type under its own code is not a clash.
         save_service_type(session, ServiceTypeInput(
             code="digital_literacy_2", name_en="Computer skills",
-            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық"), created)
+            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық"), created,
+            actor=SUPERVISOR)
         assert created.name_en == "Computer skills"
 
 
@@ -293,3 +298,26 @@ def test_occupancy_and_length_of_stay(database):
         assert length_of_stay(a, TODAY) == 3
         assert length_of_stay(b, TODAY) == 8
         assert length_of_stay(b, dt.date(2026, 3, 3)) == 1
+
+
+def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database):
+    from kzmigdesk.domain.models import AuditEntry
+    from kzmigdesk.services import audit
+
+    data = ServiceTypeInput(code="digital", name_en="Digital literacy",
+                            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық")
+    with database.transaction() as session:
+        for actor in (None, Actor("aigerim", UserRole.CLERK)):
+            with pytest.raises(PermissionDenied) as denied:
+                save_service_type(session, data, actor=actor)
+        assert denied.value.message() == (
+            "Your role (clerk) does not allow this: editing the service catalogue.")
+        created = save_service_type(session, data, actor=SUPERVISOR)
+        data.name_en = "Computer skills"
+        save_service_type(session, data, created, actor=SUPERVISOR)
+        save_service_type(session, data, created, actor=SUPERVISOR)  # nothing changed
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        assert [(e.action, e.username) for e in entries] == [("catalogue.save", "serik")] * 2
+        assert entries[0].changes["code"] == [None, "digital"]
+        assert entries[1].changes == {"name_en": ["Digital literacy", "Computer skills"]}
+        assert audit.verify(session).intact

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import Sex
+from kzmigdesk.domain.enums import Sex, UserRole
 from kzmigdesk.domain.models import Region, ServiceRecord, ServiceType
 from kzmigdesk.gui.person_form import INVALID_STYLE, to_qdate
 from kzmigdesk.gui.services_page import (
@@ -20,6 +20,7 @@ from kzmigdesk.services.adaptation import (
     record_service,
     save_centre,
 )
+from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.registration import PersonInput, save_person
 
 TODAY = dt.date.today()
@@ -233,7 +234,8 @@ def test_centres_dialog_adds_a_centre_and_shows_occupancy(qtbot, database):
 
 
 def test_catalogue_adds_a_type_and_refuses_a_duplicate_code(qtbot, database):
-    dialog = show(qtbot, CatalogueDialog(database))
+    supervisor = Actor("serik", UserRole.SUPERVISOR)
+    dialog = show(qtbot, CatalogueDialog(database, actor=supervisor))
     before = dialog.table.rowCount()
     dialog.code.insert("sewing")
     dialog.name_kk.insert("Тігін курсы")
@@ -254,3 +256,16 @@ def test_catalogue_adds_a_type_and_refuses_a_duplicate_code(qtbot, database):
     assert dialog.errors_label.text() == "Code: is already used by another service"
     assert dialog.code.styleSheet() == INVALID_STYLE
     assert dialog.table.rowCount() == before + 1
+
+
+def test_a_clerk_sees_the_catalogue_but_cannot_change_it(qtbot, database):
+    dialog = show(qtbot, CatalogueDialog(database, actor=Actor("aigerim", UserRole.CLERK)))
+    assert dialog.table.rowCount() >= 10
+    assert not dialog.save_button.isEnabled() and not dialog.code.isEnabled()
+    assert dialog.errors_label.text() == "Only a supervisor can change the service catalogue."
+    dialog.code.setText("sewing")  # even if the form were filled, the service refuses
+    dialog.name_kk.setText("A")
+    dialog.name_ru.setText("B")
+    dialog.name_en.setText("C")
+    assert not dialog.save()
+    assert "does not allow this: editing the service catalogue" in dialog.errors_label.text()

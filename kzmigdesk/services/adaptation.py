@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
+from kzmigdesk.services import audit
+from kzmigdesk.services.auth import Actor, Permission, require
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.person_search import matching_ids
 
@@ -153,9 +155,16 @@ class ServiceTypeInput:
     active: bool = True
 
 
+AUDITED_TYPE_FIELDS = ("code", "name_en", "name_ru", "name_kk", "is_accommodation", "is_course",
+                       "active")
+
+
 def save_service_type(session: Session, data: ServiceTypeInput,
-                      service_type: ServiceType | None = None) -> ServiceType:
-    """Create a service type, or update `service_type`; ValidationFailed lists problems."""
+                      service_type: ServiceType | None = None, *,
+                      actor: Actor | None) -> ServiceType:
+    """Create a service type, or update `service_type` (supervisors only; audited);
+    ValidationFailed lists problems."""
+    require(actor, Permission.EDIT_CATALOGUE)
     code = (data.code or "").strip()
     names = {key: _clean(getattr(data, key)) for key in ("name_en", "name_ru", "name_kk")}
     errors = []
@@ -185,6 +194,7 @@ def save_service_type(session: Session, data: ServiceTypeInput,
     if service_type is None:
         service_type = ServiceType()
         session.add(service_type)
+    before = {key: getattr(service_type, key) for key in AUDITED_TYPE_FIELDS}
     service_type.code = code
     for key, value in names.items():
         setattr(service_type, key, value)
@@ -192,6 +202,10 @@ def save_service_type(session: Session, data: ServiceTypeInput,
     service_type.is_course = bool(data.is_course)
     service_type.active = bool(data.active)
     session.flush()
+    changes = {key: [before[key], getattr(service_type, key)] for key in AUDITED_TYPE_FIELDS
+               if before[key] != getattr(service_type, key)}
+    if changes:
+        audit.record(session, actor, "catalogue.save", "service_type", service_type.id, changes)
     return service_type
 
 

@@ -18,11 +18,13 @@ class Permission(StrEnum):
     REGISTER = "register"  # persons, cases, permits, services of the office
     MANAGE_QUOTAS = "manage_quotas"  # set and import quotas
     OVERRIDE_QUOTA = "override_quota"  # issue or grant beyond a quota, with a reason
+    EDIT_CATALOGUE = "edit_catalogue"  # the adaptation centres' service types
 
 
 CLERK_PERMISSIONS = frozenset({Permission.REGISTER})
 SUPERVISOR_PERMISSIONS = CLERK_PERMISSIONS | {Permission.MANAGE_QUOTAS,
-                                              Permission.OVERRIDE_QUOTA}
+                                              Permission.OVERRIDE_QUOTA,
+                                              Permission.EDIT_CATALOGUE}
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
     UserRole.CLERK: CLERK_PERMISSIONS,
     UserRole.SUPERVISOR: SUPERVISOR_PERMISSIONS,
@@ -58,6 +60,7 @@ ACTION_NAMES = {
     Permission.REGISTER: N_("registering and editing records"),
     Permission.MANAGE_QUOTAS: N_("setting quotas"),
     Permission.OVERRIDE_QUOTA: N_("going beyond a quota"),
+    Permission.EDIT_CATALOGUE: N_("editing the service catalogue"),
 }
 
 

@@ -11,6 +11,8 @@ from kzmigdesk.paths import user_config_dir
 @dataclass
 class Settings:
     language: str = DEFAULT_LANGUAGE
+    # Printed forms: "" follows the interface language; "kk", "ru", "en" or "kk+ru" (bilingual).
+    document_language: str = ""
     # The letterhead of printed documents.
     office_name: str = ""
     office_address: str = ""  # up to three lines

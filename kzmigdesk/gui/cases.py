@@ -7,6 +7,7 @@ The questions the dialogs ask are attributes, so that tests can replace them.
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -37,9 +38,11 @@ from kzmigdesk.domain.models import Person, RepatriateCase
 from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.print_forms import print_document
 from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.printing import forms
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.auth import Actor, Permission
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -396,7 +399,11 @@ class CaseDialog(QDialog):
         close_button = QPushButton(_("Close"))
         close_button.setDefault(True)
         close_button.clicked.connect(self.accept)
+        self.print_button = QPushButton(_("Print summary…"))
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_summary)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.print_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
 
@@ -568,6 +575,15 @@ class CaseDialog(QDialog):
     def _ask_member(self) -> tuple[uuid.UUID, HouseholdRelation] | None:
         dialog = MemberDialog(self.database, self)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def print_summary(self) -> Path | None:
+        try:
+            return print_document(self.database, f"case-{self.case_id}",
+                                  lambda session, words, letterhead: forms.case_summary(
+                                      session, self.case_id, words, letterhead))
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return None
 
     def _ask_override_reason(self, message: str) -> str | None:
         reason, accepted = QInputDialog.getText(

@@ -7,6 +7,7 @@ messages next to the fields and saves nothing until they are resolved.
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
@@ -26,11 +27,13 @@ from kzmigdesk.domain.enums import DocumentType, Sex, label
 from kzmigdesk.domain.models import Person
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.duplicates import choose_duplicate_action
+from kzmigdesk.gui.print_forms import print_document
 from kzmigdesk.gui.timeline import TimelineDialog
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
-from kzmigdesk.services.errors import NotFound, StaleRecord, ValidationFailed
+from kzmigdesk.printing import forms
+from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
 from kzmigdesk.services.person_search import region_names
 from kzmigdesk.services.registration import (
     DocumentInput,
@@ -96,6 +99,7 @@ class PersonDialog(GuardedDialog):
         f.choosePhotoButton.clicked.connect(self.choose_photo)
         f.clearPhotoButton.clicked.connect(lambda: self.set_photo(None))
         f.timelineButton.clicked.connect(self.show_timeline)
+        f.printButton.clicked.connect(self.print_card)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
         self.load()
@@ -151,6 +155,7 @@ class PersonDialog(GuardedDialog):
             self.add_document_row(document)
         self.show_errors([])
         f.timelineButton.setEnabled(self.person_id is not None)
+        f.printButton.setEnabled(self.person_id is not None)
         self.snapshot = self.collect()
 
     def add_document_row(self, document: DocumentInput | None) -> None:
@@ -206,6 +211,18 @@ class PersonDialog(GuardedDialog):
         dialog = TimelineDialog(self.database, self.person_id, self.windowTitle(), self)
         dialog.show()
         return dialog
+
+    def print_card(self) -> Path | None:
+        """The person's registration card as saved (not what is typed but unsaved)."""
+        if self.person_id is None:
+            return None
+        try:
+            return print_document(self.database, f"person-card-{self.person_id}",
+                                  lambda session, words, letterhead: forms.person_card(
+                                      session, self.person_id, words, letterhead))
+        except ServiceError as error:
+            self.form.errorsLabel.setText(error.message())
+            return None
 
     # --- reading ---
 

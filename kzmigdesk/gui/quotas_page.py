@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, label
+from kzmigdesk.gui.print_forms import print_document
 from kzmigdesk.gui.workers import sorted_regions
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.printing import forms
 from kzmigdesk.services import quotas
 from kzmigdesk.services.auth import Actor, Permission
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
@@ -103,6 +105,7 @@ class QuotasPage(QWidget):
         self.year.setRange(quotas.FIRST_YEAR, quotas.LAST_YEAR)
         self.year.setValue(self.today().year)
         self.set_button, self.import_button = QPushButton(), QPushButton()
+        self.print_button = QPushButton()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.message = QLabel()
@@ -119,6 +122,7 @@ class QuotasPage(QWidget):
         controls.addWidget(self.kind, 1)
         controls.addWidget(self.year)
         controls.addStretch(1)
+        controls.addWidget(self.print_button)
         controls.addWidget(self.set_button)
         controls.addWidget(self.import_button)
         layout = QVBoxLayout(self)
@@ -133,6 +137,7 @@ class QuotasPage(QWidget):
         self.year.valueChanged.connect(self.refresh)
         self.set_button.clicked.connect(lambda: self.open_quota(None))
         self.import_button.clicked.connect(self.choose_import_file)
+        self.print_button.clicked.connect(self.print_statement)
         self.table.cellDoubleClicked.connect(self.open_quota)
         self.retranslate()
 
@@ -148,6 +153,7 @@ class QuotasPage(QWidget):
         self.kind.setItemText(1, _("Kandas resettlement quota"))
         self.set_button.setText(_("Set quota…"))
         self.import_button.setText(_("Import from CSV…"))
+        self.print_button.setText(_("Print statement…"))
         self.table.setHorizontalHeaderLabels([_(title) for title in COLUMNS])
         self.refresh()
 
@@ -187,6 +193,13 @@ class QuotasPage(QWidget):
             share=i18n.format_percent(used / amount if amount else 0),
             warning=i18n.format_number(warning), full=i18n.format_number(full),
             running_out=i18n.format_number(running_out))
+
+    def print_statement(self) -> Path:
+        """The quota usage statement of the kind and year shown."""
+        kind, year, today = self.current_kind(), self.year.value(), self.today()
+        return print_document(self.database, f"quota-{kind.value}-{year}",
+                              lambda session, words, letterhead: forms.quota_statement(
+                                  session, kind, year, words, letterhead, today=today))
 
     # --- supervisors ---
 

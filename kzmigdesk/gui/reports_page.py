@@ -4,12 +4,11 @@ or opened in the system's PDF viewer to print. The numbers come from services/re
 
 import datetime as dt
 import io
-import tempfile
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -27,6 +26,7 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import Office
 from kzmigdesk.gui.background import run_in_background
+from kzmigdesk.gui.print_forms import open_pdf
 from kzmigdesk.i18n import _
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.words import BILINGUAL, Words
@@ -199,8 +199,4 @@ class ReportsPage(QWidget):
         """Open the PDF in the system's viewer, from which it is printed."""
         if self.pdf is None:
             return None
-        path = Path(tempfile.mkdtemp(prefix="kzmigdesk-")) / (
-            f"monthly-summary-{self.chosen_month():%Y-%m}.pdf")
-        path.write_bytes(self.pdf)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        return path
+        return open_pdf(self.pdf, f"monthly-summary-{self.chosen_month():%Y-%m}")

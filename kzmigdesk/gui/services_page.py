@@ -7,6 +7,7 @@ messages in an errors label, never in a message box.
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,10 +36,12 @@ from kzmigdesk.gui.cases import PersonPicker
 from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.print_forms import print_document
 from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.gui.workers import ERROR_STYLE, no_default_buttons, sorted_regions
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.printing import forms
 from kzmigdesk.services.adaptation import (
     CentreInput,
     ServiceInput,
@@ -279,8 +282,12 @@ class ServiceDialog(GuardedDialog):
         self.check_out_button = QPushButton(_("Check out…"))
         self.close_button = QPushButton(_("Close"))
         no_default_buttons(self.save_button, self.check_out_button, self.close_button)
+        self.referral_button = QPushButton(_("Referral letter…"))
+        no_default_buttons(self.referral_button)
+        self.referral_button.setVisible(record_id is not None)
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_out_button)
+        buttons.addWidget(self.referral_button)
         buttons.addStretch()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
@@ -297,6 +304,9 @@ class ServiceDialog(GuardedDialog):
         self.service_type.currentIndexChanged.connect(self._type_changed)
         self.save_button.clicked.connect(self.save)
         self.check_out_button.clicked.connect(self.check_out)
+        self.referral_button.clicked.connect(self.print_referral)
+        # Replaceable in tests: asks the addressee and the purpose of a referral letter.
+        self.ask_referral = self._ask_referral
         self.close_button.clicked.connect(self.reject)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         if record_id is None:
@@ -434,6 +444,48 @@ class ServiceDialog(GuardedDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return from_qdate(last_day.date())
+
+    def print_referral(self) -> Path | None:
+        """A referral letter for the record's person, to the service's provider or an
+        employer the clerk names."""
+        if self.record_id is None:
+            return None
+        answer = self.ask_referral()
+        if answer is None:
+            return None
+        addressee, purpose = answer
+        with self.database.sessions() as session:
+            record = session.get(ServiceRecord, self.record_id)
+            if record is None:
+                self.errors_label.setText(_("The service record no longer exists."))
+                return None
+            person_id, type_id, centre_id = (record.person_id, record.service_type_id,
+                                             record.centre_id)
+        try:
+            return print_document(self.database, f"referral-{self.record_id}",
+                                  lambda session, words, letterhead: forms.referral_letter(
+                                      session, person_id, words, addressee, purpose,
+                                      service_type_id=type_id, centre_id=centre_id,
+                                      letterhead=letterhead))
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return None
+
+    def _ask_referral(self) -> tuple[str, str] | None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(_("Referral letter"))
+        addressee, purpose = QLineEdit(), QLineEdit()
+        form = QFormLayout(dialog)
+        form.addRow(_("To (organisation or employer)"), addressee)
+        form.addRow(_("Purpose"), purpose)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return addressee.text().strip(), purpose.text().strip()
 
 
 # --- centres --------------------------------------------------------------------------------

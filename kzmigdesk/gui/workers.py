@@ -7,6 +7,7 @@ messages in an errors label, never in a message box.
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,9 +36,11 @@ from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.print_forms import print_document
 from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.printing import forms
 from kzmigdesk.services.auth import Actor, Permission
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.labour import (
@@ -662,13 +665,31 @@ class EmployerDialog(QDialog):
         self.permits.itemActivated.connect(
             lambda item: self.open_requested.emit(self.permit_ids[item.row()]))
         close_button = QPushButton(_("Close"))
-        no_default_buttons(close_button)
+        self.print_button = QPushButton(_("Print register extract…"))
+        no_default_buttons(close_button, self.print_button)
         close_button.clicked.connect(self.accept)
+        self.print_button.clicked.connect(self.print_extract)
+        self.errors_label = QLabel()
+        self.errors_label.setStyleSheet(ERROR_STYLE)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
+        buttons.addStretch()
+        buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(_("Work permits")))
         layout.addWidget(self.permits)
-        layout.addWidget(close_button, alignment=Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.errors_label)
+        layout.addLayout(buttons)
+
+    def print_extract(self) -> Path | None:
+        try:
+            return print_document(self.database, f"employer-{self.employer_id}",
+                                  lambda session, words, letterhead: forms.employer_permits_extract(
+                                      session, self.employer_id, words, letterhead))
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return None
 
 
 class EmployersDialog(QDialog):

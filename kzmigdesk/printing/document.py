@@ -179,7 +179,7 @@ def render(story: list[Flowable], title: str, words: Words,
                     top - HEADER_HEIGHT + 3 * mm)
         canvas.setFont(regular, 8)
         canvas.drawString(MARGIN, MARGIN / 2, words.t("Printed on {date}",
-                                                      date=words.date(printed_on)))
+                                                      date=lambda w: w.date(printed_on)))
         canvas.drawRightString(width - MARGIN, MARGIN / 2,
                                words.t("Page {number}", number=doc.page))
         canvas.restoreState()

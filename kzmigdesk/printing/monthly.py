@@ -78,7 +78,7 @@ def section_flowables(section: Section, words: Words) -> list[Flowable]:
 
 def summary_pdf(summary: MonthlySummary, words: Words, letterhead: Letterhead | None = None,
                 printed_on: dt.date | None = None) -> bytes:
-    title = words.t("Monthly summary: {month}", month=words.month(summary.month))
+    title = words.t("Monthly summary: {month}", month=lambda w: w.month(summary.month))
     scope = summary.office or words.t("All offices")
     story: list[Flowable] = [paragraph(scope), Spacer(1, 2 * mm)]
     for section in summary.sections:

@@ -45,8 +45,17 @@ class Words:
         return texts
 
     def t(self, msgid: str, **params) -> str:
-        """The message in each language, joined by " / " (params filled in each)."""
-        return " / ".join(text.format(**params) for text in self.each(msgid))
+        """The message in each language, joined by " / ". A parameter may be a function of
+        a one-language Words, so that dates and months are written in each language too:
+        `words.t("Printed on {date}", date=lambda w: w.date(day))`."""
+        texts = []
+        for code in self.languages:
+            one = Words((code,))
+            values = {k: v(one) if callable(v) else v for k, v in params.items()}
+            text = load_translations(code).gettext(msgid).format(**values)
+            if text not in texts:
+                texts.append(text)
+        return " / ".join(texts)
 
     def label(self, member: StrEnum | None) -> str:
         return "" if member is None else self.t(LABELS[type(member)][member])

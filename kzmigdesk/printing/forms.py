@@ -1,0 +1,549 @@
+"""The printable forms: the person registration card, the repatriate case summary, the work
+permit register extract of an employer, the service referral letter and the quota usage
+statement.
+
+Each form reads its records with the session it is given and returns the PDF's bytes. Every
+label goes through the document's own `Words` (its language, or kk and ru together), never the
+application's current language; a missing record raises NotFound.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from enum import StrEnum
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.enums import (
+    DocumentType,
+    HouseholdRelation,
+    PermitCategory,
+    PermitStatus,
+    PersonCategory,
+    RepatriateStatus,
+    Sex,
+)
+from kzmigdesk.domain.models import (
+    AdaptationCentre,
+    Employer,
+    IdentityDocument,
+    Office,
+    Person,
+    Region,
+    RepatriateCase,
+    ServiceType,
+)
+from kzmigdesk.i18n import N_
+from kzmigdesk.printing.document import (
+    GRID_COLOUR,
+    HEADER_FILL,
+    MARGIN,
+    Letterhead,
+    fields,
+    grid,
+    heading,
+    keep,
+    paragraph,
+    photo,
+    render,
+    styles,
+    text,
+)
+from kzmigdesk.printing.words import Words
+from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.labour import employer_permits
+from kzmigdesk.services.quotas import QuotaKind, quota_usage
+from kzmigdesk.services.repatriation import case_history, household_members
+
+# The width a table may take on an A4 page (portrait, landscape): between the 18 mm margins,
+# less the frame's padding of 6 points on either side.
+PAGE_WIDTH = A4[0] - 2 * MARGIN - 12
+WIDE_PAGE_WIDTH = A4[1] - 2 * MARGIN - 12
+CELL_PADDING = 3  # points, left and right, in the tables of many columns
+WARNING_FILL = colors.HexColor("#fff1cc")
+FULL_FILL = colors.HexColor("#f9d6d5")
+
+# Messages of records that are not there (msgids).
+NO_PERSON = N_("The person no longer exists.")
+NO_CASE = N_("The case no longer exists.")
+NO_EMPLOYER = N_("The employer no longer exists.")
+NO_SERVICE_TYPE = N_("The service no longer exists.")
+NO_CENTRE = N_("The centre no longer exists.")
+
+QUOTA_TITLES = {
+    QuotaKind.LABOUR: N_("Foreign labour quota"),
+    QuotaKind.KANDAS: N_("Kandas resettlement quota"),
+}
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _load(session: Session, model: type, record_id, msgid: str):
+    """The record of `model` with this id (a UUID or its text), or NotFound(msgid)."""
+    try:
+        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
+    except (TypeError, ValueError):
+        raise NotFound(msgid) from None
+    record = session.get(model, key)
+    if record is None or record.deleted_at is not None:
+        raise NotFound(msgid)
+    return record
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+def day(words: Words, value: dt.date | None) -> str:
+    """A date in a table or a card: 05.03.2026 (05/03/2026 in English)."""
+    return words.date(value, "dd/MM/yyyy" if words.first == "en" else "dd.MM.yyyy")
+
+
+def citizenship(words: Words, code: str | None) -> str:
+    return words.country(code) if code else words.t("stateless or unknown")
+
+
+def label(words: Words, enum: type[StrEnum], value) -> str:
+    """The label of a member of `enum`. A record the services have just written may hold the
+    member's plain value (a str) until it is reloaded; an unknown value prints as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        return words.label(enum(value))
+    except ValueError:
+        return str(value)
+
+
+def person_status(words: Words, person: Person) -> str:
+    """The person's status: a case status for a kandas, a permit status otherwise."""
+    kandas = person.category == PersonCategory.KANDAS
+    return label(words, RepatriateStatus if kandas else PermitStatus, person.status)
+
+
+def _longest_word(value, font: str, size: float) -> float:
+    return max((stringWidth(word, font, size) for word in str(value).split()), default=0)
+
+
+def column_widths(rows: Sequence[Sequence], header: Sequence[str], weights: Sequence[float],
+                  width: float) -> list[float]:
+    """Share `width` among the columns in proportion to `weights`, but give each column at
+    least the width of its longest word (header or cell), so that no word is broken across
+    lines, as long as the page allows."""
+    s = styles()
+    padding = 2 * CELL_PADDING + 1
+    least = []
+    for column, title in enumerate(header):
+        longest = [_longest_word(title, s.cell_bold.fontName, s.cell_bold.fontSize)]
+        longest += [_longest_word(row[column], s.cell.fontName, s.cell.fontSize)
+                    for row in rows]
+        least.append(max(longest) + padding)
+    if sum(least) >= width:  # too many long words: they must break, in proportion
+        return [width * w / sum(least) for w in least]
+    fixed: dict[int, float] = {}
+    while True:  # columns whose share is too narrow get their least width; the rest share
+        free = [c for c in range(len(header)) if c not in fixed]
+        room = width - sum(fixed.values())
+        total = sum(weights[c] for c in free)
+        narrow = {c: least[c] for c in free if room * weights[c] / total < least[c]}
+        if not narrow:
+            return [fixed.get(c, room * weights[c] / total) for c in range(len(header))]
+        fixed.update(narrow)
+
+
+def table(rows: Sequence[Sequence], header: Sequence[str], weights: Sequence[float],
+          numeric: Sequence[int] = (), width: float = PAGE_WIDTH) -> Table:
+    """A grid whose column widths follow `weights` and fit every word (column_widths)."""
+    rows = [[str(cell) if cell is not None else "" for cell in row] for row in rows]
+    result = grid(rows, header=header, widths=column_widths(rows, header, weights, width),
+                  numeric=numeric)
+    result.setStyle(TableStyle([
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+    ]))
+    return result
+
+
+def _left(flowable: Table) -> Table:
+    flowable.hAlign = "LEFT"
+    return flowable
+
+
+def _numbered(rows: Sequence[Sequence]) -> list[list]:
+    return [[str(number), *row] for number, row in enumerate(rows, start=1)]
+
+
+def signatures(words: Words, signers: Sequence[str],
+               width: float = PAGE_WIDTH) -> list[Flowable]:
+    """A line to sign, a line for the name and one for the date, per signer (a label): to
+    be kept together with what comes before them (`keep`; a KeepTogether inside another
+    always breaks the page)."""
+    s = styles()
+    caption = s.small
+
+    def under(msgid: str) -> Paragraph:
+        return Paragraph(text(words.t(msgid)), caption)
+
+    # label, signature, gap, name, gap, date
+    widths = [0.24 * width, 0.26 * width, 0.03 * width, 0.30 * width, 0.03 * width,
+              0.14 * width]
+    rows, commands = [], [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+    for signer in signers:
+        line = len(rows)
+        rows.append([Paragraph(text(signer), s.cell_bold), "", "", "", "", ""])
+        rows.append(["", under(N_("Signature")), "", under(N_("Name")), "", under(N_("Date"))])
+        for column in (1, 3, 5):
+            commands.append(("LINEBELOW", (column, line), (column, line), 0.6, colors.black))
+        commands.append(("VALIGN", (0, line + 1), (-1, line + 1), "TOP"))
+    heights = [12 * mm if number % 2 == 0 else None for number in range(len(rows))]
+    block = Table(rows, colWidths=widths, rowHeights=heights, hAlign="LEFT")
+    block.setStyle(TableStyle(commands))
+    return [Spacer(1, 8 * mm), block]
+
+
+# --- 1. the person registration card --------------------------------------------------------
+
+
+def person_card(session: Session, person_id, words: Words,
+                letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
+    """The registration card of a person: every field, the photo beside them when there is
+    one, the identity documents, and lines for the clerk's and the person's signatures."""
+    person = _load(session, Person, person_id, NO_PERSON)
+    office = session.get(Office, person.office_id) if person.office_id else None
+    pairs = [
+        (words.t("Surname"), person.surname),
+        (words.t("Given name"), person.given_name),
+        (words.t("Patronymic"), person.patronymic),
+        (words.t("Surname in Latin letters"), person.surname_latin),
+        (words.t("Given name in Latin letters"), person.given_name_latin),
+        (words.t("Sex"), label(words, Sex, person.sex)),
+        (words.t("Date of birth"), day(words, person.birth_date)),
+        (words.t("IIN"), person.iin),
+        (words.t("Citizenship"), citizenship(words, person.citizenship)),
+        (words.t("Phone"), person.phone),
+        (words.t("E-mail"), person.email),
+        (words.t("Region"), words.name(person.region)),
+        (words.t("District"), person.district),
+        (words.t("Locality"), person.locality),
+        (words.t("Address"), person.address),
+        (words.t("Category"), label(words, PersonCategory, person.category)),
+        (words.t("Status"), person_status(words, person)),
+        (words.t("Date of registration"), day(words, person.created_at.date())
+         if person.created_at else ""),
+    ]
+    if office is not None:
+        pairs.append((words.t("Office"), office.name))
+    if person.notes:
+        pairs.append((words.t("Notes"), person.notes))
+
+    picture = photo(person.photo, width=34 * mm)
+    if picture is None:
+        card: Flowable = fields(pairs, width=PAGE_WIDTH)
+    else:
+        side = 40 * mm
+        card = Table([[fields(pairs, width=PAGE_WIDTH - side), picture]],
+                     colWidths=[PAGE_WIDTH - side, side])
+        card.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+
+    documents = session.scalars(
+        select(IdentityDocument)
+        .where(IdentityDocument.person_id == person.id)
+        .order_by(IdentityDocument.issue_date, IdentityDocument.created_at)
+    ).all()
+    story: list[Flowable] = [card, heading(words.t("Identity documents"))]
+    if documents:
+        story.append(table(
+            [[label(words, DocumentType, d.doc_type), d.number, words.country(d.issuing_country),
+              d.issued_by, day(words, d.issue_date), day(words, d.expiry_date)]
+             for d in documents],
+            header=[words.t("Document type"), words.t("Document number"),
+                    words.t("Issuing country"), words.t("Issued by"), words.t("Date of issue"),
+                    words.t("Expiry date")],
+            weights=(40, 28, 26, 36, 22, 22)))
+    else:
+        story.append(paragraph(words.t("No identity documents are recorded.")))
+    story.append(keep(*signatures(words, [words.t("Clerk"), words.t("Person")])))
+    return render(story, words.t("Person registration card"), words, letterhead,
+                  printed_on=_today(today))
+
+
+# --- 2. the repatriate case summary ---------------------------------------------------------
+
+
+def case_summary(session: Session, case_id, words: Words,
+                 letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
+    """A repatriate (kandas) case: its fields and certificate, the household members and the
+    history of its statuses."""
+    case = _load(session, RepatriateCase, case_id, NO_CASE)
+    applicant = case.person
+    office = session.get(Office, case.office_id) if case.office_id else None
+    pairs = [
+        (words.t("Case number"), case.case_number),
+        (words.t("Applicant"), applicant.full_name if applicant else ""),
+        (words.t("Date of birth"), day(words, applicant.birth_date) if applicant else ""),
+        (words.t("IIN"), applicant.iin if applicant else ""),
+        (words.t("Country of origin"), words.country(case.country_of_origin)),
+        (words.t("Application date"), day(words, case.application_date)),
+        (words.t("Arrival date"), day(words, case.arrival_date)),
+        (words.t("Status"), label(words, RepatriateStatus, case.status)),
+        (words.t("Certificate number"), case.certificate_number),
+        (words.t("Date of issue"), day(words, case.certificate_issue_date)),
+        (words.t("Certificate expiry"), day(words, case.certificate_expiry_date)),
+        (words.t("Region of resettlement"), words.name(case.resettlement_region)),
+        (words.t("Quota year"), str(case.quota_year) if case.quota_year else ""),
+    ]
+    if office is not None:
+        pairs.append((words.t("Office"), office.name))
+    if case.quota_override_reason:
+        pairs.append((words.t("Reason for going beyond the quota"), case.quota_override_reason))
+    story: list[Flowable] = [fields(pairs, width=PAGE_WIDTH)]
+
+    members = household_members(session, case)
+    story.append(heading(words.t("Household members")))
+    if members:
+        story.append(table(
+            _numbered([[m.person.full_name, label(words, HouseholdRelation, m.relation),
+                        day(words, m.person.birth_date), m.person.iin] for m in members]),
+            header=[words.t("No."), words.t("Name"), words.t("Relation"),
+                    words.t("Date of birth"), words.t("IIN")],
+            weights=(1, 70, 41, 25, 29), numeric=(0,)))
+    else:
+        story.append(paragraph(words.t("No household members are recorded.")))
+
+    history = case_history(session, case)
+    story.append(heading(words.t("Status history")))
+    story.append(table(
+        [[day(words, change.changed_on), label(words, RepatriateStatus, change.from_status),
+          label(words, RepatriateStatus, change.to_status), change.comment] for change in history],
+        header=[words.t("Date"), words.t("Previous status"), words.t("New status"),
+                words.t("Comment")],
+        weights=(1, 45, 45, 60)))
+    story.append(keep(*signatures(words, [words.t("Clerk")])))
+    return render(story, words.t("Repatriate case summary"), words, letterhead,
+                  printed_on=_today(today))
+
+
+# --- 3. the work permit register extract of an employer -------------------------------------
+
+
+def permit_in_force(permit, on: dt.date) -> bool:
+    return (permit.status in (PermitStatus.ISSUED, PermitStatus.EXTENDED)
+            and permit.valid_from <= on <= permit.valid_to)
+
+
+def employer_permits_extract(session: Session, employer_id, words: Words,
+                             letterhead: Letterhead | None = None,
+                             today: dt.date | None = None) -> bytes:
+    """The employer and every work permit issued for it (newest first), with their count;
+    landscape, for the table's ten columns."""
+    today = _today(today)
+    employer = _load(session, Employer, employer_id, NO_EMPLOYER)
+    pairs = [
+        (words.t("BIN"), employer.bin),
+        (words.t("Employer name"), employer.name),
+        (words.t("Address"), employer.address),
+        (words.t("Region"), words.name(employer.region)),
+    ]
+    if employer.sector:
+        pairs.append((words.t("Sector"), employer.sector))
+    if employer.contact_person:
+        pairs.append((words.t("Contact person"), employer.contact_person))
+    if employer.phone:
+        pairs.append((words.t("Phone"), employer.phone))
+    permits = employer_permits(session, employer)
+    rows = [[p.number, p.person.full_name if p.person else "",
+             citizenship(words, p.person.citizenship) if p.person else "",
+             label(words, PermitCategory, p.category), p.profession or "", words.name(p.region),
+             day(words, p.valid_from), day(words, p.valid_to), label(words, PermitStatus, p.status)]
+            for p in permits]
+    story: list[Flowable] = [_left(fields(pairs, width=160 * mm)),
+                             heading(words.t("Work permits"))]
+    if rows:
+        story.append(table(
+            _numbered(rows),
+            header=[words.t("No."), words.t("Permit number"), words.t("Worker"),
+                    words.t("Citizenship"), words.t("Category"), words.t("Profession"),
+                    words.t("Region"), words.t("Valid from"), words.t("Valid to"),
+                    words.t("Status")],
+            weights=(1, 1, 34, 1, 62, 28, 20, 1, 1, 20), numeric=(0,), width=WIDE_PAGE_WIDTH))
+    in_force = sum(permit_in_force(p, today) for p in permits)
+    story.append(keep(
+        Spacer(1, 3 * mm),
+        paragraph(words.t("Permits in total: {count}", count=words.number(len(permits)))),
+        paragraph(words.t("Of them in force on {date}: {count}", date=day(words, today),
+                          count=words.number(in_force))),
+        *signatures(words, [words.t("Clerk")])))
+    return render(story, words.t("Extract from the register of work permits"), words,
+                  letterhead, wide=True, printed_on=today)
+
+
+# --- 4. the service referral letter ---------------------------------------------------------
+
+
+def referral_number(person_id: uuid.UUID, on: dt.date) -> str:
+    """The referral's reference number: the day and the start of the person's id."""
+    return f"{on:%Y%m%d}-{person_id.hex[:8].upper()}"
+
+
+def referral_letter(session: Session, person_id, words: Words, addressee: str, purpose: str,
+                    service_type_id=None, centre_id=None,
+                    letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
+    """A letter referring the person to an organisation or employer (`addressee`) for a
+    service (its type, when given) and `purpose`, at a centre when given."""
+    today = _today(today)
+    person = _load(session, Person, person_id, NO_PERSON)
+    service = (_load(session, ServiceType, service_type_id, NO_SERVICE_TYPE)
+               if service_type_id is not None else None)
+    centre = (_load(session, AdaptationCentre, centre_id, NO_CENTRE)
+              if centre_id is not None else None)
+    s = styles()
+
+    # The reference and the day on the left, the addressee on the right, as in a letter.
+    addressee_lines = [line.strip() for line in (addressee or "").splitlines() if line.strip()]
+    reference = Table([[
+        [paragraph(words.t("Ref. No. {number}", number=referral_number(person.id, today))),
+         paragraph(words.date(today, "long"))],
+        Paragraph("<br/>".join(text(line) for line in addressee_lines) or "_" * 36,
+                  s.heading),
+    ]], colWidths=[PAGE_WIDTH * 0.45, PAGE_WIDTH * 0.55])
+    reference.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+
+    pairs = [
+        (words.t("Name"), person.full_name),
+        (words.t("Date of birth"), day(words, person.birth_date)),
+        (words.t("IIN"), person.iin),
+        (words.t("Citizenship"), citizenship(words, person.citizenship)),
+        (words.t("Category"), label(words, PersonCategory, person.category)),
+    ]
+    referred = [(words.t("Referred for"), words.name(service) if service else ""),
+                (words.t("Purpose"), (purpose or "").strip())]
+    if service is None:
+        referred = referred[1:]
+    if centre is not None:
+        where = ", ".join(part for part in (centre.name, centre.address, centre.phone) if part)
+        referred.append((words.t("Centre"), where))
+
+    story: list[Flowable] = [
+        reference,
+        Spacer(1, 6 * mm),
+        paragraph(words.t("We refer to you the person named below.")),
+        Spacer(1, 3 * mm),
+        fields(pairs, width=PAGE_WIDTH),
+        Spacer(1, 4 * mm),
+        fields(referred, width=PAGE_WIDTH),
+        Spacer(1, 6 * mm),
+        keep(paragraph(words.t("Please let the migration office know the outcome.")),
+             *signatures(words, [words.t("Clerk")])),
+    ]
+    return render(story, words.t("Referral"), words, letterhead, printed_on=today)
+
+
+# --- 5. the quota usage statement -----------------------------------------------------------
+
+
+def quota_statement(session: Session, kind: QuotaKind | str, year: int, words: Words,
+                    letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
+    """The usage of every quota of `kind` in `year`: per region (and permit category for the
+    labour quota) the quota, the slots used and remaining, the share used and the day it is
+    expected to run out; the totals; which quotas are at 90 % or more and which used up."""
+    today = _today(today)
+    kind = QuotaKind(kind)
+    labour = kind is QuotaKind.LABOUR
+    usage = quota_usage(session, kind, year, today=today)
+    regions = {region.id: region for region in session.scalars(select(Region))}
+
+    def where(row) -> str:
+        name = words.name(regions.get(row.region_id)) or row.region_name
+        return f"{name}, {label(words, PermitCategory, row.category)}" if row.category else name
+
+    story: list[Flowable] = [_left(fields([
+        (words.t("Quota"), words.t(QUOTA_TITLES[kind])),
+        (words.t("Year"), str(year)),
+        (words.t("Date"), day(words, today)),
+    ], width=120 * mm)), Spacer(1, 4 * mm)]
+    if not usage:
+        story.append(paragraph(words.t("No quota is set for {year}.", year=year)))
+        story.append(keep(*signatures(words, [words.t("Clerk")])))
+        return render(story, words.t("Quota usage statement"), words, letterhead,
+                      printed_on=today)
+
+    rows, fills = [], []
+    for number, row in enumerate(usage, start=1):
+        if row.amount is None:
+            amount, remaining, share = words.t("no quota set"), "", "—"
+        else:
+            amount, remaining = words.number(row.amount), words.number(row.remaining)
+            share = words.percent(row.share)
+        if row.amount is not None and row.remaining <= 0:
+            runs_out = words.t("used up")
+        elif row.forecast is not None and row.forecast.expected is not None:
+            runs_out = day(words, row.forecast.expected)
+        else:
+            runs_out = ""
+        cells = [str(number), words.name(regions.get(row.region_id)) or row.region_name]
+        if labour:
+            cells.append(label(words, PermitCategory, row.category))
+        rows.append([*cells, amount, words.number(row.used), remaining, share, runs_out])
+        if row.level != "ok":
+            fills.append((len(rows), FULL_FILL if row.level == "full" else WARNING_FILL))
+
+    amount_total = sum(row.amount or 0 for row in usage)
+    used_total = sum(row.used for row in usage)
+    remaining_total = sum(row.remaining for row in usage if row.amount is not None)
+    rows.append(["", words.t("Total")] + ([""] if labour else []) + [
+        words.number(amount_total), words.number(used_total), words.number(remaining_total),
+        words.percent(used_total / amount_total) if amount_total else "—", ""])
+
+    header = [words.t("No."), words.t("Region")]
+    if labour:
+        header.append(words.t("Permit category"))
+    header += [words.t("Quota"), words.t("Used"), words.t("Remaining"), words.t("Usage"),
+               words.t("Runs out")]
+    weights = (1, 35, 85, 12, 12, 12, 12, 18) if labour else (1, 50, 14, 14, 14, 14, 20)
+    first_number = 3 if labour else 2
+    grid_table = table(rows, header, weights, numeric=(0, *range(first_number, first_number + 4)),
+                       width=WIDE_PAGE_WIDTH if labour else PAGE_WIDTH)
+    commands = [("BACKGROUND", (0, line), (-1, line), fill) for line, fill in fills]
+    commands += [("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL),
+                 ("LINEABOVE", (0, -1), (-1, -1), 1.2, GRID_COLOUR),
+                 ("NOSPLIT", (0, -2), (-1, -1))]  # the totals never alone on a page
+    grid_table.setStyle(TableStyle(commands))
+    story.append(grid_table)
+
+    warning = [where(row) for row in usage if row.level == "warning"]
+    full = [where(row) for row in usage if row.level == "full"]
+    running_out = sum(bool(row.forecast and row.forecast.runs_out_this_year) for row in usage)
+    story.append(keep(
+        Spacer(1, 4 * mm),
+        paragraph(words.t(
+            "{used} of {amount} used ({share}). At 90 % or more: {warning}; used up: {full}; "
+            "expected to run out before the year end: {running_out}.",
+            used=words.number(used_total), amount=words.number(amount_total),
+            share=words.percent(used_total / amount_total if amount_total else 0),
+            warning=words.number(len(warning)), full=words.number(len(full)),
+            running_out=words.number(running_out))),
+        Spacer(1, 2 * mm),
+        paragraph(words.t("At 90 % or more: {quotas}", quotas="; ".join(warning) or "—")),
+        paragraph(words.t("Used up: {quotas}", quotas="; ".join(full) or "—")),
+        *signatures(words, [words.t("Clerk")])))
+    return render(story, words.t("Quota usage statement"), words, letterhead, wide=labour,
+                  printed_on=today)

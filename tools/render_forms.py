@@ -1,0 +1,155 @@
+"""Render the printable forms on a small demo database and save page 1 of each as a picture
+in docs/forms, to look at them:
+
+    python tools/render_forms.py [--keep-pdf FOLDER]
+
+Each form is printed in Kazakh (the case summary also in Kazakh and Russian together), with
+a sample letterhead; the PDFs go to a temporary folder (or FOLDER) and the PNGs to docs/forms.
+"""
+
+import argparse
+import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+
+import pypdfium2
+from PIL import Image, ImageDraw
+from sqlalchemy import func, select
+
+from kzmigdesk.db.session import open_database
+from kzmigdesk.domain.models import (
+    AdaptationCentre,
+    CaseStatusChange,
+    HouseholdMember,
+    IdentityDocument,
+    Person,
+    RepatriateCase,
+    ServiceType,
+    WorkPermit,
+)
+from kzmigdesk.printing import forms
+from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.words import Words
+from kzmigdesk.services.demo import generate_demo_data
+from kzmigdesk.services.quotas import QuotaKind
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "forms"
+SCALE = 1.3
+
+
+def sample_logo(folder: Path) -> str:
+    """A plain round emblem standing in for the office's logo."""
+    image = Image.new("RGBA", (240, 240), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, 232, 232), fill=(0, 156, 196, 255))
+    draw.ellipse((70, 50, 170, 150), fill=(254, 197, 2, 255))
+    for x in range(40, 200, 24):
+        draw.line((x, 180, x + 12, 205), fill=(254, 197, 2, 255), width=6)
+    path = folder / "logo.png"
+    image.save(path)
+    return str(path)
+
+
+def sample_photo() -> bytes:
+    """A grey head-and-shoulders silhouette, 3 by 4, as a stand-in for a person's photo."""
+    image = Image.new("RGB", (300, 400), (222, 228, 234))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 70, 205, 190), fill=(120, 130, 140))
+    draw.ellipse((40, 200, 260, 460), fill=(120, 130, 140))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def pick(session) -> dict:
+    """The demo records whose forms show the most: a kandas with documents, the case with the
+    largest household and history, the employer with the most permits, a centre."""
+    documents = (select(IdentityDocument.person_id, func.count().label("n"))
+                 .group_by(IdentityDocument.person_id).subquery())
+    person = session.scalars(
+        select(Person).join(documents, documents.c.person_id == Person.id)
+        .where(Person.category == "kandas", Person.iin.is_not(None),
+               Person.patronymic.is_not(None))
+        .order_by(documents.c.n.desc(), Person.sort_name).limit(1)).one()
+    members = (select(HouseholdMember.household_id, func.count().label("n"))
+               .group_by(HouseholdMember.household_id).subquery())
+    changes = (select(CaseStatusChange.case_id, func.count().label("n"))
+               .group_by(CaseStatusChange.case_id).subquery())
+    case = session.scalars(
+        select(RepatriateCase)
+        .join(members, members.c.household_id == RepatriateCase.household_id)
+        .join(changes, changes.c.case_id == RepatriateCase.id)
+        .order_by((members.c.n + changes.c.n).desc(), RepatriateCase.case_number)
+        .limit(1)).one()
+    employer_id = session.scalars(
+        select(WorkPermit.employer_id).group_by(WorkPermit.employer_id)
+        .order_by(func.count().desc(), WorkPermit.employer_id).limit(1)).one()
+    centre = session.scalars(select(AdaptationCentre).order_by(AdaptationCentre.name)).first()
+    service = session.scalars(select(ServiceType).where(ServiceType.code == "kazakh_course")
+                              ).one()
+    return dict(person=person, case=case, employer_id=employer_id, centre=centre,
+                service=service)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep-pdf", type=Path, help="save the PDFs in this folder")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    today = dt.date.today()
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        pdf_folder = args.keep_pdf or folder
+        pdf_folder.mkdir(parents=True, exist_ok=True)
+        letterhead = Letterhead(
+            "Алматы қаласы Көші-қон қызметі басқармасы",
+            "050000, Алматы қ., Абай даңғылы, 150\nТел.: +7 727 254 00 00, e-mail: "
+            "migration@almaty.example.kz",
+            sample_logo(folder))
+        database = open_database(str(folder / "demo.sqlite3"))
+        try:
+            generate_demo_data(database, persons=300, today=today)
+            kk, kk_ru = Words.of("kk"), Words.of("kk+ru")
+            with database.transaction() as session:
+                chosen = pick(session)
+                chosen["person"].photo = sample_photo()
+                session.flush()
+                person_id = chosen["person"].id
+                documents = {
+                    "person-card-kk": forms.person_card(
+                        session, person_id, kk, letterhead, today=today),
+                    "case-summary-kk": forms.case_summary(
+                        session, chosen["case"].id, kk, letterhead, today=today),
+                    "case-summary-kk-ru": forms.case_summary(
+                        session, chosen["case"].id, kk_ru, letterhead, today=today),
+                    "employer-permits-kk": forms.employer_permits_extract(
+                        session, chosen["employer_id"], kk, letterhead, today=today),
+                    "referral-letter-kk": forms.referral_letter(
+                        session, person_id, kk,
+                        addressee="«Қазақ тілі» оқу орталығы ЖШС,\nдиректор Һ. Ғ. Өмірзақовқа",
+                        purpose="Қазақ тілін үйрену курсына (А2 деңгейі) жазылу.",
+                        service_type_id=chosen["service"].id,
+                        centre_id=chosen["centre"].id if chosen["centre"] else None,
+                        letterhead=letterhead, today=today),
+                    "quota-labour-kk": forms.quota_statement(
+                        session, QuotaKind.LABOUR, today.year, kk, letterhead, today=today),
+                    "quota-kandas-kk": forms.quota_statement(
+                        session, QuotaKind.KANDAS, today.year, kk, letterhead, today=today),
+                }
+        finally:
+            database.close()
+        for name, pdf in documents.items():
+            (pdf_folder / f"{name}.pdf").write_bytes(pdf)
+            document = pypdfium2.PdfDocument(pdf)
+            try:
+                document[0].render(scale=SCALE).to_pil().save(OUT / f"{name}.png")
+                pages = len(document)
+            finally:
+                document.close()
+            print(f"{name}: {pages} page(s), {len(pdf) // 1024} KiB -> docs/forms/{name}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -94,3 +94,27 @@ def test_referral_letter_from_a_service_record(qtbot, fixture, opened):  # noqa:
     new = ServiceDialog(database, None)
     qtbot.addWidget(new)
     assert not new.referral_button.isVisibleTo(new)
+
+
+def test_settings_dialog_sets_the_letterhead_and_document_language(qtbot, tmp_path):
+    from kzmigdesk.gui.settings_dialog import SettingsDialog
+    from kzmigdesk.printing.document import Letterhead
+
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.document_language.setCurrentIndex(dialog.document_language.findData("kk+ru"))
+    dialog.office_name.setText("Ақтөбе облысы көші-қон басқармасы")
+    dialog.office_address.setPlainText("1\n2\n3\n4")
+    assert not dialog.save()
+    assert dialog.errors_label.text() == "The address may have at most three lines."
+    dialog.office_address.setPlainText("Ақтөбе қ., Әбілқайыр хан даңғылы, 40\nтел. 8 7132 00 00 00")
+    dialog.office_logo.setText(str(tmp_path / "logo.png"))
+    assert dialog.save()
+    assert print_forms.document_words().languages == ("kk", "ru")
+    assert Letterhead.from_settings() == Letterhead(
+        "Ақтөбе облысы көші-қон басқармасы",
+        "Ақтөбе қ., Әбілқайыр хан даңғылы, 40\nтел. 8 7132 00 00 00", str(tmp_path / "logo.png"))
+    again = SettingsDialog()
+    qtbot.addWidget(again)
+    assert again.office_name.text() == "Ақтөбе облысы көші-қон басқармасы"
+    assert again.document_language.currentData() == "kk+ru"

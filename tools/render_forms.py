@@ -3,8 +3,9 @@ in docs/forms, to look at them:
 
     python tools/render_forms.py [--keep-pdf FOLDER]
 
-Each form is printed in Kazakh (the case summary also in Kazakh and Russian together), with
-a sample letterhead; the PDFs go to a temporary folder (or FOLDER) and the PNGs to docs/forms.
+Each form, and the monthly summary of last month, is printed in Kazakh (the case summary also
+in Kazakh and Russian together), with a sample letterhead; the PDFs go to a temporary folder
+(or FOLDER) and the PNGs to docs/forms.
 """
 
 import argparse
@@ -30,9 +31,11 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.printing import forms
 from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.monthly import summary_pdf
 from kzmigdesk.printing.words import Words
 from kzmigdesk.services.demo import generate_demo_data
 from kzmigdesk.services.quotas import QuotaKind
+from kzmigdesk.services.reports import monthly_summary
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "forms"
 SCALE = 1.3
@@ -137,6 +140,9 @@ def main() -> int:
                     "quota-kandas-kk": forms.quota_statement(
                         session, QuotaKind.KANDAS, today.year, kk, letterhead, today=today),
                 }
+                last_month = today.replace(day=1) - dt.timedelta(days=1)
+                summary = monthly_summary(session, last_month, kk, today=today)
+                documents["monthly-summary-kk"] = summary_pdf(summary, kk, letterhead)
         finally:
             database.close()
         for name, pdf in documents.items():

@@ -24,6 +24,7 @@ from kzmigdesk.gui.persons import PersonsPage
 from kzmigdesk.gui.quotas_page import QuotasPage
 from kzmigdesk.gui.reports_page import ReportsPage
 from kzmigdesk.gui.services_page import ServicesPage
+from kzmigdesk.gui.settings_dialog import SettingsDialog
 from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
         self.refresh_action = self.file_menu.addAction("", self.refresh_current)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.settings_action = self.file_menu.addAction("", self.open_settings)
         self.file_menu.addSeparator()
         self.quit_action = self.file_menu.addAction("", self.close)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(_("&File"))
         self.refresh_action.setText(_("&Refresh"))
         self.new_action.setText(_("&New…"))
+        self.settings_action.setText(_("&Settings…"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
@@ -180,6 +183,12 @@ class MainWindow(QMainWindow):
             _("Database: {database}").format(database=describe_url(self.database.url)))
         self.language_label.setText(
             _("Language: {language}").format(language=i18n.LANGUAGES[i18n.current_language()]))
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_about(self) -> None:
         QMessageBox.about(

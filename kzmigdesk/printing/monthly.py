@@ -2,6 +2,7 @@
 horizontal bar chart (new registrations by category, services by type)."""
 
 import datetime as dt
+import math
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -46,6 +47,7 @@ def bar_chart(section: Section, words: Words) -> Drawing:
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = max(1, math.ceil(max(values, default=1) / 5))  # whole steps
     chart.valueAxis.labels.fontName = regular
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = lambda value: words.number(int(value))

@@ -12,6 +12,15 @@ from kzmigdesk.printing.words import DOCUMENT_LANGUAGES
 FORMATS = ("pdf", "xlsx", "csv")
 
 
+def command_line_actor():
+    """The command line acts as the machine's administrator: whoever runs it can read the
+    database file anyway. Its actions are recorded under the name "command-line"."""
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.services.auth import Actor
+
+    return Actor(username="command-line", role=UserRole.ADMINISTRATOR)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzmigdesk",
@@ -38,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
                         "load every language, render a PDF, and report")
 
+    audit = commands.add_parser("audit", help="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_commands.add_parser("verify", help="check the hash chain; report the first entry "
+                              "that was changed, removed or inserted")
+
     report = commands.add_parser("report", help="reports")
     report_commands = report.add_subparsers(dest="report_command", metavar="REPORT",
                                             required=True)
@@ -59,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(db=args.db, lang=args.lang)
     i18n.set_language(args.lang or "en")
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
-               "report": cmd_report}[args.command]
+               "report": cmd_report, "audit": cmd_audit}[args.command]
     return handler(args)
 
 
@@ -176,7 +190,7 @@ def cmd_report(args) -> int:
     from kzmigdesk.printing.document import Letterhead
     from kzmigdesk.printing.words import Words
     from kzmigdesk.services.exports import export_summary
-    from kzmigdesk.services.reports import monthly_summary, parse_month
+    from kzmigdesk.services.reports import monthly_summary, parse_month, record_export
     from kzmigdesk.settings import load_settings
 
     try:
@@ -186,6 +200,7 @@ def cmd_report(args) -> int:
         return 2
     words = Words.of(args.language or args.lang or load_settings().language)
     database = open_database(args.db)
+    database.actor = command_line_actor()
     try:
         with database.sessions() as session:
             office_id = None
@@ -198,9 +213,30 @@ def cmd_report(args) -> int:
                     return 2
             summary = monthly_summary(session, month, words, office_id)
         data = export_summary(summary, args.format, words, Letterhead.from_settings())
+        with database.transaction() as session:
+            record_export(session, summary, args.format, office_id)
     finally:
         database.close()
     args.out.write_bytes(data)
     print(_("Monthly summary for {month} written to {file}.").format(
         month=args.month, file=args.out))
     return 0
+
+
+def cmd_audit(args) -> int:
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services import audit
+
+    database = open_database(args.db)
+    try:
+        with database.sessions() as session:
+            check = audit.verify(session)
+    finally:
+        database.close()
+    if check.intact:
+        print(_("The audit trail is intact: {count} entries.").format(
+            count=i18n.format_number(check.entries)))
+        return 0
+    print(_("The audit trail is broken at entry {seq}: {reason}.").format(
+        seq=check.first_broken, reason=_(check.reason)), file=sys.stderr)
+    return 1

@@ -7,6 +7,10 @@ import pytest  # noqa: E402
 
 from kzmigdesk import i18n  # noqa: E402
 from kzmigdesk.db.session import open_database  # noqa: E402
+from kzmigdesk.domain.enums import UserRole  # noqa: E402
+from kzmigdesk.services.auth import Actor  # noqa: E402
+
+TEST_ADMINISTRATOR = Actor("tester", UserRole.ADMINISTRATOR)
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +30,7 @@ def database(tmp_path, migrated_template):
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(migrated_template, path)
     db = open_database(str(path))
+    db.actor = TEST_ADMINISTRATOR  # tests of permissions name their own actors
     yield db
     db.close()
 

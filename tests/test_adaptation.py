@@ -306,6 +306,7 @@ def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database)
 
     data = ServiceTypeInput(code="digital", name_en="Digital literacy",
                             name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық")
+    database.actor = None  # no one signed in
     with database.transaction() as session:
         for actor in (None, Actor("aigerim", UserRole.CLERK)):
             with pytest.raises(PermissionDenied) as denied:
@@ -317,7 +318,8 @@ def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database)
         save_service_type(session, data, created, actor=SUPERVISOR)
         save_service_type(session, data, created, actor=SUPERVISOR)  # nothing changed
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
-        assert [(e.action, e.username) for e in entries] == [("catalogue.save", "serik")] * 2
+        assert [(e.action, e.entity_type, e.username) for e in entries] == [
+            ("create", "service_types", "serik"), ("update", "service_types", "serik")]
         assert entries[0].changes["code"] == [None, "digital"]
         assert entries[1].changes == {"name_en": ["Digital literacy", "Computer skills"]}
         assert audit.verify(session).intact

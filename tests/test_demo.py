@@ -312,7 +312,7 @@ def test_places_services_and_references(demo):
         offices = list(session.scalars(select(Office)))
         assert len({o.code for o in offices}) == len(offices)
         users = list(session.scalars(select(User)))
-        assert all(u.password_hash is None for u in users)
+        assert all(u.password_hash.startswith("$argon2id$") for u in users)
         assert len({u.username for u in users}) == len(users)
 
 

@@ -89,6 +89,7 @@ def two_slots(database):
 
 
 def test_only_a_supervisor_sets_quotas_and_each_change_is_audited(database):
+    database.actor = None  # no one signed in
     with database.transaction() as session:
         with pytest.raises(PermissionDenied) as denied:
             set_quota(session, CLERK, QuotaKind.LABOUR, YEAR, region(session).id, 5, C.CATEGORY_1)
@@ -103,12 +104,13 @@ def test_only_a_supervisor_sets_quotas_and_each_change_is_audited(database):
         set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region(session).id, 300)
     with database.sessions() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
-        assert [(e.action, e.username, e.changes["amount"]) for e in entries] == [
-            ("quota.set", "serik", [None, 5]),
-            ("quota.set", "serik", [5, 8]),
-            ("quota.set", "serik", [None, 300]),
+        assert [(e.action, e.entity_type, e.username, e.changes["amount"])
+                for e in entries] == [
+            ("create", "labour_quotas", "serik", [None, 5]),
+            ("update", "labour_quotas", "serik", [5, 8]),
+            ("create", "kandas_quotas", "serik", [None, 300]),
         ]
-        assert entries[0].changes["category"] == "cat1"
+        assert entries[0].changes["category"] == [None, "cat1"]
         assert audit.verify(session).intact
         kandas = quota_usage(session, QuotaKind.KANDAS, YEAR, today=TODAY)
         assert [(r.region_name, r.amount, r.used) for r in kandas] == [("Almaty", 300, 0)]

@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,14 +18,27 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
 
+    @property
+    def actor(self) -> Any:
+        """The signed-in user (services.auth.Actor): the acting user of every session and
+        transaction that names no other. The services check its permissions with it and the
+        audit trail records it."""
+        return self.sessions.kw.get("info", {}).get("actor")
+
+    @actor.setter
+    def actor(self, actor: Any) -> None:
+        self.sessions.configure(info={"actor": actor})
+
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, actor: Any = None) -> Iterator[Session]:
         """A session whose work is committed together, or rolled back on any error.
 
         On SQLite it takes the write lock at once (BEGIN IMMEDIATE): what it reads stays true
         until it commits, so a check such as "is there a quota slot left?" cannot go stale,
         and a second writer waits (busy_timeout) instead of failing on a stale snapshot."""
         with self.sessions.begin() as session:
+            if actor is not None:
+                session.info["actor"] = actor
             if self.engine.dialect.name == "sqlite":
                 session.execute(text("BEGIN IMMEDIATE"))
             yield session

@@ -1,6 +1,5 @@
 """Start of the desktop application."""
 
-import getpass
 import sys
 
 from PySide6.QtGui import QIcon
@@ -9,13 +8,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from kzmigdesk import i18n
 from kzmigdesk.db.engine import describe_url, resolve_database_url
 from kzmigdesk.db.session import Database, open_database
-from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.gui.background import TaskOutcome, run_in_background
 from kzmigdesk.gui.main_window import MainWindow
+from kzmigdesk.gui.sign_in import sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.demo import database_is_empty, generate_demo_data
 from kzmigdesk.settings import load_settings, save_settings
 
@@ -59,12 +57,6 @@ def offer_demo_data(window: MainWindow, database: Database) -> None:
     window.refresh_current()
 
 
-def local_actor() -> Actor:
-    """The user of this desk, until sign-in with user accounts arrives: the operating
-    system's user name, with the supervisor's role."""
-    return Actor(username=getpass.getuser(), role=UserRole.SUPERVISOR)
-
-
 def run_gui(db: str | None = None, lang: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("kzmigdesk")
@@ -78,7 +70,11 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
             _("The database {database} cannot be opened: {error}").format(
                 database=describe_url(resolve_database_url(db)), error=error))
         return 1
-    window = MainWindow(database, on_language_chosen=choose_language, actor=local_actor())
+    actor = sign_in_at_start(database)
+    if actor is None:
+        database.close()
+        return 0
+    window = MainWindow(database, on_language_chosen=choose_language, actor=actor)
     window.show()
     offer_demo_data(window, database)
     try:

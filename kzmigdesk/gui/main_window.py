@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import label
 from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
@@ -25,10 +26,11 @@ from kzmigdesk.gui.quotas_page import QuotasPage
 from kzmigdesk.gui.reports_page import ReportsPage
 from kzmigdesk.gui.services_page import ServicesPage
 from kzmigdesk.gui.settings_dialog import SettingsDialog
+from kzmigdesk.gui.sign_in import UsersDialog
 from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services.auth import Actor
+from kzmigdesk.services.auth import Actor, Permission
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,18 @@ SECTIONS = (
 )
 
 
+def actor_may(actor: Actor | None, permission: Permission) -> bool:
+    return actor is not None and actor.may(permission)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, on_language_chosen: Callable[[str], None],
                  actor: Actor | None = None):
         super().__init__()
         self.database = database
         self.actor = actor  # the signed-in user: pages pass it to the services
+        if actor is not None:
+            database.actor = actor  # every session and transaction acts as this user
         self.on_language_chosen = on_language_chosen
         self.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
         self.resize(1100, 700)
@@ -89,6 +97,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._build_menus()
+        self.user_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
         self.database_label = QLabel()
         self.language_label = QLabel()
         self.statusBar().addPermanentWidget(self.database_label)
@@ -106,6 +116,8 @@ class MainWindow(QMainWindow):
         self.refresh_action = self.file_menu.addAction("", self.refresh_current)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.settings_action = self.file_menu.addAction("", self.open_settings)
+        self.users_action = self.file_menu.addAction("", self.open_users)
+        self.users_action.setVisible(actor_may(self.actor, Permission.MANAGE_USERS))
         self.file_menu.addSeparator()
         self.quit_action = self.file_menu.addAction("", self.close)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -172,6 +184,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(_("&Refresh"))
         self.new_action.setText(_("&New…"))
         self.settings_action.setText(_("&Settings…"))
+        self.users_action.setText(_("&Users…"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
@@ -179,10 +192,18 @@ class MainWindow(QMainWindow):
         self.about_action.setText(_("&About kzmigdesk"))
         for action in self.language_actions.actions():
             action.setChecked(action.data() == i18n.current_language())
+        self.user_label.setText(_("Signed in: {user} ({role})").format(
+            user=self.actor.username, role=label(self.actor.role)) if self.actor else "")
         self.database_label.setText(
             _("Database: {database}").format(database=describe_url(self.database.url)))
         self.language_label.setText(
             _("Language: {language}").format(language=i18n.LANGUAGES[i18n.current_language()]))
+
+    def open_users(self) -> UsersDialog:
+        dialog = UsersDialog(self.database, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self)

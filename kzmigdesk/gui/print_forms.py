@@ -35,7 +35,8 @@ def open_pdf(pdf: bytes, name: str) -> Path:
 
 
 def print_document(database: Database, name: str, make: MakeDocument) -> Path:
-    """Make a form and open it; ServiceError from `make` reaches the caller to show."""
-    with database.sessions() as session:
+    """Make a form and open it; ServiceError from `make` reaches the caller to show. The
+    transaction keeps the audit trail's record of the print."""
+    with database.transaction() as session:
         pdf = make(session, document_words(), Letterhead.from_settings())
     return open_pdf(pdf, name)

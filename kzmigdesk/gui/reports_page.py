@@ -31,7 +31,7 @@ from kzmigdesk.i18n import _
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.words import BILINGUAL, Words
 from kzmigdesk.services.exports import FORMATS, export_summary
-from kzmigdesk.services.reports import MonthlySummary, monthly_summary
+from kzmigdesk.services.reports import MonthlySummary, monthly_summary, record_export
 
 PREVIEW_SCALE = 1.25
 ERROR_STYLE = "color: #b00020;"
@@ -62,6 +62,7 @@ class ReportsPage(QWidget):
         self.database = database
         self.summary: MonthlySummary | None = None
         self.words: Words | None = None
+        self.office_id: uuid.UUID | None = None  # the office of the summary made last
         self.pdf: bytes | None = None
         self.today = dt.date.today  # replaceable in tests
         self.heading = QLabel()
@@ -151,6 +152,8 @@ class ReportsPage(QWidget):
                 raise InterruptedError
             progress(1, 3)
             pdf = export_summary(summary, "pdf", words, letterhead)
+            with self.database.transaction() as session:
+                record_export(session, summary, "pdf", office_id)
             if cancelled():
                 raise InterruptedError
             progress(2, 3)
@@ -162,7 +165,7 @@ class ReportsPage(QWidget):
                 error=outcome.error) if outcome.error else _("The report was cancelled."), True)
             return False
         self.summary, self.pdf, png = outcome.result
-        self.words = words
+        self.words, self.office_id = words, office_id
         self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
         self.show_message(_("The monthly summary for {month} is ready.").format(
             month=words.month(month)))
@@ -188,6 +191,8 @@ class ReportsPage(QWidget):
         try:
             data = self.pdf if fmt == "pdf" else export_summary(self.summary, fmt, self.words)
             path.write_bytes(data)
+            with self.database.transaction() as session:
+                record_export(session, self.summary, fmt, self.office_id)
         except OSError as error:
             self.show_message(_("The file could not be saved: {error}").format(error=error),
                               True)

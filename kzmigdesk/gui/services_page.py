@@ -37,7 +37,7 @@ from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.print_forms import print_document
-from kzmigdesk.gui.tables import fill_table, read_only_table
+from kzmigdesk.gui.tables import fill_table, read_only_table, yes_no
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.gui.workers import ERROR_STYLE, no_default_buttons, sorted_regions
 from kzmigdesk.i18n import N_, _
@@ -68,10 +68,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 def days_text(days: int) -> str:
     return i18n.ngettext("{count} day", "{count} days", days).format(
         count=i18n.format_number(days))
-
-
-def yes_no(value: bool | None) -> str:
-    return "" if value is None else (_("yes") if value else _("no"))
 
 
 def sorted_centres(session) -> list[AdaptationCentre]:

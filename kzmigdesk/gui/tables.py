@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk.gui.paged_model import PagedTableModel
+from kzmigdesk.i18n import _
 
 
 def list_view(model: PagedTableModel) -> QTableView:
@@ -43,3 +44,7 @@ def fill_table(table: QTableWidget, rows: list, headers: list[str] | None = None
         for column, text in enumerate(row):
             table.setItem(number, column, QTableWidgetItem(text))
     table.resizeColumnsToContents()
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else (_("yes") if value else _("no"))

@@ -8,6 +8,7 @@ application's current language; a missing record raises NotFound.
 """
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from enum import StrEnum
@@ -56,6 +57,7 @@ from kzmigdesk.printing.document import (
     text,
 )
 from kzmigdesk.printing.words import Words
+from kzmigdesk.services import audit
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.labour import employer_permits
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
@@ -212,6 +214,21 @@ def signatures(words: Words, signers: Sequence[str],
 # --- 1. the person registration card --------------------------------------------------------
 
 
+def printed(entity_type: str):
+    """Record in the audit trail that a form with personal data of the record given as the
+    form's second argument was printed (the session must be committed to keep it)."""
+    def decorate(make):
+        @functools.wraps(make)
+        def wrapper(session: Session, record_id, *args, **kwargs):
+            pdf = make(session, record_id, *args, **kwargs)
+            audit.record(session, None, "print", entity_type, record_id,
+                         {"form": make.__name__})
+            return pdf
+        return wrapper
+    return decorate
+
+
+@printed("persons")
 def person_card(session: Session, person_id, words: Words,
                 letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
     """The registration card of a person: every field, the photo beside them when there is
@@ -285,6 +302,7 @@ def person_card(session: Session, person_id, words: Words,
 # --- 2. the repatriate case summary ---------------------------------------------------------
 
 
+@printed("repatriate_cases")
 def case_summary(session: Session, case_id, words: Words,
                  letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
     """A repatriate (kandas) case: its fields and certificate, the household members and the
@@ -346,6 +364,7 @@ def permit_in_force(permit, on: dt.date) -> bool:
             and permit.valid_from <= on <= permit.valid_to)
 
 
+@printed("employers")
 def employer_permits_extract(session: Session, employer_id, words: Words,
                              letterhead: Letterhead | None = None,
                              today: dt.date | None = None) -> bytes:
@@ -400,6 +419,7 @@ def referral_number(person_id: uuid.UUID, on: dt.date) -> str:
     return f"{on:%Y%m%d}-{person_id.hex[:8].upper()}"
 
 
+@printed("persons")
 def referral_letter(session: Session, person_id, words: Words, addressee: str, purpose: str,
                     service_type_id=None, centre_id=None,
                     letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
-from kzmigdesk.services import audit
-from kzmigdesk.services.auth import Actor, Permission, require
+from kzmigdesk.services.auth import Actor, Permission, require_in
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.person_search import matching_ids
 
@@ -109,6 +108,7 @@ class CentreInput:
 def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | None = None,
                 today: dt.date | None = None) -> AdaptationCentre:
     """Create a centre, or update `centre`; its beds cannot drop below today's occupancy."""
+    require_in(session, Permission.EDIT_CATALOGUE)
     today = today or dt.date.today()
     name = _clean(data.name)
     errors = []
@@ -155,16 +155,12 @@ class ServiceTypeInput:
     active: bool = True
 
 
-AUDITED_TYPE_FIELDS = ("code", "name_en", "name_ru", "name_kk", "is_accommodation", "is_course",
-                       "active")
-
-
 def save_service_type(session: Session, data: ServiceTypeInput,
                       service_type: ServiceType | None = None, *,
                       actor: Actor | None) -> ServiceType:
     """Create a service type, or update `service_type` (supervisors only; audited);
     ValidationFailed lists problems."""
-    require(actor, Permission.EDIT_CATALOGUE)
+    require_in(session, Permission.EDIT_CATALOGUE, actor=actor)
     code = (data.code or "").strip()
     names = {key: _clean(getattr(data, key)) for key in ("name_en", "name_ru", "name_kk")}
     errors = []
@@ -194,18 +190,13 @@ def save_service_type(session: Session, data: ServiceTypeInput,
     if service_type is None:
         service_type = ServiceType()
         session.add(service_type)
-    before = {key: getattr(service_type, key) for key in AUDITED_TYPE_FIELDS}
     service_type.code = code
     for key, value in names.items():
         setattr(service_type, key, value)
     service_type.is_accommodation = bool(data.is_accommodation)
     service_type.is_course = bool(data.is_course)
     service_type.active = bool(data.active)
-    session.flush()
-    changes = {key: [before[key], getattr(service_type, key)] for key in AUDITED_TYPE_FIELDS
-               if before[key] != getattr(service_type, key)}
-    if changes:
-        audit.record(session, actor, "catalogue.save", "service_type", service_type.id, changes)
+    session.flush()  # the audit trail records the change (services/audit.py)
     return service_type
 
 
@@ -297,6 +288,7 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
     ValidationFailed lists problems with the fields; OverlappingStay and CentreFull refuse a
     stay that would overlap another stay of the person or not find a free bed.
     """
+    require_in(session, Permission.REGISTER)
     today = today or dt.date.today()
     errors = []
     for name in ("person_id", "centre_id", "service_type_id", "start_date"):
@@ -357,6 +349,7 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
 def end_stay(session: Session, record: ServiceRecord, end_date: dt.date,
              today: dt.date | None = None) -> ServiceRecord:
     """Check a person out: `end_date` is the stay's last day (its bed is free the day after)."""
+    require_in(session, Permission.REGISTER)
     today = today or dt.date.today()
     if not record.service_type.is_accommodation:
         raise ServiceError(N_("Only a stay in a centre can be checked out."))

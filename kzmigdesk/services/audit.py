@@ -6,12 +6,14 @@ import enum
 import hashlib
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from kzmigdesk.domain.models import AuditEntry, utcnow
+from kzmigdesk.domain.models import AuditEntry, Entity, utcnow
 from kzmigdesk.i18n import N_
 from kzmigdesk.services.auth import Actor
 
@@ -51,16 +53,29 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _tail(session: Session) -> tuple[int, str]:
+    """The last entry's seq and hash: the transaction's own, else the database's."""
+    tail = session.info.get(TAIL)
+    if tail is None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                            {"key": POSTGRES_LOCK_KEY})
+        with session.no_autoflush:
+            last = session.execute(
+                select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+            ).first()
+        tail = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    return tail
+
+
 def record(session: Session, actor: Actor | None, action: str, entity_type: str | None = None,
            entity_id: object = None, changes: dict | None = None) -> AuditEntry:
-    """Append an entry to the trail, in the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_LOCK_KEY})
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    """Append an entry to the trail in the caller's transaction (written at its next flush)."""
+    actor = actor if actor is not None else session.info.get("actor")
+    seq, previous = _tail(session)
     entry = AuditEntry(
-        seq=last.seq + 1 if last else 1,
+        id=uuid.uuid4(),
+        seq=seq + 1,
         occurred_at=utcnow().replace(tzinfo=None),  # naive UTC: read back as written
         user_id=actor.user_id if actor else None,
         username=actor.username if actor else None,
@@ -69,12 +84,97 @@ def record(session: Session, actor: Actor | None, action: str, entity_type: str 
         entity_type=entity_type,
         entity_id=str(entity_id) if entity_id is not None else None,
         changes=jsonable(changes) if changes is not None else None,
-        prev_hash=last.hash if last else GENESIS_HASH,
+        prev_hash=previous,
     )
     entry.hash = entry_hash(entry)
     session.add(entry)
-    session.flush()
+    session.info[TAIL] = (entry.seq, entry.hash)
     return entry
+
+
+# --- every change of an entity, recorded at flush ------------------------------------------
+
+TAIL = "audit_tail"
+NOT_AUDITED = {"id", "created_at", "updated_at", "version", "sort_name"}
+NOT_AUDITED_TABLES = {"person_name_tokens"}
+SECRET = {"password_hash"}  # recorded as changed, never with its value
+
+
+@contextmanager
+def unaudited(session: Session):
+    """Changes flushed in this block are not audited (bookkeeping such as sign-in counters)."""
+    session.flush()
+    session.info["audit"] = False
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info.pop("audit", None)
+
+
+def _value(value):
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return jsonable(value)
+
+
+def _columns(obj) -> list[str]:
+    return [c.key for c in sa_inspect(obj).mapper.column_attrs if c.key not in NOT_AUDITED]
+
+
+def _shown(key: str, value):
+    return "***" if key in SECRET and value is not None else _value(value)
+
+
+def _created(obj) -> dict:
+    return {key: [None, _shown(key, getattr(obj, key))] for key in _columns(obj)
+            if getattr(obj, key) is not None}
+
+
+def _changed(obj) -> dict:
+    state = sa_inspect(obj)
+    changes = {}
+    for key in _columns(obj):
+        history = state.attrs[key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if old != new:
+                changes[key] = [_shown(key, old), _shown(key, new)]
+    return changes
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_flush(session: Session, _context, _instances) -> None:
+    """Every create, update (status changes included), soft or hard delete of an entity."""
+    if session.info.get("audit") is False:
+        return
+    for obj in list(session.new):
+        if isinstance(obj, Entity) and obj.__tablename__ not in NOT_AUDITED_TABLES:
+            if obj.id is None:
+                obj.id = uuid.uuid4()
+            record(session, None, "create", obj.__tablename__, obj.id, _created(obj))
+    for obj in list(session.dirty):
+        if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
+            changes = _changed(obj)
+            if not changes:
+                continue
+            if "deleted_at" in changes and changes["deleted_at"][1] is not None:
+                action = "delete"
+            elif "status" in changes:
+                action = "status"
+            else:
+                action = "update"
+            record(session, None, action, obj.__tablename__, obj.id, changes)
+    for obj in list(session.deleted):
+        if isinstance(obj, Entity):
+            record(session, None, "delete", obj.__tablename__, obj.id, None)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_tail(session: Session, *_args) -> None:
+    session.info.pop(TAIL, None)
 
 
 @dataclass(frozen=True)

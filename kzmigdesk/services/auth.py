@@ -2,12 +2,19 @@
 service layer; the GUI only hides what the acting user may not use.
 
 Roles build on each other: a supervisor may do all a clerk may, an administrator all a
-supervisor may.
+supervisor may. A clerk registers and edits the records of their own office only (records
+with no office are open to every office).
+
+The acting user travels with the session: `Database.transaction(actor=...)` (or the
+database's default actor, set at sign-in) puts it in `session.info["actor"]`, where the
+services find it (`acting`), so that every write is checked and audited under its user.
 """
 
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+
+from sqlalchemy.orm import Session
 
 from kzmigdesk.domain.enums import UserRole, label
 from kzmigdesk.i18n import N_, _
@@ -18,17 +25,23 @@ class Permission(StrEnum):
     REGISTER = "register"  # persons, cases, permits, services of the office
     MANAGE_QUOTAS = "manage_quotas"  # set and import quotas
     OVERRIDE_QUOTA = "override_quota"  # issue or grant beyond a quota, with a reason
-    EDIT_CATALOGUE = "edit_catalogue"  # the adaptation centres' service types
+    EDIT_CATALOGUE = "edit_catalogue"  # the service types and the centres
+    EXPORT_REPORTS = "export_reports"  # monthly summaries and other exports
+    VIEW_AUDIT = "view_audit"  # browse the audit trail
+    MANAGE_USERS = "manage_users"  # accounts, roles, passwords
+    RESTORE_BACKUP = "restore_backup"  # replace the database by a backup
 
 
 CLERK_PERMISSIONS = frozenset({Permission.REGISTER})
-SUPERVISOR_PERMISSIONS = CLERK_PERMISSIONS | {Permission.MANAGE_QUOTAS,
-                                              Permission.OVERRIDE_QUOTA,
-                                              Permission.EDIT_CATALOGUE}
+SUPERVISOR_PERMISSIONS = CLERK_PERMISSIONS | {
+    Permission.MANAGE_QUOTAS, Permission.OVERRIDE_QUOTA, Permission.EDIT_CATALOGUE,
+    Permission.EXPORT_REPORTS, Permission.VIEW_AUDIT}
+ADMINISTRATOR_PERMISSIONS = SUPERVISOR_PERMISSIONS | {Permission.MANAGE_USERS,
+                                                      Permission.RESTORE_BACKUP}
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
     UserRole.CLERK: CLERK_PERMISSIONS,
     UserRole.SUPERVISOR: SUPERVISOR_PERMISSIONS,
-    UserRole.ADMINISTRATOR: SUPERVISOR_PERMISSIONS,
+    UserRole.ADMINISTRATOR: ADMINISTRATOR_PERMISSIONS,
 }
 
 
@@ -61,6 +74,10 @@ ACTION_NAMES = {
     Permission.MANAGE_QUOTAS: N_("setting quotas"),
     Permission.OVERRIDE_QUOTA: N_("going beyond a quota"),
     Permission.EDIT_CATALOGUE: N_("editing the service catalogue"),
+    Permission.EXPORT_REPORTS: N_("making reports and exports"),
+    Permission.VIEW_AUDIT: N_("viewing the audit trail"),
+    Permission.MANAGE_USERS: N_("managing user accounts"),
+    Permission.RESTORE_BACKUP: N_("restoring a backup"),
 }
 
 
@@ -68,4 +85,28 @@ def require(actor: Actor | None, permission: Permission) -> Actor:
     """The actor, if its role has `permission`; otherwise PermissionDenied."""
     if actor is None or not actor.may(permission):
         raise PermissionDenied(actor, permission)
+    return actor
+
+
+class OtherOffice(ServiceError):
+    def __init__(self):
+        super().__init__(N_("This record belongs to another office: a clerk may change only "
+                            "the records of their own office."))
+
+
+def acting(session: Session, actor: Actor | None = None) -> Actor | None:
+    """The session's acting user; an `actor` given to a service becomes it for the rest of
+    the transaction (the audit trail records its changes under that user)."""
+    if actor is not None:
+        session.info["actor"] = actor
+    return session.info.get("actor")
+
+
+def require_in(session: Session, permission: Permission, office_id: uuid.UUID | None = None,
+               actor: Actor | None = None) -> Actor:
+    """The acting user, if allowed `permission` on a record of `office_id` (None: any)."""
+    actor = require(acting(session, actor), permission)
+    if (actor.role is UserRole.CLERK and office_id is not None
+            and actor.office_id is not None and office_id != actor.office_id):
+        raise OtherOffice()
     return actor

@@ -59,12 +59,16 @@ from kzmigdesk.domain.models import (
     WorkPermit,
 )
 from kzmigdesk.domain.search import name_tokens, sort_key
+from kzmigdesk.services.users import hash_password
 
 BATCH_SIZE = 5000
 SQLITE_CACHE_KIB = 128 * 1024
 KANDAS_SHARE = 0.45
 WORKER_SHARE = 0.35
 EAEU = frozenset({"AM", "BY", "KG", "RU"})
+
+
+DEMO_PASSWORD = "demo-password"  # of every demo account (see the README)
 
 
 @dataclass
@@ -888,6 +892,8 @@ class _Generator:
             usernames.add(name)
             return name
 
+        demo_password = hash_password(DEMO_PASSWORD)  # one hash: hashing takes a while
+
         def add_user(role: UserRole, office_id: uuid.UUID | None, fixed: str | None = None):
             sex = Sex.MALE if rng.random() < 0.45 else Sex.FEMALE
             name = self._kazakh_name(sex) if rng.random() < 0.75 else self._russian_name(sex)
@@ -899,7 +905,7 @@ class _Generator:
                 username = username_for(surname_latin, given_latin)
             row = self._add(User, self._entity(
                 username=username, full_name=f"{surname} {given} {patronymic}",
-                password_hash=None, role=role, office_id=office_id, active=True,
+                password_hash=demo_password, role=role, office_id=office_id, active=True,
                 failed_logins=0, locked_until=None,
                 language="kk" if rng.random() < 0.6 else "ru",
             ))

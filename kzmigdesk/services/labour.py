@@ -28,7 +28,7 @@ from kzmigdesk.domain.identifiers import IdentifierError, validate_bin
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import quotas
-from kzmigdesk.services.auth import Actor
+from kzmigdesk.services.auth import Actor, Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
     ServiceError,
@@ -152,6 +152,7 @@ def find_employer(session: Session, bin: str) -> Employer | None:
 def save_employer(session: Session, data: EmployerInput,
                   employer: Employer | None = None) -> Employer:
     """Create an employer, or update `employer` from `data`; ValidationFailed lists problems."""
+    require_in(session, Permission.REGISTER)
     bin_ = (data.bin or "").strip()
     name = _clean(data.name)
     errors = []
@@ -274,8 +275,8 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     The permit takes a slot of its labour quota; with none left, QuotaExceeded, unless a
     supervisor (`actor`) gives `override_reason` (see services/quotas.py)."""
     today = today or dt.date.today()
-    if actor is not None:
-        user_id = actor.user_id
+    actor = require_in(session, Permission.REGISTER, actor=actor)
+    user_id = user_id or actor.user_id
     citizenship = (person.citizenship or "").strip().upper()
     if citizenship == KAZAKHSTAN:
         raise ServiceError(N_("Citizens of Kazakhstan need no work permit."))
@@ -301,6 +302,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         status=PermitStatus.ISSUED,
         quota_year=data.valid_from.year,
         quota_override_reason=override["reason"] if override else None,
+        office_id=actor.office_id,
     )
     session.add(permit)
     session.add(PermitStatusChange(
@@ -348,6 +350,7 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
     EXTENDED needs `new_valid_to` (the new last valid day) and is decided while the permit is
     still valid; REVOKED needs a comment (the reason); EXPIRED is recorded after the last
     valid day. `today` defaults to the real date."""
+    require_in(session, Permission.REGISTER, permit.office_id)
     today = today or dt.date.today()
     if new_status not in PERMIT_TRANSITIONS[permit.status]:
         raise PermitTransitionNotAllowed(permit.status, new_status)
@@ -396,6 +399,7 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
 def expire_permits(session: Session, today: dt.date, user_id: uuid.UUID | None = None) -> int:
     """Mark EXPIRED, as of `today`, the issued or extended permits whose last valid day has
     passed; return how many."""
+    require_in(session, Permission.REGISTER)
     permits = session.scalars(
         select(WorkPermit).where(
             WorkPermit.valid_to < today,

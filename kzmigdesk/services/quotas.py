@@ -42,7 +42,7 @@ from kzmigdesk.i18n import (
     load_translations,
 )
 from kzmigdesk.services import audit
-from kzmigdesk.services.auth import Actor, Permission, require
+from kzmigdesk.services.auth import Actor, Permission, acting, require
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.forecast import Forecast, forecast
 
@@ -250,7 +250,7 @@ def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID
         return None
     if override_reason is None:
         raise QuotaExceeded(kind, year, session.get(Region, region_id), category, used, amount)
-    require(actor, Permission.OVERRIDE_QUOTA)
+    actor = require(acting(session, actor), Permission.OVERRIDE_QUOTA)
     if not override_reason.strip():
         raise ValidationFailed([FieldError("quota_override_reason", LABEL_REASON,
                                            N_("is required"))])
@@ -291,7 +291,7 @@ def set_quota(session: Session, actor: Actor | None, kind: QuotaKind, year: int,
               category: PermitCategory | None = None) -> LabourQuota | KandasQuota:
     """Set (create or change) a quota: supervisors only; audited with the old and new amount.
     A quota cannot be set below the slots already taken that year."""
-    require(actor, Permission.MANAGE_QUOTAS)
+    actor = require(acting(session, actor), Permission.MANAGE_QUOTAS)
     if kind is QuotaKind.LABOUR:
         if category is None:
             raise ValidationFailed([FieldError("category", LABEL_CATEGORY, N_("is required"))])
@@ -309,18 +309,13 @@ def set_quota(session: Session, actor: Actor | None, kind: QuotaKind, year: int,
         errors.append(FieldError("region_id", LABEL_REGION, N_("is required")))
     if errors:
         raise ValidationFailed(errors)
-    old = quota.amount if quota is not None else None
     if quota is None:
         quota = (LabourQuota(year=year, region_id=region_id, category=category, amount=amount)
                  if kind is QuotaKind.LABOUR
                  else KandasQuota(year=year, region_id=region_id, amount=amount))
         session.add(quota)
     quota.amount = amount
-    session.flush()
-    if old != amount:
-        audit.record(session, actor, "quota.set", quota.__tablename__, quota.id, {
-            "year": year, "region_id": region_id, "category": category,
-            "amount": [old, amount]})
+    session.flush()  # the audit trail records the change (services/audit.py)
     return quota
 
 
@@ -397,7 +392,7 @@ def import_quotas_csv(session: Session, actor: Actor | None, data: bytes) -> Imp
     makes it the kandas quota. Regions go by code or name in any language, categories by
     code (cat1 … cat4, seasonal, ict) or name. All rows or none: ImportRejected lists every
     bad line."""
-    require(actor, Permission.MANAGE_QUOTAS)
+    actor = require(acting(session, actor), Permission.MANAGE_QUOTAS)
     text = decode_csv(data)
     dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=dialect)

@@ -22,6 +22,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.domain.search import name_tokens, normalise_document_number, sort_key
 from kzmigdesk.i18n import N_
+from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
     NotFound,
@@ -266,10 +267,12 @@ def save_person(session: Session, data: PersonInput, documents: list[DocumentInp
     today = today or dt.date.today()
     data = data.cleaned()
     person = None
+    actor = require_in(session, Permission.REGISTER)
     if person_id is not None:
         person = session.get(Person, person_id)
         if person is None:
             raise NotFound(N_("The person no longer exists."))
+        require_in(session, Permission.REGISTER, person.office_id)
         if expected_version is not None and person.version != expected_version:
             raise StaleRecord(N_("Someone else has changed this record. Reload it and try again."))
     old_expiry = {d.id: d.expiry_date for d in person.documents} if person else {}
@@ -292,7 +295,7 @@ def save_person(session: Session, data: PersonInput, documents: list[DocumentInp
         raise DuplicatesFound(candidates)
 
     if person is None:
-        person = Person()
+        person = Person(office_id=actor.office_id)  # registered by this office
         session.add(person)
     for f in fields(PersonInput):
         setattr(person, f.name, getattr(data, f.name))
@@ -317,6 +320,7 @@ def delete_person(session: Session, person_id: uuid.UUID, expected_version: int 
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(N_("The person no longer exists."))
+    require_in(session, Permission.REGISTER, person.office_id)
     if expected_version is not None and person.version != expected_version:
         raise StaleRecord(N_("Someone else has changed this record. Reload it and try again."))
     person.deleted_at = utcnow()

@@ -29,7 +29,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import quotas
-from kzmigdesk.services.auth import Actor
+from kzmigdesk.services.auth import Actor, Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
     NotFound,
@@ -292,6 +292,8 @@ def open_case(
     """Open a repatriate case for `head` with a new household (the head and `members`):
     status APPLIED, a new case number and the first entry of the history."""
     today = today or dt.date.today()
+    actor = require_in(session, Permission.REGISTER)
+    user_id = user_id or actor.user_id
     errors = _validate_case(session, head, case, today)
     errors += _validate_members(session, head, members)
     if errors:
@@ -315,7 +317,7 @@ def open_case(
         status=S.APPLIED,
         resettlement_region_id=case.resettlement_region_id,
         quota_year=case.quota_year,
-        office_id=case.office_id,
+        office_id=case.office_id or actor.office_id,
     )
     session.add(repatriate_case)
     session.add(CaseStatusChange(
@@ -361,6 +363,7 @@ def add_member(
     session: Session, case: RepatriateCase, person: Person, relation: HouseholdRelation
 ) -> HouseholdMember:
     """Add a person to the household of an open case."""
+    require_in(session, Permission.REGISTER, case.office_id)
     _refuse_if_closed(case)
     relation = HouseholdRelation(relation)
     errors = []
@@ -403,6 +406,7 @@ def add_member(
 
 def remove_member(session: Session, case: RepatriateCase, person: Person) -> None:
     """Remove a person (not the head) from the household of an open case (soft delete)."""
+    require_in(session, Permission.REGISTER, case.office_id)
     _refuse_if_closed(case)
     member = None
     if case.household_id is not None and person.id is not None:
@@ -444,8 +448,8 @@ def change_status(
     kandas quota; with none left, QuotaExceeded, unless a supervisor (`actor`) gives
     `override_reason` (see services/quotas.py)."""
     today = today or dt.date.today()
-    if actor is not None:
-        user_id = actor.user_id
+    actor = require_in(session, Permission.REGISTER, case.office_id, actor)
+    user_id = user_id or actor.user_id
     new_status = RepatriateStatus(new_status)
     current = case.status
     if new_status not in ALLOWED_TRANSITIONS[current]:
@@ -528,6 +532,7 @@ def expire_certificates(
 ) -> int:
     """Move every granted case whose certificate expired before today to EXPIRED, dated on
     the expiry day; returns how many cases moved."""
+    require_in(session, Permission.REGISTER)
     cases = session.scalars(
         select(RepatriateCase)
         .where(

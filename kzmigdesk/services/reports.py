@@ -44,6 +44,8 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.i18n import N_
 from kzmigdesk.printing.words import Words
+from kzmigdesk.services import audit
+from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
 
@@ -301,7 +303,9 @@ class _Summary:
 def monthly_summary(session: Session, month: dt.date, words: Words,
                     office_id: uuid.UUID | None = None,
                     today: dt.date | None = None) -> MonthlySummary:
-    """The summary of `month` for the office `office_id` (None: all offices)."""
+    """The summary of `month` for the office `office_id` (None: all offices): supervisors
+    only. It only reads: whoever exports it records that with `record_export`."""
+    require(acting(session), Permission.EXPORT_REPORTS)
     office = None
     if office_id is not None:
         office = session.get(Office, office_id)
@@ -318,3 +322,11 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
                   summary.expiring()],
     )
+
+
+def record_export(session: Session, summary: MonthlySummary, fmt: str,
+                  office_id: uuid.UUID | None = None) -> None:
+    """Write to the audit trail that the summary was exported (made, saved or printed)."""
+    require(acting(session), Permission.EXPORT_REPORTS)
+    audit.record(session, None, "export", "monthly_summary", office_id,
+                 {"month": summary.month.strftime("%Y-%m"), "format": fmt})

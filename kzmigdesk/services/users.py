@@ -1,0 +1,213 @@
+"""User accounts: the first administrator, sign-in with argon2 password hashes and a lockout
+after repeated failures, and the administrator's management of accounts. Sign-ins, failed
+ones included, go to the audit trail."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import UserRole
+from kzmigdesk.domain.models import Office, User, utcnow
+from kzmigdesk.i18n import N_, _, format_datetime
+from kzmigdesk.services import audit
+from kzmigdesk.services.audit import unaudited
+from kzmigdesk.services.auth import Actor, Permission, acting, require
+from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
+
+MAX_FAILURES = 5  # failed sign-ins in a row before the account is locked
+LOCK_MINUTES = 15
+MIN_PASSWORD_LENGTH = 8
+HASHER = PasswordHasher()
+
+LABELS = {
+    "username": N_("User name"),
+    "full_name": N_("Full name"),
+    "password": N_("Password"),
+    "role": N_("Role"),
+    "office_id": N_("Office"),
+}
+
+
+def _error(name: str, problem: str, **params) -> FieldError:
+    return FieldError(name, LABELS[name], problem, params)
+
+
+class SignInFailed(ServiceError):
+    """Wrong user name or password (which one is not said), or an inactive account."""
+
+    def __init__(self):
+        super().__init__(N_("The user name or the password is wrong."))
+
+
+class AccountLocked(ServiceError):
+    def __init__(self, until: dt.datetime):
+        super().__init__(N_("Too many failed attempts: the account is locked until {time}."))
+        self.until = until
+
+    def message(self) -> str:
+        local = self.until.replace(tzinfo=dt.UTC).astimezone()
+        return _(self.msgid).format(time=format_datetime(local, "short"))
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(username=user.username, role=user.role, user_id=user.id,
+                 office_id=user.office_id)
+
+
+def has_users(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(User)) > 0
+
+
+@dataclass
+class UserInput:
+    username: str
+    full_name: str
+    role: UserRole
+    password: str | None = None  # None: keep the password (when editing)
+    office_id: uuid.UUID | None = None
+    active: bool = True
+
+
+def _validate(session: Session, data: UserInput, user: User | None) -> list[FieldError]:
+    errors = []
+    username = data.username.strip()
+    if not username:
+        errors.append(_error("username", N_("is required")))
+    else:
+        other = session.scalars(select(User).where(func.lower(User.username) == username.lower())
+                                .execution_options(include_deleted=True)).first()
+        if other is not None and other is not user:
+            errors.append(_error("username", N_("is already taken")))
+    if not data.full_name.strip():
+        errors.append(_error("full_name", N_("is required")))
+    if user is None and data.password is None:
+        errors.append(_error("password", N_("is required")))
+    elif data.password is not None and len(data.password) < MIN_PASSWORD_LENGTH:
+        errors.append(_error("password", N_("must have at least {count} characters"),
+                             count=MIN_PASSWORD_LENGTH))
+    if data.office_id is not None and session.get(Office, data.office_id) is None:
+        errors.append(_error("office_id", N_("does not exist")))
+    if data.role is UserRole.CLERK and data.office_id is None:
+        errors.append(_error("office_id", N_("is required for a clerk")))
+    return errors
+
+
+def _store(session: Session, data: UserInput, user: User | None) -> User:
+    errors = _validate(session, data, user)
+    if errors:
+        raise ValidationFailed(errors)
+    if user is None:
+        user = User(failed_logins=0)
+        session.add(user)
+    user.username = data.username.strip()
+    user.full_name = data.full_name.strip()
+    user.role = data.role
+    user.office_id = data.office_id
+    user.active = data.active
+    if data.password is not None:
+        user.password_hash = hash_password(data.password)
+        user.failed_logins, user.locked_until = 0, None
+    session.flush()
+    return user
+
+
+def create_first_administrator(session: Session, data: UserInput) -> User:
+    """The first start: the database has no account yet, so anyone at the desk creates the
+    administrator. Refused once any account exists."""
+    if has_users(session):
+        raise ServiceError(N_("The administrator already exists; sign in."))
+    data.role = UserRole.ADMINISTRATOR
+    user = _store(session, data, None)
+    acting(session, actor_of(user))
+    return user
+
+
+def save_user(session: Session, data: UserInput, user_id: uuid.UUID | None = None,
+              actor: Actor | None = None) -> User:
+    """Create an account or change one (administrators only)."""
+    actor = require(acting(session, actor), Permission.MANAGE_USERS)
+    user = None
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(N_("The user no longer exists."))
+        if user.id == actor.user_id and (not data.active or data.role is not user.role):
+            raise ServiceError(N_("You cannot deactivate your own account or change your own "
+                                  "role."))
+    return _store(session, data, user)
+
+
+def list_users(session: Session, actor: Actor | None = None) -> list[User]:
+    require(acting(session, actor), Permission.MANAGE_USERS)
+    return list(session.scalars(select(User).order_by(func.lower(User.username))))
+
+
+def sign_in(database: Database, username: str, password: str,
+            now: dt.datetime | None = None) -> Actor:
+    """Check the password and return the signed-in user. After MAX_FAILURES failures in a
+    row the account is locked for LOCK_MINUTES. Each attempt is written to the audit trail
+    and committed, failed ones included (so that they count), before SignInFailed or
+    AccountLocked is raised."""
+    with database.transaction() as session:
+        result = _attempt(session, username, password, (now or utcnow()).replace(tzinfo=None))
+    if isinstance(result, ServiceError):
+        raise result
+    return result
+
+
+def _attempt(session: Session, username: str, password: str,
+             now: dt.datetime) -> Actor | ServiceError:
+    user = session.scalars(select(User).where(
+        func.lower(User.username) == username.strip().lower())).first()
+    if user is None or not user.active or not user.password_hash:
+        audit.record(session, None, "login.failed", "users", None,
+                     {"username": username.strip()})
+        return SignInFailed()
+    actor = actor_of(user)
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record(session, actor, "login.locked", "users", user.id)
+        return AccountLocked(user.locked_until)
+    try:
+        HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        with unaudited(session):  # the counter is not a change of the record
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILURES:
+                user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                user.failed_logins = 0
+        audit.record(session, actor, "login.failed", "users", user.id)
+        if user.locked_until is not None and user.locked_until > now:
+            return AccountLocked(user.locked_until)
+        return SignInFailed()
+    with unaudited(session):
+        if HASHER.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.failed_logins, user.locked_until = 0, None
+    audit.record(session, actor, "login", "users", user.id)
+    return actor
+
+
+def change_own_password(session: Session, actor: Actor, old: str, new: str) -> None:
+    user = session.get(User, actor.user_id) if actor and actor.user_id else None
+    if user is None:
+        raise NotFound(N_("The user no longer exists."))
+    try:
+        HASHER.verify(user.password_hash or "", old)
+    except (VerificationError, InvalidHashError):
+        raise ValidationFailed([_error("password", N_("is wrong"))]) from None
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed([_error("password", N_("must have at least {count} characters"),
+                                       count=MIN_PASSWORD_LENGTH)])
+    acting(session, actor)
+    user.password_hash = hash_password(new)
+    session.flush()

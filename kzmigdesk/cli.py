@@ -47,6 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
                         "load every language, render a PDF, and report")
 
+    backup = commands.add_parser("backup", help="back up the SQLite database (online backup)")
+    backup.add_argument("--to", type=Path, help="the folder (default: the automatic backups' "
+                        "folder in the user's data folder)")
+    backup.add_argument("--keep", type=int, help="keep only the newest N backups there")
+    restore = commands.add_parser("restore", help="replace the database by a backup (the "
+                                  "current file is kept aside)")
+    restore.add_argument("file", type=Path, help="the backup file")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_commands.add_parser("verify", help="check the hash chain; report the first entry "
@@ -73,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_gui(db=args.db, lang=args.lang)
     i18n.set_language(args.lang or "en")
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
-               "report": cmd_report, "audit": cmd_audit}[args.command]
+               "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
+               "restore": cmd_restore}[args.command]
     return handler(args)
 
 
@@ -240,3 +250,56 @@ def cmd_audit(args) -> int:
     print(_("The audit trail is broken at entry {seq}: {reason}.").format(
         seq=check.first_broken, reason=_(check.reason)), file=sys.stderr)
     return 1
+
+
+def cmd_backup(args) -> int:
+    from kzmigdesk.db.engine import resolve_database_url
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services import backup
+    from kzmigdesk.services.errors import ServiceError
+
+    url = resolve_database_url(args.db)
+    try:
+        path = backup.backup(url, args.to, keep=args.keep)
+    except (ServiceError, OSError) as error:
+        text = error.message() if isinstance(error, ServiceError) else str(error)
+        print(_("The backup failed: {error}").format(error=text), file=sys.stderr)
+        return 1
+    database = open_database(args.db)
+    try:
+        database.actor = command_line_actor()
+        backup.record(database, "backup", path)
+    finally:
+        database.close()
+    print(_("Backed up to {file}.").format(file=path))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from kzmigdesk.db.engine import describe_url, resolve_database_url
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services import backup
+    from kzmigdesk.services.errors import ServiceError
+
+    url = resolve_database_url(args.db)
+    if not args.yes:
+        print(_("Replace the database {database} by the backup {file}? The current file is "
+                "kept aside. Type yes to go on: ").format(
+            database=describe_url(url), file=args.file), end="", flush=True)
+        if sys.stdin.readline().strip().lower() != "yes":
+            print(_("Nothing was changed."))
+            return 1
+    try:
+        kept = backup.restore(url, args.file, command_line_actor())
+    except ServiceError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    database = open_database(args.db)
+    try:
+        database.actor = command_line_actor()
+        backup.record(database, "restore", args.file)
+    finally:
+        database.close()
+    print(_("Restored from {file}; the previous database was kept as {kept}.").format(
+        file=args.file, kept=kept))
+    return 0

@@ -9,11 +9,13 @@ from kzmigdesk import i18n
 from kzmigdesk.db.engine import describe_url, resolve_database_url
 from kzmigdesk.db.session import Database, open_database
 from kzmigdesk.gui.background import TaskOutcome, run_in_background
+from kzmigdesk.gui.backups import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.sign_in import sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
+from kzmigdesk.services import backup
 from kzmigdesk.services.demo import database_is_empty, generate_demo_data
 from kzmigdesk.settings import load_settings, save_settings
 
@@ -62,6 +64,9 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     app.setApplicationName("kzmigdesk")
     app.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
     i18n.set_language(lang or load_settings().language)
+    go_on, restored = check_at_start(db)
+    if not go_on:
+        return 1
     try:
         database = open_database(db)
     except Exception as error:  # shown to the person, who must know which file failed
@@ -70,6 +75,8 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
             _("The database {database} cannot be opened: {error}").format(
                 database=describe_url(resolve_database_url(db)), error=error))
         return 1
+    if restored is not None:
+        backup.record(database, "restore", restored)
     actor = sign_in_at_start(database)
     if actor is None:
         database.close()
@@ -80,6 +87,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     try:
         return app.exec()
     finally:
+        backup_at_exit(database)
         database.close()
 
 

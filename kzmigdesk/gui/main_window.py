@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
@@ -19,6 +20,12 @@ from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import label
+from kzmigdesk.gui.backups import (
+    DailyBackup,
+    back_up_to_folder,
+    is_sqlite,
+    restore_from_file,
+)
 from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
@@ -104,6 +111,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
         self.statusBar().addPermanentWidget(self.language_label)
 
+        self.daily_backup = DailyBackup(database, self)
         i18n.add_language_listener(self._language_changed)
         self.destroyed.connect(lambda: i18n.remove_language_listener(self._language_changed))
         self.retranslate()
@@ -116,6 +124,11 @@ class MainWindow(QMainWindow):
         self.refresh_action = self.file_menu.addAction("", self.refresh_current)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.settings_action = self.file_menu.addAction("", self.open_settings)
+        self.backup_action = self.file_menu.addAction("", self.back_up)
+        self.backup_action.setEnabled(is_sqlite(self.database))
+        self.restore_action = self.file_menu.addAction("", self.restore)
+        self.restore_action.setVisible(actor_may(self.actor, Permission.RESTORE_BACKUP)
+                                       and is_sqlite(self.database))
         self.users_action = self.file_menu.addAction("", self.open_users)
         self.users_action.setVisible(actor_may(self.actor, Permission.MANAGE_USERS))
         self.file_menu.addSeparator()
@@ -185,6 +198,8 @@ class MainWindow(QMainWindow):
         self.new_action.setText(_("&New…"))
         self.settings_action.setText(_("&Settings…"))
         self.users_action.setText(_("&Users…"))
+        self.backup_action.setText(_("&Back up to a folder…"))
+        self.restore_action.setText(_("&Restore a backup…"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
@@ -198,6 +213,20 @@ class MainWindow(QMainWindow):
             _("Database: {database}").format(database=describe_url(self.database.url)))
         self.language_label.setText(
             _("Language: {language}").format(language=i18n.LANGUAGES[i18n.current_language()]))
+
+    def back_up(self) -> Path | None:
+        path = back_up_to_folder(self, self.database)
+        if path is not None:
+            self.statusBar().showMessage(_("Backed up to {file}.").format(file=path), 10000)
+        return path
+
+    def restore(self) -> Path | None:
+        kept = restore_from_file(self, self.database)
+        if kept is not None:
+            self.refresh_current()
+            self.statusBar().showMessage(_("The backup was restored; the previous database "
+                                           "was kept as {file}.").format(file=kept), 20000)
+        return kept
 
     def open_users(self) -> UsersDialog:
         dialog = UsersDialog(self.database, self.actor, self)

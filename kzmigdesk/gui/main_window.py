@@ -20,6 +20,7 @@ from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import label
+from kzmigdesk.gui.audit_trail import AuditTrailDialog
 from kzmigdesk.gui.backups import (
     DailyBackup,
     back_up_to_folder,
@@ -129,6 +130,8 @@ class MainWindow(QMainWindow):
         self.restore_action = self.file_menu.addAction("", self.restore)
         self.restore_action.setVisible(actor_may(self.actor, Permission.RESTORE_BACKUP)
                                        and is_sqlite(self.database))
+        self.audit_action = self.file_menu.addAction("", self.open_audit_trail)
+        self.audit_action.setVisible(actor_may(self.actor, Permission.VIEW_AUDIT))
         self.users_action = self.file_menu.addAction("", self.open_users)
         self.users_action.setVisible(actor_may(self.actor, Permission.MANAGE_USERS))
         self.file_menu.addSeparator()
@@ -198,6 +201,7 @@ class MainWindow(QMainWindow):
         self.new_action.setText(_("&New…"))
         self.settings_action.setText(_("&Settings…"))
         self.users_action.setText(_("&Users…"))
+        self.audit_action.setText(_("&Audit trail…"))
         self.backup_action.setText(_("&Back up to a folder…"))
         self.restore_action.setText(_("&Restore a backup…"))
         self.quit_action.setText(_("&Quit"))
@@ -227,6 +231,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("The backup was restored; the previous database "
                                            "was kept as {file}.").format(file=kept), 20000)
         return kept
+
+    def open_audit_trail(self) -> AuditTrailDialog:
+        dialog = AuditTrailDialog(self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_users(self) -> UsersDialog:
         dialog = UsersDialog(self.database, self.actor, self)

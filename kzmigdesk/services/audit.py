@@ -9,13 +9,13 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from kzmigdesk.domain.models import AuditEntry, Entity, utcnow
 from kzmigdesk.i18n import N_
-from kzmigdesk.services.auth import Actor
+from kzmigdesk.services.auth import Actor, Permission, acting, require
 
 GENESIS_HASH = "0" * 64
 # Writers of the trail take this PostgreSQL advisory lock, so that sequence numbers and the
@@ -201,3 +201,72 @@ def verify(session: Session) -> ChainCheck:
             return ChainCheck(count, entry.seq, N_("its content was changed"))
         previous_hash, expected_seq = entry.hash, expected_seq + 1
     return ChainCheck(count)
+
+
+# --- browsing the trail (supervisors) ------------------------------------------------------
+
+
+@dataclass
+class TrailFilter:
+    username: str = ""  # the start of a user name, any case
+    action: str | None = None  # "create", "update", "status", "delete", "login", ...
+    entity_type: str | None = None  # a table name: "persons", "work_permits", ...
+    entity_id: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None  # inclusive
+
+
+def _filtered(query, trail: TrailFilter):
+    if trail.username.strip():
+        query = query.where(func.lower(AuditEntry.username).startswith(
+            trail.username.strip().lower()))
+    if trail.action:
+        query = query.where(AuditEntry.action == trail.action)
+    if trail.entity_type:
+        query = query.where(AuditEntry.entity_type == trail.entity_type)
+    if trail.entity_id:
+        query = query.where(AuditEntry.entity_id == trail.entity_id.strip())
+    if trail.start:
+        query = query.where(AuditEntry.occurred_at >= dt.datetime.combine(trail.start,
+                                                                          dt.time()))
+    if trail.end:
+        query = query.where(AuditEntry.occurred_at < dt.datetime.combine(
+            trail.end + dt.timedelta(days=1), dt.time()))
+    return query
+
+
+def count_entries(session: Session, trail: TrailFilter) -> int:
+    require(acting(session), Permission.VIEW_AUDIT)
+    return session.scalar(_filtered(select(func.count()).select_from(AuditEntry), trail))
+
+
+def fetch_entries(session: Session, trail: TrailFilter, offset: int,
+                  limit: int) -> list[AuditEntry]:
+    """The entries, newest first (supervisors only)."""
+    require(acting(session), Permission.VIEW_AUDIT)
+    return list(session.scalars(_filtered(select(AuditEntry), trail)
+                                .order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)))
+
+
+def trail_choices(session: Session) -> tuple[list[str], list[str]]:
+    """The actions and the record types that occur in the trail, for the filters."""
+    require(acting(session), Permission.VIEW_AUDIT)
+    actions = session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    types = session.scalars(select(AuditEntry.entity_type).distinct()
+                            .where(AuditEntry.entity_type.is_not(None))
+                            .order_by(AuditEntry.entity_type))
+    return list(actions), list(types)
+
+
+def describe_changes(changes: dict | None) -> str:
+    """"field: old → new; …" for a table cell."""
+    if not changes:
+        return ""
+    parts = []
+    for key, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            old, new = value
+            parts.append(f"{key}: {'' if old is None else old} → {'' if new is None else new}")
+        else:
+            parts.append(f"{key}: {value}")
+    return "; ".join(parts)

@@ -1,0 +1,60 @@
+"""The audit trail dialog: supervisors browse and filter it; clerks are refused."""
+
+import datetime as dt
+
+from test_users import accounts, offices  # noqa: F401 - accounts of every role
+
+from kzmigdesk.domain.enums import Sex, UserRole
+from kzmigdesk.gui.audit_trail import AuditTrailDialog
+from kzmigdesk.services import audit
+from kzmigdesk.services.auth import PermissionDenied
+from kzmigdesk.services.registration import PersonInput, save_person
+
+
+def cells(dialog, column):
+    return [dialog.model.index(r, column).data() for r in range(dialog.model.rowCount())]
+
+
+def test_supervisor_browses_and_filters_the_trail(qtbot, database, accounts):  # noqa: F811
+    with database.transaction(actor=accounts["aigerim"]) as session:
+        person = save_person(session, PersonInput(
+            surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)))
+    with database.transaction(actor=accounts["aigerim"]) as session:
+        save_person(session, PersonInput(
+            surname="Әбенова", given_name="Нұрлан", sex=Sex.MALE,
+            birth_date=dt.date(1980, 1, 1)), person_id=person.id)
+    database.actor = accounts["serik"]
+    dialog = AuditTrailDialog(database)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() > 5
+    assert int(cells(dialog, 0)[0]) > int(cells(dialog, 0)[-1])  # newest first
+    dialog.username.setText("aig")
+    dialog.entity_type.setCurrentIndex(dialog.entity_type.findData("persons"))
+    assert dialog.apply()
+    assert cells(dialog, 3) == ["update", "create"]
+    assert "surname: Әбенов → Әбенова" in cells(dialog, 6)[0]
+    assert dialog.count_label.text() == "2 entries"
+    dialog.entity_id.setText(str(person.id))
+    dialog.action.setCurrentIndex(dialog.action.findData("create"))
+    assert cells(dialog, 3) == ["create"]
+    dialog.use_start.setChecked(True)
+    dialog.start.setDate(dialog.start.date().addDays(1))  # from tomorrow: nothing
+    assert dialog.apply() and dialog.model.rowCount() == 0
+
+
+def test_a_clerk_cannot_read_the_trail(qtbot, database, accounts):  # noqa: F811
+    database.actor = accounts["aigerim"]
+    dialog = AuditTrailDialog(database)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 0
+    assert dialog.errors_label.text() == (
+        "Your role (clerk) does not allow this: viewing the audit trail.")
+    with database.sessions() as session:
+        for read in (lambda: audit.count_entries(session, audit.TrailFilter()),
+                     lambda: audit.fetch_entries(session, audit.TrailFilter(), 0, 10)):
+            try:
+                read()
+            except PermissionDenied:
+                continue
+            raise AssertionError("a clerk read the trail")
+    assert accounts["aigerim"].role is UserRole.CLERK

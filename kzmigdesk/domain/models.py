@@ -442,3 +442,70 @@ class AuditEntry(Base):
     changes: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- offline exchange between offices (services/exchange.py); never exchanged themselves ---
+
+
+class LocalSetting(Base):
+    """Settings of this database (not of a desk): e.g. the office's exchange name."""
+
+    __tablename__ = "local_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ExchangePeer(Base):
+    """Another office this one exchanges packages with, and the key they share."""
+
+    __tablename__ = "exchange_peers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    key: Mapped[str] = mapped_column(String(200), comment="shared HMAC key, base64")
+    last_sent_seq: Mapped[int] = mapped_column(BigInteger, default=0,
+                                               comment="audit seq exported up to")
+    last_export_at: Mapped[dt.datetime | None]
+    last_import_at: Mapped[dt.datetime | None]
+    last_package_created_at: Mapped[dt.datetime | None]
+
+
+class ExchangeState(Base):
+    """The version of a record that this office and the peer both have."""
+
+    __tablename__ = "exchange_states"
+
+    peer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exchange_peers.id"),
+                                               primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class ExchangeConflict(Base):
+    """The same record changed here and at the peer: kept for a supervisor to resolve."""
+
+    __tablename__ = "exchange_conflicts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    peer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exchange_peers.id"))
+    entity_type: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    local: Mapped[dict] = mapped_column(JSON)
+    incoming: Mapped[dict] = mapped_column(JSON)
+    incoming_version: Mapped[int] = mapped_column(Integer)
+    detected_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[dt.datetime | None]
+    resolution: Mapped[str | None] = mapped_column(String(16))
+
+
+class ImportedPackage(Base):
+    """Packages already imported: a second import of one changes nothing."""
+
+    __tablename__ = "imported_packages"
+
+    package_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    peer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exchange_peers.id"))
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    records: Mapped[int] = mapped_column(Integer, default=0)

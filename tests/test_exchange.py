@@ -1,0 +1,243 @@
+"""Two offices on two databases exchanging packages in both directions: identical data in the
+end, the expected conflicts, and the refused packages (tampered, cut short, replayed, wrong
+key, wrong password) that change nothing."""
+
+import datetime as dt
+import io
+import json
+import shutil
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from kzmigdesk.db.session import open_database
+from kzmigdesk.domain.enums import Sex
+from kzmigdesk.domain.models import ExchangeConflict, ExchangePeer, Person, PersonNameToken
+from kzmigdesk.domain.search import name_tokens
+from kzmigdesk.services import exchange
+from kzmigdesk.services.exchange import PackageRefused
+from kzmigdesk.services.person_search import matching_ids
+from kzmigdesk.services.registration import PersonInput, save_person
+
+DISTRICT, REGION = "Қосшы district office", "Akmola regional office"
+
+
+@pytest.fixture
+def offices(tmp_path, migrated_template):
+    from conftest import TEST_ADMINISTRATOR
+
+    databases = {}
+    key = exchange.new_key()
+    for name, peer in ((DISTRICT, REGION), (REGION, DISTRICT)):
+        path = tmp_path / f"{len(databases)}.sqlite3"
+        shutil.copyfile(migrated_template, path)
+        database = open_database(str(path))
+        database.actor = TEST_ADMINISTRATOR
+        with database.transaction() as session:
+            exchange.set_office_name(session, name)
+            exchange.add_peer(session, peer, key)
+        databases[name] = database
+    yield databases[DISTRICT], databases[REGION]
+    for database in databases.values():
+        database.close()
+
+
+def send(source, target, peer, password=None):
+    with source.transaction() as session:
+        data = exchange.export_package(session, peer, password).data
+    with target.transaction() as session:
+        return exchange.import_package(session, data, password)
+
+
+def package(source, peer, password=None) -> bytes:
+    with source.transaction() as session:
+        return exchange.export_package(session, peer, password).data
+
+
+def register(database, surname, born=dt.date(1980, 1, 1), **changes):
+    with database.transaction() as session:
+        return save_person(session, PersonInput(surname=surname, given_name="Нұрлан",
+                                                sex=Sex.MALE, birth_date=born, **changes),
+                           confirm_duplicates=True).id
+
+
+def edit(database, person_id, **changes):
+    with database.transaction() as session:
+        person = session.get(Person, person_id)
+        data = PersonInput(surname=person.surname, given_name=person.given_name, sex=person.sex,
+                           birth_date=person.birth_date, phone=person.phone)
+        for key, value in changes.items():
+            setattr(data, key, value)
+        save_person(session, data, person_id=person_id, confirm_duplicates=True)
+
+
+def snapshot(database) -> dict:
+    """Every exchanged record's content, as the other office would compare it."""
+    with database.sessions() as session:
+        return {table.name: sorted(json.dumps(exchange.row_json(row), sort_keys=True)
+                                   for row in session.execute(select(table)))
+                for table in exchange.synced_tables()}
+
+
+def conflicts(database) -> list[tuple]:
+    with database.sessions() as session:
+        return [(c.entity_type, c.resolution) for c in session.scalars(
+            select(ExchangeConflict).order_by(ExchangeConflict.detected_at))]
+
+
+def test_two_offices_exchange_both_ways_and_end_identical(offices):
+    district, region = offices
+    first = register(district, "Әбенов", dt.date(1980, 1, 1), phone="+77010000001")
+    second = register(district, "Құрманов", dt.date(1985, 5, 5))
+    result = send(district, region, REGION)
+    assert (result.sender, result.conflicts) == (DISTRICT, 0)
+    assert result.applied == 2  # the two persons (the reference data is the same)
+    with region.sessions() as session:
+        assert session.get(Person, first).surname == "Әбенов"
+        assert first in session.scalars(matching_ids("Абенов")).all()  # tokens rebuilt
+    assert send(district, region, REGION).applied == 0  # nothing new
+
+    # Each office edits a different person; both directions.
+    edit(region, first, surname="Әбенұлы")
+    edit(district, second, phone="+77010000002")
+    assert send(region, district, DISTRICT).applied == 1
+    assert send(district, region, REGION).applied == 1
+    assert snapshot(district) == snapshot(region)
+
+    # Both edit the same person: a conflict on each side, nothing overwritten.
+    edit(region, first, surname="Әбенов-Region")
+    edit(district, first, phone="+77019999999")
+    assert send(district, region, REGION).conflicts == 1
+    assert send(region, district, DISTRICT).conflicts == 1
+    with region.sessions() as session:
+        assert session.get(Person, first).surname == "Әбенов-Region"
+        assert session.get(Person, first).phone == "+77010000001"
+    assert conflicts(region) == [("persons", None)]
+    assert conflicts(district) == [("persons", None)]
+
+    # The region's supervisor keeps the incoming phone; the district takes that result.
+    with region.transaction() as session:
+        [conflict] = exchange.open_conflicts(session)
+        assert conflict.local["surname"] == "Әбенов-Region"
+        assert conflict.incoming["phone"] == "+77019999999"
+        exchange.resolve_conflict(session, conflict.id, "incoming")
+    send(region, district, DISTRICT)
+    send(district, region, REGION)
+    assert conflicts(region) == [("persons", "incoming")]
+    assert conflicts(district) == [("persons", "peer")]
+    assert snapshot(district) == snapshot(region)
+    with district.sessions() as session:
+        person = session.get(Person, first)
+        assert (person.surname, person.phone) == ("Әбенұлы", "+77019999999")
+        tokens = set(session.scalars(select(PersonNameToken.token).where(
+            PersonNameToken.person_id == first)))
+        assert tokens == set(name_tokens("Әбенұлы", "Нұрлан", None, None, None))
+
+    # Several more rounds change nothing.
+    for _round in range(2):
+        assert send(district, region, REGION).applied == 0
+        assert send(region, district, DISTRICT).applied == 0
+    assert snapshot(district) == snapshot(region)
+    with region.sessions() as session:
+        peer = session.scalars(select(ExchangePeer).where(ExchangePeer.name == DISTRICT)).one()
+        assert peer.last_import_at is not None and peer.last_package_created_at is not None
+
+
+def test_replayed_and_older_packages_change_nothing(offices):
+    district, region = offices
+    person = register(district, "Әбенов")
+    older = package(district, REGION)
+    edit(district, person, surname="Әбенұлы")
+    newer = package(district, REGION)
+    with region.transaction() as session:
+        exchange.import_package(session, newer)
+    with region.transaction() as session:
+        with pytest.raises(PackageRefused) as refused:
+            exchange.import_package(session, newer)
+        assert refused.value.message() == "This package was imported already."
+    with region.transaction() as session:
+        exchange.import_package(session, older)  # its versions are older: ignored
+    with region.sessions() as session:
+        assert session.get(Person, person).surname == "Әбенұлы"
+
+
+def rezip(data: bytes, change) -> bytes:
+    """The package with one of its files changed by `change(name, content) -> content`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, change(name, source.read(name)))
+    return buffer.getvalue()
+
+
+def persons(database) -> int:
+    with database.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Person))
+
+
+@pytest.mark.parametrize("case, message", [
+    ("records", "The package's content does not match its manifest: it was changed."),
+    ("manifest", "The package's signature does not match: it was changed, or the key shared "
+                 "with “Қосшы district office” is not the same."),
+    ("truncated", "The file is not a complete exchange package: it is damaged or cut short."),
+    ("wrong key", "The package's signature does not match: it was changed, or the key shared "
+                  "with “Қосшы district office” is not the same."),
+])
+def test_tampered_truncated_or_wrong_key_packages_are_refused(offices, case, message):
+    district, region = offices
+    register(district, "Әбенов")
+    data = package(district, REGION)
+    if case == "records":
+        data = rezip(data, lambda name, content: content.replace("Әбенов".encode(),
+                                                                  "Иванов".encode()))
+    elif case == "manifest":
+        def forge(name, content):
+            if name != "manifest.json":
+                return content
+            manifest = json.loads(content)
+            manifest["created_at"] = "2020-01-01T00:00:00"  # any change at all
+            return json.dumps(manifest).encode()
+
+        data = rezip(data, forge)
+    elif case == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        with region.transaction() as session:
+            exchange.peer_by_name(session, DISTRICT).key = exchange.new_key()
+    before = persons(region)
+    with region.transaction() as session:
+        with pytest.raises(PackageRefused) as refused:
+            exchange.import_package(session, data)
+    assert refused.value.message() == message
+    assert persons(region) == before
+
+
+def test_package_for_another_office_is_refused(offices):
+    district, region = offices
+    with district.transaction() as session:
+        exchange.add_peer(session, "Elsewhere", exchange.new_key())
+        data = exchange.export_package(session, "Elsewhere").data
+    with region.transaction() as session:
+        with pytest.raises(PackageRefused) as refused:
+            exchange.import_package(session, data)
+    assert refused.value.message() == (
+        "The package is addressed to “Elsewhere”, not to this office.")
+
+
+def test_password_encrypted_package(offices):
+    district, region = offices
+    person = register(district, "Әбенов")
+    data = package(district, REGION, password="ұзын құпиясөз")
+    assert not data.startswith(b"PK")  # not a readable ZIP
+    for password, message in ((None, "The package is encrypted: give its password."),
+                              ("wrong", "The password is wrong, or the package was changed.")):
+        with region.transaction() as session:
+            with pytest.raises(PackageRefused) as refused:
+                exchange.import_package(session, data, password)
+        assert refused.value.message() == message
+    with region.transaction() as session:
+        assert exchange.import_package(session, data, "ұзын құпиясөз").applied >= 1
+    with region.sessions() as session:
+        assert session.get(Person, person) is not None

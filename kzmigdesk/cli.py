@@ -56,6 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
+    exchange = commands.add_parser("exchange", help="offline exchange with other offices")
+    exchange_commands = exchange.add_subparsers(dest="exchange_command", metavar="ACTION",
+                                                required=True)
+    name = exchange_commands.add_parser("name", help="set this office's exchange name")
+    name.add_argument("name")
+    peer = exchange_commands.add_parser("add-peer", help="register a peer office and the key "
+                                        "you share (a new key is printed when none is given)")
+    peer.add_argument("name")
+    peer.add_argument("--key", help="the key the peer office gave you")
+    exchange_commands.add_parser("peers", help="the peer offices, and when each last sent data")
+    export = exchange_commands.add_parser("export", help="write a package of the changes since "
+                                          "the last package to a peer")
+    export.add_argument("--peer", required=True)
+    export.add_argument("--out", required=True, type=Path)
+    export.add_argument("--password", help="encrypt the package with this password")
+    import_ = exchange_commands.add_parser("import", help="import a package from a peer")
+    import_.add_argument("file", type=Path)
+    import_.add_argument("--password", help="the package's password, if it has one")
+
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_commands.add_parser("verify", help="check the hash chain; report the first entry "
@@ -83,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     i18n.set_language(args.lang or "en")
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
-               "restore": cmd_restore}[args.command]
+               "restore": cmd_restore, "exchange": cmd_exchange}[args.command]
     return handler(args)
 
 
@@ -302,4 +321,47 @@ def cmd_restore(args) -> int:
         database.close()
     print(_("Restored from {file}; the previous database was kept as {kept}.").format(
         file=args.file, kept=kept))
+    return 0
+
+
+def cmd_exchange(args) -> int:
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services import exchange
+    from kzmigdesk.services.errors import ServiceError
+
+    database = open_database(args.db)
+    database.actor = command_line_actor()
+    try:
+        with database.transaction() as session:
+            if args.exchange_command == "name":
+                exchange.set_office_name(session, args.name)
+                print(_("This office exchanges as “{name}”.").format(name=args.name.strip()))
+            elif args.exchange_command == "add-peer":
+                peer = exchange.add_peer(session, args.name, args.key)
+                print(_("Peer office “{name}” added. The key you share: {key}").format(
+                    name=peer.name, key=peer.key))
+            elif args.exchange_command == "peers":
+                for peer in exchange.peers(session):
+                    print(_("{name}: last package made {made}, imported {imported}; last sent "
+                            "{sent}").format(
+                        name=peer.name, made=i18n.format_datetime(peer.last_package_created_at),
+                        imported=i18n.format_datetime(peer.last_import_at),
+                        sent=i18n.format_datetime(peer.last_export_at)))
+            elif args.exchange_command == "export":
+                result = exchange.export_package(session, args.peer, args.password)
+                args.out.write_bytes(result.data)
+                print(_("Package {file} written: {count} records.").format(
+                    file=args.out, count=result.records))
+            else:
+                result = exchange.import_package(session, args.file.read_bytes(), args.password)
+                print(_("Imported from {sender}: {applied} records taken, {unchanged} "
+                        "unchanged, {conflicts} conflicts kept for a supervisor.").format(
+                    sender=result.sender, applied=result.applied, unchanged=result.unchanged,
+                    conflicts=result.conflicts))
+    except (ServiceError, OSError) as error:
+        print(error.message() if isinstance(error, ServiceError) else str(error),
+              file=sys.stderr)
+        return 1
+    finally:
+        database.close()
     return 0

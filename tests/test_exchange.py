@@ -241,3 +241,32 @@ def test_password_encrypted_package(offices):
         assert exchange.import_package(session, data, "ұзын құпиясөз").applied >= 1
     with region.sessions() as session:
         assert session.get(Person, person) is not None
+
+
+def test_cli_exchange(tmp_path, capsys, migrated_template):
+    from kzmigdesk.cli import main
+
+    urls = []
+    for number in range(2):
+        path = tmp_path / f"cli{number}.sqlite3"
+        shutil.copyfile(migrated_template, path)
+        urls.append(str(path))
+    district, region = urls
+    assert main(["--db", district, "exchange", "name", "District"]) == 0
+    assert main(["--db", region, "exchange", "name", "Region"]) == 0
+    assert main(["--db", region, "exchange", "add-peer", "District"]) == 0
+    key = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    assert main(["--db", district, "exchange", "add-peer", "Region", "--key", key]) == 0
+    database = open_database(district)
+    database.actor = __import__("conftest").TEST_ADMINISTRATOR
+    register(database, "Әбенов")
+    database.close()
+    out = tmp_path / "to-region.kzx"
+    assert main(["--db", district, "exchange", "export", "--peer", "Region", "--out", str(out),
+                 "--password", "secret"]) == 0
+    assert main(["--db", region, "exchange", "import", str(out)]) == 1
+    assert "The package is encrypted" in capsys.readouterr().err
+    assert main(["--db", region, "exchange", "import", str(out), "--password", "secret"]) == 0
+    assert "Imported from District: 1 records taken" in capsys.readouterr().out
+    assert main(["--db", region, "exchange", "peers"]) == 0
+    assert capsys.readouterr().out.startswith("District: last package made ")

@@ -28,6 +28,7 @@ from kzmigdesk.gui.backups import (
     restore_from_file,
 )
 from kzmigdesk.gui.cases import CasesPage
+from kzmigdesk.gui.exchange_dialog import ExchangeDialog
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
 from kzmigdesk.gui.quotas_page import QuotasPage
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.restore_action = self.file_menu.addAction("", self.restore)
         self.restore_action.setVisible(actor_may(self.actor, Permission.RESTORE_BACKUP)
                                        and is_sqlite(self.database))
+        self.exchange_action = self.file_menu.addAction("", self.open_exchange)
         self.audit_action = self.file_menu.addAction("", self.open_audit_trail)
         self.audit_action.setVisible(actor_may(self.actor, Permission.VIEW_AUDIT))
         self.users_action = self.file_menu.addAction("", self.open_users)
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setText(_("&Settings…"))
         self.users_action.setText(_("&Users…"))
         self.audit_action.setText(_("&Audit trail…"))
+        self.exchange_action.setText(_("&Exchange with other offices…"))
         self.backup_action.setText(_("&Back up to a folder…"))
         self.restore_action.setText(_("&Restore a backup…"))
         self.quit_action.setText(_("&Quit"))
@@ -231,6 +234,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("The backup was restored; the previous database "
                                            "was kept as {file}.").format(file=kept), 20000)
         return kept
+
+    def open_exchange(self) -> ExchangeDialog:
+        dialog = ExchangeDialog(self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_audit_trail(self) -> AuditTrailDialog:
         dialog = AuditTrailDialog(self.database, self)

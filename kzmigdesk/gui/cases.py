@@ -35,6 +35,7 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
+from kzmigdesk.gui.dialogs import error_label
 from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
@@ -52,7 +53,6 @@ from kzmigdesk.services.quotas import QuotaExceeded
 S = RepatriateStatus
 EXPIRY_WARNING_DAYS = 30
 EXPIRING_COLOUR = "#ffe0b2"
-ERROR_STYLE = "color: #b00020;"
 COLUMNS = (
     N_("Case number"),
     rep.LABEL_APPLICANT,
@@ -75,11 +75,6 @@ def expiry_warning(expiry: dt.date, today: dt.date) -> str:
         days=i18n.format_number(days), date=i18n.format_date(expiry))
 
 
-def error_label() -> QLabel:
-    errors = QLabel()
-    errors.setStyleSheet(ERROR_STYLE)
-    errors.setWordWrap(True)
-    return errors
 
 
 # --- the list ---

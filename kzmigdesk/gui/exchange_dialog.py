@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
+from kzmigdesk.gui.dialogs import ERROR_STYLE
 from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import exchange
 from kzmigdesk.services.errors import ServiceError
 
-ERROR_STYLE = "color: #b00020;"
 DIFFERENT = QColor("#fff1cc")
 FILES = N_("Exchange packages (*.kzx);;All files (*)")
 

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, label
+from kzmigdesk.gui.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.gui.print_forms import print_document
 from kzmigdesk.gui.workers import sorted_regions
 from kzmigdesk.i18n import N_, _
@@ -46,7 +46,6 @@ LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = (N_("Region"), N_("Permit category"), N_("Quota"), N_("Used"), N_("Remaining"),
            N_("Usage"), N_("Runs out"))
 USAGE_COLUMN, CATEGORY_COLUMN = 5, 1
-ERROR_STYLE = "color: #b00020;"
 
 
 class UsageBarDelegate(QStyledItemDelegate):
@@ -269,10 +268,7 @@ class QuotaDialog(QDialog):
             form.addRow(_("Permit category"), self.category)
         form.addRow(_("Quota"), self.amount)
         form.addRow(self.errors_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self.save, self.reject, save=True)
         form.addRow(buttons)
         if row is not None:
             self.region.setCurrentIndex(self.region.findData(str(row.region_id)))

@@ -26,6 +26,7 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import Office
 from kzmigdesk.gui.background import run_in_background
+from kzmigdesk.gui.dialogs import ERROR_STYLE
 from kzmigdesk.gui.print_forms import open_pdf
 from kzmigdesk.i18n import _
 from kzmigdesk.printing.document import Letterhead
@@ -34,7 +35,6 @@ from kzmigdesk.services.exports import FORMATS, export_summary
 from kzmigdesk.services.reports import MonthlySummary, monthly_summary, record_export
 
 PREVIEW_SCALE = 1.25
-ERROR_STYLE = "color: #b00020;"
 
 
 def first_page_png(pdf: bytes, scale: float = PREVIEW_SCALE) -> bytes:

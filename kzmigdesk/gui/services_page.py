@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import AdaptationCentre, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.cases import PersonPicker
+from kzmigdesk.gui.dialogs import button_box
 from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
@@ -432,10 +432,7 @@ class ServiceDialog(GuardedDialog):
         last_day.setDate(to_qdate(dt.date.today()))
         form = QFormLayout(dialog)
         form.addRow(_("Last day of the stay"), last_day)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = button_box(dialog.accept, dialog.reject)
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -474,10 +471,7 @@ class ServiceDialog(GuardedDialog):
         form = QFormLayout(dialog)
         form.addRow(_("To (organisation or employer)"), addressee)
         form.addRow(_("Purpose"), purpose)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = button_box(dialog.accept, dialog.reject)
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

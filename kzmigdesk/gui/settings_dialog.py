@@ -4,7 +4,6 @@ address, logo) printed at the top of every document."""
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -15,11 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kzmigdesk.gui.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.gui.reports_page import language_choices
 from kzmigdesk.i18n import _
 from kzmigdesk.settings import load_settings, save_settings
 
-ERROR_STYLE = "color: #b00020;"
 ADDRESS_LINES = 3
 
 
@@ -52,10 +51,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Office address (up to three lines)"), self.office_address)
         form.addRow(_("Logo (PNG or JPEG)"), logo)
         form.addRow(self.errors_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self.save, self.reject, save=True)
         form.addRow(buttons)
 
     def choose_logo(self) -> None:

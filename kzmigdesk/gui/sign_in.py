@@ -21,13 +21,12 @@ from sqlalchemy import select
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import UserRole, label
 from kzmigdesk.domain.models import Office, User
+from kzmigdesk.gui.dialogs import button_box, error_label
 from kzmigdesk.gui.tables import fill_table, read_only_table, yes_no
 from kzmigdesk.i18n import _
 from kzmigdesk.services import users
 from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
-
-ERROR_STYLE = "color: #b00020;"
 
 
 def password_edit() -> QLineEdit:
@@ -36,11 +35,6 @@ def password_edit() -> QLineEdit:
     return edit
 
 
-def error_label() -> QLabel:
-    label_widget = QLabel()
-    label_widget.setStyleSheet(ERROR_STYLE)
-    label_widget.setWordWrap(True)
-    return label_widget
 
 
 class SignInDialog(QDialog):
@@ -96,10 +90,7 @@ class FirstAdministratorDialog(QDialog):
         form.addRow(_("Password"), self.password)
         form.addRow(_("Repeat the password"), self.repeat)
         form.addRow(self.errors_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self.create, self.reject)
         form.addRow(buttons)
 
     def create(self) -> bool:

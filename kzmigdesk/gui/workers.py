@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.domain.models import Employer, Person, WorkPermit
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.gui.list_page import ListPage, fill_filter
 from kzmigdesk.gui.paged_model import PagedTableModel
 from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
@@ -65,7 +65,6 @@ from kzmigdesk.services.quotas import QuotaExceeded
 
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
-ERROR_STYLE = "color: #b00020;"
 NOTICE_STYLE = "background: #fff4ce; border: 1px solid #d4a000; padding: 6px;"
 ID_ROLE = Qt.ItemDataRole.UserRole  # item data are strings: findData cannot match UUIDs
 EXTRA_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -601,10 +600,7 @@ class PermitDialog(GuardedDialog):
         form.addRow(_("Comment"), comment)
         if new_status is PermitStatus.EXTENDED:
             form.addRow(_("New last valid day"), new_valid_to)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = button_box(dialog.accept, dialog.reject)
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -1,0 +1,24 @@
+"""Small pieces every dialog uses: its OK (or Save) and Cancel buttons, its errors label."""
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def button_box(accepted: Callable, rejected: Callable, save: bool = False) -> QDialogButtonBox:
+    """OK (or Save) and Cancel, connected to `accepted` and `rejected`."""
+    first = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(accepted)
+    buttons.rejected.connect(rejected)
+    return buttons
+
+
+def error_label() -> QLabel:
+    """A label for a dialog's messages about what is wrong, in red, wrapping."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label

@@ -24,11 +24,63 @@ def migrated_template(tmp_path_factory):
     return path
 
 
+# With KZMIGDESK_TEST_POSTGRES_URL (a PostgreSQL server URL whose user may create databases),
+# the `database` fixture is a new PostgreSQL database for each test instead (see .ci/run).
+POSTGRES_URL = os.environ.get("KZMIGDESK_TEST_POSTGRES_URL")
+POSTGRES_TEMPLATE = "kzmigdesk_test_template"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (files, backups)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if POSTGRES_URL:
+        skip = pytest.mark.skip(reason="SQLite only: this run is on PostgreSQL")
+        for item in items:
+            if "sqlite_only" in item.keywords:
+                item.add_marker(skip)
+
+
+def postgres_url(database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """An engine on the server's maintenance database, and a migrated template database."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {POSTGRES_TEMPLATE} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {POSTGRES_TEMPLATE}")
+    open_database(postgres_url(POSTGRES_TEMPLATE)).close()
+    yield engine
+    engine.dispose()
+
+
 @pytest.fixture
-def database(tmp_path, migrated_template):
-    """A migrated SQLite database in a real file of its own."""
+def database(tmp_path, request):
+    """A migrated database of the test's own: a SQLite file, or a PostgreSQL database."""
+    if POSTGRES_URL:
+        import uuid
+
+        server = request.getfixturevalue("postgres_server")
+        name = f"kzmigdesk_test_{uuid.uuid4().hex[:16]}"
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {POSTGRES_TEMPLATE}")
+        db = open_database(postgres_url(name))
+        db.actor = TEST_ADMINISTRATOR
+        yield db
+        db.close()
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return
     path = tmp_path / "test.sqlite3"
-    shutil.copyfile(migrated_template, path)
+    shutil.copyfile(request.getfixturevalue("migrated_template"), path)
     db = open_database(str(path))
     db.actor = TEST_ADMINISTRATOR  # tests of permissions name their own actors
     yield db

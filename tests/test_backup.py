@@ -22,6 +22,9 @@ from kzmigdesk.services import audit, backup
 from kzmigdesk.services.auth import Actor, PermissionDenied
 from kzmigdesk.services.registration import PersonInput, save_person
 
+# Backups copy SQLite files; a PostgreSQL database is backed up on its server.
+pytestmark = pytest.mark.sqlite_only
+
 ADMIN = Actor("admin", UserRole.ADMINISTRATOR)
 
 

@@ -1,8 +1,10 @@
+
 """Backups from the window: daily in the background, to a folder, restore with confirmation,
 and a damaged or foreign database file at start."""
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 from test_backup import ADMIN, add_persons, surnames
 
@@ -12,6 +14,9 @@ from kzmigdesk.domain.models import AuditEntry
 from kzmigdesk.gui import backups as gui_backups
 from kzmigdesk.services import backup
 from kzmigdesk.services.auth import Actor
+
+# Backups copy SQLite files; a PostgreSQL database is backed up on its server.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_daily_backup_runs_in_the_background_when_due(qtbot, database):

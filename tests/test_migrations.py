@@ -59,6 +59,7 @@ def test_drift_is_detected_when_a_model_changes():
     assert any(diff[0] == "add_table" and diff[1].name == "unmigrated" for diff in drift)
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_has_foreign_keys_and_wal(database):
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -7,9 +7,13 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from kzmigdesk.db import migrate
 from kzmigdesk.db.engine import make_engine, make_session_factory, resolve_database_url
+from kzmigdesk.services.errors import StaleRecord
+
+STALE = "Someone else has changed this record. Reload it and try again."
 
 
 @dataclass
@@ -36,12 +40,15 @@ class Database:
         On SQLite it takes the write lock at once (BEGIN IMMEDIATE): what it reads stays true
         until it commits, so a check such as "is there a quota slot left?" cannot go stale,
         and a second writer waits (busy_timeout) instead of failing on a stale snapshot."""
-        with self.sessions.begin() as session:
-            if actor is not None:
-                session.info["actor"] = actor
-            if self.engine.dialect.name == "sqlite":
-                session.execute(text("BEGIN IMMEDIATE"))
-            yield session
+        try:
+            with self.sessions.begin() as session:
+                if actor is not None:
+                    session.info["actor"] = actor
+                if self.engine.dialect.name == "sqlite":
+                    session.execute(text("BEGIN IMMEDIATE"))
+                yield session
+        except StaleDataError:  # another clerk saved the same record first
+            raise StaleRecord(STALE) from None
 
     def close(self) -> None:
         self.engine.dispose()

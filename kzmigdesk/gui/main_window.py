@@ -153,6 +153,12 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu("")
         self.about_action = self.help_menu.addAction("", self.show_about)
 
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """A closed window follows no more language changes and makes no more backups."""
+        i18n.remove_language_listener(self._language_changed)
+        self.daily_backup.timer.stop()
+        super().closeEvent(event)
+
     def show_section(self, index: int) -> None:
         if index < 0:
             return

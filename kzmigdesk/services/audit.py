@@ -36,10 +36,17 @@ def jsonable(value):
     return value
 
 
+def utc_naive(moment: dt.datetime) -> dt.datetime:
+    """The moment in UTC without a zone: SQLite reads it back so, PostgreSQL with one."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
 def entry_hash(entry: AuditEntry) -> str:
     content = {
         "seq": entry.seq,
-        "occurred_at": entry.occurred_at.isoformat(),
+        "occurred_at": utc_naive(entry.occurred_at).isoformat(),
         "user_id": str(entry.user_id) if entry.user_id else None,
         "username": entry.username,
         "office_id": str(entry.office_id) if entry.office_id else None,
@@ -76,7 +83,7 @@ def record(session: Session, actor: Actor | None, action: str, entity_type: str 
     entry = AuditEntry(
         id=uuid.uuid4(),
         seq=seq + 1,
-        occurred_at=utcnow().replace(tzinfo=None),  # naive UTC: read back as written
+        occurred_at=utcnow(),  # hashed as naive UTC (utc_naive)
         user_id=actor.user_id if actor else None,
         username=actor.username if actor else None,
         office_id=actor.office_id if actor else None,

@@ -51,8 +51,13 @@ class AccountLocked(ServiceError):
         self.until = until
 
     def message(self) -> str:
-        local = self.until.replace(tzinfo=dt.UTC).astimezone()
+        local = as_utc(self.until).astimezone()
         return _(self.msgid).format(time=format_datetime(local, "short"))
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A moment with its zone: SQLite gives UTC times back without one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def hash_password(password: str) -> str:
@@ -159,7 +164,7 @@ def sign_in(database: Database, username: str, password: str,
     and committed, failed ones included (so that they count), before SignInFailed or
     AccountLocked is raised."""
     with database.transaction() as session:
-        result = _attempt(session, username, password, (now or utcnow()).replace(tzinfo=None))
+        result = _attempt(session, username, password, as_utc(now or utcnow()))
     if isinstance(result, ServiceError):
         raise result
     return result
@@ -174,7 +179,7 @@ def _attempt(session: Session, username: str, password: str,
                      {"username": username.strip()})
         return SignInFailed()
     actor = actor_of(user)
-    if user.locked_until is not None and user.locked_until > now:
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
         audit.record(session, actor, "login.locked", "users", user.id)
         return AccountLocked(user.locked_until)
     try:
@@ -186,7 +191,7 @@ def _attempt(session: Session, username: str, password: str,
                 user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
         audit.record(session, actor, "login.failed", "users", user.id)
-        if user.locked_until is not None and user.locked_until > now:
+        if user.locked_until is not None and as_utc(user.locked_until) > now:
             return AccountLocked(user.locked_until)
         return SignInFailed()
     with unaudited(session):

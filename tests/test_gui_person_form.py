@@ -1,7 +1,6 @@
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, Sex
@@ -150,17 +149,24 @@ def test_untouched_form_closes_without_asking(qtbot, database):
     assert not dialog.isVisible()
 
 
-def test_stale_record_is_refused_with_a_message(qtbot, database, monkeypatch):
+def test_stale_record_keeps_what_was_typed_or_loads_the_other_version(qtbot, database):
     person_id = existing(database)
     dialog = open_form(qtbot, database, person_id)
-    with database.transaction() as session:
+    with database.transaction() as session:  # another clerk saves first
         session.get(Person, person_id).phone = "+7 700 000 00 00"
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
-    qtbot.keyClicks(dialog.form.phone, "+7 701 111 11 11")
+    asked = []
+    dialog.ask_reload = lambda parent, message: asked.append(message) or False
+    dialog.form.phone.setText("+7 701 111 11 11")
     dialog.form.saveButton.click()
-    assert warnings == ["Someone else has changed this record. Reload it and try again."]
-    assert stored(database)[0].phone == "+7 700 000 00 00"
+    assert asked == ["Someone else has changed this record. Reload it and try again."]
+    assert stored(database)[0].phone == "+7 700 000 00 00"  # theirs is not overwritten
+    assert dialog.form.phone.text() == "+7 701 111 11 11"  # and mine is still here
+    dialog.ask_reload = lambda parent, message: True
+    dialog.form.saveButton.click()
+    assert dialog.form.phone.text() == "+7 700 000 00 00"  # their version, loaded
+    dialog.form.phone.setText("+7 701 111 11 11")
+    dialog.form.saveButton.click()  # now based on the current version: saved
+    assert stored(database)[0].phone == "+7 701 111 11 11"
 
 
 def test_form_in_kazakh(qtbot, database, tmp_path):

@@ -70,6 +70,15 @@ def prepare_date_edit(edit: QDateEdit) -> None:
     edit.setDate(NO_DATE)
 
 
+def ask_reload(parent: QWidget, message: str) -> bool:
+    """After a stale save: load the saved version (True) or keep what was typed (False)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Not saved"), message, parent=parent)
+    reload = box.addButton(_("Load their version"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Keep my changes"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is reload
+
+
 class PersonDialog(GuardedDialog):
     saved = Signal(object)  # the person's id
     open_other = Signal(object)  # a duplicate the clerk chose to open instead
@@ -88,6 +97,7 @@ class PersonDialog(GuardedDialog):
         self.form.layout().setContentsMargins(12, 12, 12, 12)
         self.resize(1000, 680)
         self.ask_duplicates = choose_duplicate_action  # replaceable in tests
+        self.ask_reload = ask_reload  # replaceable in tests
 
         f = self.form
         prepare_date_edit(f.birth_date)
@@ -286,7 +296,13 @@ class PersonDialog(GuardedDialog):
                 self.open_other.emit(chosen)
                 super().reject()
             return False
-        except (StaleRecord, NotFound) as error:
+        except StaleRecord as error:
+            # What was typed stays in the form unless the clerk chooses to load the other
+            # clerk's version instead.
+            if self.ask_reload(self, error.message()):
+                self.load()
+            return False
+        except NotFound as error:
             QMessageBox.warning(self, _("Not saved"), error.message())
             return False
         self.person_id = person_id

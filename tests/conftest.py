@@ -27,7 +27,7 @@ def migrated_template(tmp_path_factory):
 # With KZMIGDESK_TEST_POSTGRES_URL (a PostgreSQL server URL whose user may create databases),
 # the `database` fixture is a new PostgreSQL database for each test instead (see .ci/run).
 POSTGRES_URL = os.environ.get("KZMIGDESK_TEST_POSTGRES_URL")
-POSTGRES_TEMPLATE = "kzmigdesk_test_template"
+
 
 
 def pytest_configure(config):
@@ -40,6 +40,14 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "sqlite_only" in item.keywords:
                 item.add_marker(skip)
+
+
+def postgres_template() -> str:
+    """The template database's name, one per server user (a user drops only its own)."""
+    from sqlalchemy.engine import make_url
+
+    user = "".join(c for c in (make_url(POSTGRES_URL).username or "") if c.isalnum())
+    return f"kzmigdesk_test_template_{user.lower()}"
 
 
 def postgres_url(database: str) -> str:
@@ -55,9 +63,9 @@ def postgres_server():
 
     engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {POSTGRES_TEMPLATE} WITH (FORCE)")
-        connection.exec_driver_sql(f"CREATE DATABASE {POSTGRES_TEMPLATE}")
-    open_database(postgres_url(POSTGRES_TEMPLATE)).close()
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {postgres_template()} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {postgres_template()}")
+    open_database(postgres_url(postgres_template())).close()
     yield engine
     engine.dispose()
 
@@ -71,7 +79,7 @@ def database(tmp_path, request):
         server = request.getfixturevalue("postgres_server")
         name = f"kzmigdesk_test_{uuid.uuid4().hex[:16]}"
         with server.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {POSTGRES_TEMPLATE}")
+            connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {postgres_template()}")
         db = open_database(postgres_url(name))
         db.actor = TEST_ADMINISTRATOR
         yield db

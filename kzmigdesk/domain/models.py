@@ -258,7 +258,8 @@ class RepatriateCase(Entity):
     __table_args__ = (
         # The cases list, read backwards: the latest first (see repatriation.fetch_cases).
         Index("ix_repatriate_cases_list", "application_date", "case_number", "id", **LIVE_ROWS),
-        Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id"),
+        Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id", "status",
+              "certificate_issue_date"),
     )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -316,7 +317,9 @@ class Employer(Entity):
 class WorkPermit(Entity):
     __tablename__ = "work_permits"
     __table_args__ = (
-        Index("ix_work_permits_quota", "quota_year", "region_id", "category"),
+        # Quota usage and its monthly shape read only this index (services/quotas.py).
+        Index("ix_work_permits_quota", "quota_year", "region_id", "category",
+              "holds_quota_slot", "valid_from"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
     )

@@ -82,10 +82,10 @@ class PersonsTableModel(PagedTableModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][0]
-        if key is None:
-            return
-        self.sort_key = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is None or (key, descending) == (self.sort_key, self.descending):
+            return  # the header repeats the current sort when it is set up: no reload
+        self.sort_key, self.descending = key, descending
         self.reload()
 
     def retranslate(self) -> None:

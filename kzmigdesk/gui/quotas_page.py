@@ -154,7 +154,8 @@ class QuotasPage(QWidget):
         self.import_button.setText(_("Import from CSV…"))
         self.print_button.setText(_("Print statement…"))
         self.table.setHorizontalHeaderLabels([_(title) for title in COLUMNS])
-        self.refresh()
+        if self.isVisible():  # a hidden page is refreshed when it is shown
+            self.refresh()
 
     def refresh(self) -> None:
         kind, year = self.current_kind(), self.year.value()

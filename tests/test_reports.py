@@ -331,3 +331,20 @@ def test_cli_writes_the_monthly_summary(fixture, tmp_path, capsys):
     assert main(["--db", url, "report", "monthly", "--month", "2026-10", "--office", "NONE",
                  "--out", str(out)]) == 2
     assert "No office has the code NONE." in capsys.readouterr().err
+
+
+def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():
+    from reportlab.platypus import Paragraph
+
+    from kzmigdesk.printing.monthly import section_flowables
+    from kzmigdesk.services.reports import NUMBER, Column, Section
+
+    section = Section("expiring_next_month", "Expiring next month",
+                      [Column("Number"), Column("Persons", NUMBER)],
+                      rows=[[f"N{n}", n] for n in range(350)])
+    parts = [part for flowable in section_flowables(section, EN)
+             for part in getattr(flowable, "_content", [flowable])]
+    texts = [part.getPlainText() for part in parts if isinstance(part, Paragraph)]
+    assert texts[-1] == "… and 50 more rows: the XLSX and CSV exports list them all."
+    table = next(part for part in parts if hasattr(part, "_cellvalues"))
+    assert len(table._cellvalues) == 301  # the header and 300 rows

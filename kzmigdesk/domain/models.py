@@ -386,6 +386,9 @@ class ServiceRecord(Entity):
     __table_args__ = (
         # The service records list, read backwards: latest first (adaptation.fetch_services).
         Index("ix_service_records_list", "start_date", "id", **LIVE_ROWS),
+        # Stays by type and last day: centre occupancy (services/reports.py, adaptation.py).
+        Index("ix_service_records_stays", "service_type_id", "end_date", "start_date",
+              "centre_id"),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)

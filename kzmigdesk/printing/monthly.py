@@ -17,6 +17,7 @@ from kzmigdesk.services.reports import DATE, NUMBER, PERCENT, MonthlySummary, Se
 
 PAGE_WIDTH = 261 * mm  # landscape A4 inside the margins
 BAR_COLOUR = colors.HexColor("#1f6fb2")
+MAX_PDF_ROWS = 300  # rows of one section in the PDF
 
 
 def cell_text(value, kind: str, words: Words) -> str:
@@ -68,13 +69,18 @@ def section_flowables(section: Section, words: Words) -> list[Flowable]:
     header = [words.t(column.title) for column in section.columns]
     rows = [[cell_text(value, column.kind, words) for value, column in zip(row, section.columns,
                                                                           strict=True)]
-            for row in section.rows]
+            for row in section.rows[:MAX_PDF_ROWS]]
+    more = len(section.rows) - MAX_PDF_ROWS
     numeric = [i for i, column in enumerate(section.columns) if column.kind in (NUMBER, PERCENT)]
     flowables: list[Flowable] = [title]
     if section.chart:
         flowables.append(bar_chart(section, words))
     widths = [70 * mm] * len(header) if len(header) == 2 else None
     flowables.append(grid(rows, header, widths, numeric=numeric))
+    if more > 0:  # a long list (documents expiring at a large office) is whole in XLSX and CSV
+        flowables.append(paragraph(words.t(
+            "… and {count} more rows: the XLSX and CSV exports list them all.",
+            count=lambda w: w.number(more))))
     return [keep(*flowables[:2]), *flowables[2:]] if section.chart else [keep(*flowables)]
 
 

@@ -213,17 +213,20 @@ class _Summary:
                                                            NUMBER)])
         last_day = min(self.end - dt.timedelta(days=1), self.today)
         days = max(0, (last_day - self.start).days + 1)
+        stays_of: dict = {centre.id: [] for centre in centres}
+        accommodation = select(ServiceType.id).where(ServiceType.is_accommodation.is_(True))
+        columns = (ServiceRecord.centre_id, ServiceRecord.start_date, ServiceRecord.end_date)
+        # Stays still open, and stays ending in the month or later: each read from the
+        # ix_service_records_stays index, not from all the service records.
+        for ends in (ServiceRecord.end_date.is_(None), ServiceRecord.end_date >= self.start):
+            for centre_id, start, end in self.session.execute(
+                    select(*columns).where(ServiceRecord.service_type_id.in_(accommodation),
+                                           ends, ServiceRecord.start_date <= last_day)):
+                if centre_id in stays_of:
+                    stays_of[centre_id].append((start, end))
         for centre in centres:
-            stays = self.session.execute(
-                select(ServiceRecord.start_date, ServiceRecord.end_date)
-                .join(ServiceType, ServiceType.id == ServiceRecord.service_type_id)
-                .where(ServiceType.is_accommodation.is_(True),
-                       ServiceRecord.centre_id == centre.id,
-                       ServiceRecord.start_date <= last_day,
-                       (ServiceRecord.end_date.is_(None))
-                       | (ServiceRecord.end_date >= self.start))).all()
             per_day = [0] * days
-            for start, end in stays:
+            for start, end in stays_of[centre.id]:
                 first = max(start, self.start)
                 last = min(end or last_day, last_day)
                 for offset in range((first - self.start).days, (last - self.start).days + 1):

@@ -1,0 +1,359 @@
+"""The scale benchmark: a synthetic database of 1,000,000 persons (with cases, permits and
+3,000,000 service records), and each figure next to a floor measured in the same run.
+
+    python benchmarks/run.py [--persons 1000000] [--services 3000000] [--db FILE]
+
+The database is made once (demo data, then service records topped up) and kept for later
+runs. The results table is written to benchmarks/RESULTS.md with the machine's description.
+"""
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+WINDOW = HERE / "window_start.py"
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(work, repeat: int = 1) -> float:
+    """The best of `repeat` runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+def make_database(path: Path, persons: int, services: int, rows: list) -> None:
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services.demo import generate_demo_data
+
+    database = open_database(str(path))
+    try:
+        with database.engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM persons").scalar()
+        if count < persons:
+            start = time.perf_counter()
+            summary = generate_demo_data(database, persons=persons - count, seed=2026,
+                                         force=True) if count else generate_demo_data(
+                database, persons=persons, seed=2026)
+            elapsed = time.perf_counter() - start
+            made = summary.persons
+            rows.append(("Demo data generation", f"{made:,} persons in {ms(elapsed)}",
+                         f"{made / elapsed:,.0f} persons/s", "", ""))
+    finally:
+        database.close()
+    top_up_services(path, services, rows)
+
+
+def generation_throughput(rows: list, persons: int = 20_000) -> None:
+    """Demo data generation into a new database: persons (with everything else) per second."""
+    import tempfile
+
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services.demo import generate_demo_data
+
+    with tempfile.TemporaryDirectory() as folder:
+        database = open_database(str(Path(folder) / "throughput.sqlite3"))
+        try:
+            start = time.perf_counter()
+            generate_demo_data(database, persons=persons, seed=5)
+            elapsed = time.perf_counter() - start
+        finally:
+            database.close()
+    rows.append(("Demo data generation (a new database)", f"{persons:,} persons in "
+                 f"{ms(elapsed)}", f"{persons / elapsed:,.0f} persons/s", "", ""))
+
+
+def top_up_services(path: Path, services: int, rows: list) -> None:
+    """Add service records (copies of existing ones, other persons and dates) up to
+    `services`, in batches through the raw driver: the import throughput figure."""
+    connection = sqlite3.connect(path)
+    try:
+        have = connection.execute("SELECT count(*) FROM service_records").fetchone()[0]
+        if have >= services:
+            return
+        persons = [r[0] for r in connection.execute(
+            "SELECT id FROM persons ORDER BY random() LIMIT 200000")]
+        templates = connection.execute(
+            "SELECT centre_id, service_type_id FROM service_records s JOIN service_types t "
+            "ON t.id = s.service_type_id WHERE NOT t.is_accommodation LIMIT 1000").fetchall()
+        rng = random.Random(7)
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        start = time.perf_counter()
+        missing = services - have
+        while missing > 0:
+            batch = []
+            for _ in range(min(50_000, missing)):
+                centre, kind = rng.choice(templates)
+                day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(1700))
+                batch.append((uuid.uuid4().hex, rng.choice(persons), centre, kind,
+                              day.isoformat(), day.isoformat(), now, now, 1))
+            connection.executemany(
+                "INSERT INTO service_records (id, person_id, centre_id, service_type_id, "
+                "start_date, end_date, created_at, updated_at, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+            connection.commit()
+            missing -= len(batch)
+        elapsed = time.perf_counter() - start
+        added = services - have
+        rows.append(("Service records import (batched)", f"{added:,} rows in {ms(elapsed)}",
+                     f"{added / elapsed:,.0f} rows/s", "", ""))
+    finally:
+        connection.close()
+
+
+# --- the measurements -----------------------------------------------------------------------
+
+
+def cold_start(path: Path, rows: list, runs: int = 5) -> None:
+    def run(*args) -> tuple[float, int]:
+        start = time.perf_counter()
+        out = subprocess.run([sys.executable, str(WINDOW), *args], capture_output=True,
+                             text=True, check=True).stdout.split()
+        return time.perf_counter() - start, int(out[-1])
+
+    app = [run(str(path)) for _ in range(runs)]
+    bare = [run("--bare") for _ in range(runs)]
+    start, floor = statistics.median(t for t, _ in app), statistics.median(t for t, _ in bare)
+    rows.append(("Cold start to main window shown", ms(start), ms(floor),
+                 f"{start / floor:.1f}×", "under 2 s: " + ("met" if start < 2 else "MISSED")))
+    rss = max(r for _, r in app) / 1024
+    rows.append(("Peak memory (RSS) of the GUI with the database open", f"{rss:.0f} MB",
+                 f"{max(r for _, r in bare) / 1024:.0f} MB (bare window)", "",
+                 "under 400 MB: " + ("met" if rss < 400 else "MISSED")))
+
+
+def sample_queries(connection: sqlite3.Connection, count: int = 100) -> dict[str, list[str]]:
+    rng = random.Random(11)
+    people = connection.execute(
+        "SELECT surname, given_name, surname_latin, given_name_latin, iin FROM persons "
+        "WHERE iin IS NOT NULL AND surname_latin IS NOT NULL ORDER BY random() LIMIT ?",
+        (count,)).fetchall()
+    return {
+        "name": [f"{s} {g}" for s, g, *_ in people],
+        "IIN prefix": [iin[: rng.randint(6, 10)] for *_, iin in people],
+        "transliterated name": [f"{sl} {gl}" for _s, _g, sl, gl, _i in people],
+    }
+
+
+def search(path: Path, rows: list) -> None:
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.domain.search import query_tokens
+    from kzmigdesk.services.person_search import PersonFilter, count_persons, fetch_persons
+
+    raw = sqlite3.connect(path)
+    queries = sample_queries(raw)
+    database = open_database(str(path), upgrade=False)
+    try:
+        for kind, texts in queries.items():
+            app, floor = [], []
+            for text in texts:
+                with database.sessions() as session:
+                    start = time.perf_counter()
+                    filt = PersonFilter(text=text)
+                    count_persons(session, filt)
+                    fetch_persons(session, filt, limit=200)
+                    app.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                if kind == "IIN prefix":
+                    raw.execute("SELECT id FROM persons WHERE iin >= ? AND iin < ? LIMIT 200",
+                                (text, text + "\x7f")).fetchall()
+                else:
+                    token = max(query_tokens(text), key=len)
+                    raw.execute("SELECT person_id FROM person_name_tokens WHERE token >= ? "
+                                "AND token < ? LIMIT 200", (token, token + "\x7f")).fetchall()
+                floor.append(time.perf_counter() - start)
+            p50, p95 = percentile(app, 0.5), percentile(app, 0.95)
+            f95 = percentile(floor, 0.95)
+            target = p95 < 0.05 and p95 <= 2 * max(f95, 0.001)
+            rows.append((f"Search by {kind} (p50 / p95, {len(texts)} queries)",
+                         f"{ms(p50)} / {ms(p95)}",
+                         f"{ms(percentile(floor, 0.5))} / {ms(f95)}",
+                         f"{p95 / max(f95, 1e-6):.1f}×",
+                         "p95 under 50 ms and within 2× the floor: "
+                         + ("met" if target else "MISSED")))
+    finally:
+        database.close()
+        raw.close()
+
+
+def persons_list(path: Path, rows: list) -> None:
+    from PySide6.QtSql import QSqlDatabase, QSqlTableModel
+    from PySide6.QtWidgets import QApplication
+
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.gui.persons import PersonsTableModel
+
+    QApplication.instance() or QApplication([])
+    database = open_database(str(path), upgrade=False)
+    model = PersonsTableModel(database)
+
+    def open_list():
+        model.reload()
+        model.index(0, 0).data()
+
+    opened = timed(open_list, repeat=3)
+    scrolled = timed(lambda: model.index(900_000, 0).data(), repeat=1)
+    raw = sqlite3.connect(path)
+    floor_open = timed(lambda: raw.execute(
+        "SELECT count(*) FROM persons WHERE deleted_at IS NULL").fetchone() and raw.execute(
+        "SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, id "
+        "LIMIT 200").fetchall(), repeat=3)
+    floor_scroll = timed(lambda: raw.execute(
+        "SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, id "
+        "LIMIT 200 OFFSET 900000").fetchall())
+    rows.append(("Open the persons list (count and first page)", ms(opened), ms(floor_open),
+                 f"{opened / floor_open:.1f}×",
+                 "under 300 ms: " + ("met" if opened < 0.3 else "MISSED")))
+    rows.append(("Scroll the persons list to row 900,000", ms(scrolled), ms(floor_scroll),
+                 f"{scrolled / floor_scroll:.1f}×", ""))
+    qt = QSqlDatabase.addDatabase("QSQLITE", "peer")
+    qt.setDatabaseName(str(path))
+    qt.open()
+    peer = QSqlTableModel(None, qt)
+    peer.setTable("persons")
+    start = time.perf_counter()
+    peer.select()
+    peer_open = time.perf_counter() - start
+    deadline = start + 120
+    while peer.canFetchMore() and peer.rowCount() <= 900_000 and time.perf_counter() < deadline:
+        peer.fetchMore()
+    peer_scroll = time.perf_counter() - start
+    reached = peer.rowCount() > 900_000
+    rows.append(("Peer: QSqlTableModel open / reach row 900,000",
+                 f"{ms(peer_open)} / " + (ms(peer_scroll) if reached else "over 120 s"),
+                 "", "", ""))
+    database.close()
+    raw.close()
+
+
+def monthly(path: Path, rows: list) -> None:
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.printing.words import Words
+    from kzmigdesk.services.auth import Actor
+    from kzmigdesk.services.exports import export_summary
+    from kzmigdesk.services.reports import monthly_summary
+
+    database = open_database(str(path), upgrade=False)
+    database.actor = Actor("benchmark", UserRole.SUPERVISOR)
+    words = Words.of("kk")
+    month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    results = {}
+    for fmt in ("pdf", "xlsx"):
+        def make(fmt=fmt):
+            with database.sessions() as session:
+                summary = monthly_summary(session, month, words)
+            export_summary(summary, fmt, words)
+
+        results[fmt] = timed(make, repeat=2)
+    raw = sqlite3.connect(path)
+    start, end = month.isoformat(), (month + dt.timedelta(days=32)).replace(day=1).isoformat()
+    floor = timed(lambda: [raw.execute(sql, (start, end)).fetchall() for sql in (
+        "SELECT category, count(*) FROM persons WHERE created_at >= ? AND created_at < ? "
+        "GROUP BY category",
+        "SELECT centre_id, service_type_id, count(*) FROM service_records WHERE start_date >= ? "
+        "AND start_date < ? GROUP BY 1, 2",
+        "SELECT to_status, count(*) FROM case_status_changes WHERE changed_on >= ? AND "
+        "changed_on < ? GROUP BY 1")], repeat=2)
+    for fmt, seconds in results.items():
+        rows.append((f"Monthly summary to {fmt.upper()}", ms(seconds), ms(floor),
+                     f"{seconds / floor:.0f}×", "under 5 s: " + ("met" if seconds < 5
+                                                                  else "MISSED")))
+    database.close()
+    raw.close()
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        total = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {total / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    import PySide6
+    import sqlalchemy
+
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{memory}; "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"SQLAlchemy {sqlalchemy.__version__}, PySide6 {PySide6.__version__}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--services", type=int, default=3_000_000)
+    parser.add_argument("--db", type=Path, default=HERE / "bench.sqlite3")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    rows: list[tuple] = []
+    make_database(args.db, args.persons, args.services, rows)
+    connection = sqlite3.connect(args.db)
+    counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("persons", "repatriate_cases", "work_permits", "service_records")}
+    connection.close()
+    generation_throughput(rows)
+    cold_start(args.db, rows)
+    search(args.db, rows)
+    persons_list(args.db, rows)
+    monthly(args.db, rows)
+    size = args.db.stat().st_size / 2**30
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run on {dt.date.today().isoformat()} with `python benchmarks/run.py`. Machine: "
+        f"{machine()}.",
+        "",
+        "Database: " + ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in counts.items())
+        + f" ({size:.1f} GiB SQLite file).",
+        "",
+        "Each figure stands next to a floor measured in the same run: the raw SQL query "
+        "doing the same work through Python's sqlite3 (for the start: a bare PySide6 window; "
+        "for the list also the peer, Qt's QSqlTableModel on the same file).",
+        "",
+        "| what | kzmigdesk | floor | ratio | target |",
+        "|---|---|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in rows),
+        "",
+    ]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

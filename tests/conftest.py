@@ -56,6 +56,24 @@ def postgres_url(database: str) -> str:
     return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
 
 
+def drop_postgres_database(server, name: str) -> None:
+    """Drop a test database. An autovacuum worker may be in it for a moment, which a user
+    without superuser rights cannot end: wait and try again."""
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(20):
+        try:
+            with server.connect() as connection:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except DBAPIError:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """An engine on the server's maintenance database, and a migrated template database."""
@@ -84,8 +102,7 @@ def database(tmp_path, request):
         db.actor = TEST_ADMINISTRATOR
         yield db
         db.close()
-        with server.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        drop_postgres_database(server, name)
         return
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(request.getfixturevalue("migrated_template"), path)

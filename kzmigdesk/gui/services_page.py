@@ -478,6 +478,22 @@ class ServiceDialog(GuardedDialog):
         return addressee.text().strip(), purpose.text().strip()
 
 
+def lay_out_editor(dialog, form: QFormLayout) -> None:
+    """The centres' and the catalogue's dialogs: the table, the form, the errors, and the
+    New / Save / Close buttons."""
+    no_default_buttons(dialog.new_button, dialog.save_button, dialog.close_button)
+    buttons = QHBoxLayout()
+    buttons.addWidget(dialog.new_button)
+    buttons.addStretch()
+    buttons.addWidget(dialog.save_button)
+    buttons.addWidget(dialog.close_button)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(dialog.table)
+    layout.addLayout(form)
+    layout.addWidget(dialog.errors_label)
+    layout.addLayout(buttons)
+
+
 # --- centres --------------------------------------------------------------------------------
 
 
@@ -509,17 +525,7 @@ class CentresDialog(QDialog):
         form.addRow(_("Beds"), self.beds)
         self.new_button, self.save_button = QPushButton(_("New centre")), QPushButton(_("Save"))
         self.close_button = QPushButton(_("Close"))
-        no_default_buttons(self.new_button, self.save_button, self.close_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(form)
-        layout.addWidget(self.errors_label)
-        layout.addLayout(buttons)
+        lay_out_editor(self, form)
         self.fields = {"name": self.name, "region_id": self.region, "beds": self.beds}
         self.region.addItem("", None)
         with database.sessions() as session:
@@ -639,17 +645,7 @@ class CatalogueDialog(QDialog):
         form.addRow("", self.active)
         self.new_button, self.save_button = QPushButton(_("New service")), QPushButton(_("Save"))
         self.close_button = QPushButton(_("Close"))
-        no_default_buttons(self.new_button, self.save_button, self.close_button)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(form)
-        layout.addWidget(self.errors_label)
-        layout.addLayout(buttons)
+        lay_out_editor(self, form)
         self.fields = {"code": self.code, "name_kk": self.name_kk, "name_ru": self.name_ru,
                        "name_en": self.name_en}
         self.table.currentCellChanged.connect(self._row_chosen)

@@ -225,7 +225,7 @@ class IdentityDocument(Entity):
     issuing_country: Mapped[str | None] = mapped_column(String(2))
     issued_by: Mapped[str | None] = mapped_column(String(200))
     issue_date: Mapped[dt.date | None]
-    expiry_date: Mapped[dt.date | None]
+    expiry_date: Mapped[dt.date | None] = mapped_column(index=True)
 
     person: Mapped[Person] = relationship(back_populates="documents")
 
@@ -331,7 +331,7 @@ class WorkPermit(Entity):
     profession: Mapped[str | None] = mapped_column(String(200))
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     valid_from: Mapped[dt.date]
-    valid_to: Mapped[dt.date]
+    valid_to: Mapped[dt.date] = mapped_column(index=True)
     status: Mapped[PermitStatus] = mapped_column(enum_type(PermitStatus))
     quota_year: Mapped[int] = mapped_column(Integer)
     # False once the permit gave its slot back to the quota (see services/quotas.py).

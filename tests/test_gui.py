@@ -199,3 +199,24 @@ def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
         assert len(dialogs) == before + 1
         for dialog in dialogs:
             dialog.close()
+
+
+def test_a_section_page_is_built_when_first_shown(qtbot, database):
+    """The window starts with the first section's page only (a fast start on big data)."""
+    from kzmigdesk.gui.persons import PersonsPage
+
+    window = make_window(qtbot, database)
+    assert set(window.built_pages) == {0}
+    assert isinstance(window.pages.currentWidget(), PersonsPage)
+    assert not isinstance(window.pages.widget(1), CasesPage)
+
+    language_action(window, "ru").trigger()  # a page built later speaks the new language
+    window.show_section(2)
+    assert set(window.built_pages) == {0, 2}
+    workers = window.pages.currentWidget()
+    assert isinstance(workers, WorkersPage) and window.pages.indexOf(workers) == 2
+    assert workers.search.placeholderText() == i18n._(
+        "Search by permit number, employer BIN, or the worker's name, IIN or document number")
+    assert workers.search.placeholderText().startswith("Поиск")
+    window.show_section(2)  # shown again: the same page
+    assert window.pages.currentWidget() is workers

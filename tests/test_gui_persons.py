@@ -9,6 +9,7 @@ from kzmigdesk.domain.enums import PersonCategory, Sex
 from kzmigdesk.domain.models import Region
 from kzmigdesk.gui import persons as persons_gui
 from kzmigdesk.gui.persons import PersonsPage, PersonsTableModel
+from kzmigdesk.services import person_search
 from kzmigdesk.services.demo import generate_demo_data
 from kzmigdesk.services.registration import PersonInput, save_person
 
@@ -72,10 +73,11 @@ def test_pages_are_read_lazily(qtbot, database, monkeypatch):
     real_fetch = persons_gui.fetch_persons
 
     def counting_fetch(*args, **kwargs):
-        calls.append(kwargs["offset"])
+        calls.append(kwargs.get("offset", 0))
         return real_fetch(*args, **kwargs)
 
     monkeypatch.setattr(persons_gui, "fetch_persons", counting_fetch)
+    monkeypatch.setattr(person_search, "fetch_persons", counting_fetch)  # the first page
     page = make_page(qtbot, database)
     assert page.model.rowCount() == PAGE_SIZE * 5
     QApplication.processEvents()

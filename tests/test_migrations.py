@@ -142,3 +142,15 @@ def test_0005_gives_back_the_slots_of_permits_revoked_within_their_year(tmp_path
             "SELECT id, holds_quota_slot FROM work_permits")).all())
     assert holds == {W1: 0, W2: 1, W3: 1}
     engine.dispose()
+
+
+def test_the_head_read_from_the_revision_files_is_alembics_head():
+    assert migrate.head_in_files() == migrate.head_revision()
+
+
+def test_a_database_at_head_is_recognised_without_alembic(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'quick.sqlite3'}")
+    assert migrate.stored_revision(engine) is None
+    migrate.upgrade(engine)
+    assert migrate.stored_revision(engine) == migrate.head_revision()
+    engine.dispose()

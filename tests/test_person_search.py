@@ -8,6 +8,7 @@ from kzmigdesk.domain.models import Person, Region
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.services.person_search import (
     PersonFilter,
+    count_and_first_page,
     count_persons,
     fetch_persons,
     search_persons,
@@ -134,3 +135,28 @@ def test_a_person_with_two_matching_words_counts_once(database, people):
     with database.sessions() as session:
         assert count_persons(session, PersonFilter(text="serik")) == 1
         assert len(fetch_persons(session, PersonFilter(text="serik"))) == 1
+
+
+@pytest.mark.parametrize("text", ["", "Nurlan Abenov", "ab nu", "серік серікұлы", "nobody here",
+                                  "FA1234567", "серік"])
+def test_count_and_first_page_agree_with_the_two_queries(database, people, text):
+    """Several names are searched with one query counting beside the page: same answer."""
+    with database.transaction() as session:
+        for n in range(5):
+            save_person(session, PersonInput(surname="Серіков", given_name="Серік",
+                                             patronymic="Серікұлы", sex=Sex.MALE,
+                                             birth_date=dt.date(1980, 1, 1 + n)),
+                        today=TODAY, confirm_duplicates=True)
+    with database.transaction() as session:
+        from kzmigdesk.services.registration import delete_person
+
+        delete_person(session, people["Әбенов"])
+    with database.sessions() as session:
+        for descending in (False, True):
+            filt = PersonFilter(text=text)
+            count, page = count_and_first_page(session, filt, "birth_date", descending, limit=3)
+            assert count == count_persons(session, filt)
+            assert page == fetch_persons(session, filt, "birth_date", descending, limit=3)
+    expected = {"Nurlan Abenov": 0, "серік серікұлы": 5, "серік": 5, "nobody here": 0}
+    if text in expected:
+        assert count == expected[text]

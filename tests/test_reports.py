@@ -251,6 +251,8 @@ def test_xlsx_has_a_sheet_per_section_with_real_numbers(fixture):
     assert len(workbook.sheetnames) == len(report.sections)
     sheet = workbook["New registrations by category"]
     assert [c.value for c in sheet[1]] == ["Category", "Persons"]
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].width >= len("Category") + 2
     assert [(c.value, c.data_type) for c in sheet["B"][1:]] == [
         (3, "n"), (2, "n"), (1, "n"), (6, "n")]
     occupancy = workbook["Centre occupancy"]

@@ -1,23 +1,29 @@
-"""Alembic migrations run by the application itself (also from a wheel or a frozen bundle)."""
+"""Alembic migrations run by the application itself (also from a wheel or a frozen bundle).
 
+Alembic is imported only when it is needed: a database already at head is recognised with
+one query, which keeps it out of the application's start."""
+
+import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData
+from sqlalchemy import Connection, Engine, MetaData, text
+from sqlalchemy.exc import DatabaseError
 
 from kzmigdesk.db.engine import make_engine
 from kzmigdesk.domain.models import Base
 from kzmigdesk.paths import data_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(
     connection: Connection | None = None, metadata: MetaData | None = None
-) -> Config:
+) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(data_dir("migrations")))
     config.attributes["connection"] = connection
@@ -26,20 +32,52 @@ def alembic_config(
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(?:'([^']+)'|None)", re.M)
+
+
+def head_in_files() -> str | None:
+    """The head revision read from the lines `revision = ...` and `down_revision = ...` of
+    the revision files, or None unless they name exactly one head."""
+    revisions, parents = set(), set()
+    for path in (data_dir("migrations") / "versions").glob("*.py"):
+        for name, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else parents).add(value)
+    heads = revisions - parents - {""}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database, read with one plain query."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DatabaseError:  # no such table: a new database
+        return None
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision`. On SQLite, foreign keys are off while tables are
     rebuilt in batch mode, and checked once a migration has committed (only then: the check
     reads the whole database)."""
+    if revision == "head" and stored_revision(engine) in {head_in_files()} - {None}:
+        return  # already at head, known without loading Alembic's scripts (a faster start)
     if current_revision(engine) == _target(revision):
         return
+    from alembic import command
+
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         if is_sqlite:
@@ -66,6 +104,9 @@ def needs_upgrade(engine: Engine) -> bool:
 
 def schema_drift(engine: Engine, metadata: MetaData | None = None) -> list:
     """Differences between the models and the database's schema (empty: no drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, metadata if metadata is not None else Base.metadata)

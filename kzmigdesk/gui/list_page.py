@@ -27,6 +27,7 @@ class ListPage(QWidget):
     or on Enter; Ctrl+F goes to it; Enter or a double click on a row emits open_requested."""
 
     open_requested = Signal(object)  # the id of the row's record
+    LOADED_WHEN_BUILT = True  # the model counts when it is made: no refresh needed at once
     SEARCH_DELAY_MS = 250
 
     def __init__(self, database: Database, model: PagedTableModel, widths: tuple[int, ...]):

@@ -1,5 +1,6 @@
 """The main window: menu, toolbar, navigation between the sections, status bar."""
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,23 +21,12 @@ from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import label
-from kzmigdesk.gui.audit_trail import AuditTrailDialog
 from kzmigdesk.gui.backups import (
     DailyBackup,
     back_up_to_folder,
     is_sqlite,
     restore_from_file,
 )
-from kzmigdesk.gui.cases import CasesPage
-from kzmigdesk.gui.exchange_dialog import ExchangeDialog
-from kzmigdesk.gui.person_form import PersonDialog
-from kzmigdesk.gui.persons import PersonsPage
-from kzmigdesk.gui.quotas_page import QuotasPage
-from kzmigdesk.gui.reports_page import ReportsPage
-from kzmigdesk.gui.services_page import ServicesPage
-from kzmigdesk.gui.settings_dialog import SettingsDialog
-from kzmigdesk.gui.sign_in import UsersDialog
-from kzmigdesk.gui.workers import WorkersPage
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services.auth import Actor, Permission
@@ -46,16 +36,22 @@ from kzmigdesk.services.auth import Actor, Permission
 class Section:
     key: str
     title: str  # msgid
-    make_page: Callable[[Database], QWidget]  # the page has refresh() and retranslate()
+    page_class: str  # "module:Class" of a widget with refresh() and retranslate()
+
+    def make_page(self, database: Database) -> QWidget:
+        """The section's page, its module imported only now: a section's page is built
+        when it is first shown, so the window starts with only the first one."""
+        module, name = self.page_class.split(":")
+        return getattr(importlib.import_module(module), name)(database)
 
 
 SECTIONS = (
-    Section("persons", N_("Persons"), PersonsPage),
-    Section("repatriates", N_("Repatriates"), CasesPage),
-    Section("workers", N_("Foreign workers"), WorkersPage),
-    Section("services", N_("Services"), ServicesPage),
-    Section("quotas", N_("Quotas"), QuotasPage),
-    Section("reports", N_("Reports"), ReportsPage),
+    Section("persons", N_("Persons"), "kzmigdesk.gui.persons:PersonsPage"),
+    Section("repatriates", N_("Repatriates"), "kzmigdesk.gui.cases:CasesPage"),
+    Section("workers", N_("Foreign workers"), "kzmigdesk.gui.workers:WorkersPage"),
+    Section("services", N_("Services"), "kzmigdesk.gui.services_page:ServicesPage"),
+    Section("quotas", N_("Quotas"), "kzmigdesk.gui.quotas_page:QuotasPage"),
+    Section("reports", N_("Reports"), "kzmigdesk.gui.reports_page:ReportsPage"),
 )
 
 
@@ -82,22 +78,16 @@ class MainWindow(QMainWindow):
         self.section_actions = QActionGroup(self)
         self.toolbar = self.addToolBar("main")
         self.toolbar.setObjectName("mainToolbar")
-        for index, section in enumerate(SECTIONS):
+        self.built_pages: dict[int, QWidget] = {}
+        for index, _section in enumerate(SECTIONS):
             self.navigation.addItem("")
-            page = section.make_page(database)
-            if hasattr(page, "actor"):
-                page.actor = actor
-            self.pages.addWidget(page)
+            self.pages.addWidget(QWidget())  # stands in until the section is first shown
             action = QAction(self, checkable=True)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked, i=index: self.show_section(i))
             self.section_actions.addAction(action)
             self.toolbar.addAction(action)
         self.navigation.currentRowChanged.connect(self.show_section)
-        self.persons_page: PersonsPage = self.pages.widget(0)
-        self.persons_page.open_requested.connect(self.open_person)
-        self.cases_page: CasesPage = self.pages.widget(1)
-        self.cases_page.open_requested.connect(self.cases_page.show_case)
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
@@ -159,6 +149,32 @@ class MainWindow(QMainWindow):
         self.daily_backup.timer.stop()
         super().closeEvent(event)
 
+    def page(self, index: int) -> QWidget:
+        """The section's page, built on first use (it then shows fresh data)."""
+        page = self.built_pages.get(index)
+        if page is None:
+            page = SECTIONS[index].make_page(self.database)
+            if hasattr(page, "actor"):
+                page.actor = self.actor
+            if SECTIONS[index].key == "persons":
+                page.open_requested.connect(self.open_person)
+            elif SECTIONS[index].key == "repatriates":
+                page.open_requested.connect(page.show_case)
+            stand_in = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.built_pages[index] = page
+        return page
+
+    @property
+    def persons_page(self):
+        return self.page(0)
+
+    @property
+    def cases_page(self):
+        return self.page(1)
+
     def show_section(self, index: int) -> None:
         if index < 0:
             return
@@ -166,8 +182,11 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(index)
         self.navigation.blockSignals(False)
         self.section_actions.actions()[index].setChecked(True)
-        self.pages.setCurrentIndex(index)
-        self.refresh_current()
+        built = index in self.built_pages
+        page = self.page(index)
+        self.pages.setCurrentWidget(page)
+        if built or not getattr(page, "LOADED_WHEN_BUILT", False):
+            page.refresh()
 
     def new_record(self):
         """Ctrl+N: a new case in Repatriates, a new permit in Foreign workers, else a person."""
@@ -175,11 +194,13 @@ class MainWindow(QMainWindow):
         if key == "repatriates":
             return self.cases_page.new_case()
         if key == "workers":
-            return self.pages.widget(2).open_permit(None)
+            return self.page(2).open_permit(None)
         return self.open_person(None)
 
-    def open_person(self, person_id) -> PersonDialog:
+    def open_person(self, person_id):
         """Open the person form (a new person when `person_id` is None), non-modal."""
+        from kzmigdesk.gui.person_form import PersonDialog  # dialogs load when first used
+
         dialog = PersonDialog(self.database, person_id, self)
         dialog.saved.connect(self.persons_page.refresh)  # a method: no lambda keeping refs
         dialog.open_other.connect(self.open_person)
@@ -195,8 +216,8 @@ class MainWindow(QMainWindow):
 
     def _language_changed(self, _lang: str) -> None:
         self.retranslate()
-        for index in range(self.pages.count()):
-            self.pages.widget(index).retranslate()
+        for page in self.built_pages.values():
+            page.retranslate()
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("kzmigdesk: migration office case management"))
@@ -241,25 +262,33 @@ class MainWindow(QMainWindow):
                                            "was kept as {file}.").format(file=kept), 20000)
         return kept
 
-    def open_exchange(self) -> ExchangeDialog:
+    def open_exchange(self):
+        from kzmigdesk.gui.exchange_dialog import ExchangeDialog
+
         dialog = ExchangeDialog(self.database, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
-    def open_audit_trail(self) -> AuditTrailDialog:
+    def open_audit_trail(self):
+        from kzmigdesk.gui.audit_trail import AuditTrailDialog
+
         dialog = AuditTrailDialog(self.database, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
-    def open_users(self) -> UsersDialog:
+    def open_users(self):
+        from kzmigdesk.gui.sign_in import UsersDialog
+
         dialog = UsersDialog(self.database, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self):
+        from kzmigdesk.gui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

@@ -34,6 +34,11 @@ class PagedTableModel(QAbstractTableModel):
     def fetch(self, session: Session, offset: int, limit: int) -> list:
         raise NotImplementedError
 
+    def count_and_first_page(self, session: Session) -> tuple[int, list]:
+        """Both at once; subclasses may read them with one query."""
+        count = self.count(session)
+        return count, self.fetch(session, 0, self.PAGE_SIZE) if count else []
+
     def display(self, row, column: int) -> str:
         raise NotImplementedError
 
@@ -46,7 +51,9 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         with self.database.sessions() as session:
-            self._count = self.count(session)
+            self._count, first_page = self.count_and_first_page(session)
+        if first_page:
+            self._pages[0] = first_page
         self.endResetModel()
 
     def row(self, number: int):

@@ -18,6 +18,7 @@ from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,
     PersonRow,
+    count_and_first_page,
     count_persons,
     fetch_persons,
     region_names,
@@ -57,6 +58,11 @@ class PersonsTableModel(PagedTableModel):
     def count(self, session) -> int:
         self._regions = region_names(session)
         return count_persons(session, self.filter)
+
+    def count_and_first_page(self, session) -> tuple[int, list[PersonRow]]:
+        self._regions = region_names(session)
+        return count_and_first_page(session, self.filter, self.sort_key, self.descending,
+                                    limit=self.PAGE_SIZE)
 
     def fetch(self, session, offset: int, limit: int) -> list[PersonRow]:
         return fetch_persons(session, self.filter, self.sort_key, self.descending,
@@ -102,8 +108,9 @@ class PersonsPage(ListPage):
         self.region = QComboBox()
         self.category = QComboBox()
         self.status = QComboBox()
-        self.table.setSortingEnabled(True)
+        # The indicator first: enabling sorting sorts by it, which is the model's own order.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
         for combo, stretch in ((self.region, 2), (self.category, 1), (self.status, 1)):
             self.filters.addWidget(combo, stretch)
             combo.currentIndexChanged.connect(self.apply_filter)

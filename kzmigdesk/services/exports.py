@@ -7,6 +7,7 @@ import io
 import re
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -30,29 +31,41 @@ def sheet_title(title: str, taken: set[str]) -> str:
 
 
 def summary_xlsx(summary: MonthlySummary, words: Words) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """Written row by row (openpyxl's write-only mode): a long section costs little memory
+    and time."""
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
+    formats = {PERCENT: "0.0%", DATE: "yyyy-mm-dd", NUMBER: "#,##0"}
     for section in summary.sections:
         sheet = workbook.create_sheet(sheet_title(words.t(section.title), taken))
-        sheet.append([words.t(column.title) for column in section.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-        for row in section.rows:
-            sheet.append(row)
-        for index, column in enumerate(section.columns, start=1):
-            letter = get_column_letter(index)
-            formats = {PERCENT: "0.0%", DATE: "yyyy-mm-dd", NUMBER: "#,##0"}
-            if column.kind in formats:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = formats[column.kind]
-            longest = max((len(str(cell.value or "")) for cell in sheet[letter]), default=8)
-            sheet.column_dimensions[letter].width = min(60, max(10, longest + 2))
+        titles = [words.t(column.title) for column in section.columns]
+        for index, title in enumerate(titles):
+            longest = max((len(str(row[index] if row[index] is not None else ""))
+                           for row in section.rows), default=0)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = min(
+                60, max(10, len(title) + 2, longest + 2))
         sheet.freeze_panes = "A2"
+        sheet.append([header_cell(sheet, title) for title in titles])
+        number_formats = [formats.get(column.kind) for column in section.columns]
+        for row in section.rows:
+            sheet.append([formatted_cell(sheet, value, number_format) if number_format
+                          else value
+                          for value, number_format in zip(row, number_formats, strict=True)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def header_cell(sheet, title: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=title)
+    cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    return cell
+
+
+def formatted_cell(sheet, value, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def summary_csv(summary: MonthlySummary, words: Words) -> bytes:

@@ -126,6 +126,23 @@ def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: s
     return [PersonRow(*row) for row in session.execute(query)]
 
 
+def count_and_first_page(session: Session, filt: PersonFilter = PersonFilter(),
+                         sort: str = "name", descending: bool = False,
+                         limit: int = 100) -> tuple[int, list[PersonRow]]:
+    """The count and the first page of the list. A search of two or more names intersects
+    their token ranges, the costly part: it is done once, with the count taken over the
+    matches beside the page (a window function). Otherwise the count stays a cheap index
+    count, and reading the whole match for it would cost more than a second query."""
+    if len(query_tokens(filt.text)) < 2 or re.search(r"\d", filt.text):
+        return count_persons(session, filt), fetch_persons(session, filt, sort, descending,
+                                                          limit=limit)
+    order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
+    query = (_filtered(select(*ROW_COLUMNS, func.count().over()), filt)
+             .order_by(*order).limit(limit))
+    rows = session.execute(query).all()
+    return (rows[0][-1] if rows else 0), [PersonRow(*row[:-1]) for row in rows]
+
+
 def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonRow]:
     return fetch_persons(session, PersonFilter(text=text), limit=limit)
 

@@ -259,7 +259,7 @@ class RepatriateCase(Entity):
         # The cases list, read backwards: the latest first (see repatriation.fetch_cases).
         Index("ix_repatriate_cases_list", "application_date", "case_number", "id", **LIVE_ROWS),
         Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id", "status",
-              "certificate_issue_date"),
+              "certificate_issue_date", "deleted_at"),
     )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -319,7 +319,7 @@ class WorkPermit(Entity):
     __table_args__ = (
         # Quota usage and its monthly shape read only this index (services/quotas.py).
         Index("ix_work_permits_quota", "quota_year", "region_id", "category",
-              "holds_quota_slot", "valid_from"),
+              "holds_quota_slot", "valid_from", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
     )

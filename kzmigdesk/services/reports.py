@@ -289,16 +289,21 @@ class _Summary:
                     WorkPermit.status.in_(PERMIT_VALID)),
              WorkPermit.office_id),
         ]
+        labels: dict = {}  # thousands of rows share a few document types: translate each once
         for title, query, office_column in queries:
             if self.office is not None:
                 query = query.where(office_column == self.office.id)
             for row in self.session.execute(query):
                 if title is None:  # identity documents name their own type
                     doc_type, number, name, day = row
-                    section.rows.append([self.words.label(doc_type), number, name, day])
+                    if doc_type not in labels:
+                        labels[doc_type] = self.words.label(doc_type)
+                    section.rows.append([labels[doc_type], number, name, day])
                 else:
                     number, name, day = row
-                    section.rows.append([self.t(title), number, name, day])
+                    if title not in labels:
+                        labels[title] = self.t(title)
+                    section.rows.append([labels[title], number, name, day])
         section.rows.sort(key=lambda row: (row[3], row[0], row[1]))
         return section
 

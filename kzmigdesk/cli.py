@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("check", help="fail when the models and the migrations drift")
 
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
-                        "load every language, render a PDF, and report")
+                        "load every language and form, render a PDF, and report")
 
     backup = commands.add_parser("backup", help="back up the SQLite database (online backup)")
     backup.add_argument("--to", type=Path, help="the folder (default: the automatic backups' "
@@ -161,7 +161,8 @@ def cmd_db(args) -> int:
 
 
 def cmd_self_check(args) -> int:
-    """Migrate a scratch database and load every catalog; exit 0 when all is well."""
+    """Migrate a scratch database, load every catalog and form, use the compiled libraries;
+    exit 0 when all is well, and say where the data folders were found."""
     from kzmigdesk.db import migrate
     from kzmigdesk.db.session import open_database
     from kzmigdesk.domain.models import Region
@@ -178,12 +179,15 @@ def cmd_self_check(args) -> int:
                     failures.append("reference data: expected 20 regions")
         finally:
             database.close()
+    folders = {}
     for name in ("ui", "migrations", "locales", "resources"):
         try:
-            data_dir(name)
+            folders[name] = data_dir(name)
         except FileNotFoundError as error:
             failures.append(str(error))
     failures += check_pdf_rendering()
+    failures += check_native_libraries()
+    failures += check_forms()
     for lang in i18n.LANGUAGES:
         i18n.set_language(lang)
         if lang != "en" and _("Persons") == "Persons":
@@ -192,6 +196,8 @@ def cmd_self_check(args) -> int:
     for failure in failures:
         print(f"FAIL {failure}", file=sys.stderr)
     if not failures:
+        for name, folder in folders.items():
+            print(f"{name}: {folder}")
         print(f"kzmigdesk {__version__} self-check OK: migrations to "
               f"{migrate.head_revision()}, languages {', '.join(i18n.LANGUAGES)}")
     return 1 if failures else 0
@@ -209,6 +215,63 @@ def check_pdf_rendering() -> list[str]:
     if not pdf.startswith(b"%PDF") or b"DejaVuSans" not in pdf:
         return ["PDF rendering: no PDF with the embedded font"]
     return []
+
+
+def check_native_libraries() -> list[str]:
+    """Use the compiled libraries: argon2 (passwords), scrypt and cryptography (encrypted
+    exchange packages), pdfium (the report preview)."""
+    from kzmigdesk.gui.reports_page import first_page_png
+    from kzmigdesk.printing.document import paragraph, render
+    from kzmigdesk.printing.words import Words
+    from kzmigdesk.services import exchange, users
+
+    failures = []
+    try:
+        users.HASHER.verify(users.hash_password("self-check"), "self-check")
+    except Exception as error:
+        failures.append(f"argon2: {error}")
+    try:
+        if exchange.decrypt(exchange.encrypt(b"self-check", "pw"), "pw") != b"self-check":
+            failures.append("package encryption: the data does not decrypt back")
+    except Exception as error:
+        failures.append(f"package encryption: {error}")
+    try:
+        if not first_page_png(render([paragraph("kzmigdesk")], "kzmigdesk", Words.of("en"))
+                              ).startswith(b"\x89PNG"):
+            failures.append("PDF preview: no PNG image")
+    except Exception as error:
+        failures.append(f"PDF preview: {error}")
+    return failures
+
+
+def check_forms() -> list[str]:
+    """Load every Qt Designer form of ui/ and the window icon; off screen when no application
+    runs yet (no display is needed)."""
+    import os
+
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from kzmigdesk.gui.uiloader import load_ui
+    from kzmigdesk.paths import data_dir
+
+    app = QApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication([])  # noqa: F841 (needed until the forms are loaded)
+    failures = []
+    forms = sorted(data_dir("ui").glob("*.ui"))
+    if not forms:
+        failures.append(f"no forms in {data_dir('ui')}")
+    for form in forms:
+        try:
+            load_ui(form.stem)
+        except Exception as error:
+            failures.append(f"form {form.name}: {error}")
+    icon = data_dir("resources") / "icons" / "kzmigdesk.svg"
+    if QIcon(str(icon)).pixmap(32, 32).isNull():
+        failures.append(f"window icon: {icon} does not render")
+    return failures
 
 
 def cmd_report(args) -> int:

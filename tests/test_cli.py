@@ -16,9 +16,26 @@ def test_help_lists_the_subcommands(capsys):
     assert "upgrade" in result.stdout and "check" in result.stdout
 
 
-def test_self_check_passes(capsys):
+def test_self_check_passes(qapp, capsys):
     assert main(["self-check"]) == 0
-    assert "self-check OK" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "self-check OK" in out
+    assert "ui: " in out and "locales: " in out  # where the data folders were found
+
+
+def test_self_check_reports_a_broken_form_and_preview(qapp, monkeypatch, capsys):
+    from kzmigdesk.gui import reports_page, uiloader
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(uiloader, "load_ui", broken)
+    monkeypatch.setattr(reports_page, "first_page_png", broken)
+    assert main(["self-check"]) == 1
+    captured = capsys.readouterr()
+    assert "self-check OK" not in captured.out
+    assert "FAIL form first_start.ui: broken" in captured.err
+    assert "FAIL PDF preview: broken" in captured.err
 
 
 def test_db_upgrade_and_check(tmp_path, capsys):

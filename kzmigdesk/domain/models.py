@@ -5,6 +5,8 @@ a version column used for optimistic locking, and a soft-delete timestamp.
 """
 
 import datetime as dt
+import secrets
+import time
 import uuid
 from enum import StrEnum
 
@@ -59,6 +61,15 @@ LIVE_ROWS = {
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def ordered_uuid() -> uuid.UUID:
+    """A random UUID that begins with the time in milliseconds (the layout of UUID version 7):
+    records made in bulk (an import) go to the end of the indexes on their ids instead of
+    all over them, which makes each batch's writes several times smaller."""
+    bits = int(time.time() * 1000) << 80 | secrets.randbits(80)
+    bits = bits & ~(0xF << 76) | 0x7 << 76  # version 7
+    return uuid.UUID(int=bits & ~(0x3 << 62) | 0x2 << 62)  # RFC 4122 variant
 
 
 def enum_type(enum_cls: type[StrEnum]) -> SAEnum:

@@ -11,6 +11,7 @@ import uuid
 import openpyxl
 import pytest
 from sqlalchemy import func, select
+from test_exchange import offices  # noqa: F401 (a fixture)
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, OfficeKind, Sex, UserRole
@@ -514,3 +515,17 @@ def test_a_new_import_of_the_same_file_gives_up_the_unfinished_one(database):
     changed = read_legacy_data("list.csv", generated(301))
     with pytest.raises(legacy_import.ServiceError):
         run_import(database, second, changed, today=TODAY)
+
+
+def test_imported_persons_travel_to_other_offices(offices):  # noqa: F811
+    from test_exchange import REGION, register, send, snapshot
+
+    district, region = offices
+    register(district, "Әбенов")
+    send(district, region, REGION)  # the first package: every record
+    summary = import_all(district, read_legacy_data("a.csv", csv_bytes(RU_HEADER, RU_ROWS)))
+    assert summary.imported == 3
+    result = send(district, region, REGION)  # the next: what the audit trail says changed
+    assert result.applied >= 3
+    assert count(region, Person) == 4
+    assert snapshot(region)["persons"] == snapshot(district)["persons"]

@@ -131,3 +131,27 @@ def test_file_menu_opens_the_dialog_for_those_who_register(qtbot, database):
     dialog = window.open_legacy_import()
     assert isinstance(dialog, LegacyImportDialog) and dialog.isVisible()
     dialog.close()
+
+
+def test_an_error_during_the_import_is_shown_and_the_import_can_go_on(qtbot, database,
+                                                                     tmp_path, monkeypatch):
+    from kzmigdesk.services import legacy_import
+
+    path = tmp_path / "list.csv"
+    path.write_bytes(generated(1200))
+    dialog = make_dialog(qtbot, database)
+    assert dialog.open_file(path)
+    original = legacy_import._Run.batch
+
+    def failing(self, session, rows):
+        if rows[0][0] > 1000:
+            raise OSError("disk full")
+        return original(self, session, rows)
+
+    monkeypatch.setattr(legacy_import._Run, "batch", failing)
+    assert not dialog.start()
+    assert dialog.message.text() == "The import stopped: disk full"
+    assert persons(database) == 1000
+    monkeypatch.setattr(legacy_import._Run, "batch", original)
+    assert dialog.start()
+    assert dialog.message.text() == "Imported: 1,200. Rejected: 0, of which duplicates: 0."

@@ -200,10 +200,11 @@ class LegacyImportDialog(QDialog):
 
         outcome = self.run_task(self, _("Importing {file}…").format(file=table.file_name),
                                 task)
-        if outcome.error is not None:
+        if outcome.result is None:  # an error (perhaps after Cancel): its last batch undone
             error = outcome.error
             self.show_message(_("The import stopped: {error}").format(
                 error=error.message() if isinstance(error, ServiceError) else error), True)
+            self.import_button.setText(_("Continue the import"))
             self._enable()
             return False
         self.summary = outcome.result

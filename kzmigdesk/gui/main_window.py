@@ -29,7 +29,6 @@ from kzmigdesk.gui.backups import (
 )
 from kzmigdesk.gui.cases import CasesPage
 from kzmigdesk.gui.exchange_dialog import ExchangeDialog
-from kzmigdesk.gui.legacy_import_dialog import LegacyImportDialog
 from kzmigdesk.gui.person_form import PersonDialog
 from kzmigdesk.gui.persons import PersonsPage
 from kzmigdesk.gui.quotas_page import QuotasPage
@@ -251,7 +250,9 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def open_legacy_import(self) -> LegacyImportDialog:
+    def open_legacy_import(self):
+        from kzmigdesk.gui.legacy_import_dialog import LegacyImportDialog  # loads when used
+
         dialog = LegacyImportDialog(self.database, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self.refresh_current)

@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
         self.restore_action.setVisible(actor_may(self.actor, Permission.RESTORE_BACKUP)
                                        and is_sqlite(self.database))
         self.exchange_action = self.file_menu.addAction("", self.open_exchange)
+        self.legacy_import_action = self.file_menu.addAction("", self.open_legacy_import)
+        self.legacy_import_action.setVisible(actor_may(self.actor, Permission.REGISTER))
         self.audit_action = self.file_menu.addAction("", self.open_audit_trail)
         self.audit_action.setVisible(actor_may(self.actor, Permission.VIEW_AUDIT))
         self.users_action = self.file_menu.addAction("", self.open_users)
@@ -232,6 +234,7 @@ class MainWindow(QMainWindow):
         self.users_action.setText(_("&Users…"))
         self.audit_action.setText(_("&Audit trail…"))
         self.exchange_action.setText(_("&Exchange with other offices…"))
+        self.legacy_import_action.setText(_("Import a &legacy list…"))
         self.backup_action.setText(_("&Back up to a folder…"))
         self.restore_action.setText(_("&Restore a backup…"))
         self.quit_action.setText(_("&Quit"))
@@ -267,6 +270,15 @@ class MainWindow(QMainWindow):
 
         dialog = ExchangeDialog(self.database, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_legacy_import(self):
+        from kzmigdesk.gui.legacy_import_dialog import LegacyImportDialog
+
+        dialog = LegacyImportDialog(self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.refresh_current)
         dialog.show()
         return dialog
 

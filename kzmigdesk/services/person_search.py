@@ -126,14 +126,20 @@ def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: s
     return [PersonRow(*row) for row in session.execute(query)]
 
 
+FEW_MATCHES_DIGITS = 6  # an IIN begins with the date of birth: six digits name a day
+
+
 def count_and_first_page(session: Session, filt: PersonFilter = PersonFilter(),
                          sort: str = "name", descending: bool = False,
                          limit: int = 100) -> tuple[int, list[PersonRow]]:
     """The count and the first page of the list. A search of two or more names intersects
-    their token ranges, the costly part: it is done once, with the count taken over the
-    matches beside the page (a window function). Otherwise the count stays a cheap index
-    count, and reading the whole match for it would cost more than a second query."""
-    if len(query_tokens(filt.text)) < 2 or re.search(r"\d", filt.text):
+    their token ranges, the costly part, and a long IIN or document number prefix matches
+    few persons: either is read once, with the count taken over the matches beside the page
+    (a window function). Otherwise the count stays a cheap index count, and reading every
+    match for it would cost more than a second query."""
+    digits = re.search(r"\d", filt.text)
+    if (len(normalise_document_number(filt.text)) < FEW_MATCHES_DIGITS if digits
+            else len(query_tokens(filt.text)) < 2):
         return count_persons(session, filt), fetch_persons(session, filt, sort, descending,
                                                           limit=limit)
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]

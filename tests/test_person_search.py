@@ -61,6 +61,11 @@ def names(rows):
         ("Petr", ["Иванов"]),
         ("ahmetov", ["Ахметов"]),
         ("nobody", []),
+        ("Lei W", ["Wang"]),  # a one-letter word is checked on what the longer ones match
+        ("Lei X", []),
+        ("Нұрлан Ә", ["Әбенов"]),
+        ("ab nu", ["Әбенов"]),  # only short words: the first one leads
+        ("ab nx", []),
     ],
 )
 def test_search_by_name_in_any_script(database, people, query, expected):

@@ -208,10 +208,14 @@ class PersonNameToken(Base):
     the persons, never exchanged between offices, so it has no version or soft delete."""
 
     __tablename__ = "person_name_tokens"
+    __table_args__ = (
+        # A person's tokens, and whether one of them begins with a short word of a search.
+        Index("ix_person_name_tokens_person_id_token", "person_id", "token"),
+    )
 
     token: Mapped[str] = mapped_column(String(40), primary_key=True)
     person_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
     )
 
 

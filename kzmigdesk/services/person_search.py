@@ -7,8 +7,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, intersect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, exists, func, intersect, select
+from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.domain.enums import PersonCategory
 from kzmigdesk.domain.models import IdentityDocument, Person, PersonNameToken, Region
@@ -58,6 +58,9 @@ class PersonRow:
 ROW_COLUMNS = [getattr(Person, name) for name in PersonRow.__dataclass_fields__]
 
 
+SHORT_WORD = 2  # letters
+
+
 def _prefix_range(column, prefix: str):
     """column LIKE 'prefix%' as a range an index can serve, in any collation."""
     return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
@@ -80,11 +83,24 @@ def matching_ids(text: str) -> Select | None:
     tokens = query_tokens(text)
     if not tokens:
         return select(Person.id).where(False)
+    # A word of one or two letters begins tens of thousands of names: rather than read them
+    # all, it is checked on the persons that the longer words matched.
+    long_words = [token for token in tokens if len(token) > SHORT_WORD] or tokens[:1]
     per_token = [
         select(PersonNameToken.person_id).where(_prefix_range(PersonNameToken.token, token))
-        for token in tokens
+        for token in long_words
     ]
-    return per_token[0] if len(per_token) == 1 else intersect(*per_token)
+    ids = per_token[0] if len(per_token) == 1 else intersect(*per_token)
+    short_words = tokens[len(long_words):]  # tokens are sorted longest first
+    if not short_words:
+        return ids
+    matched = ids.subquery()
+    query = select(matched.c.person_id)
+    for word in short_words:
+        token = aliased(PersonNameToken)
+        query = query.where(exists().where(token.person_id == matched.c.person_id,
+                                           _prefix_range(token.token, word)))
+    return query
 
 
 def _filtered(query: Select, filt: PersonFilter) -> Select:

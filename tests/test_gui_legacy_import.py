@@ -70,6 +70,10 @@ def test_preview_mapping_import_and_rejected_rows(qtbot, database, tmp_path):
         assert session.scalars(select(Person.address)).all() == [None, None, None]
     assert not dialog.import_button.isEnabled()
     assert dialog.save_button.isEnabled()
+    assert dialog.preview_label.text() == "Rejected rows and why:"  # the table lists them
+    assert dialog.preview.rowCount() == 1 and dialog.preview.verticalHeaderItem(0).text() == "5"
+    assert dialog.preview.item(0, 0).text().startswith("Date of birth: is not a date")
+    assert dialog.preview.item(0, 1).text() == "Плохой"
     saved = tmp_path / "rejected.csv"
     assert dialog.save_rejected(saved)
     assert dialog.message.text() == f"1 rejected rows saved to {saved}."

@@ -32,12 +32,14 @@ from kzmigdesk.services.legacy_files import LegacyTable, cell_text, read_legacy_
 from kzmigdesk.services.legacy_import import (
     ImportSummary,
     find_unfinished,
+    rejected_rows,
     run_import,
     start_import,
     write_rejected_csv,
 )
 
 PREVIEW_ROWS = 20
+REJECTED_SHOWN = 1000  # in the window; the CSV file holds every rejected row
 LISTS = N_("Lists (*.csv *.xlsx);;All files (*)")
 CSV_FILES = N_("CSV files (*.csv)")
 
@@ -88,7 +90,8 @@ class LegacyImportDialog(QDialog):
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel(_("Above each column, choose the field it goes to:")))
+        self.preview_label = QLabel(_("Above each column, choose the field it goes to:"))
+        layout.addWidget(self.preview_label)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.duplicates_check)
         layout.addWidget(self.message)
@@ -128,6 +131,7 @@ class LegacyImportDialog(QDialog):
             self.show_message(error.message(), True)
             return False
         self.table, self.import_id, self.summary = table, None, None
+        self.preview_label.setText(_("Above each column, choose the field it goes to:"))
         self.file_label.setText(_("{file}: {rows} rows").format(
             file=path.name, rows=i18n.format_number(len(table.rows))))
         mapping = guess_mapping(table.header)
@@ -211,8 +215,32 @@ class LegacyImportDialog(QDialog):
         self.show_message(self.result_text(self.summary))
         if not self.summary.finished:
             self.import_button.setText(_("Continue the import"))
+        elif self.summary.rejected:
+            self.show_rejected()
         self._enable()
         return self.summary.finished
+
+    def show_rejected(self) -> None:
+        """Once the import is done, the table lists the rejected rows and why."""
+        with self.database.sessions() as session:
+            header, rows = rejected_rows(session, self.summary.import_id)
+        shown = rows[:REJECTED_SHOWN]
+        self.preview_label.setText(
+            _("Rejected rows and why:") if len(shown) == len(rows) else
+            _("Rejected rows and why (the first {shown} of {count}; the CSV file holds them "
+              "all):").format(shown=i18n.format_number(len(shown)),
+                             count=i18n.format_number(len(rows))))
+        self.combos = []
+        self.preview.clear()
+        self.preview.setColumnCount(1 + max([len(header)] + [len(r.cells) for r in shown]))
+        self.preview.setRowCount(len(shown))
+        self.preview.setHorizontalHeaderLabels([_("Reasons"), *header])
+        self.preview.setVerticalHeaderLabels([str(row.row) for row in shown])
+        for number, row in enumerate(shown):
+            self.preview.setItem(number, 0, QTableWidgetItem("; ".join(row.reasons)))
+            for column, cell in enumerate(row.cells, start=1):
+                self.preview.setItem(number, column, QTableWidgetItem(cell))
+        self.preview.resizeColumnsToContents()
 
     @staticmethod
     def result_text(summary: ImportSummary) -> str:

@@ -220,3 +220,25 @@ def test_a_section_page_is_built_when_first_shown(qtbot, database):
     assert workers.search.placeholderText().startswith("Поиск")
     window.show_section(2)  # shown again: the same page
     assert window.pages.currentWidget() is workers
+
+
+def test_ask_path_opens_or_saves_and_cancel_gives_none(qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from kzmigdesk.gui.dialogs import ask_path
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    asked = []
+
+    def answer(chosen):
+        def ask(parent_, title, name, filters):
+            asked.append((title, name, filters))
+            return chosen, filters
+        return ask
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", answer(str(tmp_path / "a.csv")))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer(""))
+    assert ask_path(parent, "Open", "CSV (*.csv)") == tmp_path / "a.csv"
+    assert ask_path(parent, "Save", "CSV (*.csv)", "b.csv", save=True) is None
+    assert asked == [("Open", "", "CSV (*.csv)"), ("Save", "b.csv", "CSV (*.csv)")]

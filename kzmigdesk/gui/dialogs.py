@@ -1,8 +1,9 @@
 """Small pieces every dialog uses: its OK (or Save) and Cancel buttons, its errors label."""
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QWidget
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -22,3 +23,11 @@ def error_label() -> QLabel:
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     return label
+
+
+def ask_path(parent: QWidget, title: str, filters: str, name: str = "",
+             save: bool = False) -> Path | None:
+    """The file the person chooses to open (or to save as `name`), None if they cancel."""
+    ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+    chosen, _filter = ask(parent, title, name, filters)
+    return Path(chosen) if chosen else None

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
-from kzmigdesk.gui.dialogs import ERROR_STYLE
+from kzmigdesk.gui.dialogs import ERROR_STYLE, ask_path
 from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import exchange
@@ -98,11 +97,9 @@ class ExchangeDialog(QDialog):
             return False
         peer = self.peer_names[row]
         if path is None:
-            chosen, _filter = QFileDialog.getSaveFileName(self, _("Export a package"),
-                                                          f"{peer}.kzx", _(FILES))
-            if not chosen:
+            path = ask_path(self, _("Export a package"), _(FILES), f"{peer}.kzx", save=True)
+            if path is None:
                 return False
-            path = Path(chosen)
         password = self.ask_password(self, _("Export a package"))
         if password is None:
             return False
@@ -121,11 +118,9 @@ class ExchangeDialog(QDialog):
 
     def import_from(self, path: Path | None) -> bool:
         if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(self, _("Import a package"), "",
-                                                          _(FILES))
-            if not chosen:
+            path = ask_path(self, _("Import a package"), _(FILES))
+            if path is None:
                 return False
-            path = Path(chosen)
         password = None
         data = path.read_bytes()
         if data.startswith(exchange.ENCRYPTED_MAGIC):

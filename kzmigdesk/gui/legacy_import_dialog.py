@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.gui.background import run_in_background
-from kzmigdesk.gui.dialogs import ERROR_STYLE
+from kzmigdesk.gui.dialogs import ERROR_STYLE, ask_path
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.legacy_fields import FIELDS, guess_mapping
@@ -118,11 +117,9 @@ class LegacyImportDialog(QDialog):
     def open_file(self, path: Path | None) -> bool:
         """Read the file, show its first rows, and offer to resume an unfinished import."""
         if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(self, _("Import a legacy list"), "",
-                                                          _(LISTS))
-            if not chosen:
+            path = ask_path(self, _("Import a legacy list"), _(LISTS))
+            if path is None:
                 return False
-            path = Path(chosen)
         try:
             table = read_legacy_file(path)
             with self.database.sessions() as session:
@@ -260,11 +257,9 @@ class LegacyImportDialog(QDialog):
             return False
         if path is None:
             name = Path(self.summary.file_name).stem + "-rejected.csv"
-            chosen, _filter = QFileDialog.getSaveFileName(self, _("Save rejected rows"), name,
-                                                          _(CSV_FILES))
-            if not chosen:
+            path = ask_path(self, _("Save rejected rows"), _(CSV_FILES), name, save=True)
+            if path is None:
                 return False
-            path = Path(chosen)
         try:
             with self.database.sessions() as session:
                 count = write_rejected_csv(session, self.summary.import_id, path)

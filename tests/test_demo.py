@@ -434,5 +434,5 @@ def test_categories_statuses_documents_and_name_tokens(database):
         assert {p.category for p in persons} == set(PersonCategory)
         documents = session.scalar(select(func.count(func.distinct(IdentityDocument.person_id))))
         assert documents == len(persons)
-        with_tokens = session.scalar(select(func.count(func.distinct(PersonNameToken.person_id))))
+        with_tokens = session.scalar(select(func.count(func.distinct(PersonNameToken.person_no))))
         assert with_tokens == len(persons)

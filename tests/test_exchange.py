@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from kzmigdesk.db.session import open_database
 from kzmigdesk.domain.enums import Sex
-from kzmigdesk.domain.models import ExchangeConflict, ExchangePeer, Person, PersonNameToken
+from kzmigdesk.domain.models import ExchangeConflict, ExchangePeer, Person
 from kzmigdesk.domain.search import name_tokens
 from kzmigdesk.services import exchange
 from kzmigdesk.services.exchange import PackageRefused
+from kzmigdesk.services.name_index import tokens_of
 from kzmigdesk.services.person_search import matching_ids
 from kzmigdesk.services.registration import PersonInput, save_person
 
@@ -130,8 +131,7 @@ def test_two_offices_exchange_both_ways_and_end_identical(offices):
     with district.sessions() as session:
         person = session.get(Person, first)
         assert (person.surname, person.phone) == ("Әбенұлы", "+77019999999")
-        tokens = set(session.scalars(select(PersonNameToken.token).where(
-            PersonNameToken.person_id == first)))
+        tokens = tokens_of(session, first)
         assert tokens == set(name_tokens("Әбенұлы", "Нұрлан", None, None, None))
 
     # Several more rounds change nothing.

@@ -8,6 +8,7 @@ from kzmigdesk.domain.enums import DocumentType, Sex
 from kzmigdesk.domain.identifiers import make_iin
 from kzmigdesk.domain.models import DuplicateDecision, IdentityDocument, Person, PersonNameToken
 from kzmigdesk.services.errors import NotFound, StaleRecord, ValidationFailed
+from kzmigdesk.services.name_index import tokens_of
 from kzmigdesk.services.registration import (
     DocumentInput,
     DuplicatesFound,
@@ -49,8 +50,7 @@ def test_save_and_reopen_with_documents(database):
         person = session.get(Person, person_id)
         assert person.citizenship == "UZ"
         assert [d.number for d in person.documents] == ["FA1234567"]
-        tokens = set(session.scalars(select(PersonNameToken.token)
-                                     .where(PersonNameToken.person_id == person_id)))
+        tokens = tokens_of(session, person_id)
         assert {"abenov", "nurlan", "serikuli"} <= tokens
         document_id = person.documents[0].id
     # Edit: change the phone, replace the passport's expiry, add an ID card.

@@ -203,6 +203,18 @@ class Person(Entity):
         return " ".join(p for p in (self.surname, self.given_name, self.patronymic) if p)
 
 
+class PersonNumber(Base):
+    """A local integer number for each person in the search index: the name tokens refer to
+    it, so that a search intersecting common names compares integers, not UUID strings.
+    Derived data (see services/name_index.py), never exchanged between offices."""
+
+    __tablename__ = "person_numbers"
+
+    no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
+
+
 class PersonNameToken(Base):
     """Search index of names in any script (see domain/search.py). Derived data: rebuilt from
     the persons, never exchanged between offices, so it has no version or soft delete."""
@@ -210,13 +222,13 @@ class PersonNameToken(Base):
     __tablename__ = "person_name_tokens"
     __table_args__ = (
         # A person's tokens, and whether one of them begins with a short word of a search.
-        Index("ix_person_name_tokens_person_id_token", "person_id", "token"),
+        Index("ix_person_name_tokens_person_no_token", "person_no", "token"),
+        {"sqlite_with_rowid": False},
     )
 
     token: Mapped[str] = mapped_column(String(40), primary_key=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
-    )
+    person_no: Mapped[int] = mapped_column(
+        ForeignKey("person_numbers.no", ondelete="CASCADE"), primary_key=True)
 
 
 class DuplicateDecision(Entity):

@@ -50,7 +50,6 @@ from kzmigdesk.domain.models import (
     Office,
     PermitStatusChange,
     Person,
-    PersonNameToken,
     Region,
     RepatriateCase,
     ServiceRecord,
@@ -58,7 +57,8 @@ from kzmigdesk.domain.models import (
     User,
     WorkPermit,
 )
-from kzmigdesk.domain.search import name_tokens, sort_key
+from kzmigdesk.domain.search import sort_key
+from kzmigdesk.services.name_index import index_names
 from kzmigdesk.services.users import hash_password
 
 BATCH_SIZE = 5000
@@ -687,13 +687,10 @@ class _Generator:
             for start in range(0, len(rows), BATCH_SIZE):
                 self.session.execute(insert(model.__table__), rows[start:start + BATCH_SIZE])
             if model is Person and rows:
-                tokens = [
-                    {"token": token, "person_id": row["id"]}
-                    for row in rows
-                    for token in name_tokens(row["surname"], row["given_name"], row["patronymic"],
-                                             row["surname_latin"], row["given_name_latin"])
-                ]
-                self.session.execute(insert(PersonNameToken.__table__), tokens)
+                index_names(self.session, [
+                    (row["id"], (row["surname"], row["given_name"], row["patronymic"],
+                                 row["surname_latin"], row["given_name_latin"]))
+                    for row in rows], new=True)
 
     def _check_cancel(self) -> None:
         if self.cancelled is not None and self.cancelled():

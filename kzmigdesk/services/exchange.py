@@ -43,13 +43,12 @@ from kzmigdesk.domain.models import (
     ExchangeState,
     ImportedPackage,
     LocalSetting,
-    PersonNameToken,
     utcnow,
 )
-from kzmigdesk.domain.search import name_tokens
 from kzmigdesk.i18n import N_
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
+from kzmigdesk.services.name_index import index_names, unindex
 
 FORMAT = 1
 OFFICE_NAME = "exchange.office_name"
@@ -424,14 +423,12 @@ def _after_write(session: Session, table, values: dict) -> None:
     """Keep what is derived from a record in step: a person's search tokens."""
     if table.name != "persons":
         return
-    session.execute(PersonNameToken.__table__.delete().where(
-        PersonNameToken.person_id == values["id"]))
     if values.get("deleted_at") is None:
-        tokens = name_tokens(values["surname"], values["given_name"], values.get("patronymic"),
-                             values.get("surname_latin"), values.get("given_name_latin"))
-        if tokens:
-            session.execute(PersonNameToken.__table__.insert(),
-                            [{"token": t, "person_id": values["id"]} for t in tokens])
+        index_names(session, [(values["id"], (
+            values["surname"], values["given_name"], values.get("patronymic"),
+            values.get("surname_latin"), values.get("given_name_latin")))])
+    else:
+        unindex(session, values["id"])
 
 
 # --- conflicts ------------------------------------------------------------------------------

@@ -35,7 +35,6 @@ from kzmigdesk.domain.models import (
     LegacyImport,
     LegacyImportRow,
     Person,
-    PersonNameToken,
     ordered_uuid,
     utcnow,
 )
@@ -54,6 +53,7 @@ from kzmigdesk.services.legacy_fields import (
     region_spellings,
 )
 from kzmigdesk.services.legacy_files import LegacyTable, cell_text
+from kzmigdesk.services.name_index import write_tokens
 from kzmigdesk.services.quotas import _region_spellings
 from kzmigdesk.services.registration import (
     SIMILAR_NAME_SCORE,
@@ -325,7 +325,7 @@ class _Run:
             else:
                 records.append(self._rejected(number, cells, reasons))
         lookups = _database_lookups(session, [row for _n, _c, row in valid])
-        persons, documents, decisions, tokens = [], [], [], []
+        persons, documents, decisions, tokens = [], [], [], {}
         for number, cells, row in valid:
             person_id, data = ordered_uuid(), row.person
             known = _known(person_id, data.surname, data.given_name, data.patronymic,
@@ -337,8 +337,7 @@ class _Run:
                 records.append(self._rejected(number, cells, reasons, duplicate))
                 continue
             persons.append(self._person(person_id, data, actor))
-            tokens += [{"token": token, "person_id": person_id}
-                       for token in set(known.keys[2].split()) | _tokens(data.patronymic)]
+            tokens[person_id] = set(known.keys[2].split()) | _tokens(data.patronymic)
             if row.document:
                 documents.append(self._document(person_id, row))
             decisions += [DuplicateDecision(person_id=person_id, candidate_id=c.known.person_id,
@@ -357,9 +356,7 @@ class _Run:
                     for row in values])
         session.add_all(decisions)
         session.flush()
-        if tokens:  # in the index's order, which spares the database some work
-            tokens.sort(key=lambda item: item["token"])
-            session.execute(insert(PersonNameToken.__table__), tokens)
+        write_tokens(session, tokens, new=True)
         if records:
             session.execute(insert(LegacyImportRow.__table__), records)
         return len(records)

@@ -11,7 +11,13 @@ from sqlalchemy import Select, and_, exists, func, intersect, select
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.domain.enums import PersonCategory
-from kzmigdesk.domain.models import IdentityDocument, Person, PersonNameToken, Region
+from kzmigdesk.domain.models import (
+    IdentityDocument,
+    Person,
+    PersonNameToken,
+    PersonNumber,
+    Region,
+)
 from kzmigdesk.domain.search import normalise_document_number, query_tokens
 
 SORT_KEYS = {
@@ -87,20 +93,19 @@ def matching_ids(text: str) -> Select | None:
     # all, it is checked on the persons that the longer words matched.
     long_words = [token for token in tokens if len(token) > SHORT_WORD] or tokens[:1]
     per_token = [
-        select(PersonNameToken.person_id).where(_prefix_range(PersonNameToken.token, token))
+        select(PersonNameToken.person_no).where(_prefix_range(PersonNameToken.token, token))
         for token in long_words
     ]
-    ids = per_token[0] if len(per_token) == 1 else intersect(*per_token)
+    numbers = per_token[0] if len(per_token) == 1 else intersect(*per_token)
     short_words = tokens[len(long_words):]  # tokens are sorted longest first
-    if not short_words:
-        return ids
-    matched = ids.subquery()
-    query = select(matched.c.person_id)
-    for word in short_words:
-        token = aliased(PersonNameToken)
-        query = query.where(exists().where(token.person_id == matched.c.person_id,
-                                           _prefix_range(token.token, word)))
-    return query
+    if short_words:
+        matched = numbers.subquery()
+        numbers = select(matched.c.person_no)
+        for word in short_words:
+            token = aliased(PersonNameToken)
+            numbers = numbers.where(exists().where(token.person_no == matched.c.person_no,
+                                                   _prefix_range(token.token, word)))
+    return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
 
 
 def _filtered(query: Select, filt: PersonFilter) -> Select:
@@ -126,11 +131,10 @@ def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
 
 
 def _live_ids(ids: Select) -> Select:
-    """Ids of persons not deleted among `ids`: name tokens are removed when a person is
-    deleted; IIN and document matches are checked against the persons table."""
-    parts = getattr(ids, "selects", None)  # an intersection or union of queries, or one
-    if all(part.get_final_froms() == [PersonNameToken.__table__] for part in parts or [ids]):
-        return ids if parts else ids.distinct()  # one person may have two matching tokens
+    """Ids of persons not deleted among `ids`: a deleted person's name tokens are removed;
+    IIN and document matches are checked against the persons table."""
+    if isinstance(ids, Select) and ids.get_final_froms() == [PersonNumber.__table__]:
+        return ids
     return select(Person.id).where(Person.id.in_(ids))
 
 

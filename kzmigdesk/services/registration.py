@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 from babel import Locale
 from rapidfuzz import fuzz
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,7 +17,6 @@ from kzmigdesk.domain.models import (
     DuplicateDecision,
     IdentityDocument,
     Person,
-    PersonNameToken,
     utcnow,
 )
 from kzmigdesk.domain.search import name_tokens, normalise_document_number, sort_key
@@ -30,6 +29,7 @@ from kzmigdesk.services.errors import (
     StaleRecord,
     ValidationFailed,
 )
+from kzmigdesk.services.name_index import index_names, unindex
 
 LABELS = {
     "surname": N_("Surname"),
@@ -227,12 +227,8 @@ def find_duplicates(session: Session, data: PersonInput, documents: list[Documen
 
 
 def _index_names(session: Session, person: Person) -> None:
-    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
-    tokens = name_tokens(person.surname, person.given_name, person.patronymic,
-                         person.surname_latin, person.given_name_latin)
-    if tokens:
-        session.execute(insert(PersonNameToken),
-                        [{"token": t, "person_id": person.id} for t in tokens])
+    index_names(session, [(person.id, (person.surname, person.given_name, person.patronymic,
+                                       person.surname_latin, person.given_name_latin))])
 
 
 def _save_documents(session: Session, person: Person, documents: list[DocumentInput]) -> None:
@@ -324,4 +320,4 @@ def delete_person(session: Session, person_id: uuid.UUID, expected_version: int 
     if expected_version is not None and person.version != expected_version:
         raise StaleRecord(N_("Someone else has changed this record. Reload it and try again."))
     person.deleted_at = utcnow()
-    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
+    unindex(session, person.id)

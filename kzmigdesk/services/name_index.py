@@ -1,0 +1,69 @@
+"""The search index of names: every token of a person's names in any script (see
+domain/search.py), under the person's local number (PersonNumber). Derived from the persons
+and kept in step by whatever writes them: the registration form, the offline exchange, the
+legacy import and the demo data. Nothing here checks permissions: the callers do."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.domain.models import PersonNameToken, PersonNumber
+from kzmigdesk.domain.search import name_tokens
+
+IN_LIST = 500  # values per IN (...) of a query
+Names = Sequence[str | None]  # surname, given name, patronymic, and the Latin ones
+
+
+def _chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _numbers(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    numbers = {}
+    for chunk in _chunks(person_ids):
+        numbers.update(session.execute(select(PersonNumber.person_id, PersonNumber.no)
+                                       .where(PersonNumber.person_id.in_(chunk))).all())
+    return numbers
+
+
+def index_names(session: Session, persons: list[tuple[uuid.UUID, Names]],
+                new: bool = False) -> None:
+    """Write the tokens of these persons' names, replacing any they had. `new`: none of
+    them is in the index yet (a bulk insert then spares the lookups and the delete)."""
+    write_tokens(session, {person_id: name_tokens(*names) for person_id, names in persons},
+                 new)
+
+
+def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
+                 new: bool = False) -> None:
+    """index_names with the tokens already made (a bulk import caches them)."""
+    ids = list(tokens)
+    numbers = {} if new else _numbers(session, ids)
+    for chunk in _chunks(list(numbers.values())):
+        session.execute(delete(PersonNameToken).where(PersonNameToken.person_no.in_(chunk)))
+    missing = [person_id for person_id in ids if person_id not in numbers]
+    if missing:
+        session.execute(insert(PersonNumber.__table__),
+                        [{"person_id": person_id} for person_id in missing])
+        numbers.update(_numbers(session, missing))
+    rows = sorted(((token, numbers[person_id]) for person_id, person_tokens in tokens.items()
+                   for token in set(person_tokens)))  # the index's order spares work
+    if rows:
+        session.execute(insert(PersonNameToken.__table__),
+                        [{"token": token, "person_no": number} for token, number in rows])
+
+
+def unindex(session: Session, person_id: uuid.UUID) -> None:
+    """A deleted person is no longer found by name."""
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_no.in_(
+        select(PersonNumber.no).where(PersonNumber.person_id == person_id))))
+
+
+def tokens_of(session: Session, person_id: uuid.UUID) -> set[str]:
+    """The tokens a person is found under."""
+    return set(session.scalars(select(PersonNameToken.token).join(
+        PersonNumber, PersonNumber.no == PersonNameToken.person_no)
+        .where(PersonNumber.person_id == person_id)))

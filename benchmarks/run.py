@@ -179,8 +179,9 @@ def floor_search_sql(kind: str, text: str) -> tuple[str, list]:
         from kzmigdesk.domain.search import query_tokens
 
         tokens = query_tokens(text)
-        ids = " INTERSECT ".join(["SELECT person_id FROM person_name_tokens "
-                                  "WHERE token >= ? AND token < ?"] * len(tokens))
+        numbers = " INTERSECT ".join(["SELECT person_no FROM person_name_tokens "
+                                      "WHERE token >= ? AND token < ?"] * len(tokens))
+        ids = f"SELECT person_id FROM person_numbers WHERE no IN ({numbers})"
         args = [bound for token in tokens
                 for bound in (token, token[:-1] + chr(ord(token[-1]) + 1))]
     return (f"SELECT id, surname, given_name, birth_date, count(*) OVER () FROM persons "

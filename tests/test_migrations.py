@@ -156,3 +156,38 @@ def test_a_database_at_head_is_recognised_without_alembic(tmp_path):
     migrate.upgrade(engine)
     assert migrate.stored_revision(engine) == migrate.head_revision()
     engine.dispose()
+
+
+def test_0013_keeps_the_name_tokens_both_ways(tmp_path):
+    """Tokens move from person ids to person numbers and back, none lost."""
+    import datetime as dt
+
+    from alembic import command
+    from conftest import TEST_ADMINISTRATOR
+
+    from kzmigdesk.db.engine import make_session_factory
+    from kzmigdesk.db.session import Database
+    from kzmigdesk.domain.enums import Sex
+    from kzmigdesk.services.name_index import tokens_of
+    from kzmigdesk.services.registration import PersonInput, save_person
+
+    url = f"sqlite:///{tmp_path / 'tokens.sqlite3'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    database = Database(url=url, engine=engine, sessions=make_session_factory(engine))
+    with database.transaction(actor=TEST_ADMINISTRATOR) as session:
+        person_id = save_person(session, PersonInput(
+            surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE,
+            birth_date=dt.date(1985, 4, 12))).id
+    with database.sessions() as session:
+        before = tokens_of(session, person_id)
+    assert {"abenov", "nurlan"} <= before
+    with engine.connect() as connection:
+        command.downgrade(migrate.alembic_config(connection), "0012")
+        connection.commit()
+        rows = connection.execute(text("SELECT token, person_id FROM person_name_tokens")).all()
+    assert {token for token, _person in rows} == before
+    migrate.upgrade(engine)
+    with database.sessions() as session:
+        assert tokens_of(session, person_id) == before
+    engine.dispose()

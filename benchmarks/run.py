@@ -198,6 +198,10 @@ def search(path: Path, rows: list) -> None:
     database = open_database(str(path), upgrade=False)
     try:
         for kind, texts in queries.items():
+            for text in texts:  # a first pass reads the pages into the cache for both sides
+                with database.sessions() as session:
+                    count_and_first_page(session, PersonFilter(text=text), limit=200)
+                raw.execute(*floor_search_sql(kind, text)).fetchall()
             app, floor = [], []
             for text in texts:  # what the persons list does on a search: count, first page
                 with database.sessions() as session:
@@ -237,9 +241,11 @@ def persons_list(path: Path, rows: list) -> None:
         model.reload()
         model.index(0, 0).data()
 
+    raw = sqlite3.connect(path)
+    raw.execute("SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, "
+                "id LIMIT 200 OFFSET 900000").fetchall()  # the pages into the cache for both
     opened = timed(open_list, repeat=3)
     scrolled = timed(lambda: model.index(900_000, 0).data(), repeat=1)
-    raw = sqlite3.connect(path)
     floor_open = timed(lambda: raw.execute(
         "SELECT count(*) FROM persons WHERE deleted_at IS NULL").fetchone() and raw.execute(
         "SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, id "

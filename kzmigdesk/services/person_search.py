@@ -77,6 +77,9 @@ def matching_ids(text: str) -> Select | None:
     text = text.strip()
     if not text:
         return None
+    numbers = matching_numbers(text)
+    if numbers is not None:
+        return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
     compact = normalise_document_number(text)
     if re.fullmatch(r"\d{4,12}", compact):
         by_iin = select(Person.id).where(_prefix_range(Person.iin, compact))
@@ -86,9 +89,15 @@ def matching_ids(text: str) -> Select | None:
     if re.search(r"\d", compact):
         return select(IdentityDocument.person_id).where(
             _prefix_range(IdentityDocument.number, compact))
+    return select(Person.id).where(False)  # no word in the text
+
+
+def matching_numbers(text: str):
+    """For a text of names (no digits): a query of the numbers (PersonNumber) of the persons
+    it names, which may repeat a number; None for other texts."""
     tokens = query_tokens(text)
-    if not tokens:
-        return select(Person.id).where(False)
+    if not tokens or re.search(r"\d", normalise_document_number(text)):
+        return None
     # A word of one or two letters begins tens of thousands of names: rather than read them
     # all, it is checked on the persons that the longer words matched.
     long_words = [token for token in tokens if len(token) > SHORT_WORD] or tokens[:1]
@@ -105,7 +114,7 @@ def matching_ids(text: str) -> Select | None:
             token = aliased(PersonNameToken)
             numbers = numbers.where(exists().where(token.person_no == matched.c.person_no,
                                                    _prefix_range(token.token, word)))
-    return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
+    return numbers
 
 
 def _filtered(query: Select, filt: PersonFilter) -> Select:
@@ -124,18 +133,15 @@ def _filtered(query: Select, filt: PersonFilter) -> Select:
 def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
     ids = matching_ids(filt.text)
     if ids is not None and filt == PersonFilter(text=filt.text):
-        # Text alone: count the matching ids without reading the persons (the token, IIN and
-        # document indexes hold only persons not deleted, or are checked against them below).
-        return session.scalar(select(func.count()).select_from(_live_ids(ids).subquery()))
+        # Text alone: names are counted in the token index alone (a deleted person's tokens
+        # are removed); IIN and document matches are checked against the persons.
+        numbers = matching_numbers(filt.text)
+        if numbers is not None:
+            matched = numbers.subquery()
+            return session.scalar(select(func.count(matched.c.person_no.distinct())))
+        live = select(Person.id).where(Person.id.in_(ids))
+        return session.scalar(select(func.count()).select_from(live.subquery()))
     return session.scalar(_filtered(select(func.count()).select_from(Person), filt))
-
-
-def _live_ids(ids: Select) -> Select:
-    """Ids of persons not deleted among `ids`: a deleted person's name tokens are removed;
-    IIN and document matches are checked against the persons table."""
-    if isinstance(ids, Select) and ids.get_final_froms() == [PersonNumber.__table__]:
-        return ids
-    return select(Person.id).where(Person.id.in_(ids))
 
 
 def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",

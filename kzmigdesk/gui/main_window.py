@@ -206,9 +206,7 @@ class MainWindow(QMainWindow):
         dialog = PersonDialog(self.database, person_id, self)
         dialog.saved.connect(self.persons_page.refresh)  # a method: no lambda keeping refs
         dialog.open_other.connect(self.open_person)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return self._show(dialog)
 
     def current_section(self) -> Section:
         return SECTIONS[self.pages.currentIndex()]
@@ -265,46 +263,39 @@ class MainWindow(QMainWindow):
                                            "was kept as {file}.").format(file=kept), 20000)
         return kept
 
-    def open_exchange(self):
-        from kzmigdesk.gui.exchange_dialog import ExchangeDialog
-
-        dialog = ExchangeDialog(self.database, self)
+    def _show(self, dialog: QWidget) -> QWidget:
+        """Show a non-modal dialog, deleted once closed."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    # The dialogs' modules load when first used (a faster start).
+    def open_exchange(self):
+        from kzmigdesk.gui.exchange_dialog import ExchangeDialog
+
+        return self._show(ExchangeDialog(self.database, self))
 
     def open_legacy_import(self):
         from kzmigdesk.gui.legacy_import_dialog import LegacyImportDialog
 
         dialog = LegacyImportDialog(self.database, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self.refresh_current)
-        dialog.show()
-        return dialog
+        return self._show(dialog)
 
     def open_audit_trail(self):
         from kzmigdesk.gui.audit_trail import AuditTrailDialog
 
-        dialog = AuditTrailDialog(self.database, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return self._show(AuditTrailDialog(self.database, self))
 
     def open_users(self):
         from kzmigdesk.gui.sign_in import UsersDialog
 
-        dialog = UsersDialog(self.database, self.actor, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return self._show(UsersDialog(self.database, self.actor, self))
 
     def open_settings(self):
         from kzmigdesk.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return self._show(SettingsDialog(self))
 
     def show_about(self) -> None:
         QMessageBox.about(

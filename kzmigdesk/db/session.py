@@ -1,6 +1,6 @@
 """Opening a database for the application: resolve, migrate, and hand out sessions."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +52,15 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+IN_LIST = 500  # values per IN (...) of a query, well under every database's limit
+
+
+def in_chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
+    """`values` in slices short enough for one IN (...) each."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def open_database(db: str | None = None, upgrade: bool = True) -> Database:

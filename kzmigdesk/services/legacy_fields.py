@@ -144,7 +144,7 @@ REGION_AFFIXES = re.compile(r"^(город|г)\s+|\s+(облысы|қаласы|
 
 
 def region_spellings(exact: dict[str, uuid.UUID]) -> dict[str, uuid.UUID]:
-    """Each region's code and names (as quotas._region_spellings), folded, and each name
+    """Each region's code and names (as quotas.spellings_of_regions), folded, and each name
     without its kind word ("Абай", "Акмолинская") when that names one region only."""
     names = {fold(k): v for k, v in exact.items()}
     short: dict[str, set] = {}

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kzmigdesk.db.session import Database
+from kzmigdesk.db.session import Database, in_chunks
 from kzmigdesk.domain.models import (
     DuplicateDecision,
     IdentityDocument,
@@ -54,7 +54,7 @@ from kzmigdesk.services.legacy_fields import (
 )
 from kzmigdesk.services.legacy_files import LegacyTable, cell_text
 from kzmigdesk.services.name_index import write_tokens
-from kzmigdesk.services.quotas import _region_spellings
+from kzmigdesk.services.quotas import spellings_of_regions
 from kzmigdesk.services.registration import (
     SIMILAR_NAME_SCORE,
     PersonInput,
@@ -64,7 +64,6 @@ from kzmigdesk.services.registration import (
 
 BATCH_ROWS = 1000
 PERSON_FIELDS = [f.name for f in fields(PersonInput)]
-IN_LIST = 500  # values per IN (...) of a query
 UNFINISHED, FINISHED, ABANDONED = "unfinished", "finished", "abandoned"
 IMPORTED, REJECTED = "imported", "rejected"
 SAME_DOCUMENT = N_("the same document number")
@@ -198,11 +197,6 @@ def reason_text(reason: dict) -> str:
     return problem
 
 
-def _chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 @dataclass
 class _Known:
     """A person a row may duplicate: in the database, or imported from an earlier row."""
@@ -263,17 +257,17 @@ def _database_lookups(session: Session, rows: list[RowData]) -> _Lookups:
     numbers = sorted({normalise_document_number(r.document.number) for r in rows
                       if r.document and r.document.number})
     dates = sorted({r.person.birth_date for r in rows})
-    for chunk in _chunks(iins):
+    for chunk in in_chunks(iins):
         query = select(*NAME_COLUMNS, Person.iin).where(Person.iin.in_(chunk))
         for row in session.execute(query.execution_options(include_deleted=True)):
             found.by_iin[row.iin] = _known(*row[:7])
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         query = select(*NAME_COLUMNS, IdentityDocument.number).join(
             IdentityDocument, IdentityDocument.person_id == Person.id).where(
             IdentityDocument.number.in_(chunk))
         for row in session.execute(query):
             found.by_document.setdefault(row.number, []).append(_known(*row[:7]))
-    for chunk in _chunks(dates):
+    for chunk in in_chunks(dates):
         for row in session.execute(select(*NAME_COLUMNS).where(Person.birth_date.in_(chunk))):
             found.by_birth_date.setdefault(row.birth_date, []).append(_known(*row))
     return found
@@ -441,7 +435,7 @@ def run_import(database: Database, import_id: uuid.UUID, table: LegacyTable,
             raise ServiceError(N_("The file is not the one this import began with."))
         if record.status != UNFINISHED:
             return import_summary(session, import_id, table)
-        run = _Run(record, table, Spellings(region_spellings(_region_spellings(session))),
+        run = _Run(record, table, Spellings(region_spellings(spellings_of_regions(session))),
                    today or dt.date.today())
         done = _done_rows(session, import_id)
     todo = [row for row in table.rows if row[0] not in done]

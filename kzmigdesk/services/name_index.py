@@ -9,21 +9,16 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.session import in_chunks
 from kzmigdesk.domain.models import PersonNameToken, PersonNumber
 from kzmigdesk.domain.search import name_tokens
 
-IN_LIST = 500  # values per IN (...) of a query
 Names = Sequence[str | None]  # surname, given name, patronymic, and the Latin ones
-
-
-def _chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _numbers(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     numbers = {}
-    for chunk in _chunks(person_ids):
+    for chunk in in_chunks(person_ids):
         numbers.update(session.execute(select(PersonNumber.person_id, PersonNumber.no)
                                        .where(PersonNumber.person_id.in_(chunk))).all())
     return numbers
@@ -42,7 +37,7 @@ def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
     """index_names with the tokens already made (a bulk import caches them)."""
     ids = list(tokens)
     numbers = {} if new else _numbers(session, ids)
-    for chunk in _chunks(list(numbers.values())):
+    for chunk in in_chunks(list(numbers.values())):
         session.execute(delete(PersonNameToken).where(PersonNameToken.person_no.in_(chunk)))
     missing = [person_id for person_id in ids if person_id not in numbers]
     if missing:

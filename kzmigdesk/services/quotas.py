@@ -354,7 +354,7 @@ class ImportResult:
 KANDAS_WORDS = {"", "kandas", "кандас", "кандасы", "қандас", "қандастар"}
 
 
-def _region_spellings(session: Session) -> dict[str, uuid.UUID]:
+def spellings_of_regions(session: Session) -> dict[str, uuid.UUID]:
     """Each region's code and its names in every language, case-folded."""
     names = {}
     for region in session.scalars(select(Region)):
@@ -401,7 +401,7 @@ def import_quotas_csv(session: Session, actor: Actor | None, data: bytes) -> Imp
     if missing:
         raise ImportRejected([ImportProblem(1, _("the columns {columns} are missing").format(
             columns=", ".join(sorted(missing))))])
-    regions = _region_spellings(session)
+    regions = spellings_of_regions(session)
     categories = _category_spellings()
     rows, problems, seen = [], [], {}
     for row in reader:

@@ -26,8 +26,8 @@ def main() -> int:
         from kzmigdesk.services.auth import Actor
 
         database = open_database(sys.argv[1])
-        window = MainWindow(database, on_language_chosen=i18n.set_language,
-                            actor=Actor("benchmark", UserRole.SUPERVISOR))
+        database.actor = Actor("benchmark", UserRole.SUPERVISOR)
+        window = MainWindow(database, on_language_chosen=i18n.set_language)
     window.resize(1100, 700)
     window.show()
     QTimer.singleShot(0, app.quit)  # as soon as the window has been shown and painted

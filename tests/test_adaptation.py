@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from acting import as_user
 from sqlalchemy import select
 
 from kzmigdesk.domain.enums import Sex, UserRole
@@ -101,10 +102,10 @@ def test_seeded_catalogue_and_active_filter(database):
         codes = {t.code for t in service_types(session)}
         assert {"accommodation", "kazakh_course", "legal"} <= codes
         legal = session.get(ServiceType, type_id(session, "legal"))
-        save_service_type(session, ServiceTypeInput(
+        save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
             code="legal", name_en=legal.name_en, name_ru=legal.name_ru, name_kk=legal.name_kk,
             active=False,
-        ), legal, actor=SUPERVISOR)
+        ), legal)
         assert "legal" not in {t.code for t in service_types(session)}
         assert "legal" in {t.code for t in service_types(session, active_only=False)}
 
@@ -112,27 +113,25 @@ def test_seeded_catalogue_and_active_filter(database):
 def test_service_type_validation_and_unique_code(database):
     with database.transaction() as session:
         with pytest.raises(ValidationFailed) as failure:
-            save_service_type(session, ServiceTypeInput(code="Bad code", name_en="X"),
-                              actor=SUPERVISOR)
+            save_service_type(as_user(session, SUPERVISOR),
+                              ServiceTypeInput(code="Bad code", name_en="X"))
         assert failure.value.fields() == {"code", "name_ru", "name_kk"}
         assert failure.value.message() == (
             "Code: may contain only lowercase Latin letters, digits and underscores, at most 32"
             "\nName in Russian: is required\nName in Kazakh: is required"
         )
         with pytest.raises(ValidationFailed) as failure:
-            save_service_type(session, ServiceTypeInput(
-                code="legal", name_en="Law", name_ru="Право", name_kk="Құқық"), actor=SUPERVISOR)
+            save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
+                code="legal", name_en="Law", name_ru="Право", name_kk="Құқық"))
         assert failure.value.message() == "Code: is already used by another service"
-        created = save_service_type(session, ServiceTypeInput(
+        created = save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
             code="digital_literacy_2", name_en="Digital literacy",
-            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық", is_course=True),
-            actor=SUPERVISOR)
+            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық", is_course=True))
         assert created.is_course and created.active and not created.is_accommodation
         # Saving a type under its own code is not a clash.
-        save_service_type(session, ServiceTypeInput(
+        save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
             code="digital_literacy_2", name_en="Computer skills",
-            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық"), created,
-            actor=SUPERVISOR)
+            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық"), created)
         assert created.name_en == "Computer skills"
 
 
@@ -310,13 +309,13 @@ def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database)
     with database.transaction() as session:
         for actor in (None, Actor("aigerim", UserRole.CLERK)):
             with pytest.raises(PermissionDenied) as denied:
-                save_service_type(session, data, actor=actor)
+                save_service_type(as_user(session, actor), data)
         assert denied.value.message() == (
             "Your role (clerk) does not allow this: editing the service catalogue.")
-        created = save_service_type(session, data, actor=SUPERVISOR)
+        created = save_service_type(as_user(session, SUPERVISOR), data)
         data.name_en = "Computer skills"
-        save_service_type(session, data, created, actor=SUPERVISOR)
-        save_service_type(session, data, created, actor=SUPERVISOR)  # nothing changed
+        save_service_type(as_user(session, SUPERVISOR), data, created)
+        save_service_type(as_user(session, SUPERVISOR), data, created)  # nothing changed
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         assert [(e.action, e.entity_type, e.username) for e in entries] == [
             ("create", "service_types", "serik"), ("update", "service_types", "serik")]

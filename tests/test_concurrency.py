@@ -4,6 +4,7 @@ quota is never over-issued and the same record never loses an update."""
 import datetime as dt
 import threading
 
+from acting import as_user
 from sqlalchemy import func, select
 
 from kzmigdesk.domain.enums import PermitCategory, Sex, UserRole
@@ -43,7 +44,7 @@ def run_together(work, count: int) -> list:
 def test_many_clerks_never_over_issue_a_quota(database):
     with database.transaction() as session:
         region = session.scalars(select(Region).where(Region.code == "ALA")).one()
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, 2026, region.id, SLOTS,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, 2026, region.id, SLOTS,
                   PermitCategory.CATEGORY_3)
         employer = save_employer(session, EmployerInput(
             bin=make_bin(dt.date(2015, 3, 1), 1), name="ТОО «Казстрой»", region_id=region.id))

@@ -7,6 +7,7 @@ import uuid
 
 import pypdf
 import pytest
+from acting import as_user
 from PIL import Image
 from sqlalchemy import select
 
@@ -416,7 +417,7 @@ def labour_fixture(session):
     """Astana cat. 4: 1 of 5; Almaty cat. 3: 2 of 2 (used up); Almaty cat. 4: 9 of 10 (90 %)."""
     for code, category, amount in (("AST", C.CATEGORY_4, 5), ("ALA", C.CATEGORY_3, 2),
                                    ("ALA", C.CATEGORY_4, 10)):
-        quotas.set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR,
+        quotas.set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR,
                          region(session, code).id, amount, category)
     company = employer(session, "ALA")
     number = 0
@@ -458,7 +459,7 @@ def test_labour_quota_statement(database):
 def test_kandas_quota_statement(database):
     with database.transaction() as session:
         for code, amount in (("AKM", 2), ("SEV", 10)):
-            quotas.set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR,
+            quotas.set_quota(as_user(session, SUPERVISOR), QuotaKind.KANDAS, YEAR,
                              region(session, code).id, amount)
         for n in range(2):
             head = relative(session, f"Әбенов{n}", "Нұрлан", dt.date(1980, 1, 1 + n))

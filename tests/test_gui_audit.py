@@ -16,10 +16,10 @@ def cells(dialog, column):
 
 
 def test_supervisor_browses_and_filters_the_trail(qtbot, database, accounts):  # noqa: F811
-    with database.transaction(actor=accounts["aigerim"]) as session:
+    with database.acting_as(accounts["aigerim"]).transaction() as session:
         person = save_person(session, PersonInput(
             surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)))
-    with database.transaction(actor=accounts["aigerim"]) as session:
+    with database.acting_as(accounts["aigerim"]).transaction() as session:
         save_person(session, PersonInput(
             surname="Әбенова", given_name="Нұрлан", sex=Sex.MALE,
             birth_date=dt.date(1980, 1, 1)), person_id=person.id)

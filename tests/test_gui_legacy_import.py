@@ -127,8 +127,8 @@ def test_stopped_import_is_resumed_when_the_file_is_opened_again(qtbot, database
 
 
 def test_file_menu_opens_the_dialog_for_those_who_register(qtbot, database):
-    window = MainWindow(database, on_language_chosen=lambda code: None,
-                        actor=Actor("aigerim", UserRole.CLERK))
+    window = MainWindow(database.acting_as(Actor("aigerim", UserRole.CLERK)),
+                        on_language_chosen=lambda code: None)
     qtbot.addWidget(window)
     assert window.legacy_import_action.isVisible()
     assert window.legacy_import_action.text() == "Import a &legacy list…"

@@ -3,6 +3,7 @@ permit and case dialogs."""
 
 import datetime as dt
 
+from acting import as_user
 from PySide6.QtCore import QDate
 from sqlalchemy import select
 
@@ -36,9 +37,9 @@ def populate(database):
     with database.transaction() as session:
         for code, category, amount in (("ALA", C.CATEGORY_4, 2), ("AST", C.CATEGORY_4, 10),
                                        ("ALA", C.CATEGORY_1, 5)):
-            set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region_id(session, code),
-                      amount, category)
-        set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region_id(session, "ALA"), 100)
+            set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR,
+                      region_id(session, code), amount, category)
+        set_quota(session, QuotaKind.KANDAS, YEAR, region_id(session, "ALA"), 100)
         employer = save_employer(session, EmployerInput(
             bin=make_bin(dt.date(2015, 3, 1), 1), name="ТОО «Казстрой»",
             region_id=region_id(session, "ALA")))
@@ -54,8 +55,7 @@ def populate(database):
 
 
 def make_page(qtbot, database, actor=SUPERVISOR):
-    page = QuotasPage(database)
-    page.actor = actor
+    page = QuotasPage(database.acting_as(actor))
     qtbot.addWidget(page)
     page.resize(1200, 500)
     page.refresh()
@@ -156,8 +156,7 @@ def test_permit_beyond_the_quota_needs_a_supervisor_and_a_reason(qtbot, database
         save_person(session, PersonInput(surname="Zhang", given_name="Min", sex=Sex.MALE,
                                          birth_date=dt.date(1990, 1, 1), citizenship="CN"))
     for actor in (CLERK, SUPERVISOR):
-        dialog = PermitDialog(database)
-        dialog.actor = actor
+        dialog = PermitDialog(database.acting_as(actor))
         qtbot.addWidget(dialog)
         dialog.worker_search.insert("Zhang")
         dialog.worker_list.setCurrentRow(0)
@@ -183,7 +182,8 @@ def test_permit_beyond_the_quota_needs_a_supervisor_and_a_reason(qtbot, database
 
 def test_case_granted_beyond_the_kandas_quota_asks_a_supervisor_for_the_reason(qtbot, database):
     with database.transaction() as session:
-        set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region_id(session, "ALA"), 0)
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.KANDAS, YEAR,
+                  region_id(session, "ALA"), 0)
         head = Person(surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE,
                       birth_date=dt.date(1980, 1, 1), citizenship="UZ")
         session.add(head)
@@ -194,8 +194,7 @@ def test_case_granted_beyond_the_kandas_quota_asks_a_supervisor_for_the_reason(q
             today=TODAY).id
     asked = []
     for actor, reason in ((CLERK, None), (SUPERVISOR, None), (SUPERVISOR, "large family")):
-        dialog = CaseDialog(database, case_id)
-        dialog.actor = actor
+        dialog = CaseDialog(database.acting_as(actor), case_id)
         qtbot.addWidget(dialog)
         dialog.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-1"}
         dialog.ask_override_reason = lambda message, r=reason: asked.append(message) or r

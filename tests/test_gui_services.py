@@ -235,7 +235,7 @@ def test_centres_dialog_adds_a_centre_and_shows_occupancy(qtbot, database):
 
 def test_catalogue_adds_a_type_and_refuses_a_duplicate_code(qtbot, database):
     supervisor = Actor("serik", UserRole.SUPERVISOR)
-    dialog = show(qtbot, CatalogueDialog(database, actor=supervisor))
+    dialog = show(qtbot, CatalogueDialog(database.acting_as(supervisor)))
     before = dialog.table.rowCount()
     dialog.code.insert("sewing")
     dialog.name_kk.insert("Тігін курсы")
@@ -259,7 +259,7 @@ def test_catalogue_adds_a_type_and_refuses_a_duplicate_code(qtbot, database):
 
 
 def test_a_clerk_sees_the_catalogue_but_cannot_change_it(qtbot, database):
-    dialog = show(qtbot, CatalogueDialog(database, actor=Actor("aigerim", UserRole.CLERK)))
+    dialog = show(qtbot, CatalogueDialog(database.acting_as(Actor("aigerim", UserRole.CLERK))))
     assert dialog.table.rowCount() >= 10
     assert not dialog.save_button.isEnabled() and not dialog.code.isEnabled()
     assert dialog.errors_label.text() == "Only a supervisor can change the service catalogue."

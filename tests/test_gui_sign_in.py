@@ -68,24 +68,24 @@ def test_cancelled_sign_in_gives_no_user(qtbot, empty, monkeypatch):
 
 def test_main_window_acts_as_the_signed_in_user(qtbot, empty):
     admin = create_admin(qtbot, empty)
-    window = MainWindow(empty, on_language_chosen=lambda code: None, actor=admin)
+    window = MainWindow(empty.acting_as(admin), on_language_chosen=lambda code: None)
     qtbot.addWidget(window)
-    assert empty.actor == admin
+    assert window.database.actor == admin
     assert window.user_label.text() == "Signed in: admin (administrator)"
     assert window.users_action.isVisible()
     clerk = Actor("aigerim", UserRole.CLERK)
-    other = MainWindow(empty, on_language_chosen=lambda code: None, actor=clerk)
+    other = MainWindow(empty.acting_as(clerk), on_language_chosen=lambda code: None)
     qtbot.addWidget(other)
     assert not other.users_action.isVisible()
 
 
 def test_administrator_adds_a_clerk_and_the_clerk_signs_in(qtbot, empty):
     admin = create_admin(qtbot, empty)
-    with empty.transaction(actor=admin) as session:
+    with empty.acting_as(admin).transaction() as session:
         region = session.scalars(select(Region)).first()
         session.add(Office(code="A", name="Office A", kind=OfficeKind.DISTRICT,
                            region_id=region.id))
-    dialog = UsersDialog(empty, admin)
+    dialog = UsersDialog(empty.acting_as(admin))
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
     dialog.clear_form()
@@ -105,7 +105,7 @@ def test_administrator_adds_a_clerk_and_the_clerk_signs_in(qtbot, empty):
     assert sign_in.sign_in()
     assert (sign_in.actor.role, sign_in.actor.office_id) == (
         UserRole.CLERK, dialog.office.currentData() and sign_in.actor.office_id)
-    clerk_view = UsersDialog(empty, sign_in.actor)
+    clerk_view = UsersDialog(empty.acting_as(sign_in.actor))
     qtbot.addWidget(clerk_view)
     assert clerk_view.table.rowCount() == 0
     assert clerk_view.errors_label.text() == (

@@ -2,6 +2,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from acting import as_account
 from sqlalchemy import select
 
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory, Sex, UserRole
@@ -216,9 +217,10 @@ def test_issue_permit(database):
         user = User(username="clerk", full_name="Clerk", role=UserRole.CLERK)
         session.add(user)
         person, employer = new_person(session), new_employer(session)
-        permit = issue_permit(session, person, employer,
+        session.flush()
+        permit = issue_permit(as_account(session, user), person, employer,
                               permit_input(session, number=" WP-2024-7 "),
-                              user_id=user.id, today=dt.date(2023, 12, 20))
+                              today=dt.date(2023, 12, 20))
         assert permit.number == "WP-2024-7"
         assert (permit.status, permit.quota_year, permit.category) == (P.ISSUED, 2024, C.CATEGORY_4)
         assert permit.person is person and permit.employer is employer
@@ -472,10 +474,10 @@ def test_history_records_user_and_comment(database):
         session.add_all([clerk, chief])
         session.flush()
         permit = new_permit(session)
-        change_permit_status(session, permit, P.EXTENDED, dt.date(2024, 12, 1), user_id=clerk.id,
+        change_permit_status(as_account(session, clerk), permit, P.EXTENDED, dt.date(2024, 12, 1),
                              comment="продление по заявлению работодателя",
                              new_valid_to=dt.date(2025, 6, 30), today=TODAY)
-        change_permit_status(session, permit, P.REVOKED, dt.date(2024, 12, 1), user_id=chief.id,
+        change_permit_status(as_account(session, chief), permit, P.REVOKED, dt.date(2024, 12, 1),
                              comment="  нарушение миграционного законодательства  ", today=TODAY)
     with database.transaction() as session:
         history = permit_history(session, permit)

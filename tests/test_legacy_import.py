@@ -364,11 +364,11 @@ def test_permissions_office_and_audit(database):
         session.flush()
         office_id = office.id
     clerk = Actor("aigerim", UserRole.CLERK, office_id=office_id)
-    with database.transaction(actor=clerk) as session:
+    with database.acting_as(clerk).transaction() as session:
         import_id = start_import(session, table, guess_mapping(table.header))
     with pytest.raises(PermissionDenied):
         run_import(database, import_id, table, today=TODAY)
-    summary = run_import(database, import_id, table, actor=clerk, today=TODAY)
+    summary = run_import(database.acting_as(clerk), import_id, table, today=TODAY)
     assert summary.imported == 3
     assert {p.office_id for p in persons(database).values()} == {office_id}
     database.actor = clerk

@@ -174,8 +174,8 @@ def test_0013_keeps_the_name_tokens_both_ways(tmp_path):
     url = f"sqlite:///{tmp_path / 'tokens.sqlite3'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
-    database = Database(url=url, engine=engine, sessions=make_session_factory(engine))
-    with database.transaction(actor=TEST_ADMINISTRATOR) as session:
+    database = Database(url=url, engine=engine, factory=make_session_factory(engine))
+    with database.acting_as(TEST_ADMINISTRATOR).transaction() as session:
         person_id = save_person(session, PersonInput(
             surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE,
             birth_date=dt.date(1985, 4, 12))).id

@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from acting import as_user
 from sqlalchemy import func, select
 
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, RepatriateStatus, Sex, UserRole
@@ -57,7 +58,9 @@ def employer(session):
 
 
 def permit(session, number, category=C.CATEGORY_4, start=dt.date(YEAR, 3, 1), today=None,
-           **kwargs):
+           actor=None, **kwargs):
+    if actor is not None:
+        as_user(session, actor)
     data = PermitInput(number=f"WP-{number}", category=category, region_id=region(session).id,
                        valid_from=start, valid_to=start + dt.timedelta(days=200))
     found = session.scalars(select(Person).where(Person.surname == f"Wang{number}")).first()
@@ -80,7 +83,7 @@ def labour_row(session, category=C.CATEGORY_4, code="ALA", year=YEAR):
 @pytest.fixture
 def two_slots(database):
     with database.transaction() as session:
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region(session).id, 2,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 2,
                   C.CATEGORY_4)
     return database
 
@@ -92,16 +95,17 @@ def test_only_a_supervisor_sets_quotas_and_each_change_is_audited(database):
     database.actor = None  # no one signed in
     with database.transaction() as session:
         with pytest.raises(PermissionDenied) as denied:
-            set_quota(session, CLERK, QuotaKind.LABOUR, YEAR, region(session).id, 5, C.CATEGORY_1)
+            set_quota(as_user(session, CLERK), QuotaKind.LABOUR, YEAR, region(session).id, 5,
+                      C.CATEGORY_1)
         assert denied.value.message() == (
             "Your role (clerk) does not allow this: setting quotas.")
         with pytest.raises(PermissionDenied):
-            set_quota(session, None, QuotaKind.KANDAS, YEAR, region(session).id, 5)
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region(session).id, 5,
+            set_quota(as_user(session, None), QuotaKind.KANDAS, YEAR, region(session).id, 5)
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 5,
                   C.CATEGORY_1)
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region(session).id, 8,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 8,
                   C.CATEGORY_1)
-        set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region(session).id, 300)
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.KANDAS, YEAR, region(session).id, 300)
     with database.sessions() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         assert [(e.action, e.entity_type, e.username, e.changes["amount"])
@@ -120,11 +124,11 @@ def test_a_quota_is_not_negative_nor_below_the_slots_taken(two_slots):
     with two_slots.transaction() as session:
         permit(session, 1)
         with pytest.raises(ValidationFailed) as failed:
-            set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region(session).id, 0,
+            set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 0,
                       C.CATEGORY_4)
         assert failed.value.message() == "Quota: cannot be below the 1 slots already taken"
         with pytest.raises(ValidationFailed) as failed:
-            set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region(session).id, -1)
+            set_quota(as_user(session, SUPERVISOR), QuotaKind.KANDAS, YEAR, region(session).id, -1)
         assert failed.value.message() == "Quota: cannot be negative"
 
 
@@ -145,7 +149,7 @@ def test_usage_remaining_and_levels(two_slots):
 
 def test_warning_level_from_ninety_percent(database):
     with database.transaction() as session:
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region(session).id, 10,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 10,
                   C.CATEGORY_4)
         for n in range(8):
             permit(session, n)
@@ -235,7 +239,7 @@ def test_revoking_within_the_quota_year_gives_the_slot_back(two_slots):
 
 def test_revoking_in_a_later_year_or_expiry_keeps_the_slot(database):
     with database.transaction() as session:
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, 2025, region(session).id, 5,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, 2025, region(session).id, 5,
                   C.CATEGORY_4)
         late = permit(session, 1, start=dt.date(2025, 6, 1))
         expired = permit(session, 2, start=dt.date(2025, 1, 1))
@@ -268,14 +272,16 @@ def kandas_case(session, n, code="ALA"):
         resettlement_region_id=region(session, code).id, quota_year=YEAR), today=TODAY)
 
 
-def grant(session, case, n, **kwargs):
+def grant(session, case, n, actor=None, **kwargs):
+    if actor is not None:
+        as_user(session, actor)
     return change_status(session, case, RepatriateStatus.GRANTED, TODAY,
                          certificate_number=f"KND-{n}", today=TODAY, **kwargs)
 
 
 def test_granting_takes_a_kandas_slot_and_withdrawal_gives_it_back(database):
     with database.transaction() as session:
-        set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region(session).id, 1)
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.KANDAS, YEAR, region(session).id, 1)
         first, second = kandas_case(session, 1), kandas_case(session, 2)
         grant(session, first, 1)
         with pytest.raises(QuotaExceeded) as refused:
@@ -356,7 +362,7 @@ def test_import_csv_comma_utf8(database):
             "2026,Алматы қаласы,,150\n"
             "2027,AST,kandas,90\n").encode()
     with database.transaction() as session:
-        result = import_quotas_csv(session, SUPERVISOR, data)
+        result = import_quotas_csv(as_user(session, SUPERVISOR), data)
         assert (result.labour, result.kandas) == (2, 2)
         labour = {(r.category, r.amount) for r in quota_usage(
             session, QuotaKind.LABOUR, 2026, today=TODAY)}
@@ -373,7 +379,7 @@ def test_import_csv_semicolon_cp1251_with_russian_category_names(database):
     i18n.set_language("en")
     data = f"Year;Region;Category;Amount\n2026;Туркестанская область;{category};1 200\n"
     with database.transaction() as session:
-        result = import_quotas_csv(session, SUPERVISOR, data.encode("cp1251"))
+        result = import_quotas_csv(as_user(session, SUPERVISOR), data.encode("cp1251"))
         assert result.labour == 1
         row = labour_row(session, C.SEASONAL_AGRICULTURAL, code="YUZ")
         assert row.amount == 1200
@@ -389,7 +395,7 @@ def test_import_csv_rejects_bad_lines_and_changes_nothing(database):
             b"2026,ALA,cat2,-4\n")
     with database.transaction() as session:
         with pytest.raises(ImportRejected) as rejected:
-            import_quotas_csv(session, SUPERVISOR, data)
+            import_quotas_csv(as_user(session, SUPERVISOR), data)
         assert [(p.line, p.message) for p in rejected.value.problems] == [
             (3, "unknown region “Atlantis”"),
             (4, "unknown permit category “cat9”"),
@@ -407,17 +413,17 @@ def test_import_csv_rejects_bad_lines_and_changes_nothing(database):
 def test_import_csv_needs_the_columns_and_a_supervisor(database):
     with database.transaction() as session:
         with pytest.raises(ImportRejected) as rejected:
-            import_quotas_csv(session, SUPERVISOR, b"year,amount\n2026,5\n")
+            import_quotas_csv(as_user(session, SUPERVISOR), b"year,amount\n2026,5\n")
         assert rejected.value.problems[0].message == "the columns region are missing"
         with pytest.raises(PermissionDenied):
-            import_quotas_csv(session, CLERK, b"year,region,amount\n2026,ALA,5\n")
+            import_quotas_csv(as_user(session, CLERK), b"year,region,amount\n2026,ALA,5\n")
 
 
 def test_usage_of_the_current_year_carries_the_forecast(database):
     with database.transaction() as session:
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, YEAR, region(session).id, 10,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 10,
                   C.CATEGORY_4)
-        set_quota(session, SUPERVISOR, QuotaKind.LABOUR, 2025, region(session).id, 10,
+        set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, 2025, region(session).id, 10,
                   C.CATEGORY_4)
         for n, month in enumerate((1, 2, 3, 4, 5, 6)):
             permit(session, n, start=dt.date(YEAR, month, 10))
@@ -434,7 +440,8 @@ def test_usage_of_the_current_year_carries_the_forecast(database):
 def test_audit_chain_detects_an_edited_or_removed_entry(database):
     with database.transaction() as session:
         for amount in (5, 6, 7, 8):
-            set_quota(session, SUPERVISOR, QuotaKind.KANDAS, YEAR, region(session).id, amount)
+            set_quota(as_user(session, SUPERVISOR), QuotaKind.KANDAS, YEAR, region(session).id,
+                      amount)
     with database.transaction() as session:
         assert audit.verify(session) == audit.ChainCheck(4)
         session.execute(AuditEntry.__table__.update().where(AuditEntry.seq == 2)

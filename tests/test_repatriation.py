@@ -3,6 +3,7 @@ import itertools
 import uuid
 
 import pytest
+from acting import as_account
 from sqlalchemy import select
 
 from kzmigdesk import i18n
@@ -61,11 +62,11 @@ def case_input(**overrides) -> rep.CaseInput:
     return rep.CaseInput(**values)
 
 
-def new_case(session, head=None, members=(), today=OPENED, user_id=None, **overrides):
+def new_case(session, head=None, members=(), today=OPENED, user=None, **overrides):
     head = head or person(session)
-    return rep.open_case(
-        session, head, case_input(**overrides), list(members), user_id=user_id, today=today
-    )
+    if user is not None:
+        as_account(session, user)
+    return rep.open_case(session, head, case_input(**overrides), list(members), today=today)
 
 
 # The dates of a path through the statuses, each change after the previous one.
@@ -169,10 +170,10 @@ def test_open_case_creates_household_case_and_first_history_entry(database):
         spouse = person(session, sex=Sex.FEMALE)
         child = person(session, birth=dt.date(2010, 3, 3))
         case = rep.open_case(
-            session, head,
+            as_account(session, user), head,
             case_input(country_of_origin=" uz ", arrival_date=dt.date(2023, 12, 1),
                        quota_year=2024),
-            [(spouse, R.SPOUSE), (child, R.CHILD)], user_id=user.id, today=OPENED,
+            [(spouse, R.SPOUSE), (child, R.CHILD)], today=OPENED,
         )
         case_id, user_id = case.id, user.id
         ids = {head.id: R.HEAD, spouse.id: R.SPOUSE, child.id: R.CHILD}
@@ -365,10 +366,10 @@ def test_closed_cases_allow_a_new_case(database, status):
 def test_history_keeps_date_user_and_comment(database):
     with database.transaction() as session:
         user, supervisor = clerk(session), clerk(session)
-        case = new_case(session, user_id=user.id)
-        rep.change_status(session, case, S.GRANTED, GRANT_ON, user_id=supervisor.id,
+        case = new_case(session, user=user)
+        rep.change_status(as_account(session, supervisor), case, S.GRANTED, GRANT_ON,
                           certificate_number="KND-1", comment="  quota of 2024 ", today=TODAY)
-        rep.change_status(session, case, S.WITHDRAWN, GRANT_ON, user_id=user.id,
+        rep.change_status(as_account(session, user), case, S.WITHDRAWN, GRANT_ON,
                           comment="the family moved to Russia", today=TODAY)
         case_id, user_id, supervisor_id = case.id, user.id, supervisor.id
 
@@ -733,7 +734,7 @@ def test_expire_certificates(database):
         rep.change_status(session, requested, S.CITIZENSHIP_REQUESTED, dt.date(2023, 5, 1),
                           today=today)
 
-        assert rep.expire_certificates(session, today, user_id=user.id) == 2
+        assert rep.expire_certificates(as_account(session, user), today) == 2
         assert long_ago.status is S.EXPIRED and yesterday.status is S.EXPIRED
         assert expires_today.status is S.GRANTED and valid.status is S.GRANTED
         assert requested.status is S.CITIZENSHIP_REQUESTED

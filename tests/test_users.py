@@ -50,7 +50,7 @@ def accounts(database, offices):
         assert admin.role is UserRole.ADMINISTRATOR
     admin_actor = users.actor_of(admin)
     made = {"admin": admin_actor}
-    with database.transaction(actor=admin_actor) as session:
+    with database.acting_as(admin_actor).transaction() as session:
         for name, role, office in (("serik", UserRole.SUPERVISOR, office_a),
                                    ("aigerim", UserRole.CLERK, office_a),
                                    ("bolat", UserRole.CLERK, office_b)):
@@ -99,7 +99,7 @@ def test_sign_in_and_lockout(database, accounts):
 
 
 def test_inactive_account_cannot_sign_in(database, accounts):
-    with database.transaction(actor=accounts["admin"]) as session:
+    with database.acting_as(accounts["admin"]).transaction() as session:
         user = session.scalars(select(User).where(User.username == "bolat")).one()
         users.save_user(session, UserInput("bolat", "Bolat", UserRole.CLERK, None,
                                            user.office_id, active=False), user.id)
@@ -108,7 +108,7 @@ def test_inactive_account_cannot_sign_in(database, accounts):
 
 
 def test_account_rules(database, accounts):
-    with database.transaction(actor=accounts["admin"]) as session:
+    with database.acting_as(accounts["admin"]).transaction() as session:
         with pytest.raises(ValidationFailed) as failed:
             users.save_user(session, UserInput("SERIK", "", UserRole.CLERK, "short"))
         assert failed.value.message().split("\n") == [
@@ -135,11 +135,11 @@ ACTIONS = {
     "register a person": (
         lambda s: save_person(s, person_input()), {"aigerim", "serik", "admin"}),
     "set a quota": (
-        lambda s: quotas.set_quota(s, None, quotas.QuotaKind.LABOUR, 2026, region_id(s), 5,
+        lambda s: quotas.set_quota(s, quotas.QuotaKind.LABOUR, 2026, region_id(s), 5,
                                    PermitCategory.CATEGORY_1), {"serik", "admin"}),
     "edit the catalogue": (
         lambda s: save_service_type(s, ServiceTypeInput(
-            code="x1", name_en="X", name_ru="Х", name_kk="Х"), actor=None),
+            code="x1", name_en="X", name_ru="Х", name_kk="Х")),
         {"serik", "admin"}),
     "edit a centre": (
         lambda s: save_centre(s, CentreInput(name="C", region_id=region_id(s), beds=3)),
@@ -157,7 +157,7 @@ ACTIONS = {
 @pytest.mark.parametrize("who", ROLES)
 def test_permissions_of_each_role(database, accounts, action, who):
     run, allowed = ACTIONS[action]
-    with database.transaction(actor=accounts[who]) as session:
+    with database.acting_as(accounts[who]).transaction() as session:
         if who in allowed:
             run(session)
         else:
@@ -173,16 +173,16 @@ def test_without_a_signed_in_user_nothing_is_written(database, accounts):
 
 
 def test_a_clerk_changes_only_records_of_their_office(database, accounts):
-    with database.transaction(actor=accounts["aigerim"]) as session:
+    with database.acting_as(accounts["aigerim"]).transaction() as session:
         mine = save_person(session, person_input("Әбенов"))
         assert mine.office_id == accounts["aigerim"].office_id  # registered by the office
-    with database.transaction(actor=accounts["bolat"]) as session:
+    with database.acting_as(accounts["bolat"]).transaction() as session:
         with pytest.raises(OtherOffice) as refused:
             save_person(session, person_input("Әбеновa"), person_id=mine.id)
         assert refused.value.message().startswith("This record belongs to another office")
         with pytest.raises(OtherOffice):
             delete_person(session, mine.id)
-    with database.transaction(actor=accounts["serik"]) as session:  # a supervisor may
+    with database.acting_as(accounts["serik"]).transaction() as session:  # a supervisor may
         save_person(session, person_input("Әбенова"), person_id=mine.id)
     with database.sessions() as session:
         assert session.get(Person, mine.id).surname == "Әбенова"

@@ -29,7 +29,8 @@ def main() -> int:
         database = open_database(str(Path(folder) / "demo.sqlite3"))
         generate_demo_data(database, persons=2000)
         supervisor = Actor(username="serik", role=UserRole.SUPERVISOR)
-        window = MainWindow(database, on_language_chosen=i18n.set_language, actor=supervisor)
+        database.actor = supervisor
+        window = MainWindow(database, on_language_chosen=i18n.set_language)
         window.resize(1100, 640)
         window.show()
         for lang, section in (("kk", 0), ("ru", 1), ("en", 2)):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -20,30 +20,30 @@ STALE = "Someone else has changed this record. Reload it and try again."
 class Database:
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+    factory: sessionmaker[Session]
+    actor: Any = None
+    """The signed-in user (services.auth.Actor), bound at sign-in or by the command line: the
+    acting user of every session and transaction of this database. It is the one channel
+    through which the services learn who acts (auth.acting) and the audit trail records it."""
 
-    @property
-    def actor(self) -> Any:
-        """The signed-in user (services.auth.Actor): the acting user of every session and
-        transaction that names no other. The services check its permissions with it and the
-        audit trail records it."""
-        return self.sessions.kw.get("info", {}).get("actor")
+    def acting_as(self, actor: Any) -> "Database":
+        """The same database (engine and pool) for another acting user: a background job's
+        system user, or a test's clerk."""
+        return replace(self, actor=actor)
 
-    @actor.setter
-    def actor(self, actor: Any) -> None:
-        self.sessions.configure(info={"actor": actor})
+    def sessions(self) -> Session:
+        """A session for reading (and for work committed by hand), acting as `actor`."""
+        return self.factory(info={"actor": self.actor})
 
     @contextmanager
-    def transaction(self, actor: Any = None) -> Iterator[Session]:
+    def transaction(self) -> Iterator[Session]:
         """A session whose work is committed together, or rolled back on any error.
 
         On SQLite it takes the write lock at once (BEGIN IMMEDIATE): what it reads stays true
         until it commits, so a check such as "is there a quota slot left?" cannot go stale,
         and a second writer waits (busy_timeout) instead of failing on a stale snapshot."""
         try:
-            with self.sessions.begin() as session:
-                if actor is not None:
-                    session.info["actor"] = actor
+            with self.sessions() as session, session.begin():
                 if self.engine.dialect.name == "sqlite":
                     session.execute(text("BEGIN IMMEDIATE"))
                 yield session
@@ -69,4 +69,4 @@ def open_database(db: str | None = None, upgrade: bool = True) -> Database:
     engine = make_engine(url)
     if upgrade:
         migrate.upgrade(engine)
-    return Database(url=url, engine=engine, sessions=make_session_factory(engine))
+    return Database(url=url, engine=engine, factory=make_session_factory(engine))

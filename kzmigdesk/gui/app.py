@@ -81,7 +81,8 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     if actor is None:
         database.close()
         return 0
-    window = MainWindow(database, on_language_chosen=choose_language, actor=actor)
+    database.actor = actor  # every service acts as the signed-in user from now on
+    window = MainWindow(database, on_language_chosen=choose_language)
     window.show()
     offer_demo_data(window, database)
     try:

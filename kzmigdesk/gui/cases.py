@@ -45,7 +45,7 @@ from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import repatriation as rep
-from kzmigdesk.services.auth import Actor, Permission
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.person_search import search_persons
 from kzmigdesk.services.quotas import QuotaExceeded
@@ -133,7 +133,6 @@ class CasesPage(ListPage):
 
     def __init__(self, database: Database):
         super().__init__(database, CasesTableModel(database), (130, 260, 150, 110, 170, 110))
-        self.actor: Actor | None = None  # the signed-in user, set by the main window
         self.status = QComboBox()
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
@@ -168,7 +167,6 @@ class CasesPage(ListPage):
     def show_case(self, case_id: uuid.UUID) -> "CaseDialog":
         """Open a case's dialog, non-modal; the list follows its changes."""
         dialog = CaseDialog(self.database, case_id, self)
-        dialog.actor = self.actor
         dialog.changed.connect(self._case_changed)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -180,7 +178,6 @@ class CasesPage(ListPage):
     def new_case(self) -> "NewCaseDialog":
         """Open the new case dialog, non-modal; a new case is then asked to be opened."""
         dialog = NewCaseDialog(self.database, parent=self)
-        dialog.actor = self.actor
         dialog.opened.connect(self._case_opened)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -342,7 +339,6 @@ class CaseDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.case_id = case_id
-        self.actor: Actor | None = None  # who makes the changes
         self.status: S | None = None
         self.certificate_expiry_date: dt.date | None = None
         # Replaceable in tests: the questions this dialog asks.
@@ -513,13 +509,12 @@ class CaseDialog(QDialog):
         while True:
             try:
                 return self._apply(lambda session, case, reason=reason: rep.change_status(
-                    session, case, new_status, answer.get("on"), actor=self.actor,
+                    session, case, new_status, answer.get("on"),
                     comment=answer.get("comment"),
                     certificate_number=answer.get("certificate_number"),
                     override_reason=reason))
             except QuotaExceeded as refused:
-                may_override = self.actor is not None and self.actor.may(
-                    Permission.OVERRIDE_QUOTA)
+                may_override = actor_may(self.database.actor, Permission.OVERRIDE_QUOTA)
                 reason = self.ask_override_reason(refused.message()) if may_override else None
                 if reason is None:
                     self.errors_label.setText(refused.message())
@@ -607,7 +602,6 @@ class NewCaseDialog(GuardedDialog):
     def __init__(self, database: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.database = database
-        self.actor: Actor | None = None  # who opens the case
         self.case_id: uuid.UUID | None = None
         self.setWindowTitle(_("New repatriate case"))
         self.picker = PersonPicker(database)
@@ -662,8 +656,7 @@ class NewCaseDialog(GuardedDialog):
                 if head is None:
                     raise ValidationFailed(
                         [FieldError("person_id", rep.LABEL_APPLICANT, rep.IS_REQUIRED)])
-                case_id = rep.open_case(session, head, data,
-                                         user_id=self.actor.user_id if self.actor else None).id
+                case_id = rep.open_case(session, head, data).id
         except ValidationFailed as failure:
             self.show_errors(failure.errors)
             return False

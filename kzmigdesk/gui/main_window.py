@@ -29,7 +29,7 @@ from kzmigdesk.gui.backups import (
 )
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services.auth import Actor, Permission
+from kzmigdesk.services.auth import Permission, actor_may
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,12 @@ SECTIONS = (
 )
 
 
-def actor_may(actor: Actor | None, permission: Permission) -> bool:
-    return actor is not None and actor.may(permission)
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database, on_language_chosen: Callable[[str], None],
-                 actor: Actor | None = None):
+    def __init__(self, database: Database, on_language_chosen: Callable[[str], None]):
+        """`database` acts as the signed-in user (bound at sign-in): the window shows what
+        that user may use, and every service it calls acts as them."""
         super().__init__()
         self.database = database
-        self.actor = actor  # the signed-in user: pages pass it to the services
-        if actor is not None:
-            database.actor = actor  # every session and transaction acts as this user
         self.on_language_chosen = on_language_chosen
         self.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
         self.resize(1100, 700)
@@ -119,15 +113,15 @@ class MainWindow(QMainWindow):
         self.backup_action = self.file_menu.addAction("", self.back_up)
         self.backup_action.setEnabled(is_sqlite(self.database))
         self.restore_action = self.file_menu.addAction("", self.restore)
-        self.restore_action.setVisible(actor_may(self.actor, Permission.RESTORE_BACKUP)
+        self.restore_action.setVisible(actor_may(self.database.actor, Permission.RESTORE_BACKUP)
                                        and is_sqlite(self.database))
         self.exchange_action = self.file_menu.addAction("", self.open_exchange)
         self.legacy_import_action = self.file_menu.addAction("", self.open_legacy_import)
-        self.legacy_import_action.setVisible(actor_may(self.actor, Permission.REGISTER))
+        self.legacy_import_action.setVisible(actor_may(self.database.actor, Permission.REGISTER))
         self.audit_action = self.file_menu.addAction("", self.open_audit_trail)
-        self.audit_action.setVisible(actor_may(self.actor, Permission.VIEW_AUDIT))
+        self.audit_action.setVisible(actor_may(self.database.actor, Permission.VIEW_AUDIT))
         self.users_action = self.file_menu.addAction("", self.open_users)
-        self.users_action.setVisible(actor_may(self.actor, Permission.MANAGE_USERS))
+        self.users_action.setVisible(actor_may(self.database.actor, Permission.MANAGE_USERS))
         self.file_menu.addSeparator()
         self.quit_action = self.file_menu.addAction("", self.close)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -156,8 +150,6 @@ class MainWindow(QMainWindow):
         page = self.built_pages.get(index)
         if page is None:
             page = SECTIONS[index].make_page(self.database)
-            if hasattr(page, "actor"):
-                page.actor = self.actor
             if SECTIONS[index].key == "persons":
                 page.open_requested.connect(self.open_person)
             elif SECTIONS[index].key == "repatriates":
@@ -242,8 +234,9 @@ class MainWindow(QMainWindow):
         self.about_action.setText(_("&About kzmigdesk"))
         for action in self.language_actions.actions():
             action.setChecked(action.data() == i18n.current_language())
+        actor = self.database.actor
         self.user_label.setText(_("Signed in: {user} ({role})").format(
-            user=self.actor.username, role=label(self.actor.role)) if self.actor else "")
+            user=actor.username, role=label(actor.role)) if actor else "")
         self.database_label.setText(
             _("Database: {database}").format(database=describe_url(self.database.url)))
         self.language_label.setText(
@@ -290,7 +283,7 @@ class MainWindow(QMainWindow):
     def open_users(self):
         from kzmigdesk.gui.sign_in import UsersDialog
 
-        return self._show(UsersDialog(self.database, self.actor, self))
+        return self._show(UsersDialog(self.database, self))
 
     def open_settings(self):
         from kzmigdesk.gui.settings_dialog import SettingsDialog

@@ -36,7 +36,7 @@ from kzmigdesk.gui.workers import sorted_regions
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import quotas
-from kzmigdesk.services.auth import Actor, Permission
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
 from kzmigdesk.services.quotas import QuotaKind, QuotaUsage
 
@@ -94,7 +94,6 @@ class QuotasPage(QWidget):
     def __init__(self, database: Database):
         super().__init__()
         self.database = database
-        self.actor: Actor | None = None  # the signed-in user, set by the main window
         self.rows: list[QuotaUsage] = []
         self.today = dt.date.today  # replaceable in tests
         self.heading = QLabel()
@@ -144,7 +143,7 @@ class QuotasPage(QWidget):
         return QuotaKind(self.kind.currentData())
 
     def may_manage(self) -> bool:
-        return self.actor is not None and self.actor.may(Permission.MANAGE_QUOTAS)
+        return actor_may(self.database.actor, Permission.MANAGE_QUOTAS)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Quotas"))
@@ -206,7 +205,7 @@ class QuotasPage(QWidget):
     def open_quota(self, row: int | None, _column: int = 0) -> "QuotaDialog":
         """The dialog to set a quota (the row's, when a row was chosen), non-modal."""
         chosen = self.rows[row] if row is not None and 0 <= row < len(self.rows) else None
-        dialog = QuotaDialog(self.database, self.actor, self.current_kind(),
+        dialog = QuotaDialog(self.database, self.current_kind(),
                              self.year.value(), chosen, self)
         dialog.accepted.connect(self.refresh)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -223,7 +222,7 @@ class QuotasPage(QWidget):
         """Import quotas from a CSV file: all its rows or, with any problem, none."""
         try:
             with self.database.transaction() as session:
-                result = quotas.import_quotas_csv(session, self.actor, path.read_bytes())
+                result = quotas.import_quotas_csv(session, path.read_bytes())
         except (ServiceError, OSError) as error:
             text = error.message() if isinstance(error, ServiceError) else str(error)
             self.message.setStyleSheet(ERROR_STYLE)
@@ -241,10 +240,10 @@ class QuotasPage(QWidget):
 class QuotaDialog(QDialog):
     """Set one quota: year, region, category (labour) and amount."""
 
-    def __init__(self, database: Database, actor: Actor | None, kind: QuotaKind, year: int,
+    def __init__(self, database: Database, kind: QuotaKind, year: int,
                  row: QuotaUsage | None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.database, self.actor, self.kind = database, actor, kind
+        self.database, self.kind = database, kind
         self.setWindowTitle(_("Foreign labour quota") if kind is QuotaKind.LABOUR
                             else _("Kandas resettlement quota"))
         self.year = QSpinBox()
@@ -281,7 +280,7 @@ class QuotaDialog(QDialog):
         category = PermitCategory(self.category.currentData())
         try:
             with self.database.transaction() as session:
-                quotas.set_quota(session, self.actor, self.kind, self.year.value(),
+                quotas.set_quota(session, self.kind, self.year.value(),
                                  uuid.UUID(self.region.currentData()), self.amount.value(),
                                  category if self.kind is QuotaKind.LABOUR else None)
         except ValidationFailed as failure:

@@ -57,7 +57,7 @@ from kzmigdesk.services.adaptation import (
     save_service_type,
     service_types,
 )
-from kzmigdesk.services.auth import Actor, Permission
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 
 COLUMNS = (N_("Person"), N_("Service"), N_("Centre"), N_("Start date"), N_("End date"),
@@ -139,7 +139,6 @@ class ServicesPage(ListPage):
     def __init__(self, database: Database):
         super().__init__(database, ServicesTableModel(database),
                          (220, 200, 180, 90, 90, 100, 80))
-        self.actor: Actor | None = None  # the signed-in user, set by the main window
         self.centre = QComboBox()
         self.service_type = QComboBox()
         self.current_stays = QCheckBox()
@@ -209,7 +208,7 @@ class ServicesPage(ListPage):
         return dialog
 
     def open_catalogue(self) -> "CatalogueDialog":
-        dialog = CatalogueDialog(self.database, self, actor=self.actor)
+        dialog = CatalogueDialog(self.database, self)
         dialog.changed.connect(self.refresh)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -616,11 +615,9 @@ class CatalogueDialog(QDialog):
 
     changed = Signal()
 
-    def __init__(self, database: Database, parent: QWidget | None = None,
-                 actor: Actor | None = None):
+    def __init__(self, database: Database, parent: QWidget | None = None):
         super().__init__(parent)
         self.database = database
-        self.actor = actor  # only a supervisor may change the catalogue
         self.type_ids: list[uuid.UUID] = []
         self.editing: uuid.UUID | None = None
         self.setWindowTitle(_("Service catalogue"))
@@ -653,7 +650,7 @@ class CatalogueDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.accept)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
-        may_edit = actor is not None and actor.may(Permission.EDIT_CATALOGUE)
+        may_edit = actor_may(self.database.actor, Permission.EDIT_CATALOGUE)
         for widget in (self.new_button, self.save_button, *self.fields.values(),
                        self.is_accommodation, self.is_course, self.active):
             widget.setEnabled(may_edit)
@@ -709,6 +706,6 @@ class CatalogueDialog(QDialog):
 
         def store(session) -> uuid.UUID:
             kind = session.get(ServiceType, self.editing) if self.editing else None
-            return save_service_type(session, data, kind, actor=self.actor).id
+            return save_service_type(session, data, kind).id
 
         return _save_editor(self, store)

@@ -121,9 +121,9 @@ def sign_in_at_start(database: Database, parent: QWidget | None = None) -> Actor
 class UsersDialog(QDialog):
     """The accounts: a table, and a form that adds one or changes the chosen one."""
 
-    def __init__(self, database: Database, actor: Actor | None, parent: QWidget | None = None):
+    def __init__(self, database: Database, parent: QWidget | None = None):
         super().__init__(parent)
-        self.database, self.actor = database, actor
+        self.database = database
         self.user_ids: list[uuid.UUID] = []
         self.editing: uuid.UUID | None = None
         self.setWindowTitle(_("Users"))
@@ -169,7 +169,7 @@ class UsersDialog(QDialog):
     def load(self) -> None:
         try:
             with self.database.sessions() as session:
-                accounts = users.list_users(session, self.actor)
+                accounts = users.list_users(session)
                 rows = [[u.username, u.full_name, label(u.role),
                          u.office.name if u.office_id and u.office else "",
                          yes_no(u.active)] for u in accounts]
@@ -213,8 +213,8 @@ class UsersDialog(QDialog):
             self.password.text() or None, uuid.UUID(office) if office else None,
             self.active.isChecked())
         try:
-            with self.database.transaction(actor=self.actor) as session:
-                self.editing = users.save_user(session, data, self.editing, self.actor).id
+            with self.database.transaction() as session:
+                self.editing = users.save_user(session, data, self.editing).id
         except ValidationFailed as failure:
             self.errors_label.setText(failure.message())
             return False

@@ -41,7 +41,7 @@ from kzmigdesk.gui.tables import fill_table, read_only_table
 from kzmigdesk.gui.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
-from kzmigdesk.services.auth import Actor, Permission
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.labour import (
     KAZAKHSTAN,
@@ -148,7 +148,6 @@ class WorkersPage(ListPage):
     def __init__(self, database: Database):
         super().__init__(database, PermitsTableModel(database),
                          (130, 230, 120, 220, 200, 90, 90))
-        self.actor: Actor | None = None  # the signed-in user, set by the main window
         self.status = QComboBox()
         self.category = QComboBox()
         self.new_button = QPushButton()
@@ -189,7 +188,6 @@ class WorkersPage(ListPage):
                     person_id: uuid.UUID | None = None) -> "PermitDialog":
         """Open a permit (a new one when `permit_id` is None), non-modal."""
         dialog = PermitDialog(self.database, permit_id, self, person_id=person_id)
-        dialog.actor = self.actor
         dialog.saved.connect(self.refresh)  # a method: a lambda would keep the page alive
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -220,7 +218,6 @@ class PermitDialog(GuardedDialog):
         super().__init__(parent)
         self.database = database
         self.permit_id = permit_id
-        self.actor: Actor | None = None  # who issues and changes the permit
         # Replaceable in tests: asks for the date, comment and (for EXTENDED) the new last
         # valid day of a status change; a dict with "on", "comment", "new_valid_to", or None.
         self.ask_transition = self._ask_transition
@@ -428,7 +425,7 @@ class PermitDialog(GuardedDialog):
                 if employer is None or person is None:
                     permit_errors = validate_permit(session, data)
                     raise _NotSaved
-                permit_id = issue_permit(session, person, employer, data, actor=self.actor,
+                permit_id = issue_permit(session, person, employer, data,
                                          override_reason=self.given_override_reason()).id
         except _NotSaved:
             pass
@@ -436,7 +433,7 @@ class PermitDialog(GuardedDialog):
             permit_errors = failure.errors
         except QuotaExceeded as refused:
             messages.append(refused.message())
-            if self.actor is not None and self.actor.may(Permission.OVERRIDE_QUOTA):
+            if actor_may(self.database.actor, Permission.OVERRIDE_QUOTA):
                 self.permit_form.setRowVisible(self.override_reason, True)
                 messages.append(_("To issue it beyond the quota, give the reason and save "
                                   "again."))
@@ -576,7 +573,6 @@ class PermitDialog(GuardedDialog):
                     raise NotFound(N_("The work permit no longer exists."))
                 change_permit_status(
                     session, permit, new_status, answer.get("on") or dt.date.today(),
-                    user_id=self.actor.user_id if self.actor else None,
                     comment=answer.get("comment"),
                     new_valid_to=answer.get("new_valid_to"))
         except ServiceError as error:

@@ -221,7 +221,7 @@ def printed(entity_type: str):
         @functools.wraps(make)
         def wrapper(session: Session, record_id, *args, **kwargs):
             pdf = make(session, record_id, *args, **kwargs)
-            audit.record(session, None, "print", entity_type, record_id,
+            audit.record(session, "print", entity_type, record_id,
                          {"form": make.__name__})
             return pdf
         return wrapper

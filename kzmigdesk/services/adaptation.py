@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
-from kzmigdesk.services.auth import Actor, Permission, require_in
+from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.person_search import matching_ids
 
@@ -156,11 +156,10 @@ class ServiceTypeInput:
 
 
 def save_service_type(session: Session, data: ServiceTypeInput,
-                      service_type: ServiceType | None = None, *,
-                      actor: Actor | None) -> ServiceType:
+                      service_type: ServiceType | None = None) -> ServiceType:
     """Create a service type, or update `service_type` (supervisors only; audited);
     ValidationFailed lists problems."""
-    require_in(session, Permission.EDIT_CATALOGUE, actor=actor)
+    require_in(session, Permission.EDIT_CATALOGUE)
     code = (data.code or "").strip()
     names = {key: _clean(getattr(data, key)) for key in ("name_en", "name_ru", "name_kk")}
     errors = []

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk.domain.models import AuditEntry, Entity, ordered_uuid, utcnow
 from kzmigdesk.i18n import N_
-from kzmigdesk.services.auth import Actor, Permission, acting, require
+from kzmigdesk.services.auth import Permission, acting, require
 
 GENESIS_HASH = "0" * 64
 # Writers of the trail take this PostgreSQL advisory lock, so that sequence numbers and the
@@ -75,10 +75,11 @@ def _tail(session: Session) -> tuple[int, str]:
     return tail
 
 
-def record(session: Session, actor: Actor | None, action: str, entity_type: str | None = None,
+def record(session: Session, action: str, entity_type: str | None = None,
            entity_id: object = None, changes: dict | None = None) -> AuditEntry:
-    """Append an entry to the trail in the caller's transaction (written at its next flush)."""
-    actor = actor if actor is not None else session.info.get("actor")
+    """Append an entry to the trail in the caller's transaction (written at its next flush),
+    under the session's acting user."""
+    actor = acting(session)
     seq, previous = _tail(session)
     entry = AuditEntry(
         id=uuid.uuid4(),
@@ -116,12 +117,12 @@ class _Entry:
     prev_hash: str
 
 
-def record_many(session: Session, actor: Actor | None, action: str, entity_type: str,
+def record_many(session: Session, action: str, entity_type: str,
                 changes_by_id: list[tuple[object, dict]]) -> None:
     """`record` for many entities at once (a bulk import): the same entries, chained the
     same way, written with one INSERT instead of one ORM object each. The changes must hold
     JSON types only already (see jsonable)."""
-    actor = actor if actor is not None else session.info.get("actor")
+    actor = acting(session)
     seq, previous = _tail(session)
     rows = []
     for entity_id, changes in changes_by_id:
@@ -200,7 +201,7 @@ def _audit_flush(session: Session, _context, _instances) -> None:
         if isinstance(obj, Entity) and obj.__tablename__ not in NOT_AUDITED_TABLES:
             if obj.id is None:
                 obj.id = uuid.uuid4()
-            record(session, None, "create", obj.__tablename__, obj.id, _created(obj))
+            record(session, "create", obj.__tablename__, obj.id, _created(obj))
     for obj in list(session.dirty):
         if isinstance(obj, Entity) and session.is_modified(obj, include_collections=False):
             changes = _changed(obj)
@@ -212,10 +213,10 @@ def _audit_flush(session: Session, _context, _instances) -> None:
                 action = "status"
             else:
                 action = "update"
-            record(session, None, action, obj.__tablename__, obj.id, changes)
+            record(session, action, obj.__tablename__, obj.id, changes)
     for obj in list(session.deleted):
         if isinstance(obj, Entity):
-            record(session, None, "delete", obj.__tablename__, obj.id, None)
+            record(session, "delete", obj.__tablename__, obj.id, None)
 
 
 @event.listens_for(Session, "after_commit")

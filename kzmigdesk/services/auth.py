@@ -5,9 +5,10 @@ Roles build on each other: a supervisor may do all a clerk may, an administrator
 supervisor may. A clerk registers and edits the records of their own office only (records
 with no office are open to every office).
 
-The acting user travels with the session: `Database.transaction(actor=...)` (or the
-database's default actor, set at sign-in) puts it in `session.info["actor"]`, where the
-services find it (`acting`), so that every write is checked and audited under its user.
+The acting user travels one way only: it is bound to the database at sign-in (or by the
+command line, or `Database.acting_as` for a background job), every session of that database
+carries it in `session.info["actor"]`, and the services read it there (`acting`), so that every
+write is checked and audited under its user. No service takes an actor or a user id.
 """
 
 import uuid
@@ -81,6 +82,11 @@ ACTION_NAMES = {
 }
 
 
+def actor_may(actor: Actor | None, permission: Permission) -> bool:
+    """Whether `actor` (None: no one signed in) may do what `permission` allows."""
+    return actor is not None and actor.may(permission)
+
+
 def require(actor: Actor | None, permission: Permission) -> Actor:
     """The actor, if its role has `permission`; otherwise PermissionDenied."""
     if actor is None or not actor.may(permission):
@@ -94,18 +100,27 @@ class OtherOffice(ServiceError):
                             "the records of their own office."))
 
 
-def acting(session: Session, actor: Actor | None = None) -> Actor | None:
-    """The session's acting user; an `actor` given to a service becomes it for the rest of
-    the transaction (the audit trail records its changes under that user)."""
-    if actor is not None:
-        session.info["actor"] = actor
+def acting(session: Session) -> Actor | None:
+    """The session's acting user."""
     return session.info.get("actor")
 
 
-def require_in(session: Session, permission: Permission, office_id: uuid.UUID | None = None,
-               actor: Actor | None = None) -> Actor:
+def acting_user_id(session: Session) -> uuid.UUID | None:
+    """The acting user's id, for the records that name who made them."""
+    actor = acting(session)
+    return actor.user_id if actor else None
+
+
+def bind_at_sign_in(session: Session, actor: Actor | None) -> None:
+    """Sign-in's own transaction acts as the user signing in (or no one, for an unknown name),
+    so that its audit entries name them."""
+    session.info["actor"] = actor
+
+
+def require_in(session: Session, permission: Permission,
+               office_id: uuid.UUID | None = None) -> Actor:
     """The acting user, if allowed `permission` on a record of `office_id` (None: any)."""
-    actor = require(acting(session, actor), permission)
+    actor = require(acting(session), permission)
     if (actor.role is UserRole.CLERK and office_id is not None
             and actor.office_id is not None and office_id != actor.office_id):
         raise OtherOffice()

@@ -157,4 +157,4 @@ def record(database, action: str, path: Path) -> None:
     from kzmigdesk.services import audit
 
     with database.transaction() as session:
-        audit.record(session, None, action, None, None, {"file": str(path)})
+        audit.record(session, action, None, None, {"file": str(path)})

@@ -364,7 +364,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     peer.last_package_created_at = dt.datetime.fromisoformat(package.manifest["created_at"])
     from kzmigdesk.services import audit
 
-    audit.record(session, None, "exchange.import", None, None, {
+    audit.record(session, "exchange.import", None, None, {
         "package": package.manifest["package_id"], "from": peer.name,
         "records": len(package.records), "audit_entries": len(package.audit),
         "applied": result.applied, "conflicts": result.conflicts})
@@ -463,7 +463,7 @@ def resolve_conflict(session: Session, conflict_id: uuid.UUID, keep: str,
     _set_state(session, peer, table.name, conflict.entity_id, conflict.incoming_version)
     from kzmigdesk.services import audit
 
-    audit.record(session, None, "exchange.resolve", table.name, conflict.entity_id,
+    audit.record(session, "exchange.resolve", table.name, conflict.entity_id,
                  {"kept": keep, "peer": peer.name})
     conflict.resolved_at = (now or utcnow()).replace(tzinfo=None)
     conflict.resolution = keep

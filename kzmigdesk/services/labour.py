@@ -28,7 +28,7 @@ from kzmigdesk.domain.identifiers import IdentifierError, validate_bin
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import quotas
-from kzmigdesk.services.auth import Actor, Permission, require_in
+from kzmigdesk.services.auth import Permission, acting_user_id, require_in
 from kzmigdesk.services.errors import (
     FieldError,
     ServiceError,
@@ -268,15 +268,14 @@ def validate_permit(session: Session, data: PermitInput) -> list[FieldError]:
 
 
 def issue_permit(session: Session, person: Person, employer: Employer, data: PermitInput,
-                 user_id: uuid.UUID | None = None, today: dt.date | None = None,
-                 actor: Actor | None = None, override_reason: str | None = None) -> WorkPermit:
+                 today: dt.date | None = None,
+                 override_reason: str | None = None) -> WorkPermit:
     """Issue a work permit to `person` for `employer`: the only way permits are created.
 
     The permit takes a slot of its labour quota; with none left, QuotaExceeded, unless a
-    supervisor (`actor`) gives `override_reason` (see services/quotas.py)."""
+    supervisor gives `override_reason` (see services/quotas.py)."""
     today = today or dt.date.today()
-    actor = require_in(session, Permission.REGISTER, actor=actor)
-    user_id = user_id or actor.user_id
+    actor = require_in(session, Permission.REGISTER)
     citizenship = (person.citizenship or "").strip().upper()
     if citizenship == KAZAKHSTAN:
         raise ServiceError(N_("Citizens of Kazakhstan need no work permit."))
@@ -289,7 +288,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     if errors:
         raise ValidationFailed(errors)
     override = quotas.take_slot(session, QuotaKind.LABOUR, data.valid_from.year,
-                                data.region_id, data.category, actor, override_reason)
+                                data.region_id, data.category, override_reason)
     permit = WorkPermit(
         number=data.number.strip(),
         employer=employer,
@@ -307,11 +306,11 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     session.add(permit)
     session.add(PermitStatusChange(
         permit=permit, from_status=None, to_status=PermitStatus.ISSUED, changed_on=today,
-        user_id=user_id,
+        user_id=actor.user_id,
     ))
     session.flush()
     if override:
-        quotas.record_override(session, actor, "work_permit", permit.id, override)
+        quotas.record_override(session, "work_permit", permit.id, override)
     _refresh_person(session, person)
     return permit
 
@@ -342,8 +341,8 @@ def permit_history(session: Session, permit: WorkPermit) -> list[PermitStatusCha
 
 
 def change_permit_status(session: Session, permit: WorkPermit, new_status: PermitStatus,
-                         on: dt.date, user_id: uuid.UUID | None = None,
-                         comment: str | None = None, new_valid_to: dt.date | None = None,
+                         on: dt.date, comment: str | None = None,
+                         new_valid_to: dt.date | None = None,
                          today: dt.date | None = None) -> PermitStatusChange:
     """Move the permit to `new_status` on the day `on`, recording the change.
 
@@ -382,7 +381,7 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
         raise ValidationFailed(errors)
     change = PermitStatusChange(
         permit=permit, from_status=permit.status, to_status=new_status, changed_on=on,
-        user_id=user_id, comment=comment,
+        user_id=acting_user_id(session), comment=comment,
     )
     session.add(change)
     permit.status = new_status
@@ -396,7 +395,7 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
     return change
 
 
-def expire_permits(session: Session, today: dt.date, user_id: uuid.UUID | None = None) -> int:
+def expire_permits(session: Session, today: dt.date) -> int:
     """Mark EXPIRED, as of `today`, the issued or extended permits whose last valid day has
     passed; return how many."""
     require_in(session, Permission.REGISTER)
@@ -407,8 +406,7 @@ def expire_permits(session: Session, today: dt.date, user_id: uuid.UUID | None =
         )
     ).all()
     for permit in permits:
-        change_permit_status(session, permit, PermitStatus.EXPIRED, today, user_id=user_id,
-                             today=today)
+        change_permit_status(session, permit, PermitStatus.EXPIRED, today, today=today)
     return len(permits)
 
 

@@ -344,7 +344,7 @@ class _Run:
         for model, values in ((Person, persons), (IdentityDocument, documents)):
             if values:  # bulk inserts, audited as the flush audits a new entity
                 session.execute(insert(model.__table__), values)
-                audit.record_many(session, None, "create", model.__tablename__, [
+                audit.record_many(session, "create", model.__tablename__, [
                     (row["id"], {key: [None, audit.jsonable(value)] for key, value in row.items()
                                  if value is not None and key not in audit.NOT_AUDITED})
                     for row in values])
@@ -422,11 +422,11 @@ class _Run:
 
 def run_import(database: Database, import_id: uuid.UUID, table: LegacyTable,
                progress: Callable[[int, int], None] | None = None,
-               cancelled: Callable[[], bool] | None = None, actor: Actor | None = None,
+               cancelled: Callable[[], bool] | None = None,
                batch_rows: int = BATCH_ROWS, today: dt.date | None = None) -> ImportSummary:
     """Import the rows of `table` not done yet, a batch per transaction. `cancelled()` is
     asked after each batch: the import stops there, to be resumed later."""
-    with database.transaction(actor) as session:
+    with database.transaction() as session:
         require_in(session, Permission.REGISTER)
         record = session.get(LegacyImport, import_id)
         if record is None:
@@ -441,19 +441,19 @@ def run_import(database: Database, import_id: uuid.UUID, table: LegacyTable,
     todo = [row for row in table.rows if row[0] not in done]
     count, stopped = len(done), False
     for start in range(0, len(todo), batch_rows):
-        with database.transaction(actor) as session:
+        with database.transaction() as session:
             count += run.batch(session, todo[start:start + batch_rows])
         if progress:
             progress(count, len(table.rows))
         if cancelled and cancelled() and start + batch_rows < len(todo):
             stopped = True
             break
-    with database.transaction(actor) as session:
+    with database.transaction() as session:
         record = session.get(LegacyImport, import_id)
         if not stopped:
             record.status, record.finished_at = FINISHED, utcnow()
         summary = import_summary(session, import_id, table)
-        audit.record(session, None, "import", "legacy_imports", import_id, {
+        audit.record(session, "import", "legacy_imports", import_id, {
             "file": record.file_name, "rows": summary.total, "imported": summary.imported,
             "rejected": summary.rejected, "duplicates": summary.duplicates,
             "status": record.status})

@@ -42,7 +42,7 @@ from kzmigdesk.i18n import (
     load_translations,
 )
 from kzmigdesk.services import audit
-from kzmigdesk.services.auth import Actor, Permission, acting, require
+from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.forecast import Forecast, forecast
 
@@ -226,7 +226,7 @@ class QuotaExceeded(ServiceError):
 
 
 def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID,
-               category: PermitCategory | None, actor: Actor | None,
+               category: PermitCategory | None,
                override_reason: str | None) -> dict | None:
     """Check there is a slot; return None, or the override's audit details when a
     supervisor goes beyond the quota. Raises QuotaExceeded, PermissionDenied or
@@ -250,7 +250,7 @@ def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID
         return None
     if override_reason is None:
         raise QuotaExceeded(kind, year, session.get(Region, region_id), category, used, amount)
-    actor = require(acting(session, actor), Permission.OVERRIDE_QUOTA)
+    require(acting(session), Permission.OVERRIDE_QUOTA)
     if not override_reason.strip():
         raise ValidationFailed([FieldError("quota_override_reason", LABEL_REASON,
                                            N_("is required"))])
@@ -259,9 +259,9 @@ def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID
             "reason": override_reason.strip()}
 
 
-def record_override(session: Session, actor: Actor | None, entity_type: str,
-                    entity_id: uuid.UUID, override: dict) -> None:
-    audit.record(session, actor, "quota.override", entity_type, entity_id, override)
+def record_override(session: Session, entity_type: str, entity_id: uuid.UUID,
+                    override: dict) -> None:
+    audit.record(session, "quota.override", entity_type, entity_id, override)
 
 
 def revocation_releases_slot(quota_year: int, revoked_on: dt.date) -> bool:
@@ -286,12 +286,12 @@ def _check_amount(year: int, amount: int, used: int) -> list[FieldError]:
     return errors
 
 
-def set_quota(session: Session, actor: Actor | None, kind: QuotaKind, year: int,
+def set_quota(session: Session, kind: QuotaKind, year: int,
               region_id: uuid.UUID, amount: int,
               category: PermitCategory | None = None) -> LabourQuota | KandasQuota:
     """Set (create or change) a quota: supervisors only; audited with the old and new amount.
     A quota cannot be set below the slots already taken that year."""
-    actor = require(acting(session, actor), Permission.MANAGE_QUOTAS)
+    require(acting(session), Permission.MANAGE_QUOTAS)
     if kind is QuotaKind.LABOUR:
         if category is None:
             raise ValidationFailed([FieldError("category", LABEL_CATEGORY, N_("is required"))])
@@ -386,13 +386,13 @@ def decode_csv(data: bytes) -> str:
         return data.decode("cp1251")
 
 
-def import_quotas_csv(session: Session, actor: Actor | None, data: bytes) -> ImportResult:
+def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
     """Set quotas from a CSV file with the columns year, region, category, amount (comma or
     semicolon). A row with a category is a labour quota; an empty category, or "kandas",
     makes it the kandas quota. Regions go by code or name in any language, categories by
     code (cat1 … cat4, seasonal, ict) or name. All rows or none: ImportRejected lists every
     bad line."""
-    actor = require(acting(session, actor), Permission.MANAGE_QUOTAS)
+    require(acting(session), Permission.MANAGE_QUOTAS)
     text = decode_csv(data)
     dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
@@ -432,7 +432,7 @@ def import_quotas_csv(session: Session, actor: Actor | None, data: bytes) -> Imp
     for line, year, region_id, category, amount in rows:
         kind = QuotaKind.LABOUR if category else QuotaKind.KANDAS
         try:  # set_quota checks everything before it writes
-            set_quota(session, actor, kind, year, region_id, amount, category)
+            set_quota(session, kind, year, region_id, amount, category)
         except ValidationFailed as failure:
             problems.extend(ImportProblem(line, e.message()) for e in failure.errors)
             continue

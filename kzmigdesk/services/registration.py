@@ -254,8 +254,7 @@ def _save_documents(session: Session, person: Person, documents: list[DocumentIn
 
 def save_person(session: Session, data: PersonInput, documents: list[DocumentInput] | None = None,
                 person_id: uuid.UUID | None = None, expected_version: int | None = None,
-                confirm_duplicates: bool = False, user_id: uuid.UUID | None = None,
-                today: dt.date | None = None) -> Person:
+                confirm_duplicates: bool = False, today: dt.date | None = None) -> Person:
     """Create or update a person and their documents (None: leave the documents as they are).
 
     Raises ValidationFailed, DuplicatesFound (unless the clerk confirmed them), StaleRecord
@@ -307,7 +306,7 @@ def save_person(session: Session, data: PersonInput, documents: list[DocumentInp
     for candidate in candidates:
         session.add(DuplicateDecision(person_id=person.id, candidate_id=candidate.person_id,
                                       reason=candidate.reason, score=candidate.score,
-                                      user_id=user_id))
+                                      user_id=actor.user_id))
     return person
 
 

@@ -29,7 +29,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import quotas
-from kzmigdesk.services.auth import Actor, Permission, require_in
+from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
     NotFound,
@@ -286,14 +286,12 @@ def open_case(
     head: Person,
     case: CaseInput,
     members: Sequence[tuple[Person, HouseholdRelation]] = (),
-    user_id: uuid.UUID | None = None,
     today: dt.date | None = None,
 ) -> RepatriateCase:
     """Open a repatriate case for `head` with a new household (the head and `members`):
     status APPLIED, a new case number and the first entry of the history."""
     today = today or dt.date.today()
     actor = require_in(session, Permission.REGISTER)
-    user_id = user_id or actor.user_id
     errors = _validate_case(session, head, case, today)
     errors += _validate_members(session, head, members)
     if errors:
@@ -322,7 +320,7 @@ def open_case(
     session.add(repatriate_case)
     session.add(CaseStatusChange(
         case=repatriate_case, from_status=None, to_status=S.APPLIED, changed_on=today,
-        user_id=user_id, comment=None))
+        user_id=actor.user_id, comment=None))
     session.flush()
     return repatriate_case
 
@@ -434,22 +432,19 @@ def change_status(
     case: RepatriateCase,
     new_status: RepatriateStatus,
     on: dt.date,
-    user_id: uuid.UUID | None = None,
     comment: str | None = None,
     certificate_number: str | None = None,
     today: dt.date | None = None,
-    actor: Actor | None = None,
     override_reason: str | None = None,
 ) -> CaseStatusChange:
     """Move the case to `new_status` on the day `on`, following ALLOWED_TRANSITIONS; the
     history keeps the change, and the household members' persons follow the new status.
 
     Granting a case with a quota year and a region of resettlement takes a slot of that
-    kandas quota; with none left, QuotaExceeded, unless a supervisor (`actor`) gives
+    kandas quota; with none left, QuotaExceeded, unless a supervisor gives
     `override_reason` (see services/quotas.py)."""
     today = today or dt.date.today()
-    actor = require_in(session, Permission.REGISTER, case.office_id, actor)
-    user_id = user_id or actor.user_id
+    actor = require_in(session, Permission.REGISTER, case.office_id)
     new_status = RepatriateStatus(new_status)
     current = case.status
     if new_status not in ALLOWED_TRANSITIONS[current]:
@@ -489,7 +484,7 @@ def change_status(
     override = None
     if new_status is S.GRANTED and case.quota_year and case.resettlement_region_id:
         override = quotas.take_slot(session, QuotaKind.KANDAS, case.quota_year,
-                                    case.resettlement_region_id, None, actor, override_reason)
+                                    case.resettlement_region_id, None, override_reason)
         case.quota_override_reason = override["reason"] if override else None
     if new_status is S.GRANTED:
         case.certificate_number = number
@@ -497,7 +492,7 @@ def change_status(
         case.certificate_expiry_date = certificate_expiry(on)
     change = CaseStatusChange(
         case=case, from_status=current, to_status=new_status, changed_on=on,
-        user_id=user_id, comment=comment)
+        user_id=actor.user_id, comment=comment)
     session.add(change)
     case.status = new_status
     for person in _case_persons(session, case):
@@ -505,7 +500,7 @@ def change_status(
         person.status = new_status.value
     session.flush()
     if override:
-        quotas.record_override(session, actor, "repatriate_case", case.id, override)
+        quotas.record_override(session, "repatriate_case", case.id, override)
     return change
 
 
@@ -527,9 +522,7 @@ def _case_persons(session: Session, case: RepatriateCase) -> list[Person]:
     return persons
 
 
-def expire_certificates(
-    session: Session, today: dt.date, user_id: uuid.UUID | None = None
-) -> int:
+def expire_certificates(session: Session, today: dt.date) -> int:
     """Move every granted case whose certificate expired before today to EXPIRED, dated on
     the expiry day; returns how many cases moved."""
     require_in(session, Permission.REGISTER)
@@ -547,7 +540,7 @@ def expire_certificates(
         if history and history[-1].changed_on > on:
             on = history[-1].changed_on
         change_status(
-            session, case, S.EXPIRED, on, user_id=user_id, comment=EXPIRY_COMMENT, today=today)
+            session, case, S.EXPIRED, on, comment=EXPIRY_COMMENT, today=today)
     return len(cases)
 
 

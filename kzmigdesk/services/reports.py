@@ -336,5 +336,5 @@ def record_export(session: Session, summary: MonthlySummary, fmt: str,
                   office_id: uuid.UUID | None = None) -> None:
     """Write to the audit trail that the summary was exported (made, saved or printed)."""
     require(acting(session), Permission.EXPORT_REPORTS)
-    audit.record(session, None, "export", "monthly_summary", office_id,
+    audit.record(session, "export", "monthly_summary", office_id,
                  {"month": summary.month.strftime("%Y-%m"), "format": fmt})

@@ -17,7 +17,7 @@ from kzmigdesk.domain.models import Office, User, utcnow
 from kzmigdesk.i18n import N_, _, format_datetime
 from kzmigdesk.services import audit
 from kzmigdesk.services.audit import unaudited
-from kzmigdesk.services.auth import Actor, Permission, acting, require
+from kzmigdesk.services.auth import Actor, Permission, acting, bind_at_sign_in, require
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 
 MAX_FAILURES = 5  # failed sign-ins in a row before the account is locked
@@ -133,14 +133,13 @@ def create_first_administrator(session: Session, data: UserInput) -> User:
         raise ServiceError(N_("The administrator already exists; sign in."))
     data.role = UserRole.ADMINISTRATOR
     user = _store(session, data, None)
-    acting(session, actor_of(user))
+    bind_at_sign_in(session, actor_of(user))
     return user
 
 
-def save_user(session: Session, data: UserInput, user_id: uuid.UUID | None = None,
-              actor: Actor | None = None) -> User:
+def save_user(session: Session, data: UserInput, user_id: uuid.UUID | None = None) -> User:
     """Create an account or change one (administrators only)."""
-    actor = require(acting(session, actor), Permission.MANAGE_USERS)
+    actor = require(acting(session), Permission.MANAGE_USERS)
     user = None
     if user_id is not None:
         user = session.get(User, user_id)
@@ -152,8 +151,8 @@ def save_user(session: Session, data: UserInput, user_id: uuid.UUID | None = Non
     return _store(session, data, user)
 
 
-def list_users(session: Session, actor: Actor | None = None) -> list[User]:
-    require(acting(session, actor), Permission.MANAGE_USERS)
+def list_users(session: Session) -> list[User]:
+    require(acting(session), Permission.MANAGE_USERS)
     return list(session.scalars(select(User).order_by(func.lower(User.username))))
 
 
@@ -175,12 +174,14 @@ def _attempt(session: Session, username: str, password: str,
     user = session.scalars(select(User).where(
         func.lower(User.username) == username.strip().lower())).first()
     if user is None or not user.active or not user.password_hash:
-        audit.record(session, None, "login.failed", "users", None,
+        bind_at_sign_in(session, None)
+        audit.record(session, "login.failed", "users", None,
                      {"username": username.strip()})
         return SignInFailed()
     actor = actor_of(user)
+    bind_at_sign_in(session, actor)
     if user.locked_until is not None and as_utc(user.locked_until) > now:
-        audit.record(session, actor, "login.locked", "users", user.id)
+        audit.record(session, "login.locked", "users", user.id)
         return AccountLocked(user.locked_until)
     try:
         HASHER.verify(user.password_hash, password)
@@ -190,7 +191,7 @@ def _attempt(session: Session, username: str, password: str,
             if user.failed_logins >= MAX_FAILURES:
                 user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
-        audit.record(session, actor, "login.failed", "users", user.id)
+        audit.record(session, "login.failed", "users", user.id)
         if user.locked_until is not None and as_utc(user.locked_until) > now:
             return AccountLocked(user.locked_until)
         return SignInFailed()
@@ -198,11 +199,12 @@ def _attempt(session: Session, username: str, password: str,
         if HASHER.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until = 0, None
-    audit.record(session, actor, "login", "users", user.id)
+    audit.record(session, "login", "users", user.id)
     return actor
 
 
-def change_own_password(session: Session, actor: Actor, old: str, new: str) -> None:
+def change_own_password(session: Session, old: str, new: str) -> None:
+    actor = acting(session)
     user = session.get(User, actor.user_id) if actor and actor.user_id else None
     if user is None:
         raise NotFound(N_("The user no longer exists."))
@@ -213,6 +215,5 @@ def change_own_password(session: Session, actor: Actor, old: str, new: str) -> N
     if len(new) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed([_error("password", N_("must have at least {count} characters"),
                                        count=MIN_PASSWORD_LENGTH)])
-    acting(session, actor)
     user.password_hash = hash_password(new)
     session.flush()

@@ -231,7 +231,7 @@ def persons_list(path: Path, rows: list) -> None:
     from PySide6.QtWidgets import QApplication
 
     from kzmigdesk.db.session import open_database
-    from kzmigdesk.gui.persons import PersonsTableModel
+    from kzmigdesk.gui.persons_page import PersonsTableModel
 
     QApplication.instance() or QApplication([])
     database = open_database(str(path), upgrade=False)

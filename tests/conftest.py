@@ -127,7 +127,7 @@ def english_and_isolated_user_dirs(tmp_path, monkeypatch):
 def discard_when_tests_close_dialogs(monkeypatch):
     """qtbot closes the widgets of a test at its end; a form with typed changes would ask
     (modally) whether to discard them. Tests of that question replace it themselves."""
-    monkeypatch.setattr("kzmigdesk.gui.unsaved.ask_discard", lambda parent: True)
+    monkeypatch.setattr("kzmigdesk.gui.widgets.unsaved.ask_discard", lambda parent: True)
 
 
 @pytest.fixture

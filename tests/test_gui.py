@@ -8,10 +8,10 @@ from sqlalchemy import func
 from kzmigdesk import i18n
 from kzmigdesk.domain.models import LabourQuota, Person
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
-from kzmigdesk.gui.background import run_in_background
-from kzmigdesk.gui.cases import CasesPage
+from kzmigdesk.gui.cases_page import CasesPage
+from kzmigdesk.gui.foreign_workers_page import WorkersPage
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
-from kzmigdesk.gui.workers import WorkersPage
+from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.services.demo import database_is_empty
 from kzmigdesk.settings import load_settings
 
@@ -183,9 +183,9 @@ def test_qt_bindings_do_not_leak_references_to_none(qtbot):
 
 
 def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
-    from kzmigdesk.gui.cases import NewCaseDialog
-    from kzmigdesk.gui.person_form import PersonDialog
-    from kzmigdesk.gui.workers import PermitDialog
+    from kzmigdesk.gui.cases_page import NewCaseDialog
+    from kzmigdesk.gui.foreign_workers_page import PermitDialog
+    from kzmigdesk.gui.person_dialog import PersonDialog
 
     window = make_window(qtbot, database)
     for section, expected in ((0, PersonDialog), (1, NewCaseDialog), (2, PermitDialog),
@@ -203,7 +203,7 @@ def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
 
 def test_a_section_page_is_built_when_first_shown(qtbot, database):
     """The window starts with the first section's page only (a fast start on big data)."""
-    from kzmigdesk.gui.persons import PersonsPage
+    from kzmigdesk.gui.persons_page import PersonsPage
 
     window = make_window(qtbot, database)
     assert set(window.built_pages) == {0}
@@ -225,7 +225,7 @@ def test_a_section_page_is_built_when_first_shown(qtbot, database):
 def test_ask_path_opens_or_saves_and_cancel_gives_none(qtbot, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QFileDialog, QWidget
 
-    from kzmigdesk.gui.dialogs import ask_path
+    from kzmigdesk.gui.widgets.dialogs import ask_path
 
     parent = QWidget()
     qtbot.addWidget(parent)

@@ -5,7 +5,7 @@ import datetime as dt
 from test_users import accounts, offices  # noqa: F401 - accounts of every role
 
 from kzmigdesk.domain.enums import Sex, UserRole
-from kzmigdesk.gui.audit_trail import AuditTrailDialog
+from kzmigdesk.gui.audit_trail_dialog import AuditTrailDialog
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import PermissionDenied
 from kzmigdesk.services.registration import PersonInput, save_person

@@ -11,7 +11,7 @@ from test_backup import ADMIN, add_persons, surnames
 from kzmigdesk.db.session import open_database
 from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.domain.models import AuditEntry
-from kzmigdesk.gui import backups as gui_backups
+from kzmigdesk.gui import backup_actions as gui_backups
 from kzmigdesk.services import backup
 from kzmigdesk.services.auth import Actor
 

@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QApplication
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, Sex, label
 from kzmigdesk.domain.models import CaseStatusChange, RepatriateCase
-from kzmigdesk.gui import cases as cases_gui
-from kzmigdesk.gui.cases import CaseDialog, CasesPage, NewCaseDialog, TransitionDialog
-from kzmigdesk.gui.person_form import INVALID_STYLE
+from kzmigdesk.gui import cases_page as cases_gui
+from kzmigdesk.gui.cases_page import CaseDialog, CasesPage, NewCaseDialog, TransitionDialog
+from kzmigdesk.gui.person_dialog import INVALID_STYLE
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.registration import PersonInput, save_person
 

@@ -9,9 +9,9 @@ from test_legacy_import import RU_HEADER, RU_ROWS, csv_bytes, generated
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.domain.models import Person
-from kzmigdesk.gui.background import TaskOutcome
 from kzmigdesk.gui.legacy_import_dialog import LegacyImportDialog
 from kzmigdesk.gui.main_window import MainWindow
+from kzmigdesk.gui.widgets.background import TaskOutcome
 from kzmigdesk.services.auth import Actor
 
 

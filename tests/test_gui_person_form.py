@@ -6,8 +6,8 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, Sex
 from kzmigdesk.domain.identifiers import make_iin
 from kzmigdesk.domain.models import DuplicateDecision, Person, Region
-from kzmigdesk.gui.person_form import INVALID_STYLE, PersonDialog
-from kzmigdesk.gui.timeline import TimelineDialog
+from kzmigdesk.gui.person_dialog import INVALID_STYLE, PersonDialog
+from kzmigdesk.gui.timeline_dialog import TimelineDialog
 from kzmigdesk.services.registration import PersonInput, save_person
 
 BIRTH = dt.date(1985, 4, 12)

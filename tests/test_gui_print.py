@@ -10,19 +10,19 @@ from test_reports import TODAY, fixture  # noqa: F401 - the hand-built database
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.models import Employer, Person, RepatriateCase, ServiceRecord
-from kzmigdesk.gui import print_forms
-from kzmigdesk.gui.cases import CaseDialog
-from kzmigdesk.gui.person_form import PersonDialog
+from kzmigdesk.gui import print_actions
+from kzmigdesk.gui.cases_page import CaseDialog
+from kzmigdesk.gui.foreign_workers_page import EmployerDialog
+from kzmigdesk.gui.person_dialog import PersonDialog
 from kzmigdesk.gui.quotas_page import QuotasPage
 from kzmigdesk.gui.services_page import ServiceDialog
-from kzmigdesk.gui.workers import EmployerDialog
 from kzmigdesk.settings import load_settings, save_settings
 
 
 @pytest.fixture
 def opened(monkeypatch):
     urls = []
-    monkeypatch.setattr(print_forms.QDesktopServices, "openUrl", urls.append)
+    monkeypatch.setattr(print_actions.QDesktopServices, "openUrl", urls.append)
     return urls
 
 
@@ -110,7 +110,7 @@ def test_settings_dialog_sets_the_letterhead_and_document_language(qtbot, tmp_pa
     dialog.office_address.setPlainText("Ақтөбе қ., Әбілқайыр хан даңғылы, 40\nтел. 8 7132 00 00 00")
     dialog.office_logo.setText(str(tmp_path / "logo.png"))
     assert dialog.save()
-    assert print_forms.document_words().languages == ("kk", "ru")
+    assert print_actions.document_words().languages == ("kk", "ru")
     assert Letterhead.from_settings() == Letterhead(
         "Ақтөбе облысы көші-қон басқармасы",
         "Ақтөбе қ., Әбілқайыр хан даңғылы, 40\nтел. 8 7132 00 00 00", str(tmp_path / "logo.png"))

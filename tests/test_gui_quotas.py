@@ -11,9 +11,9 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, RepatriateStatus, Sex, UserRole
 from kzmigdesk.domain.identifiers import make_bin
 from kzmigdesk.domain.models import Person, Region, RepatriateCase, WorkPermit
-from kzmigdesk.gui.cases import CaseDialog
+from kzmigdesk.gui.cases_page import CaseDialog
+from kzmigdesk.gui.foreign_workers_page import PermitDialog
 from kzmigdesk.gui.quotas_page import LEVEL_ROLE, QuotasPage
-from kzmigdesk.gui.workers import PermitDialog
 from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.labour import EmployerInput, PermitInput, issue_permit, save_employer
 from kzmigdesk.services.quotas import QuotaKind, set_quota

@@ -8,9 +8,9 @@ from PySide6.QtCore import QDate
 from test_reports import TODAY, fixture  # noqa: F401 - the hand-built database
 
 from kzmigdesk import i18n
-from kzmigdesk.gui import print_forms, reports_page
-from kzmigdesk.gui.background import TaskOutcome
+from kzmigdesk.gui import print_actions, reports_page
 from kzmigdesk.gui.reports_page import ReportsPage
+from kzmigdesk.gui.widgets.background import TaskOutcome
 
 
 def make_page(qtbot, database):
@@ -50,7 +50,7 @@ def test_make_preview_save_and_print(qtbot, fixture, tmp_path, monkeypatch):  # 
     assert page.message.text().startswith("The file could not be saved")
 
     opened = []
-    monkeypatch.setattr(print_forms.QDesktopServices, "openUrl", opened.append)
+    monkeypatch.setattr(print_actions.QDesktopServices, "openUrl", opened.append)
     path = page.open_in_viewer()
     assert path.read_bytes() == page.pdf and opened[0].toLocalFile() == str(path)
 

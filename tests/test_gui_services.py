@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import Sex, UserRole
 from kzmigdesk.domain.models import Region, ServiceRecord, ServiceType
-from kzmigdesk.gui.person_form import INVALID_STYLE, to_qdate
+from kzmigdesk.gui.person_dialog import INVALID_STYLE, to_qdate
 from kzmigdesk.gui.services_page import (
     CatalogueDialog,
     CentresDialog,

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from kzmigdesk.domain.enums import OfficeKind, UserRole
 from kzmigdesk.domain.models import Office, Region, User
-from kzmigdesk.gui import sign_in as sign_in_module
+from kzmigdesk.gui import sign_in_dialog as sign_in_module
 from kzmigdesk.gui.main_window import MainWindow
-from kzmigdesk.gui.sign_in import (
+from kzmigdesk.gui.sign_in_dialog import (
     FirstAdministratorDialog,
     SignInDialog,
     UsersDialog,

@@ -1,8 +1,8 @@
 from PySide6.QtCore import Qt
 
-from kzmigdesk.gui.cases import NewCaseDialog
-from kzmigdesk.gui.unsaved import form_state
-from kzmigdesk.gui.workers import PermitDialog
+from kzmigdesk.gui.cases_page import NewCaseDialog
+from kzmigdesk.gui.foreign_workers_page import PermitDialog
+from kzmigdesk.gui.widgets.unsaved import form_state
 
 
 def check_guard(qtbot, dialog, type_something):

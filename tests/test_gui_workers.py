@@ -16,8 +16,8 @@ from kzmigdesk.domain.models import (
     Region,
     WorkPermit,
 )
-from kzmigdesk.gui.person_form import INVALID_STYLE
-from kzmigdesk.gui.workers import EmployerDialog, PermitDialog, WorkersPage
+from kzmigdesk.gui.foreign_workers_page import EmployerDialog, PermitDialog, WorkersPage
+from kzmigdesk.gui.person_dialog import INVALID_STYLE
 from kzmigdesk.services.labour import EmployerInput, PermitInput, issue_permit, save_employer
 from kzmigdesk.services.registration import PersonInput, save_person
 

@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from kzmigdesk import i18n
 from kzmigdesk.db.engine import describe_url, resolve_database_url
 from kzmigdesk.db.session import Database, open_database
-from kzmigdesk.gui.background import TaskOutcome, run_in_background
-from kzmigdesk.gui.backups import backup_at_exit, check_at_start
+from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
-from kzmigdesk.gui.sign_in import sign_in_at_start
+from kzmigdesk.gui.sign_in_dialog import sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
+from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import backup

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
-from kzmigdesk.gui.background import run_in_background
-from kzmigdesk.gui.dialogs import ERROR_STYLE, ask_path
+from kzmigdesk.gui.widgets.background import run_in_background
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, ask_path
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.legacy_fields import FIELDS, guess_mapping

@@ -21,7 +21,7 @@ from kzmigdesk import __version__, i18n
 from kzmigdesk.db.engine import describe_url
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import label
-from kzmigdesk.gui.backups import (
+from kzmigdesk.gui.backup_actions import (
     DailyBackup,
     back_up_to_folder,
     is_sqlite,
@@ -46,9 +46,9 @@ class Section:
 
 
 SECTIONS = (
-    Section("persons", N_("Persons"), "kzmigdesk.gui.persons:PersonsPage"),
-    Section("repatriates", N_("Repatriates"), "kzmigdesk.gui.cases:CasesPage"),
-    Section("workers", N_("Foreign workers"), "kzmigdesk.gui.workers:WorkersPage"),
+    Section("persons", N_("Persons"), "kzmigdesk.gui.persons_page:PersonsPage"),
+    Section("repatriates", N_("Repatriates"), "kzmigdesk.gui.cases_page:CasesPage"),
+    Section("workers", N_("Foreign workers"), "kzmigdesk.gui.foreign_workers_page:WorkersPage"),
     Section("services", N_("Services"), "kzmigdesk.gui.services_page:ServicesPage"),
     Section("quotas", N_("Quotas"), "kzmigdesk.gui.quotas_page:QuotasPage"),
     Section("reports", N_("Reports"), "kzmigdesk.gui.reports_page:ReportsPage"),
@@ -193,7 +193,7 @@ class MainWindow(QMainWindow):
 
     def open_person(self, person_id):
         """Open the person form (a new person when `person_id` is None), non-modal."""
-        from kzmigdesk.gui.person_form import PersonDialog  # dialogs load when first used
+        from kzmigdesk.gui.person_dialog import PersonDialog  # dialogs load when first used
 
         dialog = PersonDialog(self.database, person_id, self)
         dialog.saved.connect(self.persons_page.refresh)  # a method: no lambda keeping refs
@@ -276,12 +276,12 @@ class MainWindow(QMainWindow):
         return self._show(dialog)
 
     def open_audit_trail(self):
-        from kzmigdesk.gui.audit_trail import AuditTrailDialog
+        from kzmigdesk.gui.audit_trail_dialog import AuditTrailDialog
 
         return self._show(AuditTrailDialog(self.database, self))
 
     def open_users(self):
-        from kzmigdesk.gui.sign_in import UsersDialog
+        from kzmigdesk.gui.sign_in_dialog import UsersDialog
 
         return self._show(UsersDialog(self.database, self))
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, label
-from kzmigdesk.gui.dialogs import ERROR_STYLE, button_box
-from kzmigdesk.gui.print_forms import print_document
-from kzmigdesk.gui.workers import sorted_regions
+from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.widgets.choices import sorted_regions
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import quotas

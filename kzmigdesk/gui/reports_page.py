@@ -25,9 +25,9 @@ from sqlalchemy import select
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import Office
-from kzmigdesk.gui.background import run_in_background
-from kzmigdesk.gui.dialogs import ERROR_STYLE
-from kzmigdesk.gui.print_forms import open_pdf
+from kzmigdesk.gui.print_actions import open_pdf
+from kzmigdesk.gui.widgets.background import run_in_background
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
 from kzmigdesk.i18n import _
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.words import BILINGUAL, Words

@@ -31,15 +31,15 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import AdaptationCentre, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
-from kzmigdesk.gui.cases import PersonPicker
-from kzmigdesk.gui.dialogs import button_box
-from kzmigdesk.gui.list_page import ListPage, fill_filter
-from kzmigdesk.gui.paged_model import PagedTableModel
-from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.print_forms import print_document
-from kzmigdesk.gui.tables import fill_table, read_only_table, yes_no
-from kzmigdesk.gui.unsaved import GuardedDialog
-from kzmigdesk.gui.workers import ERROR_STYLE, no_default_buttons, sorted_regions
+from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.widgets.choices import sorted_regions
+from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, INVALID_STYLE, button_box, no_default_buttons
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.person_picker import PersonPicker
+from kzmigdesk.gui.widgets.tables import fill_table, read_only_table, yes_no
+from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services.adaptation import (

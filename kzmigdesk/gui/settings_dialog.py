@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kzmigdesk.gui.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.gui.reports_page import language_choices
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.i18n import _
 from kzmigdesk.settings import load_settings, save_settings
 

@@ -5,15 +5,13 @@ detection and the version check happen in services/registration.py; the form sho
 messages next to the fields and saves nothing until they are resolved.
 """
 
-import datetime as dt
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QMessageBox,
     QTableWidgetItem,
@@ -26,11 +24,13 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import DocumentType, Sex, label
 from kzmigdesk.domain.models import Person
 from kzmigdesk.domain.search import sort_key
-from kzmigdesk.gui.duplicates import choose_duplicate_action
-from kzmigdesk.gui.print_forms import print_document
-from kzmigdesk.gui.timeline import TimelineDialog
+from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
+from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.timeline_dialog import TimelineDialog
 from kzmigdesk.gui.uiloader import load_ui
-from kzmigdesk.gui.unsaved import GuardedDialog
+from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, prepare_date_edit, to_qdate
+from kzmigdesk.gui.widgets.dialogs import INVALID_STYLE
+from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
@@ -42,32 +42,8 @@ from kzmigdesk.services.registration import (
     save_person,
 )
 
-NO_DATE = QDate(1900, 1, 1)  # the minimum of a date field stands for "no date"
 TEXT_FIELDS = ("surname", "given_name", "patronymic", "surname_latin", "given_name_latin",
                "iin", "phone", "email", "district", "locality", "address")
-INVALID_STYLE = "border: 2px solid #b00020;"
-
-
-def to_qdate(value: dt.date | None) -> QDate:
-    return QDate(value.year, value.month, value.day) if value else NO_DATE
-
-
-def from_qdate(value: QDate) -> dt.date | None:
-    return None if value == NO_DATE else dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd.MM.yyyy")
-    prepare_date_edit(edit)
-    return edit
-
-
-def prepare_date_edit(edit: QDateEdit) -> None:
-    edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText(" ")
-    edit.setDate(NO_DATE)
 
 
 def ask_reload(parent: QWidget, message: str) -> bool:

@@ -5,8 +5,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kzmigdesk.db.session import Database
-from kzmigdesk.gui.paged_model import PagedTableModel
-from kzmigdesk.gui.tables import list_view
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.tables import list_view
+
+SEARCH_DELAY_MS = 250  # the pause in typing after which a search runs
 
 
 def fill_filter(combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
@@ -28,7 +30,7 @@ class ListPage(QWidget):
 
     open_requested = Signal(object)  # the id of the row's record
     LOADED_WHEN_BUILT = True  # the model counts when it is made: no refresh needed at once
-    SEARCH_DELAY_MS = 250
+    SEARCH_DELAY_MS = SEARCH_DELAY_MS
 
     def __init__(self, database: Database, model: PagedTableModel, widths: tuple[int, ...]):
         super().__init__()

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
-from kzmigdesk.gui.dialogs import ERROR_STYLE
-from kzmigdesk.gui.paged_model import PagedTableModel
-from kzmigdesk.gui.tables import list_view
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.tables import list_view
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import audit
 from kzmigdesk.services.errors import ServiceError

@@ -12,8 +12,8 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
 from kzmigdesk.domain.search import sort_key
-from kzmigdesk.gui.list_page import ListPage, fill_filter
-from kzmigdesk.gui.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,

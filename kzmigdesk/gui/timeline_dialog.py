@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
-from kzmigdesk.gui.tables import fill_table, read_only_table
+from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import _
 from kzmigdesk.services.timeline import person_timeline
 

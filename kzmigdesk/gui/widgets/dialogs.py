@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QPushButton, QWidget
 
-ERROR_STYLE = "color: #b00020;"
+ERROR_STYLE = "color: #b00020;"  # a label saying what is wrong
+INVALID_STYLE = "border: 2px solid #b00020;"  # a field that is wrong
 
 
 def button_box(accepted: Callable, rejected: Callable, save: bool = False) -> QDialogButtonBox:
@@ -31,3 +32,10 @@ def ask_path(parent: QWidget, title: str, filters: str, name: str = "",
     ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
     chosen, _filter = ask(parent, title, name, filters)
     return Path(chosen) if chosen else None
+
+
+def no_default_buttons(*buttons: QPushButton) -> None:
+    """Enter in a dialog's search box must not press a button."""
+    for button in buttons:
+        button.setAutoDefault(False)
+        button.setDefault(False)

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import UserRole, label
 from kzmigdesk.domain.models import Office, User
-from kzmigdesk.gui.dialogs import button_box, error_label
-from kzmigdesk.gui.tables import fill_table, read_only_table, yes_no
+from kzmigdesk.gui.widgets.dialogs import button_box, error_label
+from kzmigdesk.gui.widgets.tables import fill_table, read_only_table, yes_no
 from kzmigdesk.i18n import _
 from kzmigdesk.services import users
 from kzmigdesk.services.auth import Actor

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from kzmigdesk.db.engine import describe_url, resolve_database_url
 from kzmigdesk.db.session import Database
-from kzmigdesk.gui.background import run_in_background
+from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.services import backup
 from kzmigdesk.services.errors import ServiceError

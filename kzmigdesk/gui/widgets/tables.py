@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from kzmigdesk.gui.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import _
 
 

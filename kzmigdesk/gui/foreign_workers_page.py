@@ -31,14 +31,14 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.domain.models import Employer, Person, WorkPermit
-from kzmigdesk.domain.search import sort_key
-from kzmigdesk.gui.dialogs import ERROR_STYLE, button_box
-from kzmigdesk.gui.list_page import ListPage, fill_filter
-from kzmigdesk.gui.paged_model import PagedTableModel
-from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.print_forms import print_document
-from kzmigdesk.gui.tables import fill_table, read_only_table
-from kzmigdesk.gui.unsaved import GuardedDialog
+from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.widgets.choices import sorted_regions
+from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, INVALID_STYLE, button_box, no_default_buttons
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
+from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services.auth import Permission, actor_may
@@ -85,19 +85,6 @@ def no_permit_notice(citizenship: str | None) -> str:
                    "Kyrgyzstan, Russia) need no work permit.")
     return reason + "\n" + _("No permit can be issued, and nothing is counted against the "
                              "labour quota.")
-
-
-def sorted_regions(session) -> list[tuple[str, str]]:
-    """(name, str(id)) of every region, by name in the current language."""
-    return sorted(((name, str(rid)) for rid, name in region_names(session).items()),
-                  key=lambda item: sort_key(item[0]))
-
-
-def no_default_buttons(*buttons: QPushButton) -> None:
-    """Enter in a dialog's search box must not press a button."""
-    for button in buttons:
-        button.setAutoDefault(False)
-        button.setDefault(False)
 
 
 # --- the list -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -35,19 +33,19 @@ from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
-from kzmigdesk.gui.dialogs import error_label
-from kzmigdesk.gui.list_page import ListPage, fill_filter
-from kzmigdesk.gui.paged_model import PagedTableModel
-from kzmigdesk.gui.person_form import INVALID_STYLE, date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.print_forms import print_document
-from kzmigdesk.gui.tables import fill_table, read_only_table
-from kzmigdesk.gui.unsaved import GuardedDialog
+from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
+from kzmigdesk.gui.widgets.dialogs import INVALID_STYLE, error_label
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.paged_model import PagedTableModel
+from kzmigdesk.gui.widgets.person_picker import PersonPicker
+from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
+from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
-from kzmigdesk.services.person_search import search_persons
 from kzmigdesk.services.quotas import QuotaExceeded
 
 S = RepatriateStatus
@@ -186,56 +184,6 @@ class CasesPage(ListPage):
     def _case_opened(self, case_id: uuid.UUID) -> None:
         self.refresh()
         self.open_requested.emit(case_id)
-
-
-# --- choosing a person ---
-
-
-class PersonPicker(QWidget):
-    """A search box and the persons it finds (by name in any script, IIN or document)."""
-
-    activated = Signal()
-    selection_changed = Signal()
-
-    def __init__(self, database: Database):
-        super().__init__()
-        self.database = database
-        self.search = QLineEdit()
-        self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
-        self.results = QListWidget()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
-        layout.addWidget(self.results)
-        self.timer = QTimer(self, singleShot=True, interval=CasesPage.SEARCH_DELAY_MS)
-        self.timer.timeout.connect(self.search_now)
-        self.search.textChanged.connect(self.timer.start)
-        self.search.returnPressed.connect(self.search_now)
-        # Bound methods and signals, not lambdas: a lambda keeping its widget alive crashes
-        # PySide6 when the dialog around it is deleted on close.
-        self.results.itemActivated.connect(self.activated)
-        self.results.currentRowChanged.connect(self.selection_changed)
-
-    def search_now(self) -> None:
-        self.timer.stop()
-        self.results.clear()
-        if not self.search.text().strip():
-            return
-        with self.database.sessions() as session:
-            found = search_persons(session, self.search.text())
-        for person in found:
-            text = ", ".join(p for p in (person.full_name, i18n.format_date(person.birth_date),
-                                         person.iin) if p)
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, str(person.id))  # not a UUID: see findData
-            self.results.addItem(item)
-        if len(found) == 1:
-            self.results.setCurrentRow(0)
-
-    def selected_id(self) -> uuid.UUID | None:
-        item = self.results.currentItem()
-        return uuid.UUID(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
 
 class MemberDialog(QDialog):

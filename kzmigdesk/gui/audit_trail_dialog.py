@@ -36,11 +36,13 @@ class TrailModel(PagedTableModel):
         super().__init__(database)
         self.trail = audit.TrailFilter()
 
-    def count(self, session) -> int:
-        return audit.count_entries(session, self.trail)
+    def count(self) -> int:
+        with self.database.sessions() as session:
+            return audit.count_entries(session, self.trail)
 
-    def fetch(self, session, offset: int, limit: int) -> list:
-        return audit.fetch_entries(session, self.trail, offset, limit)
+    def fetch(self, offset: int, limit: int) -> list:
+        with self.database.sessions() as session:
+            return audit.fetch_entries(session, self.trail, offset, limit)
 
     def display(self, entry, column: int) -> str:
         if column == 0:

@@ -91,12 +91,14 @@ class CasesTableModel(PagedTableModel):
         within = EXPIRY_WARNING_DAYS if self.expiring_only else None
         return dict(text=self.text, status=self.status, expiring_within=within, today=self.today)
 
-    def count(self, session) -> int:
-        self.today = dt.date.today()
-        return rep.count_cases(session, **self._filters())
+    def count(self) -> int:
+        with self.database.sessions() as session:
+            self.today = dt.date.today()
+            return rep.count_cases(session, **self._filters())
 
-    def fetch(self, session, offset: int, limit: int) -> list[rep.CaseRow]:
-        return rep.fetch_cases(session, **self._filters(), offset=offset, limit=limit)
+    def fetch(self, offset: int, limit: int) -> list[rep.CaseRow]:
+        with self.database.sessions() as session:
+            return rep.fetch_cases(session, **self._filters(), offset=offset, limit=limit)
 
     def display(self, case: rep.CaseRow, column: int) -> str:
         return (

@@ -98,12 +98,14 @@ class PermitsTableModel(PagedTableModel):
         self.text, self.status, self.category = "", None, None
         self.reload()
 
-    def count(self, session) -> int:
-        return count_permits(session, self.text, self.status, self.category)
+    def count(self) -> int:
+        with self.database.sessions() as session:
+            return count_permits(session, self.text, self.status, self.category)
 
-    def fetch(self, session, offset: int, limit: int) -> list[PermitRow]:
-        return fetch_permits(session, self.text, self.status, self.category,
-                             offset=offset, limit=limit)
+    def fetch(self, offset: int, limit: int) -> list[PermitRow]:
+        with self.database.sessions() as session:
+            return fetch_permits(session, self.text, self.status, self.category,
+                                 offset=offset, limit=limit)
 
     def display(self, permit: PermitRow, column: int) -> str:
         return (

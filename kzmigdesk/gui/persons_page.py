@@ -55,18 +55,21 @@ class PersonsTableModel(PagedTableModel):
         self._regions: dict[uuid.UUID, str] = {}
         self.reload()
 
-    def count(self, session) -> int:
-        self._regions = region_names(session)
-        return count_persons(session, self.filter)
+    def count(self) -> int:
+        with self.database.sessions() as session:
+            self._regions = region_names(session)
+            return count_persons(session, self.filter)
 
-    def count_and_first_page(self, session) -> tuple[int, list[PersonRow]]:
-        self._regions = region_names(session)
-        return count_and_first_page(session, self.filter, self.sort_key, self.descending,
-                                    limit=self.PAGE_SIZE)
+    def count_and_first_page(self) -> tuple[int, list[PersonRow]]:
+        with self.database.sessions() as session:
+            self._regions = region_names(session)
+            return count_and_first_page(session, self.filter, self.sort_key, self.descending,
+                                        limit=self.PAGE_SIZE)
 
-    def fetch(self, session, offset: int, limit: int) -> list[PersonRow]:
-        return fetch_persons(session, self.filter, self.sort_key, self.descending,
-                             offset=offset, limit=limit)
+    def fetch(self, offset: int, limit: int) -> list[PersonRow]:
+        with self.database.sessions() as session:
+            return fetch_persons(session, self.filter, self.sort_key, self.descending,
+                                 offset=offset, limit=limit)
 
     def display(self, person: PersonRow, column: int) -> str:
         return (

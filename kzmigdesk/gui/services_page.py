@@ -102,11 +102,13 @@ class ServicesTableModel(PagedTableModel):
                 "service_type_id": self.service_type_id,
                 "open_stays_only": self.open_stays_only}
 
-    def count(self, session) -> int:
-        return count_services(session, **self._filters())
+    def count(self) -> int:
+        with self.database.sessions() as session:
+            return count_services(session, **self._filters())
 
-    def fetch(self, session, offset: int, limit: int) -> list[ServiceRow]:
-        return fetch_services(session, **self._filters(), offset=offset, limit=limit)
+    def fetch(self, offset: int, limit: int) -> list[ServiceRow]:
+        with self.database.sessions() as session:
+            return fetch_services(session, **self._filters(), offset=offset, limit=limit)
 
     def display(self, row: ServiceRow, column: int) -> str:
         if column == 5:

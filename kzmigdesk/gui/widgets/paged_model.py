@@ -3,7 +3,6 @@
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from sqlalchemy.orm import Session
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
@@ -28,16 +27,18 @@ class PagedTableModel(QAbstractTableModel):
         self._count = 0
         self._pages: OrderedDict[int, list] = OrderedDict()
 
-    def count(self, session: Session) -> int:
+    def count(self) -> int:
+        """How many rows the list has (a service call with self.database)."""
         raise NotImplementedError
 
-    def fetch(self, session: Session, offset: int, limit: int) -> list:
+    def fetch(self, offset: int, limit: int) -> list:
+        """The rows from `offset` on: read models (a service call with self.database)."""
         raise NotImplementedError
 
-    def count_and_first_page(self, session: Session) -> tuple[int, list]:
+    def count_and_first_page(self) -> tuple[int, list]:
         """Both at once; subclasses may read them with one query."""
-        count = self.count(session)
-        return count, self.fetch(session, 0, self.PAGE_SIZE) if count else []
+        count = self.count()
+        return count, self.fetch(0, self.PAGE_SIZE) if count else []
 
     def display(self, row, column: int) -> str:
         raise NotImplementedError
@@ -50,8 +51,7 @@ class PagedTableModel(QAbstractTableModel):
         """Count again and forget the cached pages (after a filter, sort or data change)."""
         self.beginResetModel()
         self._pages.clear()
-        with self.database.sessions() as session:
-            self._count, first_page = self.count_and_first_page(session)
+        self._count, first_page = self.count_and_first_page()
         if first_page:
             self._pages[0] = first_page
         self.endResetModel()
@@ -60,8 +60,7 @@ class PagedTableModel(QAbstractTableModel):
         page_number, offset = divmod(number, self.PAGE_SIZE)
         page = self._pages.get(page_number)
         if page is None:
-            with self.database.sessions() as session:
-                page = self.fetch(session, page_number * self.PAGE_SIZE, self.PAGE_SIZE)
+            page = self.fetch(page_number * self.PAGE_SIZE, self.PAGE_SIZE)
             self._pages[page_number] = page
             if len(self._pages) > self.CACHED_PAGES:
                 self._pages.popitem(last=False)

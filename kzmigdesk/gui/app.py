@@ -6,8 +6,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from kzmigdesk import i18n
-from kzmigdesk.db.engine import describe_url, resolve_database_url
-from kzmigdesk.db.session import Database, open_database
 from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.sign_in_dialog import sign_in_at_start
@@ -17,6 +15,7 @@ from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import backup
 from kzmigdesk.services.demo import database_is_empty, generate_demo_data
+from kzmigdesk.services.workspace import Database, describe_url, open_database, resolve_database_url
 from kzmigdesk.settings import load_settings, save_settings
 
 

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.gui.widgets.tables import list_view
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import audit
 from kzmigdesk.services.errors import ServiceError
+from kzmigdesk.services.workspace import Database
 
 
 class TrailModel(PagedTableModel):

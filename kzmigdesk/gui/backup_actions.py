@@ -9,12 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from kzmigdesk.db.engine import describe_url, resolve_database_url
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.services import backup
 from kzmigdesk.services.errors import ServiceError
+from kzmigdesk.services.workspace import Database, describe_url, resolve_database_url
 
 CHECK_EVERY_MS = 60 * 60 * 1000  # whether the daily backup is due, every hour
 

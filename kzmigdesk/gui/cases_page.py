@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.domain.models import Person, RepatriateCase
 from kzmigdesk.gui.print_actions import print_document
@@ -47,6 +46,7 @@ from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.quotas import QuotaExceeded
+from kzmigdesk.services.workspace import Database
 
 S = RepatriateStatus
 EXPIRY_WARNING_DAYS = 30

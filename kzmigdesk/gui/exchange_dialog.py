@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, ask_path
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import exchange
 from kzmigdesk.services.errors import ServiceError
+from kzmigdesk.services.workspace import Database
 
 DIFFERENT = QColor("#fff1cc")
 FILES = N_("Exchange packages (*.kzx);;All files (*)")

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.domain.models import Employer, Person, WorkPermit
 from kzmigdesk.gui.print_actions import print_document
@@ -62,6 +61,7 @@ from kzmigdesk.services.labour import (
 )
 from kzmigdesk.services.person_search import region_names, search_persons
 from kzmigdesk.services.quotas import QuotaExceeded
+from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, ask_path
 from kzmigdesk.i18n import N_, _
@@ -36,6 +35,7 @@ from kzmigdesk.services.legacy_import import (
     start_import,
     write_rejected_csv,
 )
+from kzmigdesk.services.workspace import Database
 
 PREVIEW_ROWS = 20
 REJECTED_SHOWN = 1000  # in the window; the CSV file holds every rejected row

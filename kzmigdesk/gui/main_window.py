@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import __version__, i18n
-from kzmigdesk.db.engine import describe_url
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import label
 from kzmigdesk.gui.backup_actions import (
     DailyBackup,
@@ -30,6 +28,7 @@ from kzmigdesk.gui.backup_actions import (
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services.auth import Permission, actor_may
+from kzmigdesk.services.workspace import Database, describe_url
 
 
 @dataclass(frozen=True)

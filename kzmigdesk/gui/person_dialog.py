@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import DocumentType, Sex, label
 from kzmigdesk.domain.models import Person
 from kzmigdesk.domain.search import sort_key
@@ -41,6 +40,7 @@ from kzmigdesk.services.registration import (
     PersonInput,
     save_person,
 )
+from kzmigdesk.services.workspace import Database
 
 TEXT_FIELDS = ("surname", "given_name", "patronymic", "surname_latin", "given_name_latin",
                "iin", "phone", "email", "district", "locality", "address")

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
@@ -23,6 +22,7 @@ from kzmigdesk.services.person_search import (
     fetch_persons,
     region_names,
 )
+from kzmigdesk.services.workspace import Database
 
 COLUMNS = (
     ("name", N_("Name")),

@@ -11,9 +11,9 @@ from PySide6.QtGui import QDesktopServices
 from sqlalchemy.orm import Session
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.words import Words
+from kzmigdesk.services.workspace import Database
 from kzmigdesk.settings import load_settings
 
 # make(session, words, letterhead) -> the PDF's bytes; it may raise ServiceError (NotFound).

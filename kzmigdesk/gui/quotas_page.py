@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, label
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.widgets.choices import sorted_regions
@@ -39,6 +38,7 @@ from kzmigdesk.services import quotas
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
 from kzmigdesk.services.quotas import QuotaKind, QuotaUsage
+from kzmigdesk.services.workspace import Database
 
 LEVEL_COLOURS = {"ok": "#4caf50", "warning": "#f0a30a", "full": "#d32f2f"}
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1

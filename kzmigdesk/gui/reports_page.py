@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import Office
 from kzmigdesk.gui.print_actions import open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
@@ -33,6 +32,7 @@ from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.words import BILINGUAL, Words
 from kzmigdesk.services.exports import FORMATS, export_summary
 from kzmigdesk.services.reports import MonthlySummary, monthly_summary, record_export
+from kzmigdesk.services.workspace import Database
 
 PREVIEW_SCALE = 1.25
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import AdaptationCentre, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.print_actions import print_document
@@ -59,6 +58,7 @@ from kzmigdesk.services.adaptation import (
 )
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
+from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Person"), N_("Service"), N_("Centre"), N_("Start date"), N_("End date"),
            N_("Length of stay"), N_("Hours attended"), N_("Outcome"))

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import UserRole, label
 from kzmigdesk.domain.models import Office, User
 from kzmigdesk.gui.widgets.dialogs import button_box, error_label
@@ -27,6 +26,7 @@ from kzmigdesk.i18n import _
 from kzmigdesk.services import users
 from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
+from kzmigdesk.services.workspace import Database
 
 
 def password_edit() -> QLineEdit:

@@ -5,10 +5,10 @@ import uuid
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import _
 from kzmigdesk.services.timeline import person_timeline
+from kzmigdesk.services.workspace import Database
 
 
 class TimelineDialog(QDialog):

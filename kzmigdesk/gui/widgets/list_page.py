@@ -4,9 +4,9 @@ from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.gui.widgets.tables import list_view
+from kzmigdesk.services.workspace import Database
 
 SEARCH_DELAY_MS = 250  # the pause in typing after which a search runs
 

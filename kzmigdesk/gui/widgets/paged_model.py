@@ -5,8 +5,8 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.i18n import _
+from kzmigdesk.services.workspace import Database
 
 ROOT = QModelIndex()
 DISPLAY = Qt.ItemDataRole.DisplayRole

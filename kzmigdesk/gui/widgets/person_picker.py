@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
 from kzmigdesk.gui.widgets.list_page import SEARCH_DELAY_MS
 from kzmigdesk.i18n import _
 from kzmigdesk.services.person_search import search_persons
+from kzmigdesk.services.workspace import Database
 
 
 class PersonPicker(QWidget):

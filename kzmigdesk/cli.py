@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 from kzmigdesk import __version__, i18n
+from kzmigdesk.crash_log import log_exception
 from kzmigdesk.i18n import _
 from kzmigdesk.printing.words import DOCUMENT_LANGUAGES
 
@@ -21,8 +22,19 @@ def command_line_actor():
     return Actor(username="command-line", role=UserRole.ADMINISTRATOR)
 
 
+class UsageError(Exception):
+    """The command line was written wrong (argparse's message, which is in English)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors become one line and exit code 2 in `main`."""
+
+    def error(self, message: str):
+        raise UsageError(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="kzmigdesk",
         description="Case management for the migration offices of Kazakhstan. "
         "Without a command, starts the desktop application.",
@@ -94,6 +106,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; every failure is one line on stderr and an exit code: 1 when the command
+    was refused or failed, 2 when it was written wrong. A traceback goes to the log file."""
+    from kzmigdesk.services.errors import ServiceError
+
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return run(argv)
+    except UsageError as error:
+        print(_("Wrong command line: {problem}. See: kzmigdesk --help").format(problem=error),
+              file=sys.stderr)
+        return 2
+    except ServiceError as error:
+        print(error.message(), file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(_("Cannot use {file}: {problem}").format(
+            file=error.filename or "", problem=error.strerror or error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return 1
+    except Exception as error:
+        log = log_exception(error, "kzmigdesk " + " ".join(argv))
+        problem = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
+        print(_("An unexpected error stopped the command: {error}. The details are in {log}.")
+              .format(error=problem, log=log), file=sys.stderr)
+        return 1
+
+
+def run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         from kzmigdesk.gui.app import run_gui

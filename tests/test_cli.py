@@ -80,3 +80,28 @@ def test_messages_follow_lang(tmp_path, capsys):
 
     out = capsys.readouterr().out
     assert head_revision() in out and "is at revision" not in out
+
+
+def test_a_wrong_command_line_is_one_line_and_exit_code_2(capsys):
+    assert main(["no-such-command"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("Wrong command line: ") and "Traceback" not in err
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_the_log(monkeypatch, capsys):
+    import kzmigdesk.cli as cli
+    from kzmigdesk.crash_log import log_path
+
+    def broken(args):
+        raise RuntimeError("something odd\nsecond line")
+
+    monkeypatch.setattr(cli, "cmd_audit", broken)
+    assert main(["audit", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"An unexpected error stopped the command: something odd. The details are in "
+        f"{log_path()}."]
+    log = log_path().read_text(encoding="utf-8")
+    assert "Traceback" in log and "RuntimeError: something odd" in log
+    assert "kzmigdesk audit verify" in log and "kzmigdesk 0." in log

@@ -121,3 +121,55 @@ def test_bin_structure(prefix, message):
     assert check is not None
     with pytest.raises(IdentifierError, match=message):
         validate_bin(prefix + str(check))
+
+
+# --- odd digits: input is normalised (NFKC), and only ASCII digits are ever valid ---------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kzmigdesk.domain.identifiers import normalized  # noqa: E402
+
+VALID_IIN = "900517301235"
+FULL_WIDTH = "".join(chr(0xFF10 + int(d)) for d in VALID_IIN)
+ARABIC_INDIC = "".join(chr(0x0660 + int(d)) for d in VALID_IIN)
+SUPERSCRIPT_LAST = VALID_IIN[:-1] + "⁵"
+
+
+def test_odd_digits_are_normalised_or_refused():
+    assert normalized(FULL_WIDTH) == VALID_IIN
+    assert normalized(SUPERSCRIPT_LAST) == VALID_IIN
+    assert normalized(" 9005 1730 1235 ") == VALID_IIN
+    assert normalized("   ") is None and normalized(None) is None
+    # Other scripts' digits pass str.isdigit() and int(): they must still be refused.
+    assert ARABIC_INDIC.isdigit()
+    assert normalized(ARABIC_INDIC) == ARABIC_INDIC
+    for raw in (FULL_WIDTH, ARABIC_INDIC, SUPERSCRIPT_LAST):
+        with pytest.raises(IdentifierError):
+            parse_iin(raw)  # not normalised: refused, never stored as it is
+    with pytest.raises(IdentifierError) as refused:
+        parse_iin(normalized(ARABIC_INDIC))
+    assert refused.value.message == "must be exactly 12 digits"
+
+
+@given(st.text(max_size=20))
+def test_any_text_is_a_valid_iin_or_a_clear_error(text):
+    """Validation never raises anything but IdentifierError, and what passes is 12 ASCII
+    digits."""
+    for value in (text, normalized(text) or ""):
+        for check in (parse_iin, validate_bin):
+            try:
+                check(value)
+            except IdentifierError as error:
+                assert error.message
+            else:
+                assert len(value.strip()) == 12 and set(value.strip()) <= set("0123456789")
+
+
+@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
+       st.sampled_from("MF"), st.integers(0, 9999))
+def test_made_iins_round_trip_through_any_digit_width(birth, sex, serial):
+    iin = make_iin(birth, sex, serial)
+    wide = "".join(chr(0xFF10 + int(d)) for d in iin)
+    info = parse_iin(normalized(wide))
+    assert (info.birth_date, info.sex) == (birth, sex)

@@ -12,6 +12,7 @@ individual entrepreneurship), attribute (0 head office, 1 branch, 2 representati
 """
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from kzmigdesk.i18n import N_
@@ -19,6 +20,22 @@ from kzmigdesk.i18n import N_
 FIRST_WEIGHTS = tuple(range(1, 12))
 SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 CENTURY_BY_DIGIT = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+ASCII_DIGITS = frozenset("0123456789")
+
+
+def normalized(value: str | None) -> str | None:
+    """What a clerk typed or a file held, in the form identifiers are compared and stored:
+    Unicode NFKC (full-width and superscript digits become ASCII ones), without spaces;
+    None when nothing is left. Whether the result is all ASCII digits is checked by the
+    validators, never assumed (str.isdigit() accepts other scripts' digits)."""
+    if value is None:
+        return None
+    text = "".join(unicodedata.normalize("NFKC", value).split())
+    return text or None
+
+
+def is_ascii_digits(value: str) -> bool:
+    return bool(value) and set(value) <= ASCII_DIGITS
 
 
 class IdentifierError(ValueError):
@@ -40,7 +57,7 @@ def check_digit(first_eleven: str) -> int | None:
 
 
 def _check_shape_and_digit(number: str) -> None:
-    if len(number) != 12 or not number.isdigit():
+    if len(number) != 12 or not is_ascii_digits(number):
         raise IdentifierError(N_("must be exactly 12 digits"))
     if check_digit(number[:11]) != int(number[11]):
         raise IdentifierError(N_("check digit is wrong"))
@@ -53,7 +70,8 @@ class IinInfo:
 
 
 def parse_iin(number: str) -> IinInfo:
-    """Validate an IIN and return the birth date and sex encoded in it."""
+    """Validate an IIN and return the birth date and sex encoded in it. Only ASCII digits
+    pass: input is `normalized` first, where it is read."""
     number = number.strip()
     _check_shape_and_digit(number)
     century_digit = int(number[6])

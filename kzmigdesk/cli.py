@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     import_.add_argument("file", type=Path)
     import_.add_argument("--password", help="the package's password, if it has one")
 
+    deadlines = commands.add_parser("deadlines", help="expire the certificates and permits "
+                                    "past their dates (for a daily scheduled task)")
+    deadlines_commands = deadlines.add_subparsers(dest="deadlines_command", metavar="ACTION",
+                                                  required=True)
+    deadlines_commands.add_parser("run", help="apply today's deadlines and say what changed")
+
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_commands.add_parser("verify", help="check the hash chain; report the first entry "
@@ -144,7 +150,8 @@ def run(argv: list[str]) -> int:
     i18n.set_language(args.lang or "en")
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
-               "restore": cmd_restore, "exchange": cmd_exchange}[args.command]
+               "restore": cmd_restore, "exchange": cmd_exchange,
+               "deadlines": cmd_deadlines}[args.command]
     return handler(args)
 
 
@@ -354,6 +361,18 @@ def cmd_report(args) -> int:
     args.out.write_bytes(data)
     print(_("Monthly summary for {month} written to {file}.").format(
         month=args.month, file=args.out))
+    return 0
+
+
+def cmd_deadlines(args) -> int:
+    from kzmigdesk.services.deadlines import run_deadlines
+    from kzmigdesk.services.workspace import open_database
+
+    database = open_database(args.db)
+    try:
+        print(run_deadlines(database).message())
+    finally:
+        database.close()
     return 0
 
 

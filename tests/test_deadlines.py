@@ -1,0 +1,102 @@
+"""Deadlines act by themselves: certificates and permits past their dates expire at a run (at
+start, daily, or by `kzmigdesk deadlines run`), once only, under the system user."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from kzmigdesk.cli import main
+from kzmigdesk.domain.enums import (
+    HouseholdRelation,
+    PermitCategory,
+    PermitStatus,
+    RepatriateStatus,
+    Sex,
+)
+from kzmigdesk.domain.identifiers import make_bin
+from kzmigdesk.domain.models import AuditEntry, Person, Region, RepatriateCase, WorkPermit
+from kzmigdesk.services import labour
+from kzmigdesk.services import repatriation as rep
+from kzmigdesk.services.deadlines import DeadlinesRun, run_deadlines
+
+GRANTED_ON = dt.date(2025, 3, 1)  # the certificate is valid to 2026-03-01
+TODAY = dt.date(2026, 3, 10)
+
+
+def person(session, surname, citizenship="UZ", sex=Sex.MALE) -> Person:
+    found = Person(surname=surname, given_name="Test", sex=sex,
+                   birth_date=dt.date(1980, 1, 1), citizenship=citizenship)
+    session.add(found)
+    session.flush()
+    return found
+
+
+def populate(database) -> None:
+    with database.transaction() as session:
+        head, spouse = person(session, "Әбенов"), person(session, "Әбенова", sex=Sex.FEMALE)
+        case = rep.open_case(session, head, rep.CaseInput(
+            country_of_origin="UZ", application_date=GRANTED_ON),
+            [(spouse, HouseholdRelation.SPOUSE)], today=GRANTED_ON)
+        rep.change_status(session, case, RepatriateStatus.GRANTED, GRANTED_ON,
+                          certificate_number="KND-1", today=GRANTED_ON)
+        region = session.scalars(select(Region).where(Region.code == "ALA")).one()
+        employer = labour.save_employer(session, labour.EmployerInput(
+            bin=make_bin(dt.date(2015, 3, 1), 1), name="ТОО «Казстрой»", region_id=region.id))
+        for number, valid_to in (("WP-OLD", dt.date(2026, 3, 9)), ("WP-NOW", TODAY)):
+            labour.issue_permit(session, person(session, number, citizenship="CN"), employer,
+                                labour.PermitInput(
+                                    number=number, category=PermitCategory.CATEGORY_4,
+                                    region_id=region.id, valid_from=dt.date(2025, 9, 1),
+                                    valid_to=valid_to), today=dt.date(2025, 9, 1))
+
+
+def test_a_run_expires_what_is_due_once_under_the_system_user(open_quotas):
+    database = open_quotas
+    populate(database)
+    first = run_deadlines(database, TODAY)
+    assert first == DeadlinesRun(certificates_expired=1, permits_expired=1)
+    assert first.message() == "1 kandas certificate expired; 1 work permit expired."
+    assert run_deadlines(database, TODAY) == DeadlinesRun()  # idempotent
+    assert run_deadlines(database, TODAY).message() == (
+        "No certificate or permit reached its deadline.")
+    with database.sessions() as session:
+        case = session.scalars(select(RepatriateCase)).one()
+        assert case.status is RepatriateStatus.EXPIRED
+        assert {p.status for p in session.scalars(select(Person).where(
+            Person.surname.in_(["Әбенов", "Әбенова"])))} == {"expired"}  # the household follows
+        permits = dict(session.execute(select(WorkPermit.number, WorkPermit.status)).all())
+        assert permits == {"WP-OLD": PermitStatus.EXPIRED, "WP-NOW": PermitStatus.ISSUED}
+        entries = session.scalars(select(AuditEntry).where(
+            AuditEntry.username == "system")).all()
+    assert {e.action for e in entries} >= {"status", "create", "deadlines"}
+    assert [e.changes for e in entries if e.action == "deadlines"] == [
+        {"day": "2026-03-10", "certificates": 1, "permits": 1}]
+
+
+def test_the_command_runs_the_deadlines(tmp_path, capsys, migrated_template):
+    import shutil
+
+    from kzmigdesk.services.workspace import open_database
+
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    database = open_database(str(path))
+    database.actor = rep_actor()
+    with database.transaction() as session:
+        head = person(session, "Сейітов")
+        case = rep.open_case(session, head, rep.CaseInput(
+            country_of_origin="CN", application_date=dt.date(2024, 1, 10)),
+            today=dt.date(2024, 1, 10))
+        rep.change_status(session, case, RepatriateStatus.GRANTED, dt.date(2024, 1, 10),
+                          certificate_number="KND-9", today=dt.date(2024, 1, 10))
+    database.close()
+    assert main(["--db", str(path), "deadlines", "run"]) == 0
+    assert capsys.readouterr().out.strip() == "1 kandas certificate expired."
+    assert main(["--db", str(path), "deadlines", "run"]) == 0
+    assert capsys.readouterr().out.strip() == "No certificate or permit reached its deadline."
+
+
+def rep_actor():
+    from conftest import TEST_ADMINISTRATOR
+
+    return TEST_ADMINISTRATOR

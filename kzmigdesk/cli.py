@@ -5,10 +5,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from kzmigdesk import __version__, i18n
+from kzmigdesk import __version__, i18n, languages
 from kzmigdesk.crash_log import log_exception
 from kzmigdesk.i18n import _
-from kzmigdesk.printing.words import DOCUMENT_LANGUAGES
+from kzmigdesk.printing.words import document_languages
 
 FORMATS = ("pdf", "xlsx", "csv")
 
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kzmigdesk {__version__}")
     parser.add_argument("--db", help="database file or URL (default: KZMIGDESK_DATABASE_URL, "
                         "else a SQLite file in the user's data folder)")
-    parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="interface language")
+    parser.add_argument("--lang", choices=sorted(languages.codes()), help="interface language")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("gui", help="start the desktop application (the default)")
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     monthly.add_argument("--format", choices=FORMATS, default="pdf", help="file format")
     monthly.add_argument("--out", required=True, type=Path, help="the file to write")
     monthly.add_argument("--office", help="an office's code (default: all offices)")
-    monthly.add_argument("--language", choices=DOCUMENT_LANGUAGES,
+    monthly.add_argument("--language", choices=document_languages(),
                          help="the report's language (default: --lang, else the settings)")
     return parser
 
@@ -237,7 +237,7 @@ def cmd_self_check(args) -> int:
     failures += check_pdf_rendering()
     failures += check_native_libraries()
     failures += check_forms()
-    for lang in i18n.LANGUAGES:
+    for lang in languages.codes():
         i18n.set_language(lang)
         if lang != "en" and _("Persons") == "Persons":
             failures.append(f"catalog {lang}: not translated")
@@ -248,7 +248,7 @@ def cmd_self_check(args) -> int:
         for name, folder in folders.items():
             print(f"{name}: {folder}")
         print(f"kzmigdesk {__version__} self-check OK: migrations to "
-              f"{migrate.head_revision()}, languages {', '.join(i18n.LANGUAGES)}")
+              f"{migrate.head_revision()}, languages {', '.join(languages.codes())}")
     return 1 if failures else 0
 
 

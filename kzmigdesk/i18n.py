@@ -17,12 +17,9 @@ from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from kzmigdesk import languages
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.paths import data_dir
-
-LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-DEFAULT_LANGUAGE = "kk"
-BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en_GB"}
 
 _current_language = "en"
 _translations: gettext.NullTranslations = gettext.NullTranslations()
@@ -34,7 +31,7 @@ def load_translations(lang: str) -> gettext.NullTranslations:
     """The catalog for `lang`: the compiled .mo when shipped, else the .po read in memory."""
     if lang in _cache:
         return _cache[lang]
-    folder = data_dir("locales") / lang / "LC_MESSAGES"
+    folder = (languages.get(lang).locales_dir or data_dir("locales")) / lang / "LC_MESSAGES"
     mo_path, po_path = folder / "messages.mo", folder / "messages.po"
     mo_is_current = mo_path.is_file() and (
         not po_path.is_file() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
@@ -58,7 +55,7 @@ def load_translations(lang: str) -> gettext.NullTranslations:
 def set_language(lang: str) -> None:
     """Switch the language of the whole application at runtime and tell the listeners."""
     global _current_language, _translations
-    if lang not in LANGUAGES:
+    if lang not in languages.LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}")
     _translations = load_translations(lang)
     _current_language = lang
@@ -93,7 +90,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def babel_locale() -> str:
-    return BABEL_LOCALES[_current_language]
+    return languages.get(_current_language).babel_locale
 
 
 def format_date(value: dt.date | None, format: str = "medium") -> str:

@@ -4,13 +4,13 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kzmigdesk.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from kzmigdesk import languages
 from kzmigdesk.paths import user_config_dir
 
 
 @dataclass
 class Settings:
-    language: str = DEFAULT_LANGUAGE
+    language: str = languages.DEFAULT_LANGUAGE
     # Printed forms: "" follows the interface language; "kk", "ru", "en" or "kk+ru" (bilingual).
     document_language: str = ""
     # The letterhead of printed documents.
@@ -29,8 +29,8 @@ def load_settings() -> Settings:
     except (OSError, ValueError):
         return Settings()
     settings = Settings(**{k: v for k, v in data.items() if k in Settings.__dataclass_fields__})
-    if settings.language not in LANGUAGES:
-        settings.language = DEFAULT_LANGUAGE
+    if settings.language not in languages.LANGUAGES:
+        settings.language = languages.DEFAULT_LANGUAGE
     return settings
 
 

@@ -103,8 +103,7 @@ def test_seeded_catalogue_and_active_filter(database):
         assert {"accommodation", "kazakh_course", "legal"} <= codes
         legal = session.get(ServiceType, type_id(session, "legal"))
         save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
-            code="legal", name_en=legal.name_en, name_ru=legal.name_ru, name_kk=legal.name_kk,
-            active=False,
+            code="legal", names=legal.names, active=False,
         ), legal)
         assert "legal" not in {t.code for t in service_types(session)}
         assert "legal" in {t.code for t in service_types(session, active_only=False)}
@@ -114,25 +113,25 @@ def test_service_type_validation_and_unique_code(database):
     with database.transaction() as session:
         with pytest.raises(ValidationFailed) as failure:
             save_service_type(as_user(session, SUPERVISOR),
-                              ServiceTypeInput(code="Bad code", name_en="X"))
-        assert failure.value.fields() == {"code", "name_ru", "name_kk"}
+                              ServiceTypeInput(code="Bad code", names={"en": "X"}))
+        assert failure.value.fields() == {"code", "names.kk", "names.ru"}
         assert failure.value.message() == (
             "Code: may contain only lowercase Latin letters, digits and underscores, at most 32"
-            "\nName in Russian: is required\nName in Kazakh: is required"
+            "\nName in Kazakh: is required\nName in Russian: is required"
         )
         with pytest.raises(ValidationFailed) as failure:
             save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
-                code="legal", name_en="Law", name_ru="Право", name_kk="Құқық"))
+                code="legal", names={"en": "Law", "ru": "Право", "kk": "Құқық"}))
         assert failure.value.message() == "Code: is already used by another service"
         created = save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
-            code="digital_literacy_2", name_en="Digital literacy",
-            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық", is_course=True))
+            code="digital_literacy_2", names={"en": "Digital literacy",
+            "ru": "Цифровая грамотность", "kk": "Цифрлық сауаттылық"}, is_course=True))
         assert created.is_course and created.active and not created.is_accommodation
         # Saving a type under its own code is not a clash.
         save_service_type(as_user(session, SUPERVISOR), ServiceTypeInput(
-            code="digital_literacy_2", name_en="Computer skills",
-            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық"), created)
-        assert created.name_en == "Computer skills"
+            code="digital_literacy_2", names={"en": "Computer skills",
+            "ru": "Цифровая грамотность", "kk": "Цифрлық сауаттылық"}), created)
+        assert created.names["en"] == "Computer skills"
 
 
 # --- records --------------------------------------------------------------------------------
@@ -303,8 +302,8 @@ def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database)
     from kzmigdesk.domain.models import AuditEntry
     from kzmigdesk.services import audit
 
-    data = ServiceTypeInput(code="digital", name_en="Digital literacy",
-                            name_ru="Цифровая грамотность", name_kk="Цифрлық сауаттылық")
+    names = {"kk": "Цифрлық сауаттылық", "ru": "Цифровая грамотность", "en": "Digital literacy"}
+    data = ServiceTypeInput(code="digital", names=dict(names))
     database.actor = None  # no one signed in
     with database.transaction() as session:
         for actor in (None, Actor("aigerim", UserRole.CLERK)):
@@ -313,12 +312,12 @@ def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database)
         assert denied.value.message() == (
             "Your role (clerk) does not allow this: editing the service catalogue.")
         created = save_service_type(as_user(session, SUPERVISOR), data)
-        data.name_en = "Computer skills"
+        data.names["en"] = "Computer skills"
         save_service_type(as_user(session, SUPERVISOR), data, created)
         save_service_type(as_user(session, SUPERVISOR), data, created)  # nothing changed
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
         assert [(e.action, e.entity_type, e.username) for e in entries] == [
             ("create", "service_types", "serik"), ("update", "service_types", "serik")]
         assert entries[0].changes["code"] == [None, "digital"]
-        assert entries[1].changes == {"name_en": ["Digital literacy", "Computer skills"]}
+        assert entries[1].changes == {"names": [names, {**names, "en": "Computer skills"}]}
         assert audit.verify(session).intact

@@ -238,20 +238,20 @@ def test_catalogue_adds_a_type_and_refuses_a_duplicate_code(qtbot, database):
     dialog = show(qtbot, CatalogueDialog(database.acting_as(supervisor)))
     before = dialog.table.rowCount()
     dialog.code.insert("sewing")
-    dialog.name_kk.insert("Тігін курсы")
-    dialog.name_ru.insert("Курсы шитья")
-    dialog.name_en.insert("Sewing course")
+    dialog.names["kk"].insert("Тігін курсы")
+    dialog.names["ru"].insert("Курсы шитья")
+    dialog.names["en"].insert("Sewing course")
     dialog.is_course.setChecked(True)
     assert dialog.save()
     assert dialog.table.rowCount() == before + 1
     with database.sessions() as session:
         kind = session.scalars(select(ServiceType).where(ServiceType.code == "sewing")).one()
-        assert kind.is_course and kind.active and kind.name_kk == "Тігін курсы"
+        assert kind.is_course and kind.active and kind.names["kk"] == "Тігін курсы"
     dialog.clear_form()
     dialog.code.insert("legal")
-    dialog.name_kk.insert("A")
-    dialog.name_ru.insert("B")
-    dialog.name_en.insert("C")
+    dialog.names["kk"].insert("A")
+    dialog.names["ru"].insert("B")
+    dialog.names["en"].insert("C")
     assert not dialog.save()
     assert dialog.errors_label.text() == "Code: is already used by another service"
     assert dialog.code.styleSheet() == INVALID_STYLE
@@ -264,8 +264,8 @@ def test_a_clerk_sees_the_catalogue_but_cannot_change_it(qtbot, database):
     assert not dialog.save_button.isEnabled() and not dialog.code.isEnabled()
     assert dialog.errors_label.text() == "Only a supervisor can change the service catalogue."
     dialog.code.setText("sewing")  # even if the form were filled, the service refuses
-    dialog.name_kk.setText("A")
-    dialog.name_ru.setText("B")
-    dialog.name_en.setText("C")
+    dialog.names["kk"].setText("A")
+    dialog.names["ru"].setText("B")
+    dialog.names["en"].setText("C")
     assert not dialog.save()
     assert "does not allow this: editing the service catalogue" in dialog.errors_label.text()

@@ -1,5 +1,17 @@
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    column,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy import table as sql_table
 
 from kzmigdesk.db import migrate
 from kzmigdesk.db.engine import make_engine
@@ -27,8 +39,9 @@ def test_upgrade_twice_is_harmless_and_seeds_reference_data_once(tmp_path):
         cities = connection.scalar(text("select count(*) from regions where kind = 'city'"))
         assert cities == 3
         assert connection.scalar(text("select count(*) from service_types")) == len(SERVICE_TYPES)
-        kk_name = connection.scalar(text("select name_kk from regions where code = 'ULY'"))
-        assert kk_name == "Ұлытау облысы"
+        regions = sql_table("regions", column("code"), column("names", JSON))
+        names = connection.scalar(select(regions.c.names).where(regions.c.code == "ULY"))
+        assert names == {"kk": "Ұлытау облысы", "ru": "Улытауская область", "en": "Ulytau Region"}
     engine.dispose()
 
 
@@ -190,4 +203,34 @@ def test_0013_keeps_the_name_tokens_both_ways(tmp_path):
     migrate.upgrade(engine)
     with database.sessions() as session:
         assert tokens_of(session, person_id) == before
+    engine.dispose()
+
+
+def test_0014_moves_the_names_of_reference_data_both_ways(tmp_path):
+    """The three name columns become one `names` dict and back; ids and codes stay."""
+    from alembic import command
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'names.sqlite3'}")
+    migrate.upgrade(engine, "0013")
+    renamed = "UPDATE service_types SET name_en = 'Law' WHERE code = 'legal'"
+    with engine.begin() as connection:
+        connection.execute(text(renamed))
+        before = connection.execute(text(
+            "SELECT id, code, name_kk, name_ru, name_en FROM regions ORDER BY code")).all()
+    migrate.upgrade(engine)
+    kinds = sql_table("service_types", column("code"), column("names", JSON))
+    regions = sql_table("regions", column("id"), column("code"), column("names", JSON))
+    with engine.connect() as connection:
+        legal = connection.scalar(select(kinds.c.names).where(kinds.c.code == "legal"))
+        after = connection.execute(
+            select(regions.c.id, regions.c.code, regions.c.names).order_by(regions.c.code)).all()
+    assert legal == {"kk": "Заң кеңесі", "ru": "Юридическая консультация", "en": "Law"}
+    assert [(r.id, r.code, r.names) for r in after] == [
+        (i, code, {"kk": kk, "ru": ru, "en": en}) for i, code, kk, ru, en in before]
+    with engine.connect() as connection:
+        command.downgrade(migrate.alembic_config(connection), "0013")
+        connection.commit()
+        restored = connection.execute(text(
+            "SELECT id, code, name_kk, name_ru, name_en FROM regions ORDER BY code")).all()
+    assert restored == before
     engine.dispose()

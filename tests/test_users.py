@@ -139,7 +139,7 @@ ACTIONS = {
                                    PermitCategory.CATEGORY_1), {"serik", "admin"}),
     "edit the catalogue": (
         lambda s: save_service_type(s, ServiceTypeInput(
-            code="x1", name_en="X", name_ru="Х", name_kk="Х")),
+            code="x1", names={"en": "X", "ru": "Х", "kk": "Х"})),
         {"serik", "admin"}),
     "edit a centre": (
         lambda s: save_centre(s, CentreInput(name="C", region_id=region_id(s), beds=3)),

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+from kzmigdesk import languages
 from kzmigdesk.domain.enums import (
     DocumentType,
     HouseholdRelation,
@@ -112,13 +113,14 @@ class Entity(Base):
 
 
 class LocalizedNameMixin:
-    name_en: Mapped[str] = mapped_column(String(200))
-    name_ru: Mapped[str] = mapped_column(String(200))
-    name_kk: Mapped[str] = mapped_column(String(200))
+    # Language code → name (kzmigdesk.languages): a new language needs no new column. A
+    # changed name is stored by assigning a new dict (a change inside the dict goes unseen).
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     @property
     def name(self) -> str:
-        return getattr(self, f"name_{current_language()}")
+        """The name in the current language, else in its fallback language."""
+        return languages.pick(self.names, current_language())
 
 
 class Region(LocalizedNameMixin, Entity):

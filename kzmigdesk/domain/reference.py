@@ -22,9 +22,7 @@ def reference_id(kind: str, code: str) -> uuid.UUID:
 class RegionData:
     code: str
     kind: RegionKind
-    name_en: str
-    name_ru: str
-    name_kk: str
+    names: dict[str, str]  # language code → name (see kzmigdesk.languages)
 
     @property
     def id(self) -> uuid.UUID:
@@ -33,38 +31,49 @@ class RegionData:
 
 R, C = RegionKind.REGION, RegionKind.CITY
 REGIONS: tuple[RegionData, ...] = (
-    RegionData("ABA", R, "Abai Region", "Абайская область", "Абай облысы"),
-    RegionData("AKM", R, "Akmola Region", "Акмолинская область", "Ақмола облысы"),
-    RegionData("AKT", R, "Aktobe Region", "Актюбинская область", "Ақтөбе облысы"),
-    RegionData("ALM", R, "Almaty Region", "Алматинская область", "Алматы облысы"),
-    RegionData("ATY", R, "Atyrau Region", "Атырауская область", "Атырау облысы"),
-    RegionData("VOS", R, "East Kazakhstan Region", "Восточно-Казахстанская область",
-               "Шығыс Қазақстан облысы"),
-    RegionData("ZHA", R, "Jambyl Region", "Жамбылская область", "Жамбыл облысы"),
-    RegionData("ZHE", R, "Jetisu Region", "Жетысуская область", "Жетісу облысы"),
-    RegionData("KAR", R, "Karaganda Region", "Карагандинская область", "Қарағанды облысы"),
-    RegionData("KUS", R, "Kostanay Region", "Костанайская область", "Қостанай облысы"),
-    RegionData("KZY", R, "Kyzylorda Region", "Кызылординская область", "Қызылорда облысы"),
-    RegionData("MAN", R, "Mangystau Region", "Мангистауская область", "Маңғыстау облысы"),
-    RegionData("SEV", R, "North Kazakhstan Region", "Северо-Казахстанская область",
-               "Солтүстік Қазақстан облысы"),
-    RegionData("PAV", R, "Pavlodar Region", "Павлодарская область", "Павлодар облысы"),
-    RegionData("YUZ", R, "Turkistan Region", "Туркестанская область", "Түркістан облысы"),
-    RegionData("ULY", R, "Ulytau Region", "Улытауская область", "Ұлытау облысы"),
-    RegionData("ZAP", R, "West Kazakhstan Region", "Западно-Казахстанская область",
-               "Батыс Қазақстан облысы"),
-    RegionData("AST", C, "Astana", "город Астана", "Астана қаласы"),
-    RegionData("ALA", C, "Almaty", "город Алматы", "Алматы қаласы"),
-    RegionData("SHY", C, "Shymkent", "город Шымкент", "Шымкент қаласы"),
+    RegionData("ABA", R, {"kk": "Абай облысы", "ru": "Абайская область", "en": "Abai Region"}),
+    RegionData("AKM", R, {"kk": "Ақмола облысы", "ru": "Акмолинская область",
+                          "en": "Akmola Region"}),
+    RegionData("AKT", R, {"kk": "Ақтөбе облысы", "ru": "Актюбинская область",
+                          "en": "Aktobe Region"}),
+    RegionData("ALM", R, {"kk": "Алматы облысы", "ru": "Алматинская область",
+                          "en": "Almaty Region"}),
+    RegionData("ATY", R, {"kk": "Атырау облысы", "ru": "Атырауская область",
+                          "en": "Atyrau Region"}),
+    RegionData("VOS", R, {"kk": "Шығыс Қазақстан облысы", "ru": "Восточно-Казахстанская область",
+                          "en": "East Kazakhstan Region"}),
+    RegionData("ZHA", R, {"kk": "Жамбыл облысы", "ru": "Жамбылская область",
+                          "en": "Jambyl Region"}),
+    RegionData("ZHE", R, {"kk": "Жетісу облысы", "ru": "Жетысуская область",
+                          "en": "Jetisu Region"}),
+    RegionData("KAR", R, {"kk": "Қарағанды облысы", "ru": "Карагандинская область",
+                          "en": "Karaganda Region"}),
+    RegionData("KUS", R, {"kk": "Қостанай облысы", "ru": "Костанайская область",
+                          "en": "Kostanay Region"}),
+    RegionData("KZY", R, {"kk": "Қызылорда облысы", "ru": "Кызылординская область",
+                          "en": "Kyzylorda Region"}),
+    RegionData("MAN", R, {"kk": "Маңғыстау облысы", "ru": "Мангистауская область",
+                          "en": "Mangystau Region"}),
+    RegionData("SEV", R, {"kk": "Солтүстік Қазақстан облысы", "ru": "Северо-Казахстанская область",
+                          "en": "North Kazakhstan Region"}),
+    RegionData("PAV", R, {"kk": "Павлодар облысы", "ru": "Павлодарская область",
+                          "en": "Pavlodar Region"}),
+    RegionData("YUZ", R, {"kk": "Түркістан облысы", "ru": "Туркестанская область",
+                          "en": "Turkistan Region"}),
+    RegionData("ULY", R, {"kk": "Ұлытау облысы", "ru": "Улытауская область",
+                          "en": "Ulytau Region"}),
+    RegionData("ZAP", R, {"kk": "Батыс Қазақстан облысы", "ru": "Западно-Казахстанская область",
+                          "en": "West Kazakhstan Region"}),
+    RegionData("AST", C, {"kk": "Астана қаласы", "ru": "город Астана", "en": "Astana"}),
+    RegionData("ALA", C, {"kk": "Алматы қаласы", "ru": "город Алматы", "en": "Almaty"}),
+    RegionData("SHY", C, {"kk": "Шымкент қаласы", "ru": "город Шымкент", "en": "Shymkent"}),
 )
 
 
 @dataclass(frozen=True)
 class ServiceTypeData:
     code: str
-    name_en: str
-    name_ru: str
-    name_kk: str
+    names: dict[str, str]  # language code → name (see kzmigdesk.languages)
     is_accommodation: bool = False
     is_course: bool = False
 
@@ -74,24 +83,29 @@ class ServiceTypeData:
 
 
 SERVICE_TYPES: tuple[ServiceTypeData, ...] = (
-    ServiceTypeData("accommodation", "Temporary accommodation", "Временное проживание",
-                    "Уақытша тұру", is_accommodation=True),
-    ServiceTypeData("kazakh_course", "Kazakh language course", "Курсы казахского языка",
-                    "Қазақ тілі курстары", is_course=True),
-    ServiceTypeData("russian_course", "Russian language course", "Курсы русского языка",
-                    "Орыс тілі курстары", is_course=True),
-    ServiceTypeData("legal", "Legal consultation", "Юридическая консультация", "Заң кеңесі"),
-    ServiceTypeData("employment", "Employment assistance", "Содействие в трудоустройстве",
-                    "Жұмысқа орналасуға жәрдемдесу"),
-    ServiceTypeData("vocational", "Vocational training", "Профессиональное обучение",
-                    "Кәсіптік оқыту", is_course=True),
-    ServiceTypeData("social_support", "Social and psychological support",
-                    "Социальная и психологическая поддержка",
-                    "Әлеуметтік және психологиялық қолдау"),
-    ServiceTypeData("documents", "Document assistance", "Помощь в оформлении документов",
-                    "Құжаттарды ресімдеуге көмек"),
-    ServiceTypeData("medical", "Medical referral", "Направление на медицинское обслуживание",
-                    "Медициналық көмекке жолдама"),
-    ServiceTypeData("school", "School enrolment of children", "Устройство детей в школу",
-                    "Балаларды мектепке орналастыру"),
+    ServiceTypeData("accommodation", {"kk": "Уақытша тұру", "ru": "Временное проживание",
+                                      "en": "Temporary accommodation"}, is_accommodation=True),
+    ServiceTypeData("kazakh_course", {"kk": "Қазақ тілі курстары", "ru": "Курсы казахского языка",
+                                      "en": "Kazakh language course"}, is_course=True),
+    ServiceTypeData("russian_course", {"kk": "Орыс тілі курстары", "ru": "Курсы русского языка",
+                                       "en": "Russian language course"}, is_course=True),
+    ServiceTypeData("legal", {"kk": "Заң кеңесі", "ru": "Юридическая консультация",
+                              "en": "Legal consultation"}),
+    ServiceTypeData("employment", {"kk": "Жұмысқа орналасуға жәрдемдесу",
+                                   "ru": "Содействие в трудоустройстве",
+                                   "en": "Employment assistance"}),
+    ServiceTypeData("vocational", {"kk": "Кәсіптік оқыту", "ru": "Профессиональное обучение",
+                                   "en": "Vocational training"}, is_course=True),
+    ServiceTypeData("social_support", {"kk": "Әлеуметтік және психологиялық қолдау",
+                                       "ru": "Социальная и психологическая поддержка",
+                                       "en": "Social and psychological support"}),
+    ServiceTypeData("documents", {"kk": "Құжаттарды ресімдеуге көмек",
+                                  "ru": "Помощь в оформлении документов",
+                                  "en": "Document assistance"}),
+    ServiceTypeData("medical", {"kk": "Медициналық көмекке жолдама",
+                                "ru": "Направление на медицинское обслуживание",
+                                "en": "Medical referral"}),
+    ServiceTypeData("school", {"kk": "Балаларды мектепке орналастыру",
+                               "ru": "Устройство детей в школу",
+                               "en": "School enrolment of children"}),
 )

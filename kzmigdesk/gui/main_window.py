@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kzmigdesk import __version__, i18n
+from kzmigdesk import __version__, i18n, languages
 from kzmigdesk.domain.enums import label
 from kzmigdesk.gui.backup_actions import (
     DailyBackup,
@@ -128,8 +128,9 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("")
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions = QActionGroup(self)
-        for code, native_name in i18n.LANGUAGES.items():
-            action = self.language_menu.addAction(native_name)
+        for language in languages.LANGUAGES.values():
+            code = language.code
+            action = self.language_menu.addAction(language.native_name)
             action.setCheckable(True)
             action.setData(code)
             action.triggered.connect(lambda _checked, c=code: self.on_language_chosen(c))
@@ -239,7 +240,8 @@ class MainWindow(QMainWindow):
         self.database_label.setText(
             _("Database: {database}").format(database=describe_url(self.database.url)))
         self.language_label.setText(
-            _("Language: {language}").format(language=i18n.LANGUAGES[i18n.current_language()]))
+            _("Language: {language}").format(
+                language=languages.native_name(i18n.current_language())))
 
     def back_up(self) -> Path | None:
         path = back_up_to_folder(self, self.database)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from kzmigdesk import i18n
+from kzmigdesk import i18n, languages
 from kzmigdesk.domain.models import Office
 from kzmigdesk.gui.print_actions import open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
@@ -52,8 +52,8 @@ def first_page_png(pdf: bytes, scale: float = PREVIEW_SCALE) -> bytes:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return [*((name, code) for code, name in i18n.LANGUAGES.items()),
-            (" / ".join(i18n.LANGUAGES[code] for code in BILINGUAL.split("+")), BILINGUAL)]
+    return [*((languages.native_name(code), code) for code in languages.codes()),
+            (" / ".join(languages.native_name(code) for code in BILINGUAL.split("+")), BILINGUAL)]
 
 
 class ReportsPage(QWidget):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from kzmigdesk import i18n
+from kzmigdesk import i18n, languages
 from kzmigdesk.domain.models import AdaptationCentre, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.print_actions import print_document
@@ -624,9 +624,9 @@ class CatalogueDialog(QDialog):
         self.editing: uuid.UUID | None = None
         self.setWindowTitle(_("Service catalogue"))
         self.resize(900, 600)
-        self.table = read_only_table(7)
+        self.table = read_only_table(4 + len(languages.LANGUAGES))
         self.code = QLineEdit()
-        self.name_kk, self.name_ru, self.name_en = QLineEdit(), QLineEdit(), QLineEdit()
+        self.names = {code: QLineEdit() for code in languages.codes()}
         self.is_accommodation = QCheckBox(_("Accommodation (takes a bed)"))
         self.is_course = QCheckBox(_("Course (hours attended)"))
         self.active = QCheckBox(_("Offered"))
@@ -636,17 +636,16 @@ class CatalogueDialog(QDialog):
         self.errors_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Code"), self.code)
-        form.addRow(_("Name in Kazakh"), self.name_kk)
-        form.addRow(_("Name in Russian"), self.name_ru)
-        form.addRow(_("Name in English"), self.name_en)
+        for code, edit in self.names.items():
+            form.addRow(_(languages.get(code).name_label), edit)
         form.addRow("", self.is_accommodation)
         form.addRow("", self.is_course)
         form.addRow("", self.active)
         self.new_button, self.save_button = QPushButton(_("New service")), QPushButton(_("Save"))
         self.close_button = QPushButton(_("Close"))
         lay_out_editor(self, form)
-        self.fields = {"code": self.code, "name_kk": self.name_kk, "name_ru": self.name_ru,
-                       "name_en": self.name_en}
+        self.fields = {"code": self.code,
+                       **{f"names.{code}": edit for code, edit in self.names.items()}}
         self.table.currentCellChanged.connect(self._row_chosen)
         self.new_button.clicked.connect(self.clear_form)
         self.save_button.clicked.connect(self.save)
@@ -664,12 +663,12 @@ class CatalogueDialog(QDialog):
         with self.database.sessions() as session:
             kinds = service_types(session, active_only=False)
             self.type_ids = [kind.id for kind in kinds]
-            rows = [[kind.code, kind.name_kk, kind.name_ru, kind.name_en,
+            rows = [[kind.code, *(kind.names.get(code, "") for code in self.names),
                      yes_no(kind.is_accommodation), yes_no(kind.is_course), yes_no(kind.active)]
                     for kind in kinds]
         self.table.blockSignals(True)
         fill_table(self.table, rows,
-                   [_("Code"), _("Name in Kazakh"), _("Name in Russian"), _("Name in English"),
+                   [_("Code"), *(_(languages.get(code).name_label) for code in self.names),
                     _("Accommodation"), _("Course"), _("Offered")])
         self.table.blockSignals(False)
 
@@ -692,8 +691,9 @@ class CatalogueDialog(QDialog):
             if kind is None:
                 return
             self.editing = kind.id
-            for name, widget in self.fields.items():
-                widget.setText(getattr(kind, name))
+            self.code.setText(kind.code)
+            for code, edit in self.names.items():
+                edit.setText(kind.names.get(code, ""))
             self.is_accommodation.setChecked(kind.is_accommodation)
             self.is_course.setChecked(kind.is_course)
             self.active.setChecked(kind.active)
@@ -702,8 +702,9 @@ class CatalogueDialog(QDialog):
 
     def save(self) -> bool:
         data = ServiceTypeInput(
-            code=self.code.text(), name_en=self.name_en.text(), name_ru=self.name_ru.text(),
-            name_kk=self.name_kk.text(), is_accommodation=self.is_accommodation.isChecked(),
+            code=self.code.text(),
+            names={code: edit.text() for code, edit in self.names.items()},
+            is_accommodation=self.is_accommodation.isChecked(),
             is_course=self.is_course.isChecked(), active=self.active.isChecked())
 
         def store(session) -> uuid.UUID:

@@ -9,11 +9,16 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.core import Locale
 
+from kzmigdesk import languages
 from kzmigdesk.domain.enums import LABELS
-from kzmigdesk.i18n import BABEL_LOCALES, LANGUAGES, load_translations
+from kzmigdesk.i18n import load_translations
 
 BILINGUAL = "kk+ru"
-DOCUMENT_LANGUAGES = (*LANGUAGES, BILINGUAL)  # "kk", "ru", "en", "kk+ru"
+
+
+def document_languages() -> tuple[str, ...]:
+    """Each language of the registry ("kk", "ru", "en"), and the bilingual "kk+ru"."""
+    return (*languages.codes(), BILINGUAL)
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Words:
 
     @property
     def locale(self) -> str:
-        return BABEL_LOCALES[self.first]
+        return languages.get(self.first).babel_locale
 
     def each(self, msgid: str) -> list[str]:
         """The message in each language, without repeats."""
@@ -61,12 +66,13 @@ class Words:
         return "" if member is None else self.t(LABELS[type(member)][member])
 
     def name(self, named) -> str:
-        """A region's, service type's ... name (LocalizedNameMixin) in each language."""
+        """A region's, service type's ... name (LocalizedNameMixin) in each language, or its
+        fallback."""
         if named is None:
             return ""
         names = []
         for code in self.languages:
-            name = getattr(named, f"name_{code}")
+            name = languages.pick(named.names, code)
             if name not in names:
                 names.append(name)
         return " / ".join(names)

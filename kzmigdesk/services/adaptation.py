@@ -11,11 +11,12 @@ covers every day from its start.
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk import languages
 from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
@@ -28,9 +29,6 @@ LABELS = {
     "region_id": N_("Region"),
     "beds": N_("Beds"),
     "code": N_("Code"),
-    "name_en": N_("Name in English"),
-    "name_ru": N_("Name in Russian"),
-    "name_kk": N_("Name in Kazakh"),
     "person_id": N_("Person"),
     "centre_id": N_("Centre"),
     "service_type_id": N_("Service"),
@@ -48,7 +46,14 @@ CODE_LENGTH = 32
 
 
 def _error(name: str, problem: str, **params) -> FieldError:
-    return FieldError(name, LABELS[name], problem, params)
+    return FieldError(name, _label(name), problem, params)
+
+
+def _label(name: str) -> str:
+    """A field's label; "names.kk" is the name in Kazakh (kzmigdesk.languages)."""
+    if name.startswith("names."):
+        return languages.get(name.removeprefix("names.")).name_label
+    return LABELS[name]
 
 
 def _clean(value: str | None) -> str | None:
@@ -147,9 +152,7 @@ def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | 
 @dataclass
 class ServiceTypeInput:
     code: str = ""
-    name_en: str = ""
-    name_ru: str = ""
-    name_kk: str = ""
+    names: dict[str, str] = field(default_factory=dict)  # language code → name
     is_accommodation: bool = False
     is_course: bool = False
     active: bool = True
@@ -161,7 +164,8 @@ def save_service_type(session: Session, data: ServiceTypeInput,
     ValidationFailed lists problems."""
     require_in(session, Permission.EDIT_CATALOGUE)
     code = (data.code or "").strip()
-    names = {key: _clean(getattr(data, key)) for key in ("name_en", "name_ru", "name_kk")}
+    # A name in every language of the registry (kzmigdesk.languages).
+    names = {lang: _clean(data.names.get(lang)) for lang in languages.codes()}
     errors = []
     if not code:
         errors.append(_error("code", REQUIRED))
@@ -181,17 +185,17 @@ def save_service_type(session: Session, data: ServiceTypeInput,
         ).one_or_none()
         if other is not None and other is not service_type:
             errors.append(_error("code", N_("is already used by another service")))
-    for key, value in names.items():
+    for lang, value in names.items():
         if value is None:
-            errors.append(_error(key, REQUIRED))
+            errors.append(_error(f"names.{lang}", REQUIRED))
     if errors:
         raise ValidationFailed(errors)
     if service_type is None:
         service_type = ServiceType()
         session.add(service_type)
     service_type.code = code
-    for key, value in names.items():
-        setattr(service_type, key, value)
+    if names != service_type.names:
+        service_type.names = names
     service_type.is_accommodation = bool(data.is_accommodation)
     service_type.is_course = bool(data.is_course)
     service_type.active = bool(data.active)

@@ -913,10 +913,10 @@ class _Generator:
         for code, places in PLACES.items():
             region = regions[code]
             offices = [("00", OfficeKind.REGIONAL, *places[0],
-                        f"Управление миграционной службы — {region.name_ru}")]
+                        f"Управление миграционной службы — {region.names['ru']}")]
             for number, (district, locality) in enumerate(places[1:3], start=1):
                 offices.append((f"{number:02d}", OfficeKind.DISTRICT, district, locality,
-                                f"Отдел миграционной службы — {district}, {region.name_ru}"))
+                                f"Отдел миграционной службы — {district}, {region.names['ru']}"))
             for suffix, kind, district, locality, name in offices:
                 office_code = f"{code}-{suffix}"
                 if office_code in codes:

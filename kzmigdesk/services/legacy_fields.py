@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from babel import Locale
 
+from kzmigdesk import languages
 from kzmigdesk.domain.enums import LABELS as ENUM_LABELS
 from kzmigdesk.domain.enums import DocumentType, Sex
-from kzmigdesk.i18n import BABEL_LOCALES, LANGUAGES, N_, load_translations
+from kzmigdesk.i18n import N_, load_translations
 from kzmigdesk.services.errors import FieldError
 from kzmigdesk.services.legacy_files import Cell, cell_text, parse_date
 from kzmigdesk.services.registration import COUNTRY_CODES, DocumentInput, PersonInput
@@ -101,7 +102,8 @@ def fold(text: str) -> str:
 
 
 def _translations(msgid: str) -> set[str]:
-    return {fold(load_translations(lang).gettext(msgid)) for lang in LANGUAGES} | {fold(msgid)}
+    translated = {fold(load_translations(lang).gettext(msgid)) for lang in languages.codes()}
+    return translated | {fold(msgid)}
 
 
 def _header_spellings() -> dict[str, str]:
@@ -124,7 +126,7 @@ def guess_mapping(header: list[str]) -> list[str | None]:
 
 def _country_spellings() -> dict[str, str]:
     names = {}
-    for locale in BABEL_LOCALES.values():
+    for locale in (language.babel_locale for language in languages.LANGUAGES.values()):
         for code, name in Locale.parse(locale).territories.items():
             if code in COUNTRY_CODES:
                 names.setdefault(fold(name), code)

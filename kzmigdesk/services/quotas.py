@@ -31,10 +31,10 @@ from enum import StrEnum
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk import languages
 from kzmigdesk.domain.enums import LABELS, PermitCategory, RepatriateStatus, label
 from kzmigdesk.domain.models import KandasQuota, LabourQuota, Region, RepatriateCase, WorkPermit
 from kzmigdesk.i18n import (
-    LANGUAGES,
     N_,
     _,
     current_language,
@@ -204,11 +204,11 @@ class QuotaExceeded(ServiceError):
         super().__init__(N_("The quota is used up."))
         self.kind, self.year, self.category = kind, year, category
         # The region's names, kept: the message may be shown after the session has closed.
-        self.region_names = {code: getattr(region, f"name_{code}") for code in LANGUAGES}
+        self.region_names = dict(region.names)
         self.used, self.amount = used, amount
 
     def message(self) -> str:
-        params = dict(year=self.year, region=self.region_names[current_language()],
+        params = dict(year=self.year, region=languages.pick(self.region_names, current_language()),
                       used=format_number(self.used), amount=format_number(self.amount or 0),
                       category=label(self.category) if self.category else "")
         if self.kind is QuotaKind.LABOUR and self.amount is None:
@@ -358,7 +358,7 @@ def spellings_of_regions(session: Session) -> dict[str, uuid.UUID]:
     """Each region's code and its names in every language, case-folded."""
     names = {}
     for region in session.scalars(select(Region)):
-        for value in (region.code, region.name_en, region.name_ru, region.name_kk):
+        for value in (region.code, *region.names.values()):
             names[value.strip().casefold()] = region.id
     return names
 
@@ -371,7 +371,7 @@ def _category_spellings() -> dict[str, PermitCategory]:
         names[category.value] = category
         if category.value.startswith("cat"):
             names[category.value.removeprefix("cat")] = category
-        for code in LANGUAGES:
+        for code in languages.codes():
             text = load_translations(code).gettext(LABELS[PermitCategory][category]).casefold()
             names[text] = category
             names[text.split(":")[0].strip()] = category

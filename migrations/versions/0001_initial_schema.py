@@ -402,8 +402,8 @@ def seed_reference_data() -> None:
         "regions", *entity_columns, sa.column("kind", sa.String()), sa.column("sort_order", sa.Integer())
     )
     op.bulk_insert(regions, [
-        dict(id=r.id, code=r.code, kind=r.kind.value, sort_order=i, name_en=r.name_en,
-             name_ru=r.name_ru, name_kk=r.name_kk, **common)
+        dict(id=r.id, code=r.code, kind=r.kind.value, sort_order=i, name_en=r.names["en"],
+             name_ru=r.names["ru"], name_kk=r.names["kk"], **common)
         for i, r in enumerate(REGIONS)
     ])
     service_types = sa.table(
@@ -412,7 +412,7 @@ def seed_reference_data() -> None:
         sa.column("active", sa.Boolean()),
     )
     op.bulk_insert(service_types, [
-        dict(id=t.id, code=t.code, name_en=t.name_en, name_ru=t.name_ru, name_kk=t.name_kk,
+        dict(id=t.id, code=t.code, name_en=t.names["en"], name_ru=t.names["ru"], name_kk=t.names["kk"],
              is_accommodation=t.is_accommodation, is_course=t.is_course, active=True, **common)
         for t in SERVICE_TYPES
     ])

@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(db=args.db, lang=args.lang)
     i18n.set_language(args.lang or "en")
+    from kzmigdesk.services import audit
+
+    audit.install_on_open()
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
                "restore": cmd_restore, "exchange": cmd_exchange}[args.command]

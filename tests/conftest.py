@@ -8,9 +8,11 @@ import pytest  # noqa: E402
 from kzmigdesk import i18n  # noqa: E402
 from kzmigdesk.db.session import open_database  # noqa: E402
 from kzmigdesk.domain.enums import UserRole  # noqa: E402
+from kzmigdesk.services import audit  # noqa: E402
 from kzmigdesk.services.auth import Actor  # noqa: E402
 
 TEST_ADMINISTRATOR = Actor("tester", UserRole.ADMINISTRATOR)
+audit.install_on_open()  # as the command line and the desktop application do
 
 
 @pytest.fixture(scope="session")

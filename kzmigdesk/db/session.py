@@ -1,6 +1,6 @@
 """Opening a database for the application: resolve, migrate, and hand out sessions."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -63,10 +63,25 @@ def in_chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
         yield values[start:start + size]
 
 
+SessionSetup = Callable[[sessionmaker[Session]], None]
+_session_setups: list[SessionSetup] = []
+
+
+def on_open(setup: SessionSetup) -> None:
+    """Have `setup(sessions)` called with the sessionmaker of every database opened from now
+    on: how a program attaches the services' session listeners (the audit trail, see
+    services.audit.install) to its databases, db importing no service."""
+    if setup not in _session_setups:
+        _session_setups.append(setup)
+
+
 def open_database(db: str | None = None, upgrade: bool = True) -> Database:
     """Open the database named by `--db`, the environment or the default, migrating it."""
     url = resolve_database_url(db)
     engine = make_engine(url)
     if upgrade:
         migrate.upgrade(engine)
-    return Database(url=url, engine=engine, sessions=make_session_factory(engine))
+    sessions = make_session_factory(engine)
+    for setup in _session_setups:
+        setup(sessions)
+    return Database(url=url, engine=engine, sessions=sessions)

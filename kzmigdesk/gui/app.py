@@ -15,7 +15,7 @@ from kzmigdesk.gui.sign_in import sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services import backup
+from kzmigdesk.services import audit, backup
 from kzmigdesk.services.demo import database_is_empty, generate_demo_data
 from kzmigdesk.settings import load_settings, save_settings
 
@@ -60,6 +60,7 @@ def offer_demo_data(window: MainWindow, database: Database) -> None:
 
 
 def run_gui(db: str | None = None, lang: str | None = None) -> int:
+    audit.install_on_open()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("kzmigdesk")
     app.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))

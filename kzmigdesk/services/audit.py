@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from kzmigdesk.db.session import on_open
 from kzmigdesk.domain.models import AuditEntry, Entity, ordered_uuid, utcnow
 from kzmigdesk.i18n import N_
 from kzmigdesk.services.auth import Actor, Permission, acting, require
@@ -191,7 +192,6 @@ def _changed(obj) -> dict:
     return changes
 
 
-@event.listens_for(Session, "before_flush")
 def _audit_flush(session: Session, _context, _instances) -> None:
     """Every create, update (status changes included), soft or hard delete of an entity."""
     if session.info.get("audit") is False:
@@ -218,10 +218,25 @@ def _audit_flush(session: Session, _context, _instances) -> None:
             record(session, None, "delete", obj.__tablename__, obj.id, None)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_tail(session: Session, *_args) -> None:
     session.info.pop(TAIL, None)
+
+
+LISTENERS = (("before_flush", _audit_flush), ("after_commit", _forget_tail),
+             ("after_soft_rollback", _forget_tail))
+
+
+def install(sessions: sessionmaker) -> None:
+    """Record every change made in a session of `sessions` in the audit trail."""
+    for name, listener in LISTENERS:
+        if not event.contains(sessions, name, listener):
+            event.listen(sessions, name, listener)
+
+
+def install_on_open() -> None:
+    """Install the trail on every database opened from now on (db.session.on_open): each
+    program (the command line, the desktop application, the tests) calls it once."""
+    on_open(install)
 
 
 @dataclass(frozen=True)

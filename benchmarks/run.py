@@ -53,7 +53,7 @@ def timed(work, repeat: int = 1) -> float:
 
 def make_database(path: Path, persons: int, services: int, rows: list) -> None:
     from kzmigdesk.db.session import open_database
-    from kzmigdesk.services.demo import generate_demo_data
+    from kzmigdesk.demo import generate_demo_data
 
     database = open_database(str(path))
     try:
@@ -78,7 +78,7 @@ def generation_throughput(rows: list, persons: int = 20_000) -> None:
     import tempfile
 
     from kzmigdesk.db.session import open_database
-    from kzmigdesk.services.demo import generate_demo_data
+    from kzmigdesk.demo import generate_demo_data
 
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(str(Path(folder) / "throughput.sqlite3"))

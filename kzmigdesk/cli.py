@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_demo(args) -> int:
     from kzmigdesk.db.session import open_database
-    from kzmigdesk.services.demo import database_is_empty, generate_demo_data
+    from kzmigdesk.demo import database_is_empty, generate_demo_data
 
     database = open_database(args.db)
     try:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from kzmigdesk import i18n
 from kzmigdesk.db.engine import describe_url, resolve_database_url
 from kzmigdesk.db.session import Database, open_database
+from kzmigdesk.demo import database_is_empty, generate_demo_data
 from kzmigdesk.gui.background import TaskOutcome, run_in_background
 from kzmigdesk.gui.backups import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
@@ -16,7 +17,6 @@ from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import audit, backup
-from kzmigdesk.services.demo import database_is_empty, generate_demo_data
 from kzmigdesk.settings import load_settings, save_settings
 
 

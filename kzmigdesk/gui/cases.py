@@ -661,7 +661,7 @@ class NewCaseDialog(GuardedDialog):
                 head = session.get(Person, person_id) if person_id else None
                 if head is None:
                     raise ValidationFailed(
-                        [FieldError("person_id", rep.LABEL_APPLICANT, rep.IS_REQUIRED)])
+                        [FieldError("person_id", rep.LABEL_APPLICANT, rep.REQUIRED)])
                 case_id = rep.open_case(session, head, data,
                                          user_id=self.actor.user_id if self.actor else None).id
         except ValidationFailed as failure:

@@ -52,8 +52,8 @@ def timed(work, repeat: int = 1) -> float:
 
 
 def make_database(path: Path, persons: int, services: int, rows: list) -> None:
-    from kzmigdesk.db.session import open_database
-    from kzmigdesk.services.demo import generate_demo_data
+    from kzmigdesk.demo import generate_demo_data
+    from kzmigdesk.services.workspace import open_database
 
     database = open_database(str(path))
     try:
@@ -77,8 +77,8 @@ def generation_throughput(rows: list, persons: int = 20_000) -> None:
     """Demo data generation into a new database: persons (with everything else) per second."""
     import tempfile
 
-    from kzmigdesk.db.session import open_database
-    from kzmigdesk.services.demo import generate_demo_data
+    from kzmigdesk.demo import generate_demo_data
+    from kzmigdesk.services.workspace import open_database
 
     with tempfile.TemporaryDirectory() as folder:
         database = open_database(str(Path(folder) / "throughput.sqlite3"))
@@ -190,8 +190,8 @@ def floor_search_sql(kind: str, text: str) -> tuple[str, list]:
 
 
 def search(path: Path, rows: list) -> None:
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.services.person_search import PersonFilter, count_and_first_page
+    from kzmigdesk.services.workspace import open_database
 
     raw = sqlite3.connect(path)
     queries = sample_queries(raw)
@@ -230,8 +230,8 @@ def persons_list(path: Path, rows: list) -> None:
     from PySide6.QtSql import QSqlDatabase, QSqlTableModel
     from PySide6.QtWidgets import QApplication
 
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.gui.persons_page import PersonsTableModel
+    from kzmigdesk.services.workspace import open_database
 
     QApplication.instance() or QApplication([])
     database = open_database(str(path), upgrade=False)
@@ -279,12 +279,12 @@ def persons_list(path: Path, rows: list) -> None:
 
 
 def monthly(path: Path, rows: list) -> None:
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.domain.enums import UserRole
     from kzmigdesk.printing.words import Words
     from kzmigdesk.services.auth import Actor
     from kzmigdesk.services.exports import export_summary
     from kzmigdesk.services.reports import monthly_summary
+    from kzmigdesk.services.workspace import open_database
 
     database = open_database(str(path), upgrade=False)
     database.actor = Actor("benchmark", UserRole.SUPERVISOR)

@@ -20,10 +20,10 @@ def main() -> int:
         window = QMainWindow()
     else:
         from kzmigdesk import i18n
-        from kzmigdesk.db.session import open_database
         from kzmigdesk.domain.enums import UserRole
         from kzmigdesk.gui.main_window import MainWindow
         from kzmigdesk.services.auth import Actor
+        from kzmigdesk.services.workspace import open_database
 
         database = open_database(sys.argv[1])
         database.actor = Actor("benchmark", UserRole.SUPERVISOR)

@@ -148,6 +148,7 @@ def run(argv: list[str]) -> int:
 
         return run_gui(db=args.db, lang=args.lang)
     i18n.set_language(args.lang or "en")
+
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
                "restore": cmd_restore, "exchange": cmd_exchange,
@@ -156,8 +157,8 @@ def run(argv: list[str]) -> int:
 
 
 def cmd_demo(args) -> int:
-    from kzmigdesk.db.session import open_database
-    from kzmigdesk.services.demo import database_is_empty, generate_demo_data
+    from kzmigdesk.demo import database_is_empty, generate_demo_data
+    from kzmigdesk.services.workspace import open_database
 
     database = open_database(args.db)
     try:
@@ -213,9 +214,9 @@ def cmd_self_check(args) -> int:
     """Migrate a scratch database, load every catalog and form, use the compiled libraries;
     exit 0 when all is well, and say where the data folders were found."""
     from kzmigdesk.db import migrate
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.domain.models import Region
     from kzmigdesk.paths import data_dir
+    from kzmigdesk.services.workspace import open_database
 
     failures = []
     with tempfile.TemporaryDirectory(prefix="kzmigdesk-self-check-") as folder:
@@ -326,12 +327,12 @@ def check_forms() -> list[str]:
 def cmd_report(args) -> int:
     from sqlalchemy import select
 
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.domain.models import Office
     from kzmigdesk.printing.document import Letterhead
     from kzmigdesk.printing.words import Words
     from kzmigdesk.services.exports import export_summary
     from kzmigdesk.services.reports import monthly_summary, parse_month, record_export
+    from kzmigdesk.services.workspace import open_database
     from kzmigdesk.settings import load_settings
 
     try:
@@ -377,8 +378,8 @@ def cmd_deadlines(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.services import audit
+    from kzmigdesk.services.workspace import open_database
 
     database = open_database(args.db)
     try:
@@ -397,9 +398,9 @@ def cmd_audit(args) -> int:
 
 def cmd_backup(args) -> int:
     from kzmigdesk.db.engine import resolve_database_url
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.services import backup
     from kzmigdesk.services.errors import ServiceError
+    from kzmigdesk.services.workspace import open_database
 
     url = resolve_database_url(args.db)
     try:
@@ -420,9 +421,9 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from kzmigdesk.db.engine import describe_url, resolve_database_url
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.services import backup
     from kzmigdesk.services.errors import ServiceError
+    from kzmigdesk.services.workspace import open_database
 
     url = resolve_database_url(args.db)
     if not args.yes:
@@ -449,9 +450,9 @@ def cmd_restore(args) -> int:
 
 
 def cmd_exchange(args) -> int:
-    from kzmigdesk.db.session import open_database
     from kzmigdesk.services import exchange
     from kzmigdesk.services.errors import ServiceError
+    from kzmigdesk.services.workspace import open_database
 
     database = open_database(args.db)
     database.actor = command_line_actor()

@@ -6,9 +6,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 
 from kzmigdesk import i18n  # noqa: E402
-from kzmigdesk.db.session import open_database  # noqa: E402
 from kzmigdesk.domain.enums import UserRole  # noqa: E402
 from kzmigdesk.services.auth import Actor  # noqa: E402
+from kzmigdesk.services.workspace import open_database  # noqa: E402
 
 TEST_ADMINISTRATOR = Actor("tester", UserRole.ADMINISTRATOR)
 

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import func, select
 
 from kzmigdesk.cli import main
-from kzmigdesk.db.session import open_database
 from kzmigdesk.domain.enums import Sex, UserRole
 from kzmigdesk.domain.models import AuditEntry, Person
 from kzmigdesk.services import audit, backup
 from kzmigdesk.services.auth import Actor, PermissionDenied
 from kzmigdesk.services.registration import PersonInput, save_person
+from kzmigdesk.services.workspace import open_database
 
 # Backups copy SQLite files; a PostgreSQL database is backed up on its server.
 pytestmark = pytest.mark.sqlite_only
@@ -207,7 +207,7 @@ def test_cli_backup_and_restore(database, tmp_path, capsys, monkeypatch):
 
 WRITER = textwrap.dedent("""
     import datetime as dt, sys
-    from kzmigdesk.db.session import open_database
+    from kzmigdesk.services.workspace import open_database
     from kzmigdesk.domain.enums import Sex, UserRole
     from kzmigdesk.services.auth import Actor
     from kzmigdesk.services.registration import PersonInput, save_person

@@ -70,6 +70,8 @@ def test_bundle_carries_the_data_folders(bundle):
         assert catalog.gettext("Persons") != "Persons" or lang == "en"
     for font in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
         assert (internal / "resources" / "fonts" / font).is_file()
+    for table in ("names.json", "places.json", "texts.json"):
+        assert (internal / "kzmigdesk" / "demo" / "data" / table).is_file()
 
 
 def test_frozen_help_and_version(bundle, tmp_path):

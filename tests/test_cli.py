@@ -3,8 +3,8 @@ import sys
 
 from kzmigdesk.cli import build_parser, main
 from kzmigdesk.db.engine import resolve_database_url
-from kzmigdesk.db.session import open_database
-from kzmigdesk.services.demo import database_is_empty
+from kzmigdesk.demo import database_is_empty
+from kzmigdesk.services.workspace import open_database
 
 
 def test_help_lists_the_subcommands(capsys):

@@ -4,7 +4,13 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import func, select
 
-from kzmigdesk.db.session import open_database
+from kzmigdesk.demo import (
+    EAEU,
+    DemoCancelled,
+    DemoSummary,
+    database_is_empty,
+    generate_demo_data,
+)
 from kzmigdesk.domain.enums import (
     HouseholdRelation,
     PermitCategory,
@@ -33,14 +39,8 @@ from kzmigdesk.domain.models import (
     WorkPermit,
 )
 from kzmigdesk.domain.translit import to_latin
-from kzmigdesk.services.demo import (
-    EAEU,
-    DemoCancelled,
-    DemoSummary,
-    database_is_empty,
-    generate_demo_data,
-)
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
+from kzmigdesk.services.workspace import open_database
 
 TODAY = dt.date(2026, 6, 15)
 PERSONS = 400
@@ -436,3 +436,17 @@ def test_categories_statuses_documents_and_name_tokens(database):
         assert documents == len(persons)
         with_tokens = session.scalar(select(func.count(func.distinct(PersonNameToken.person_no))))
         assert with_tokens == len(persons)
+
+
+def test_tables_are_read_from_the_package_data():
+    from importlib import resources
+
+    from kzmigdesk.demo import names
+
+    data = resources.files("kzmigdesk.demo").joinpath("data")
+    assert sorted(path.name for path in data.iterdir() if path.name.endswith(".json")) == [
+        "names.json", "places.json", "texts.json"]
+    assert names.KZ_MALE[0] == "Нұрлан" and isinstance(names.KZ_MALE, tuple)
+    assert names.CNKZ_FATHERS[:len(names.CNKZ_MALE)] == names.CNKZ_MALE
+    assert set(names.PROFESSIONS) == set(PermitCategory)
+    assert names.FOREIGN_CULTURES["UZ"][3] == "a"

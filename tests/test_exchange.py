@@ -11,7 +11,6 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from kzmigdesk.db.session import open_database
 from kzmigdesk.domain.enums import Sex
 from kzmigdesk.domain.models import ExchangeConflict, ExchangePeer, Person
 from kzmigdesk.domain.search import name_tokens
@@ -20,6 +19,7 @@ from kzmigdesk.services.exchange import PackageRefused
 from kzmigdesk.services.name_index import tokens_of
 from kzmigdesk.services.person_search import matching_ids
 from kzmigdesk.services.registration import PersonInput, save_person
+from kzmigdesk.services.workspace import open_database
 
 DISTRICT, REGION = "Қосшы district office", "Akmola regional office"
 

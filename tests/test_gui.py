@@ -6,13 +6,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 from sqlalchemy import func
 
 from kzmigdesk import i18n
+from kzmigdesk.demo import database_is_empty
 from kzmigdesk.domain.models import LabourQuota, Person
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.cases_page import CasesPage
 from kzmigdesk.gui.foreign_workers_page import WorkersPage
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
 from kzmigdesk.gui.widgets.background import run_in_background
-from kzmigdesk.services.demo import database_is_empty
 from kzmigdesk.settings import load_settings
 
 
@@ -71,7 +71,7 @@ def test_navigation_between_sections(qtbot, database):
 
 
 def test_quotas_section_shows_the_demo_quotas(qtbot, database):
-    from kzmigdesk.services.demo import generate_demo_data
+    from kzmigdesk.demo import generate_demo_data
 
     generate_demo_data(database, persons=60)
     window = make_window(qtbot, database)

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 from test_backup import ADMIN, add_persons, surnames
 
-from kzmigdesk.db.session import open_database
 from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.domain.models import AuditEntry
 from kzmigdesk.gui import backup_actions as gui_backups
 from kzmigdesk.services import backup
 from kzmigdesk.services.auth import Actor
+from kzmigdesk.services.workspace import open_database
 
 # Backups copy SQLite files; a PostgreSQL database is backed up on its server.
 pytestmark = pytest.mark.sqlite_only

@@ -5,12 +5,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kzmigdesk import i18n
+from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.domain.enums import PersonCategory, Sex
 from kzmigdesk.domain.models import Region
 from kzmigdesk.gui import persons_page as persons_gui
 from kzmigdesk.gui.persons_page import PersonsPage, PersonsTableModel
 from kzmigdesk.services import person_search
-from kzmigdesk.services.demo import generate_demo_data
 from kzmigdesk.services.registration import PersonInput, save_person
 
 PAGE_SIZE = PersonsTableModel.PAGE_SIZE

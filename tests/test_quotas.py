@@ -419,6 +419,18 @@ def test_import_csv_needs_the_columns_and_a_supervisor(database):
             import_quotas_csv(as_user(session, CLERK), b"year,region,amount\n2026,ALA,5\n")
 
 
+def test_import_csv_reads_a_bom_and_skips_blank_rows_as_the_legacy_import_does(database):
+    data = "\ufeffyear;region;category;amount\n;;;\n2026;ALA;cat1;12\n".encode()
+    with database.transaction() as session:
+        assert import_quotas_csv(as_user(session, SUPERVISOR), data).labour == 1
+        with pytest.raises(ImportRejected) as rejected:
+            import_quotas_csv(as_user(session, SUPERVISOR), b" \n")
+        assert [(p.line, p.message) for p in rejected.value.problems] == [(1, "it is empty")]
+        with pytest.raises(ImportRejected) as rejected:
+            import_quotas_csv(as_user(session, SUPERVISOR), b"2026,ALA,cat1,12\n")
+        assert rejected.value.problems[0].message.startswith("its first row must hold")
+
+
 def test_usage_of_the_current_year_carries_the_forecast(database):
     with database.transaction() as session:
         set_quota(as_user(session, SUPERVISOR), QuotaKind.LABOUR, YEAR, region(session).id, 10,

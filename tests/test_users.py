@@ -207,7 +207,7 @@ def test_cli_audit_verify_reports_the_first_broken_entry(database, accounts, cap
 
 
 def test_demo_accounts_sign_in_with_the_demo_password(database):
-    from kzmigdesk.services.demo import DEMO_PASSWORD, generate_demo_data
+    from kzmigdesk.demo import DEMO_PASSWORD, generate_demo_data
 
     generate_demo_data(database, persons=30)
     with database.sessions() as session:

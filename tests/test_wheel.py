@@ -20,7 +20,8 @@ def test_wheel_self_check(tmp_path):
     for expected in ("kzmigdesk/ui/first_start.ui", "kzmigdesk/migrations/env.py",
                      "kzmigdesk/locales/kk/LC_MESSAGES/messages.mo",
                      "kzmigdesk/locales/ru/LC_MESSAGES/messages.mo",
-                     "kzmigdesk/resources/icons/kzmigdesk.svg"):
+                     "kzmigdesk/resources/icons/kzmigdesk.svg",
+                     "kzmigdesk/demo/data/names.json"):
         assert expected in names
     assert any(n.startswith("kzmigdesk/migrations/versions/0001") for n in names)
 

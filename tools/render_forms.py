@@ -18,7 +18,7 @@ import pypdfium2
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
-from kzmigdesk.db.session import open_database
+from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.domain.models import (
     AdaptationCentre,
     CaseStatusChange,
@@ -33,9 +33,9 @@ from kzmigdesk.printing import forms
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.monthly import summary_pdf
 from kzmigdesk.printing.words import Words
-from kzmigdesk.services.demo import generate_demo_data
 from kzmigdesk.services.quotas import QuotaKind
 from kzmigdesk.services.reports import monthly_summary
+from kzmigdesk.services.workspace import open_database
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "forms"
 SCALE = 1.3

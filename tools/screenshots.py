@@ -13,11 +13,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kzmigdesk import i18n  # noqa: E402
-from kzmigdesk.db.session import open_database  # noqa: E402
+from kzmigdesk.demo import generate_demo_data  # noqa: E402
 from kzmigdesk.domain.enums import UserRole  # noqa: E402
 from kzmigdesk.gui.main_window import MainWindow  # noqa: E402
 from kzmigdesk.services.auth import Actor  # noqa: E402
-from kzmigdesk.services.demo import generate_demo_data  # noqa: E402
+from kzmigdesk.services.workspace import open_database  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 

@@ -6,6 +6,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from kzmigdesk import i18n
+from kzmigdesk.demo import database_is_empty, generate_demo_data
 from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.sign_in_dialog import sign_in_at_start
@@ -14,7 +15,6 @@ from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import backup
-from kzmigdesk.services.demo import database_is_empty, generate_demo_data
 from kzmigdesk.services.workspace import Database, describe_url, open_database, resolve_database_url
 from kzmigdesk.settings import load_settings, save_settings
 

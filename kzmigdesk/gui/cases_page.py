@@ -605,7 +605,7 @@ class NewCaseDialog(GuardedDialog):
                 head = session.get(Person, person_id) if person_id else None
                 if head is None:
                     raise ValidationFailed(
-                        [FieldError("person_id", rep.LABEL_APPLICANT, rep.IS_REQUIRED)])
+                        [FieldError("person_id", rep.LABEL_APPLICANT, rep.REQUIRED)])
                 case_id = rep.open_case(session, head, data).id
         except ValidationFailed as failure:
             self.show_errors(failure.errors)

@@ -21,7 +21,8 @@ from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, Ser
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services.auth import Permission, require_in
-from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
+from kzmigdesk.services.errors import ServiceError, ValidationFailed
+from kzmigdesk.services.fields import REQUIRED, clean, clean_lines, field_errors
 from kzmigdesk.services.person_search import matching_ids
 
 LABELS = {
@@ -37,16 +38,11 @@ LABELS = {
     "hours_attended": N_("Hours attended"),
     "completed": N_("Completed"),
 }
-REQUIRED = N_("is required")
 IN_FUTURE = N_("is in the future")
 DOES_NOT_EXIST = N_("does not exist")
 ONLY_COURSES = N_("applies only to courses")
 CODE = re.compile(r"[a-z0-9_]+")
 CODE_LENGTH = 32
-
-
-def _error(name: str, problem: str, **params) -> FieldError:
-    return FieldError(name, _label(name), problem, params)
 
 
 def _label(name: str) -> str:
@@ -56,10 +52,7 @@ def _label(name: str) -> str:
     return LABELS[name]
 
 
-def _clean(value: str | None) -> str | None:
-    if not value:
-        return None
-    return " ".join(value.split()) or None
+_error = field_errors(_label)
 
 
 def _whole_number(value) -> bool:
@@ -115,7 +108,7 @@ def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | 
     """Create a centre, or update `centre`; its beds cannot drop below today's occupancy."""
     require_in(session, Permission.EDIT_CATALOGUE)
     today = today or dt.date.today()
-    name = _clean(data.name)
+    name = clean(data.name)
     errors = []
     if name is None:
         errors.append(_error("name", REQUIRED))
@@ -139,8 +132,8 @@ def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | 
         session.add(centre)
     centre.name = name
     centre.region_id = data.region_id
-    centre.address = _clean(data.address)
-    centre.phone = _clean(data.phone)
+    centre.address = clean(data.address)
+    centre.phone = clean(data.phone)
     centre.beds = data.beds
     session.flush()
     return centre
@@ -165,7 +158,7 @@ def save_service_type(session: Session, data: ServiceTypeInput,
     require_in(session, Permission.EDIT_CATALOGUE)
     code = (data.code or "").strip()
     # A name in every language of the registry (kzmigdesk.languages).
-    names = {lang: _clean(data.names.get(lang)) for lang in languages.codes()}
+    names = {lang: clean(data.names.get(lang)) for lang in languages.codes()}
     errors = []
     if not code:
         errors.append(_error("code", REQUIRED))
@@ -340,9 +333,9 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
     record.service_type_id = service_type.id
     record.start_date = data.start_date
     record.end_date = data.end_date
-    record.staff_name = _clean(data.staff_name)
-    record.outcome = _clean(data.outcome)
-    record.notes = (data.notes or "").strip() or None
+    record.staff_name = clean(data.staff_name)
+    record.outcome = clean(data.outcome)
+    record.notes = clean_lines(data.notes)
     record.hours_attended = data.hours_attended
     record.completed = data.completed
     session.flush()

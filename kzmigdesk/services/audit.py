@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from kzmigdesk.domain.models import AuditEntry, Entity, ordered_uuid, utcnow
 from kzmigdesk.i18n import N_
@@ -192,7 +192,6 @@ def _changed(obj) -> dict:
     return changes
 
 
-@event.listens_for(Session, "before_flush")
 def _audit_flush(session: Session, _context, _instances) -> None:
     """Every create, update (status changes included), soft or hard delete of an entity."""
     if session.info.get("audit") is False:
@@ -219,10 +218,19 @@ def _audit_flush(session: Session, _context, _instances) -> None:
             record(session, "delete", obj.__tablename__, obj.id, None)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_tail(session: Session, *_args) -> None:
     session.info.pop(TAIL, None)
+
+
+LISTENERS = (("before_flush", _audit_flush), ("after_commit", _forget_tail),
+             ("after_soft_rollback", _forget_tail))
+
+
+def install(sessions: sessionmaker) -> None:
+    """Record every change made in a session of `sessions` in the audit trail."""
+    for name, listener in LISTENERS:
+        if not event.contains(sessions, name, listener):
+            event.listen(sessions, name, listener)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from kzmigdesk.services.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from kzmigdesk.services.fields import REQUIRED, clean, field_errors
 from kzmigdesk.services.person_search import matching_ids
 from kzmigdesk.services.quotas import QuotaKind
 
@@ -68,15 +69,13 @@ LABELS = {
     "on": N_("Date of the change"),
     "comment": N_("Comment"),
 }
-REQUIRED = N_("is required")
 TOO_LONG = {
     12: N_("this permit category allows at most one year at a time"),
     36: N_("this permit category allows at most three years at a time"),
 }
 
 
-def _error(name: str, problem: str, **params) -> FieldError:
-    return FieldError(name, LABELS[name], problem, params)
+_error = field_errors(LABELS)
 
 
 class PermitTransitionNotAllowed(TransitionNotAllowed):
@@ -129,11 +128,6 @@ def latest_valid_to(category: PermitCategory, start: dt.date) -> dt.date:
 # --- employers ------------------------------------------------------------------------------
 
 
-def _clean(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
 @dataclass
 class EmployerInput:
     bin: str
@@ -154,7 +148,7 @@ def save_employer(session: Session, data: EmployerInput,
     """Create an employer, or update `employer` from `data`; ValidationFailed lists problems."""
     require_in(session, Permission.REGISTER)
     bin_ = (data.bin or "").strip()
-    name = _clean(data.name)
+    name = clean(data.name)
     errors = []
     if not bin_:
         errors.append(_error("bin", REQUIRED))
@@ -183,11 +177,11 @@ def save_employer(session: Session, data: EmployerInput,
         session.add(employer)
     employer.bin = bin_
     employer.name = name
-    employer.sector = _clean(data.sector)
+    employer.sector = clean(data.sector)
     employer.region_id = data.region_id
-    employer.address = _clean(data.address)
-    employer.phone = _clean(data.phone)
-    employer.contact_person = _clean(data.contact_person)
+    employer.address = clean(data.address)
+    employer.phone = clean(data.phone)
+    employer.contact_person = clean(data.contact_person)
     session.flush()
     return employer
 
@@ -294,7 +288,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         employer=employer,
         person=person,
         category=data.category,
-        profession=_clean(data.profession),
+        profession=clean(data.profession),
         region_id=data.region_id,
         valid_from=data.valid_from,
         valid_to=data.valid_to,
@@ -353,7 +347,7 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
     today = today or dt.date.today()
     if new_status not in PERMIT_TRANSITIONS[permit.status]:
         raise PermitTransitionNotAllowed(permit.status, new_status)
-    comment = _clean(comment)
+    comment = clean(comment)
     errors = []
     history = permit_history(session, permit)
     if on > today:

@@ -1,7 +1,8 @@
 """Reading the legacy lists of persons that offices keep in Excel: CSV files (UTF-8 with or
 without BOM, or Windows Cyrillic cp1251; comma or semicolon between cells) and XLSX workbooks
 (the first sheet). A file that is neither raises LegacyFileError naming the file. Rows of the
-wrong length are kept as they are: the import rejects them with a reason."""
+wrong length are kept as they are: the import rejects them with a reason. The quota import
+reads its CSV files with `read_csv` too."""
 
 import csv
 import datetime as dt

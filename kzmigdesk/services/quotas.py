@@ -20,9 +20,7 @@ The rules (also in the README):
   clerks taking the last slot are served one after the other and the second is refused.
 """
 
-import csv
 import datetime as dt
-import io
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -45,6 +43,7 @@ from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.forecast import Forecast, forecast
+from kzmigdesk.services.legacy_files import LegacyFileError, read_csv
 
 WARNING_SHARE = 0.9  # the dashboard's warning colour from 90 % used
 HISTORY_YEARS = 3  # earlier years whose seasonal shape the forecast uses
@@ -378,14 +377,6 @@ def _category_spellings() -> dict[str, PermitCategory]:
     return names
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows Cyrillic (cp1251), as offices save them."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
-
-
 def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
     """Set quotas from a CSV file with the columns year, region, category, amount (comma or
     semicolon). A row with a category is a labour quota; an empty category, or "kandas",
@@ -393,20 +384,21 @@ def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
     code (cat1 … cat4, seasonal, ict) or name. All rows or none: ImportRejected lists every
     bad line."""
     require(acting(session), Permission.MANAGE_QUOTAS)
-    text = decode_csv(data)
-    dialect = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=dialect)
-    header = {(name or "").strip().casefold() for name in reader.fieldnames or []}
-    missing = {"year", "region", "amount"} - header
+    try:  # the legacy import's reader: its encodings, delimiters and blank rows
+        table = read_csv("", data)
+    except LegacyFileError as error:
+        raise ImportRejected([ImportProblem(1, _(error.reason).format(
+            **error.reason_params))]) from None
+    header = [name.casefold() for name in table.header]
+    missing = {"year", "region", "amount"} - set(header)
     if missing:
         raise ImportRejected([ImportProblem(1, _("the columns {columns} are missing").format(
             columns=", ".join(sorted(missing))))])
     regions = spellings_of_regions(session)
     categories = _category_spellings()
     rows, problems, seen = [], [], {}
-    for row in reader:
-        line = reader.line_num
-        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in row.items()}
+    for line, cells in table.rows:
+        row = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
         try:
             year, amount = int(row["year"]), int(row["amount"].replace(" ", ""))
         except ValueError:

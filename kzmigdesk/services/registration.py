@@ -29,6 +29,7 @@ from kzmigdesk.services.errors import (
     StaleRecord,
     ValidationFailed,
 )
+from kzmigdesk.services.fields import REQUIRED, clean, field_errors
 from kzmigdesk.services.name_index import index_names, unindex
 
 LABELS = {
@@ -48,7 +49,6 @@ LABELS = {
     "issue_date": N_("Date of issue"),
     "expiry_date": N_("Expiry date"),
 }
-REQUIRED = N_("is required")
 NAME_LENGTH = 100
 SIMILAR_NAME_SCORE = 85
 COUNTRY_CODES = frozenset(c for c in Locale("en").territories if re.fullmatch("[A-Z]{2}", c))
@@ -87,7 +87,7 @@ class PersonInput:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str):
-                value = " ".join(value.split()) or None
+                value = clean(value)
             values[f.name] = value
         values["surname"] = values["surname"] or ""
         values["given_name"] = values["given_name"] or ""
@@ -130,8 +130,7 @@ class DuplicatesFound(ServiceError):
         return any(c.blocking for c in self.candidates)
 
 
-def _error(name: str, problem: str, prefix: str = "", **params) -> FieldError:
-    return FieldError(prefix + name, LABELS[name], problem, params)
+_error = field_errors(LABELS)
 
 
 def validate_person(data: PersonInput, today: dt.date) -> list[FieldError]:

@@ -37,6 +37,7 @@ from kzmigdesk.services.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from kzmigdesk.services.fields import REQUIRED, clean_lines
 from kzmigdesk.services.person_search import matching_ids
 from kzmigdesk.services.quotas import QuotaKind
 
@@ -80,7 +81,6 @@ LABEL_COMMENT = N_("Comment")
 LABEL_CERTIFICATE = N_("Certificate number")
 
 # Problems (msgids).
-IS_REQUIRED = N_("is required")
 IN_FUTURE = N_("cannot be in the future")
 BEFORE_BIRTH = N_("cannot be before the date of birth")
 DOES_NOT_EXIST = N_("does not exist")
@@ -222,7 +222,7 @@ def _validate_case(session: Session, head: Person, case: CaseInput, today: dt.da
     errors = []
     country = (case.country_of_origin or "").strip().upper()
     if not country:
-        errors.append(FieldError("country_of_origin", LABEL_COUNTRY, IS_REQUIRED))
+        errors.append(FieldError("country_of_origin", LABEL_COUNTRY, REQUIRED))
     elif not COUNTRY_CODE.fullmatch(country):
         errors.append(FieldError(
             "country_of_origin", LABEL_COUNTRY, N_("must be a two-letter country code")))
@@ -235,7 +235,7 @@ def _validate_case(session: Session, head: Person, case: CaseInput, today: dt.da
     ):
         if value is None:
             if required:
-                errors.append(FieldError(field, field_label, IS_REQUIRED))
+                errors.append(FieldError(field, field_label, REQUIRED))
         elif value > today:
             errors.append(FieldError(field, field_label, IN_FUTURE))
         elif head.birth_date is not None and value < head.birth_date:
@@ -450,12 +450,12 @@ def change_status(
     if new_status not in ALLOWED_TRANSITIONS[current]:
         raise CaseTransitionNotAllowed(current, new_status)
 
-    comment = (comment or "").strip() or None
+    comment = clean_lines(comment)
     number = (certificate_number or "").strip()
     errors = []
     history = case_history(session, case)
     if on is None:
-        errors.append(FieldError("changed_on", LABEL_CHANGE_DATE, IS_REQUIRED))
+        errors.append(FieldError("changed_on", LABEL_CHANGE_DATE, REQUIRED))
     elif on > today:
         errors.append(FieldError("changed_on", LABEL_CHANGE_DATE, IN_FUTURE))
     elif history and on < history[-1].changed_on:
@@ -467,10 +467,10 @@ def change_status(
         errors.append(FieldError(
             "changed_on", LABEL_CHANGE_DATE, N_("cannot be before the certificate expiry date")))
     if new_status in COMMENT_REQUIRED and comment is None:
-        errors.append(FieldError("comment", LABEL_COMMENT, IS_REQUIRED))
+        errors.append(FieldError("comment", LABEL_COMMENT, REQUIRED))
     if new_status is S.GRANTED:
         if not number:
-            errors.append(FieldError("certificate_number", LABEL_CERTIFICATE, IS_REQUIRED))
+            errors.append(FieldError("certificate_number", LABEL_CERTIFICATE, REQUIRED))
         elif len(number) > CERTIFICATE_NUMBER_MAX:
             errors.append(FieldError(
                 "certificate_number", LABEL_CERTIFICATE, N_("must be at most {max} characters"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kzmigdesk import __version__, i18n
 from kzmigdesk.i18n import _
-from kzmigdesk.printing.words import DOCUMENT_LANGUAGES
+from kzmigdesk.i18n.words import DOCUMENT_LANGUAGES
 
 FORMATS = ("pdf", "xlsx", "csv")
 
@@ -205,8 +205,8 @@ def cmd_self_check(args) -> int:
 
 def check_pdf_rendering() -> list[str]:
     """Render a page with every Kazakh letter in the embedded font."""
+    from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import paragraph, render
-    from kzmigdesk.printing.words import Words
 
     try:
         pdf = render([paragraph("Әә Ғғ Ққ Ңң Өө Ұұ Үү Һһ Іі")], "kzmigdesk", Words.of("kk"))
@@ -221,8 +221,8 @@ def check_native_libraries() -> list[str]:
     """Use the compiled libraries: argon2 (passwords), scrypt and cryptography (encrypted
     exchange packages), pdfium (the report preview)."""
     from kzmigdesk.gui.reports_page import first_page_png
+    from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import paragraph, render
-    from kzmigdesk.printing.words import Words
     from kzmigdesk.services import exchange, users
 
     failures = []
@@ -279,9 +279,9 @@ def cmd_report(args) -> int:
 
     from kzmigdesk.db.session import open_database
     from kzmigdesk.domain.models import Office
+    from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import Letterhead
-    from kzmigdesk.printing.words import Words
-    from kzmigdesk.services.exports import export_summary
+    from kzmigdesk.printing.summary_files import export_summary
     from kzmigdesk.services.reports import monthly_summary, parse_month, record_export
     from kzmigdesk.settings import load_settings
 

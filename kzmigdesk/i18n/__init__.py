@@ -17,8 +17,8 @@ from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from kzmigdesk.domain.search import sort_key
 from kzmigdesk.paths import data_dir
+from kzmigdesk.text import sort_key
 
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 DEFAULT_LANGUAGE = "kk"

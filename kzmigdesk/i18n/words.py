@@ -1,15 +1,13 @@
-"""Words for a printed document in its own language (or two, for the bilingual kk/ru forms
-Kazakh offices use), without touching the application's current language."""
+"""Words for a document in its own language (or two, for the bilingual kk/ru forms Kazakh
+offices use), without touching the application's current language."""
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.core import Locale
 
-from kzmigdesk.domain.enums import LABELS
 from kzmigdesk.i18n import BABEL_LOCALES, LANGUAGES, load_translations
 
 BILINGUAL = "kk+ru"
@@ -57,16 +55,14 @@ class Words:
                 texts.append(text)
         return " / ".join(texts)
 
-    def label(self, member: StrEnum | None) -> str:
-        return "" if member is None else self.t(LABELS[type(member)][member])
-
     def name(self, named) -> str:
-        """A region's, service type's ... name (LocalizedNameMixin) in each language."""
+        """A region's, service type's ... name in each language: `named` holds them in its
+        `names` (language code → name), as kzmigdesk.domain.documents.Named does."""
         if named is None:
             return ""
         names = []
         for code in self.languages:
-            name = getattr(named, f"name_{code}")
+            name = named.names.get(code, "")
             if name not in names:
                 names.append(name)
         return " / ".join(names)

@@ -280,9 +280,9 @@ def persons_list(path: Path, rows: list) -> None:
 
 def monthly(path: Path, rows: list) -> None:
     from kzmigdesk.domain.enums import UserRole
-    from kzmigdesk.printing.words import Words
+    from kzmigdesk.i18n.words import Words
+    from kzmigdesk.printing.summary_files import export_summary
     from kzmigdesk.services.auth import Actor
-    from kzmigdesk.services.exports import export_summary
     from kzmigdesk.services.reports import monthly_summary
     from kzmigdesk.services.workspace import open_database
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from kzmigdesk import __version__, i18n, languages
 from kzmigdesk.crash_log import log_exception
 from kzmigdesk.i18n import _
-from kzmigdesk.printing.words import document_languages
+from kzmigdesk.i18n.words import document_languages
 
 FORMATS = ("pdf", "xlsx", "csv")
 
@@ -255,8 +255,8 @@ def cmd_self_check(args) -> int:
 
 def check_pdf_rendering() -> list[str]:
     """Render a page with every Kazakh letter in the embedded font."""
+    from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import paragraph, render
-    from kzmigdesk.printing.words import Words
 
     try:
         pdf = render([paragraph("Әә Ғғ Ққ Ңң Өө Ұұ Үү Һһ Іі")], "kzmigdesk", Words.of("kk"))
@@ -271,8 +271,8 @@ def check_native_libraries() -> list[str]:
     """Use the compiled libraries: argon2 (passwords), scrypt and cryptography (encrypted
     exchange packages), pdfium (the report preview)."""
     from kzmigdesk.gui.reports_page import first_page_png
+    from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import paragraph, render
-    from kzmigdesk.printing.words import Words
     from kzmigdesk.services import exchange, users
 
     failures = []
@@ -328,9 +328,9 @@ def cmd_report(args) -> int:
     from sqlalchemy import select
 
     from kzmigdesk.domain.models import Office
+    from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import Letterhead
-    from kzmigdesk.printing.words import Words
-    from kzmigdesk.services.exports import export_summary
+    from kzmigdesk.printing.summary_files import export_summary
     from kzmigdesk.services.reports import monthly_summary, parse_month, record_export
     from kzmigdesk.services.workspace import open_database
     from kzmigdesk.settings import load_settings

@@ -1,5 +1,6 @@
-"""The printable forms: each is rendered in Kazakh (and some in Kazakh and Russian) from
-hand-made records, and its text read back from the PDF with pypdf."""
+"""The printable forms: the services gather each form's data from hand-made records, printing
+renders it in Kazakh (and some in Kazakh and Russian), and its text is read back from the PDF
+with pypdf."""
 
 import datetime as dt
 import io
@@ -22,11 +23,11 @@ from kzmigdesk.domain.enums import (
     UserRole,
 )
 from kzmigdesk.domain.identifiers import make_bin, make_iin
-from kzmigdesk.domain.models import Person, Region, ServiceType, utcnow
+from kzmigdesk.domain.models import AuditEntry, Person, Region, ServiceType, utcnow
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing import forms
 from kzmigdesk.printing.document import Letterhead
-from kzmigdesk.printing.words import Words
-from kzmigdesk.services import quotas
+from kzmigdesk.services import prints, quotas
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.adaptation import CentreInput, save_centre
 from kzmigdesk.services.auth import Actor
@@ -78,6 +79,18 @@ def png_photo() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def pdf_of(session, form: str, *args, words: Words = KK, letterhead: Letterhead | None = None,
+           **kwargs) -> bytes:
+    """The form printed as the window prints it: its data gathered by the services on TODAY,
+    then rendered."""
+    data = getattr(prints, form)(session, *args, today=TODAY, **kwargs)
+    return getattr(forms, form)(data, words, letterhead)
+
+
+def label(words: Words, member) -> str:
+    return forms.label(words, type(member), member)
 
 
 # --- records --------------------------------------------------------------------------------
@@ -162,7 +175,7 @@ def kk_date(value: dt.date) -> str:
 def test_person_card_in_kazakh_prints_every_field_and_the_documents(database):
     with database.transaction() as session:
         person = abenov(session)
-        pdf = forms.person_card(session, person.id, KK, LETTERHEAD, today=TODAY)
+        pdf = pdf_of(session, "person_card", person.id, letterhead=LETTERHEAD)
         iin = person.iin
     text = pdf_text(pdf)
     for value in ("Әбенов", "Нұрлан", "Құрманғазыұлы", "ABENOV", "NURLAN", iin,
@@ -184,13 +197,13 @@ def test_person_card_in_kazakh_prints_every_field_and_the_documents(database):
 def test_person_card_with_and_without_photo(database):
     with database.transaction() as session:
         person = abenov(session, photo=png_photo())
-        with_photo = forms.person_card(session, person.id, KK, today=TODAY)
+        with_photo = pdf_of(session, "person_card", person.id)
         person.photo = None
         session.flush()
-        without_photo = forms.person_card(session, person.id, KK, today=TODAY)
+        without_photo = pdf_of(session, "person_card", person.id)
         person.photo = b"not an image"
         session.flush()
-        unreadable_photo = forms.person_card(session, person.id, KK, today=TODAY)
+        unreadable_photo = pdf_of(session, "person_card", person.id)
     assert image_count(with_photo) == 1
     assert image_count(without_photo) == 0
     assert image_count(unreadable_photo) == 0
@@ -203,7 +216,7 @@ def test_person_card_without_documents_or_optional_fields(database):
     with database.transaction() as session:
         person = relative(session, "Үкібаев", "Ілияс", dt.date(2001, 7, 7))
         person.citizenship = None
-        pdf = forms.person_card(session, person.id, KK, today=TODAY)
+        pdf = pdf_of(session, "person_card", person.id)
     text = pdf_text(pdf)
     assert "Үкібаев" in text and "Ілияс" in text and "07.07.2001" in text
     assert plain(KK.t("stateless or unknown")) in text
@@ -213,15 +226,15 @@ def test_person_card_without_documents_or_optional_fields(database):
 def test_person_card_bilingual_has_both_languages(database):
     with database.transaction() as session:
         person = abenov(session)
-        pdf = forms.person_card(session, person.id, KK_RU, today=TODAY)
+        pdf = pdf_of(session, "person_card", person.id, words=KK_RU)
     text = pdf_text(pdf)
     for msgid in ("Date of birth", "Citizenship", "Identity documents", "Document number"):
         assert KK.t(msgid) != RU.t(msgid)
         assert plain(KK_RU.t(msgid)) in text
         assert f"{KK.t(msgid)} / {RU.t(msgid)}" == KK_RU.t(msgid)
     assert "Туған күні / Дата рождения" in text
-    assert "шетелдік паспорт / иностранный паспорт" in text or RU.label(
-        DocumentType.FOREIGN_PASSPORT) in text
+    assert ("шетелдік паспорт / иностранный паспорт" in text
+            or label(RU, DocumentType.FOREIGN_PASSPORT) in text)
     assert "Алматы қаласы / город Алматы" in text
 
 
@@ -229,7 +242,7 @@ def test_forms_ignore_the_application_language(database):
     i18n.set_language("ru")
     with database.transaction() as session:
         person = abenov(session)
-        pdf = forms.person_card(session, person.id, KK, today=TODAY)
+        pdf = pdf_of(session, "person_card", person.id)
     text = pdf_text(pdf)
     assert "Туған күні" in text and "Дата рождения" not in text
     assert "Алматы қаласы" in text and "город Алматы" not in text
@@ -239,14 +252,14 @@ def test_forms_ignore_the_application_language(database):
 def test_person_card_of_a_missing_person_raises_not_found(database):
     with database.transaction() as session:
         with pytest.raises(NotFound):
-            forms.person_card(session, uuid.uuid4(), KK, today=TODAY)
+            prints.person_card(session, uuid.uuid4(), today=TODAY)
         with pytest.raises(NotFound):
-            forms.person_card(session, "not an id", KK, today=TODAY)
+            prints.person_card(session, "not an id", today=TODAY)
         person = abenov(session)
         person.deleted_at = utcnow()
         session.flush()
         with pytest.raises(NotFound):
-            forms.person_card(session, person.id, KK, today=TODAY)
+            pdf_of(session, "person_card", person.id)
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
@@ -255,7 +268,7 @@ def test_person_card_of_a_missing_person_raises_not_found(database):
 def test_case_summary_in_kazakh(database, open_quotas):
     with database.transaction() as session:
         case = granted_case(session)
-        pdf = forms.case_summary(session, case.id, KK, LETTERHEAD, today=TODAY)
+        pdf = pdf_of(session, "case_summary", case.id, letterhead=LETTERHEAD)
         case_number = case.case_number
     text = pdf_text(pdf)
     for value in (case_number, "Әбенов Нұрлан Құрманғазыұлы", "Өмірзақова Ғалия",
@@ -275,23 +288,23 @@ def test_case_summary_in_kazakh(database, open_quotas):
     # The household table: the head first, each with their birth date and IIN.
     members = text[text.index("Отбасы мүшелері"):text.index("Мәртебелер тарихы")]
     assert members.index("Әбенов Нұрлан") < members.index("Өмірзақова Ғалия")
-    assert members.count(f"{KK.label(HouseholdRelation.CHILD)} {kk_date(dt.date(2012, 1, 20))}"
+    assert members.count(f"{label(KK, HouseholdRelation.CHILD)} {kk_date(dt.date(2012, 1, 20))}"
                          ) == 1
     # The history: applied, then granted with the comment.
     history = text[text.index("Мәртебелер тарихы"):]
-    assert (f"{kk_date(dt.date(2026, 3, 2))} {KK.label(RepatriateStatus.APPLIED)} "
-            f"{KK.label(RepatriateStatus.GRANTED)} Құжаттар тексерілді, Һ") in history
+    assert (f"{kk_date(dt.date(2026, 3, 2))} {label(KK, RepatriateStatus.APPLIED)} "
+            f"{label(KK, RepatriateStatus.GRANTED)} Құжаттар тексерілді, Һ") in history
 
 
 def test_case_summary_bilingual(database, open_quotas):
     with database.transaction() as session:
         case = granted_case(session)
-        pdf = forms.case_summary(session, case.id, KK_RU, today=TODAY)
+        pdf = pdf_of(session, "case_summary", case.id, words=KK_RU)
     text = pdf_text(pdf)
     for msgid in ("Household members", "Status history", "Case number", "Applicant"):
         assert KK.t(msgid) in text and RU.t(msgid) in text, msgid
         assert plain(KK_RU.t(msgid)) in text
-    assert plain(KK_RU.label(RepatriateStatus.GRANTED)) in text
+    assert plain(label(KK_RU, RepatriateStatus.GRANTED)) in text
     assert "Ақмола облысы / Акмолинская область" in text
     assert "Әбенов Нұрлан Құрманғазыұлы" in text
 
@@ -299,7 +312,7 @@ def test_case_summary_bilingual(database, open_quotas):
 def test_case_summary_of_a_missing_case_raises_not_found(database):
     with database.transaction() as session:
         with pytest.raises(NotFound):
-            forms.case_summary(session, uuid.uuid4(), KK, today=TODAY)
+            prints.case_summary(session, uuid.uuid4(), today=TODAY)
 
 
 # --- 3. the work permit register extract ----------------------------------------------------
@@ -320,7 +333,8 @@ def test_employer_permits_extract(database, open_quotas):
                      start=dt.date(2025, 1, 10), days=300)
         change_permit_status(session, old, PermitStatus.EXPIRED, dt.date(2025, 11, 20),
                              today=TODAY)
-        pdf = forms.employer_permits_extract(session, company.id, KK, LETTERHEAD, today=TODAY)
+        pdf = pdf_of(session, "employer_permits_extract", company.id,
+                     letterhead=LETTERHEAD)
         bin_ = company.bin
     pages = pdf_pages(pdf)
     width, height = pages[0].mediabox.width, pages[0].mediabox.height
@@ -332,9 +346,9 @@ def test_employer_permits_extract(database, open_quotas):
                   "WP-2025-0000009", "Қытай", "Өзбекстан", "Түркия", "дәнекерлеуші",
                   "тракторшы", kk_date(dt.date(2026, 3, 1)), kk_date(dt.date(2026, 9, 17))):
         assert value in text, value
-    for value in (KK.label(C.SEASONAL_AGRICULTURAL), KK.label(C.CATEGORY_3),
-                  KK.label(PermitStatus.ISSUED), KK.label(PermitStatus.REVOKED),
-                  KK.label(PermitStatus.EXPIRED), "Жұмыс берушінің атауы", "БСН",
+    for value in (label(KK, C.SEASONAL_AGRICULTURAL), label(KK, C.CATEGORY_3),
+                  label(KK, PermitStatus.ISSUED), label(KK, PermitStatus.REVOKED),
+                  label(KK, PermitStatus.EXPIRED), "Жұмыс берушінің атауы", "БСН",
                   "Рұқсат нөмірі", "Жұмыскер", "Азаматтығы", "Кәсібі"):
         assert plain(value) in text, value
     # Newest first; four permits, two of them in force today.
@@ -348,9 +362,9 @@ def test_employer_permits_extract(database, open_quotas):
 def test_employer_without_permits_and_missing_employer(database):
     with database.transaction() as session:
         company = employer(session)
-        pdf = forms.employer_permits_extract(session, company.id, KK, today=TODAY)
+        pdf = pdf_of(session, "employer_permits_extract", company.id)
         with pytest.raises(NotFound):
-            forms.employer_permits_extract(session, uuid.uuid4(), KK, today=TODAY)
+            prints.employer_permits_extract(session, uuid.uuid4(), today=TODAY)
     text = pdf_text(pdf)
     assert "«Құрманғазы Өнеркәсіп» ЖШС" in text
     assert plain(KK.t("Permits in total: {count}", count="0")) in text
@@ -369,11 +383,10 @@ def test_referral_letter(database):
             address="Үкібай көшесі, 3", beds=10), today=TODAY)
         course = session.scalars(
             select(ServiceType).where(ServiceType.code == "kazakh_course")).one()
-        pdf = forms.referral_letter(session, person.id, KK, addressee, purpose,
-                                    service_type_id=course.id, centre_id=centre.id,
-                                    letterhead=LETTERHEAD, today=TODAY)
-        reference = forms.referral_number(person.id, TODAY)
-        iin, category = person.iin, KK.label(person.category)
+        pdf = pdf_of(session, "referral_letter", person.id, addressee, purpose,
+                     service_type_id=course.id, centre_id=centre.id, letterhead=LETTERHEAD)
+        reference = prints.referral_number(person.id, TODAY)
+        iin, category = person.iin, label(KK, person.category)
     assert reference.startswith("20260630-") and person.id.hex[:8].upper() in reference
     text = pdf_text(pdf)
     for value in ("«Һәуе Жолы» ЖШС", "директоры Ғ. Өмірзақовқа", purpose,
@@ -390,8 +403,7 @@ def test_referral_letter(database):
 def test_referral_letter_without_service_or_centre(database):
     with database.transaction() as session:
         person = abenov(session)
-        pdf = forms.referral_letter(session, person.id, KK, "ТОО «Ақжол»", "жұмысқа орналасу",
-                                    today=TODAY)
+        pdf = pdf_of(session, "referral_letter", person.id, "ТОО «Ақжол»", "жұмысқа орналасу")
     text = pdf_text(pdf)
     assert "ТОО «Ақжол»" in text and "жұмысқа орналасу" in text and "Әбенов" in text
     assert "Қазақ тілі курстары" not in text and plain(KK.t("Referred for")) not in text
@@ -401,13 +413,13 @@ def test_referral_letter_missing_records_raise_not_found(database):
     with database.transaction() as session:
         person = abenov(session)
         with pytest.raises(NotFound):
-            forms.referral_letter(session, uuid.uuid4(), KK, "ТОО", "x", today=TODAY)
+            prints.referral_letter(session, uuid.uuid4(), "ТОО", "x", today=TODAY)
         with pytest.raises(NotFound):
-            forms.referral_letter(session, person.id, KK, "ТОО", "x",
-                                  service_type_id=uuid.uuid4(), today=TODAY)
+            prints.referral_letter(session, person.id, "ТОО", "x",
+                                   service_type_id=uuid.uuid4(), today=TODAY)
         with pytest.raises(NotFound):
-            forms.referral_letter(session, person.id, KK, "ТОО", "x", centre_id=uuid.uuid4(),
-                                  today=TODAY)
+            prints.referral_letter(session, person.id, "ТОО", "x", centre_id=uuid.uuid4(),
+                                   today=TODAY)
 
 
 # --- 5. the quota usage statement -----------------------------------------------------------
@@ -433,12 +445,12 @@ def labour_fixture(session):
 def test_labour_quota_statement(database):
     with database.transaction() as session:
         labour_fixture(session)
-        pdf = forms.quota_statement(session, QuotaKind.LABOUR, YEAR, KK, LETTERHEAD,
-                                    today=TODAY)
+        pdf = pdf_of(session, "quota_statement", QuotaKind.LABOUR, YEAR,
+                     letterhead=LETTERHEAD)
         usage = quotas.quota_usage(session, QuotaKind.LABOUR, YEAR, today=TODAY)
     assert [(r.amount, r.used) for r in usage] == [(5, 1), (2, 2), (10, 9)]
     text = pdf_text(pdf)
-    cat3, cat4 = KK.label(C.CATEGORY_3), KK.label(C.CATEGORY_4)
+    cat3, cat4 = label(KK, C.CATEGORY_3), label(KK, C.CATEGORY_4)
     assert plain(f"1 Астана қаласы {cat4} 5 1 4 {KK.percent(0.2)}") in text
     assert plain(f"2 Алматы қаласы {cat3} 2 2 0 {KK.percent(1)} {KK.t('used up')}") in text
     assert plain(f"3 Алматы қаласы {cat4} 10 9 1 {KK.percent(0.9)}") in text
@@ -469,7 +481,7 @@ def test_kandas_quota_statement(database):
                 today=dt.date(YEAR, 1, 10))
             rep.change_status(session, case, RepatriateStatus.GRANTED, dt.date(YEAR, 2, 1 + n),
                               certificate_number=f"KND-{n}", today=TODAY)
-        pdf = forms.quota_statement(session, "kandas", YEAR, KK, today=TODAY)
+        pdf = pdf_of(session, "quota_statement", "kandas", YEAR)
     text = pdf_text(pdf)
     assert plain(f"1 Ақмола облысы 2 2 0 {KK.percent(1)} {KK.t('used up')}") in text
     assert plain(f"2 Солтүстік Қазақстан облысы 10 0 10 {KK.percent(0)}") in text
@@ -482,10 +494,36 @@ def test_kandas_quota_statement(database):
 
 def test_quota_statement_of_a_year_without_quotas(database):
     with database.transaction() as session:
-        pdf = forms.quota_statement(session, QuotaKind.KANDAS, 2031, KK, today=TODAY)
+        pdf = pdf_of(session, "quota_statement", QuotaKind.KANDAS, 2031)
     text = pdf_text(pdf)
     assert plain(KK.t("No quota is set for {year}.", year=2031)) in text
     assert "2031 жылға квота белгіленбеген." in text
+
+
+# --- the audit trail -----------------------------------------------------------------------
+
+
+def test_a_print_is_recorded_with_its_data_only_when_the_pdf_was_made(database):
+    with database.transaction() as session:
+        person_id = abenov(session).id
+    pdf = prints.make_pdf(database, prints.person_card,
+                          lambda card: forms.person_card(card, KK), person_id, today=TODAY)
+    assert "Әбенов" in pdf_text(pdf)
+
+    def broken(card):
+        raise RuntimeError("out of paper")
+
+    with pytest.raises(RuntimeError):
+        prints.make_pdf(database, prints.person_card, broken, person_id)
+    with pytest.raises(NotFound):
+        prints.make_pdf(database, prints.person_card, broken, uuid.uuid4())
+    prints.make_pdf(database, prints.quota_statement,
+                    lambda statement: forms.quota_statement(statement, KK), "kandas", YEAR)
+    with database.sessions() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "print")).all()
+    # The quota statement holds no personal data: its print is not recorded.
+    assert [(e.entity_type, e.entity_id, e.changes) for e in entries] == [
+        ("persons", str(person_id), {"form": "person_card"})]
 
 
 # --- the table widths -----------------------------------------------------------------------

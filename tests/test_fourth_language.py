@@ -14,9 +14,10 @@ from kzmigdesk.domain.enums import Sex
 from kzmigdesk.domain.models import Region
 from kzmigdesk.gui.app import choose_language
 from kzmigdesk.gui.main_window import MainWindow
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.languages import Language
 from kzmigdesk.printing import forms
-from kzmigdesk.printing.words import Words
+from kzmigdesk.services import prints
 from kzmigdesk.services.registration import PersonInput, save_person
 
 CATALOG = r'''msgid ""
@@ -92,7 +93,8 @@ def test_uzbek_runs_the_main_window_and_falls_back_to_russian_names(qtbot, datab
 def test_uzbek_person_card_prints_with_fallback_names(database, uzbek):
     person_id = almaty_person(database)
     with database.transaction() as session:
-        pdf = forms.person_card(session, person_id, Words.of("uz"), today=dt.date(2026, 6, 30))
+        card = prints.person_card(session, person_id, today=dt.date(2026, 6, 30))
+    pdf = forms.person_card(card, Words.of("uz"))
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Tugʻilgan sanasi" in text and "Karimov" in text
     assert ALMATY_RU in text

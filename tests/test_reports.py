@@ -35,8 +35,8 @@ from kzmigdesk.domain.models import (
     ServiceType,
     WorkPermit,
 )
-from kzmigdesk.printing.words import Words
-from kzmigdesk.services.exports import summary_csv, summary_xlsx
+from kzmigdesk.i18n.words import Words
+from kzmigdesk.printing.summary_files import summary_csv, summary_xlsx
 from kzmigdesk.services.reports import monthly_summary
 
 OCTOBER = dt.date(2026, 10, 1)
@@ -338,8 +338,8 @@ def test_cli_writes_the_monthly_summary(fixture, tmp_path, capsys):
 def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():
     from reportlab.platypus import Paragraph
 
+    from kzmigdesk.domain.documents import NUMBER, Column, Section
     from kzmigdesk.printing.monthly import section_flowables
-    from kzmigdesk.services.reports import NUMBER, Column, Section
 
     section = Section("expiring_next_month", "Expiring next month",
                       [Column("Number"), Column("Persons", NUMBER)],

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kzmigdesk.domain.enums import OfficeKind, PermitCategory, Sex, UserRole
 from kzmigdesk.domain.models import AuditEntry, Office, Person, Region, User
-from kzmigdesk.printing.words import Words
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.services import audit, quotas, users
 from kzmigdesk.services.adaptation import (
     CentreInput,

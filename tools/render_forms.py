@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from kzmigdesk.demo import generate_demo_data
+from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.domain.models import (
     AdaptationCentre,
     CaseStatusChange,
@@ -29,10 +30,12 @@ from kzmigdesk.domain.models import (
     ServiceType,
     WorkPermit,
 )
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing import forms
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.monthly import summary_pdf
-from kzmigdesk.printing.words import Words
+from kzmigdesk.services import prints
+from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.quotas import QuotaKind
 from kzmigdesk.services.reports import monthly_summary
 from kzmigdesk.services.workspace import open_database
@@ -111,6 +114,7 @@ def main() -> int:
             "migration@almaty.example.kz",
             sample_logo(folder))
         database = open_database(str(folder / "demo.sqlite3"))
+        database.actor = Actor("render-forms", UserRole.SUPERVISOR)  # the summary asks for one
         try:
             generate_demo_data(database, persons=300, today=today)
             kk, kk_ru = Words.of("kk"), Words.of("kk+ru")
@@ -119,26 +123,26 @@ def main() -> int:
                 chosen["person"].photo = sample_photo()
                 session.flush()
                 person_id = chosen["person"].id
+                case_summary = prints.case_summary(session, chosen["case"].id, today=today)
                 documents = {
                     "person-card-kk": forms.person_card(
-                        session, person_id, kk, letterhead, today=today),
-                    "case-summary-kk": forms.case_summary(
-                        session, chosen["case"].id, kk, letterhead, today=today),
-                    "case-summary-kk-ru": forms.case_summary(
-                        session, chosen["case"].id, kk_ru, letterhead, today=today),
+                        prints.person_card(session, person_id, today=today), kk, letterhead),
+                    "case-summary-kk": forms.case_summary(case_summary, kk, letterhead),
+                    "case-summary-kk-ru": forms.case_summary(case_summary, kk_ru, letterhead),
                     "employer-permits-kk": forms.employer_permits_extract(
-                        session, chosen["employer_id"], kk, letterhead, today=today),
-                    "referral-letter-kk": forms.referral_letter(
-                        session, person_id, kk,
+                        prints.employer_permits_extract(session, chosen["employer_id"],
+                                                        today=today), kk, letterhead),
+                    "referral-letter-kk": forms.referral_letter(prints.referral_letter(
+                        session, person_id,
                         addressee="«Қазақ тілі» оқу орталығы ЖШС,\nдиректор Һ. Ғ. Өмірзақовқа",
                         purpose="Қазақ тілін үйрену курсына (А2 деңгейі) жазылу.",
                         service_type_id=chosen["service"].id,
                         centre_id=chosen["centre"].id if chosen["centre"] else None,
-                        letterhead=letterhead, today=today),
-                    "quota-labour-kk": forms.quota_statement(
-                        session, QuotaKind.LABOUR, today.year, kk, letterhead, today=today),
-                    "quota-kandas-kk": forms.quota_statement(
-                        session, QuotaKind.KANDAS, today.year, kk, letterhead, today=today),
+                        today=today), kk, letterhead),
+                    "quota-labour-kk": forms.quota_statement(prints.quota_statement(
+                        session, QuotaKind.LABOUR, today.year, today=today), kk, letterhead),
+                    "quota-kandas-kk": forms.quota_statement(prints.quota_statement(
+                        session, QuotaKind.KANDAS, today.year, today=today), kk, letterhead),
                 }
                 last_month = today.replace(day=1) - dt.timedelta(days=1)
                 summary = monthly_summary(session, last_month, kk, today=today)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kzmigdesk.db import migrate
 from kzmigdesk.db.engine import make_engine, make_session_factory, resolve_database_url
-from kzmigdesk.services.errors import StaleRecord
+from kzmigdesk.errors import StaleRecord
 
 STALE = "Someone else has changed this record. Reload it and try again."
 

@@ -9,6 +9,7 @@ A query matches a person when each of its tokens is the prefix of one of the per
 import re
 
 from kzmigdesk.domain.translit import fold
+from kzmigdesk.text import sort_key as sort_key  # its home is kzmigdesk.text; kept importable here
 
 TOKEN_LENGTH = 40
 _VARIANTS = (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("y", "i"), ("w", "v"))
@@ -39,16 +40,3 @@ def normalise_document_number(number: str) -> str:
     """Document numbers are kept and searched without spaces, in capitals."""
     return re.sub(r"\s+", "", number).upper()
 
-
-# Latin first, then the Kazakh Cyrillic alphabet (which holds the Russian one) in its order,
-# with the Uzbek ў and ҳ beside their neighbours; any other letter sorts after all of these.
-_ALPHABET = "abcdefghijklmnopqrstuvwxyzаәбвгғдеёжзийкқлмнңоөпрстуұүўфхһҳцчшщъыіьэюя"
-_SORT_MAP = {letter: chr(0x3400 + index) for index, letter in enumerate(_ALPHABET)}
-_OTHER = chr(0x3400 + len(_ALPHABET))
-
-
-def sort_key(*parts: str | None) -> str:
-    """A key whose plain (binary) order is the alphabetical order of Kazakh names, so that an
-    ordinary index sorts the persons list correctly on SQLite and PostgreSQL alike."""
-    text = " ".join(p for p in parts if p).lower()
-    return "".join(_SORT_MAP.get(c) or (_OTHER + c if c.isalpha() else c) for c in text)[:100]

@@ -42,6 +42,7 @@ from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
+from kzmigdesk.services import prints
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -519,8 +520,7 @@ class CaseDialog(QDialog):
     def print_summary(self) -> Path | None:
         try:
             return print_document(self.database, f"case-{self.case_id}",
-                                  lambda session, words, letterhead: forms.case_summary(
-                                      session, self.case_id, words, letterhead))
+                                  prints.case_summary, forms.case_summary, self.case_id)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return None

@@ -40,6 +40,7 @@ from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
+from kzmigdesk.services import prints
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.labour import (
@@ -666,8 +667,8 @@ class EmployerDialog(QDialog):
     def print_extract(self) -> Path | None:
         try:
             return print_document(self.database, f"employer-{self.employer_id}",
-                                  lambda session, words, letterhead: forms.employer_permits_extract(
-                                      session, self.employer_id, words, letterhead))
+                                  prints.employer_permits_extract,
+                                  forms.employer_permits_extract, self.employer_id)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return None

@@ -32,6 +32,7 @@ from kzmigdesk.gui.widgets.dialogs import INVALID_STYLE
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
+from kzmigdesk.services import prints
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
 from kzmigdesk.services.person_search import region_names
 from kzmigdesk.services.registration import (
@@ -204,8 +205,7 @@ class PersonDialog(GuardedDialog):
             return None
         try:
             return print_document(self.database, f"person-card-{self.person_id}",
-                                  lambda session, words, letterhead: forms.person_card(
-                                      session, self.person_id, words, letterhead))
+                                  prints.person_card, forms.person_card, self.person_id)
         except ServiceError as error:
             self.form.errorsLabel.setText(error.message())
             return None

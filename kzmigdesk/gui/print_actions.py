@@ -1,23 +1,25 @@
-"""Printing a form from a window: make the PDF from the database in the document language,
-save it to a temporary file and open it in the system's PDF viewer, from which it is printed."""
+"""Printing a form from a window: the services gather its data, printing makes the PDF in the
+document language; it is saved to a temporary file and opened in the system's PDF viewer, from
+which it is printed."""
 
 import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from sqlalchemy.orm import Session
 
 from kzmigdesk import i18n
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.document import Letterhead
-from kzmigdesk.printing.words import Words
+from kzmigdesk.services import prints
 from kzmigdesk.services.workspace import Database
 from kzmigdesk.settings import load_settings
 
-# make(session, words, letterhead) -> the PDF's bytes; it may raise ServiceError (NotFound).
-MakeDocument = Callable[[Session, Words, Letterhead], bytes]
+# render(data, words, letterhead) -> the PDF's bytes: a function of kzmigdesk.printing.forms.
+Render = Callable[[Any, Words, Letterhead], bytes]
 
 
 def document_words() -> Words:
@@ -34,9 +36,12 @@ def open_pdf(pdf: bytes, name: str) -> Path:
     return path
 
 
-def print_document(database: Database, name: str, make: MakeDocument) -> Path:
-    """Make a form and open it; ServiceError from `make` reaches the caller to show. The
-    transaction keeps the audit trail's record of the print."""
-    with database.transaction() as session:
-        pdf = make(session, document_words(), Letterhead.from_settings())
+def print_document(database: Database, name: str, gather: Callable, render: Render,
+                   *args, **kwargs) -> Path:
+    """Make a form and open it: `gather(session, *args, **kwargs)`, a function of
+    kzmigdesk.services.prints, gathers its data (and the print is recorded in the audit
+    trail), `render` lays it out. ServiceError from `gather` reaches the caller to show."""
+    words, letterhead = document_words(), Letterhead.from_settings()
+    pdf = prints.make_pdf(database, gather, lambda data: render(data, words, letterhead),
+                          *args, **kwargs)
     return open_pdf(pdf, name)

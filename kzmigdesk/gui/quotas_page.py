@@ -34,7 +34,7 @@ from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
-from kzmigdesk.services import quotas
+from kzmigdesk.services import prints, quotas
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
 from kzmigdesk.services.quotas import QuotaKind, QuotaUsage
@@ -197,8 +197,8 @@ class QuotasPage(QWidget):
         """The quota usage statement of the kind and year shown."""
         kind, year, today = self.current_kind(), self.year.value(), self.today()
         return print_document(self.database, f"quota-{kind.value}-{year}",
-                              lambda session, words, letterhead: forms.quota_statement(
-                                  session, kind, year, words, letterhead, today=today))
+                              prints.quota_statement, forms.quota_statement, kind, year,
+                              today=today)
 
     # --- supervisors ---
 

@@ -28,9 +28,9 @@ from kzmigdesk.gui.print_actions import open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
 from kzmigdesk.i18n import _
+from kzmigdesk.i18n.words import BILINGUAL, Words
 from kzmigdesk.printing.document import Letterhead
-from kzmigdesk.printing.words import BILINGUAL, Words
-from kzmigdesk.services.exports import FORMATS, export_summary
+from kzmigdesk.printing.summary_files import FORMATS, export_summary
 from kzmigdesk.services.reports import MonthlySummary, monthly_summary, record_export
 from kzmigdesk.services.workspace import Database
 

@@ -41,6 +41,7 @@ from kzmigdesk.gui.widgets.tables import fill_table, read_only_table, yes_no
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
+from kzmigdesk.services import prints
 from kzmigdesk.services.adaptation import (
     CentreInput,
     ServiceInput,
@@ -457,10 +458,9 @@ class ServiceDialog(GuardedDialog):
                                              record.centre_id)
         try:
             return print_document(self.database, f"referral-{self.record_id}",
-                                  lambda session, words, letterhead: forms.referral_letter(
-                                      session, person_id, words, addressee, purpose,
-                                      service_type_id=type_id, centre_id=centre_id,
-                                      letterhead=letterhead))
+                                  prints.referral_letter, forms.referral_letter, person_id,
+                                  addressee, purpose, service_type_id=type_id,
+                                  centre_id=centre_id)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return None

@@ -23,8 +23,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import KeepTogether
 
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.fonts import register_fonts
-from kzmigdesk.printing.words import Words
 
 MARGIN = 18 * mm
 HEADER_HEIGHT = 22 * mm

@@ -2,14 +2,13 @@
 permit register extract of an employer, the service referral letter and the quota usage
 statement.
 
-Each form reads its records with the session it is given and returns the PDF's bytes. Every
-label goes through the document's own `Words` (its language, or kk and ru together), never the
-application's current language; a missing record raises NotFound.
+Each form lays out the data the services gathered (the prints service, as the dataclasses of
+kzmigdesk.domain.documents) and returns the PDF's bytes. Every label goes through the
+document's own `Words` (its language, or kk and ru together), never the application's current
+language.
 """
 
 import datetime as dt
-import functools
-import uuid
 from collections.abc import Sequence
 from enum import StrEnum
 
@@ -18,10 +17,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from kzmigdesk.domain.documents import (
+    CaseSummary,
+    EmployerPermitsExtract,
+    PersonCard,
+    QuotaLine,
+    QuotaStatement,
+    ReferralLetter,
+)
 from kzmigdesk.domain.enums import (
+    LABELS,
     DocumentType,
     HouseholdRelation,
     PermitCategory,
@@ -30,17 +36,8 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     Sex,
 )
-from kzmigdesk.domain.models import (
-    AdaptationCentre,
-    Employer,
-    IdentityDocument,
-    Office,
-    Person,
-    Region,
-    RepatriateCase,
-    ServiceType,
-)
 from kzmigdesk.i18n import N_
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.document import (
     GRID_COLOUR,
     HEADER_FILL,
@@ -56,12 +53,6 @@ from kzmigdesk.printing.document import (
     styles,
     text,
 )
-from kzmigdesk.printing.words import Words
-from kzmigdesk.services import audit
-from kzmigdesk.services.errors import NotFound
-from kzmigdesk.services.labour import employer_permits
-from kzmigdesk.services.quotas import QuotaKind, quota_usage
-from kzmigdesk.services.repatriation import case_history, household_members
 
 # The width a table may take on an A4 page (portrait, landscape): between the 18 mm margins,
 # less the frame's padding of 6 points on either side.
@@ -71,36 +62,8 @@ CELL_PADDING = 3  # points, left and right, in the tables of many columns
 WARNING_FILL = colors.HexColor("#fff1cc")
 FULL_FILL = colors.HexColor("#f9d6d5")
 
-# Messages of records that are not there (msgids).
-NO_PERSON = N_("The person no longer exists.")
-NO_CASE = N_("The case no longer exists.")
-NO_EMPLOYER = N_("The employer no longer exists.")
-NO_SERVICE_TYPE = N_("The service no longer exists.")
-NO_CENTRE = N_("The centre no longer exists.")
-
-QUOTA_TITLES = {
-    QuotaKind.LABOUR: N_("Foreign labour quota"),
-    QuotaKind.KANDAS: N_("Kandas resettlement quota"),
-}
-
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _load(session: Session, model: type, record_id, msgid: str):
-    """The record of `model` with this id (a UUID or its text), or NotFound(msgid)."""
-    try:
-        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
-    except (TypeError, ValueError):
-        raise NotFound(msgid) from None
-    record = session.get(model, key)
-    if record is None or record.deleted_at is not None:
-        raise NotFound(msgid)
-    return record
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or dt.date.today()
 
 
 def day(words: Words, value: dt.date | None) -> str:
@@ -118,15 +81,15 @@ def label(words: Words, enum: type[StrEnum], value) -> str:
     if value is None or value == "":
         return ""
     try:
-        return words.label(enum(value))
+        return words.t(LABELS[enum][enum(value)])
     except ValueError:
         return str(value)
 
 
-def person_status(words: Words, person: Person) -> str:
+def person_status(words: Words, card: PersonCard) -> str:
     """The person's status: a case status for a kandas, a permit status otherwise."""
-    kandas = person.category == PersonCategory.KANDAS
-    return label(words, RepatriateStatus if kandas else PermitStatus, person.status)
+    kandas = card.category == PersonCategory.KANDAS
+    return label(words, RepatriateStatus if kandas else PermitStatus, card.status)
 
 
 def _longest_word(value, font: str, size: float) -> float:
@@ -214,27 +177,10 @@ def signatures(words: Words, signers: Sequence[str],
 # --- 1. the person registration card --------------------------------------------------------
 
 
-def printed(entity_type: str):
-    """Record in the audit trail that a form with personal data of the record given as the
-    form's second argument was printed (the session must be committed to keep it)."""
-    def decorate(make):
-        @functools.wraps(make)
-        def wrapper(session: Session, record_id, *args, **kwargs):
-            pdf = make(session, record_id, *args, **kwargs)
-            audit.record(session, "print", entity_type, record_id,
-                         {"form": make.__name__})
-            return pdf
-        return wrapper
-    return decorate
-
-
-@printed("persons")
-def person_card(session: Session, person_id, words: Words,
-                letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
+def person_card(person: PersonCard, words: Words,
+                letterhead: Letterhead | None = None) -> bytes:
     """The registration card of a person: every field, the photo beside them when there is
     one, the identity documents, and lines for the clerk's and the person's signatures."""
-    person = _load(session, Person, person_id, NO_PERSON)
-    office = session.get(Office, person.office_id) if person.office_id else None
     pairs = [
         (words.t("Surname"), person.surname),
         (words.t("Given name"), person.given_name),
@@ -253,11 +199,10 @@ def person_card(session: Session, person_id, words: Words,
         (words.t("Address"), person.address),
         (words.t("Category"), label(words, PersonCategory, person.category)),
         (words.t("Status"), person_status(words, person)),
-        (words.t("Date of registration"), day(words, person.created_at.date())
-         if person.created_at else ""),
+        (words.t("Date of registration"), day(words, person.registered_on)),
     ]
-    if office is not None:
-        pairs.append((words.t("Office"), office.name))
+    if person.office is not None:
+        pairs.append((words.t("Office"), person.office))
     if person.notes:
         pairs.append((words.t("Notes"), person.notes))
 
@@ -277,11 +222,7 @@ def person_card(session: Session, person_id, words: Words,
             ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ]))
 
-    documents = session.scalars(
-        select(IdentityDocument)
-        .where(IdentityDocument.person_id == person.id)
-        .order_by(IdentityDocument.issue_date, IdentityDocument.created_at)
-    ).all()
+    documents = person.documents
     story: list[Flowable] = [card, heading(words.t("Identity documents"))]
     if documents:
         story.append(table(
@@ -296,20 +237,17 @@ def person_card(session: Session, person_id, words: Words,
         story.append(paragraph(words.t("No identity documents are recorded.")))
     story.append(keep(*signatures(words, [words.t("Clerk"), words.t("Person")])))
     return render(story, words.t("Person registration card"), words, letterhead,
-                  printed_on=_today(today))
+                  printed_on=person.today)
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
 
 
-@printed("repatriate_cases")
-def case_summary(session: Session, case_id, words: Words,
-                 letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
+def case_summary(case: CaseSummary, words: Words,
+                 letterhead: Letterhead | None = None) -> bytes:
     """A repatriate (kandas) case: its fields and certificate, the household members and the
     history of its statuses."""
-    case = _load(session, RepatriateCase, case_id, NO_CASE)
-    applicant = case.person
-    office = session.get(Office, case.office_id) if case.office_id else None
+    applicant = case.applicant
     pairs = [
         (words.t("Case number"), case.case_number),
         (words.t("Applicant"), applicant.full_name if applicant else ""),
@@ -325,25 +263,25 @@ def case_summary(session: Session, case_id, words: Words,
         (words.t("Region of resettlement"), words.name(case.resettlement_region)),
         (words.t("Quota year"), str(case.quota_year) if case.quota_year else ""),
     ]
-    if office is not None:
-        pairs.append((words.t("Office"), office.name))
+    if case.office is not None:
+        pairs.append((words.t("Office"), case.office))
     if case.quota_override_reason:
         pairs.append((words.t("Reason for going beyond the quota"), case.quota_override_reason))
     story: list[Flowable] = [fields(pairs, width=PAGE_WIDTH)]
 
-    members = household_members(session, case)
+    members = case.members
     story.append(heading(words.t("Household members")))
     if members:
         story.append(table(
-            _numbered([[m.person.full_name, label(words, HouseholdRelation, m.relation),
-                        day(words, m.person.birth_date), m.person.iin] for m in members]),
+            _numbered([[m.full_name, label(words, HouseholdRelation, m.relation),
+                        day(words, m.birth_date), m.iin] for m in members]),
             header=[words.t("No."), words.t("Name"), words.t("Relation"),
                     words.t("Date of birth"), words.t("IIN")],
             weights=(1, 70, 41, 25, 29), numeric=(0,)))
     else:
         story.append(paragraph(words.t("No household members are recorded.")))
 
-    history = case_history(session, case)
+    history = case.history
     story.append(heading(words.t("Status history")))
     story.append(table(
         [[day(words, change.changed_on), label(words, RepatriateStatus, change.from_status),
@@ -353,25 +291,17 @@ def case_summary(session: Session, case_id, words: Words,
         weights=(1, 45, 45, 60)))
     story.append(keep(*signatures(words, [words.t("Clerk")])))
     return render(story, words.t("Repatriate case summary"), words, letterhead,
-                  printed_on=_today(today))
+                  printed_on=case.today)
 
 
 # --- 3. the work permit register extract of an employer -------------------------------------
 
 
-def permit_in_force(permit, on: dt.date) -> bool:
-    return (permit.status in (PermitStatus.ISSUED, PermitStatus.EXTENDED)
-            and permit.valid_from <= on <= permit.valid_to)
-
-
-@printed("employers")
-def employer_permits_extract(session: Session, employer_id, words: Words,
-                             letterhead: Letterhead | None = None,
-                             today: dt.date | None = None) -> bytes:
+def employer_permits_extract(employer: EmployerPermitsExtract, words: Words,
+                             letterhead: Letterhead | None = None) -> bytes:
     """The employer and every work permit issued for it (newest first), with their count;
     landscape, for the table's ten columns."""
-    today = _today(today)
-    employer = _load(session, Employer, employer_id, NO_EMPLOYER)
+    today = employer.today
     pairs = [
         (words.t("BIN"), employer.bin),
         (words.t("Employer name"), employer.name),
@@ -384,9 +314,9 @@ def employer_permits_extract(session: Session, employer_id, words: Words,
         pairs.append((words.t("Contact person"), employer.contact_person))
     if employer.phone:
         pairs.append((words.t("Phone"), employer.phone))
-    permits = employer_permits(session, employer)
-    rows = [[p.number, p.person.full_name if p.person else "",
-             citizenship(words, p.person.citizenship) if p.person else "",
+    permits = employer.permits
+    rows = [[p.number, p.worker.full_name if p.worker else "",
+             citizenship(words, p.worker.citizenship) if p.worker else "",
              label(words, PermitCategory, p.category), p.profession or "", words.name(p.region),
              day(words, p.valid_from), day(words, p.valid_to), label(words, PermitStatus, p.status)]
             for p in permits]
@@ -400,12 +330,11 @@ def employer_permits_extract(session: Session, employer_id, words: Words,
                     words.t("Region"), words.t("Valid from"), words.t("Valid to"),
                     words.t("Status")],
             weights=(1, 1, 34, 1, 62, 28, 20, 1, 1, 20), numeric=(0,), width=WIDE_PAGE_WIDTH))
-    in_force = sum(permit_in_force(p, today) for p in permits)
     story.append(keep(
         Spacer(1, 3 * mm),
         paragraph(words.t("Permits in total: {count}", count=words.number(len(permits)))),
         paragraph(words.t("Of them in force on {date}: {count}", date=day(words, today),
-                          count=words.number(in_force))),
+                          count=words.number(employer.in_force))),
         *signatures(words, [words.t("Clerk")])))
     return render(story, words.t("Extract from the register of work permits"), words,
                   letterhead, wide=True, printed_on=today)
@@ -414,29 +343,17 @@ def employer_permits_extract(session: Session, employer_id, words: Words,
 # --- 4. the service referral letter ---------------------------------------------------------
 
 
-def referral_number(person_id: uuid.UUID, on: dt.date) -> str:
-    """The referral's reference number: the day and the start of the person's id."""
-    return f"{on:%Y%m%d}-{person_id.hex[:8].upper()}"
-
-
-@printed("persons")
-def referral_letter(session: Session, person_id, words: Words, addressee: str, purpose: str,
-                    service_type_id=None, centre_id=None,
-                    letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
-    """A letter referring the person to an organisation or employer (`addressee`) for a
-    service (its type, when given) and `purpose`, at a centre when given."""
-    today = _today(today)
-    person = _load(session, Person, person_id, NO_PERSON)
-    service = (_load(session, ServiceType, service_type_id, NO_SERVICE_TYPE)
-               if service_type_id is not None else None)
-    centre = (_load(session, AdaptationCentre, centre_id, NO_CENTRE)
-              if centre_id is not None else None)
+def referral_letter(letter: ReferralLetter, words: Words,
+                    letterhead: Letterhead | None = None) -> bytes:
+    """A letter referring the person to an organisation or employer (its addressee) for a
+    service (its type, when given) and a purpose, at a centre when given."""
+    today, service, centre = letter.today, letter.service, letter.centre
     s = styles()
 
     # The reference and the day on the left, the addressee on the right, as in a letter.
-    addressee_lines = [line.strip() for line in (addressee or "").splitlines() if line.strip()]
+    addressee_lines = [line.strip() for line in letter.addressee.splitlines() if line.strip()]
     reference = Table([[
-        [paragraph(words.t("Ref. No. {number}", number=referral_number(person.id, today))),
+        [paragraph(words.t("Ref. No. {number}", number=letter.number)),
          paragraph(words.date(today, "long"))],
         Paragraph("<br/>".join(text(line) for line in addressee_lines) or "_" * 36,
                   s.heading),
@@ -448,14 +365,14 @@ def referral_letter(session: Session, person_id, words: Words, addressee: str, p
     ]))
 
     pairs = [
-        (words.t("Name"), person.full_name),
-        (words.t("Date of birth"), day(words, person.birth_date)),
-        (words.t("IIN"), person.iin),
-        (words.t("Citizenship"), citizenship(words, person.citizenship)),
-        (words.t("Category"), label(words, PersonCategory, person.category)),
+        (words.t("Name"), letter.full_name),
+        (words.t("Date of birth"), day(words, letter.birth_date)),
+        (words.t("IIN"), letter.iin),
+        (words.t("Citizenship"), citizenship(words, letter.citizenship)),
+        (words.t("Category"), label(words, PersonCategory, letter.category)),
     ]
     referred = [(words.t("Referred for"), words.name(service) if service else ""),
-                (words.t("Purpose"), (purpose or "").strip())]
+                (words.t("Purpose"), letter.purpose.strip())]
     if service is None:
         referred = referred[1:]
     if centre is not None:
@@ -480,23 +397,20 @@ def referral_letter(session: Session, person_id, words: Words, addressee: str, p
 # --- 5. the quota usage statement -----------------------------------------------------------
 
 
-def quota_statement(session: Session, kind: QuotaKind | str, year: int, words: Words,
-                    letterhead: Letterhead | None = None, today: dt.date | None = None) -> bytes:
-    """The usage of every quota of `kind` in `year`: per region (and permit category for the
+def quota_statement(statement: QuotaStatement, words: Words,
+                    letterhead: Letterhead | None = None) -> bytes:
+    """The usage of every quota of a kind in a year: per region (and permit category for the
     labour quota) the quota, the slots used and remaining, the share used and the day it is
     expected to run out; the totals; which quotas are at 90 % or more and which used up."""
-    today = _today(today)
-    kind = QuotaKind(kind)
-    labour = kind is QuotaKind.LABOUR
-    usage = quota_usage(session, kind, year, today=today)
-    regions = {region.id: region for region in session.scalars(select(Region))}
+    today, year, usage = statement.today, statement.year, statement.lines
+    labour = statement.by_category
 
-    def where(row) -> str:
-        name = words.name(regions.get(row.region_id)) or row.region_name
+    def where(row: QuotaLine) -> str:
+        name = words.name(row.region)
         return f"{name}, {label(words, PermitCategory, row.category)}" if row.category else name
 
     story: list[Flowable] = [_left(fields([
-        (words.t("Quota"), words.t(QUOTA_TITLES[kind])),
+        (words.t("Quota"), words.t(statement.title)),
         (words.t("Year"), str(year)),
         (words.t("Date"), day(words, today)),
     ], width=120 * mm)), Spacer(1, 4 * mm)]
@@ -515,11 +429,11 @@ def quota_statement(session: Session, kind: QuotaKind | str, year: int, words: W
             share = words.percent(row.share)
         if row.amount is not None and row.remaining <= 0:
             runs_out = words.t("used up")
-        elif row.forecast is not None and row.forecast.expected is not None:
-            runs_out = day(words, row.forecast.expected)
+        elif row.runs_out is not None:
+            runs_out = day(words, row.runs_out)
         else:
             runs_out = ""
-        cells = [str(number), words.name(regions.get(row.region_id)) or row.region_name]
+        cells = [str(number), words.name(row.region)]
         if labour:
             cells.append(label(words, PermitCategory, row.category))
         rows.append([*cells, amount, words.number(row.used), remaining, share, runs_out])
@@ -551,7 +465,7 @@ def quota_statement(session: Session, kind: QuotaKind | str, year: int, words: W
 
     warning = [where(row) for row in usage if row.level == "warning"]
     full = [where(row) for row in usage if row.level == "full"]
-    running_out = sum(bool(row.forecast and row.forecast.runs_out_this_year) for row in usage)
+    running_out = sum(row.runs_out is not None for row in usage)
     story.append(keep(
         Spacer(1, 4 * mm),
         paragraph(words.t(

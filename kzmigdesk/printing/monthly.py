@@ -10,10 +10,10 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from kzmigdesk.domain.documents import DATE, NUMBER, PERCENT, MonthlySummary, Section
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.document import Letterhead, grid, heading, keep, paragraph, render
 from kzmigdesk.printing.fonts import register_fonts
-from kzmigdesk.printing.words import Words
-from kzmigdesk.services.reports import DATE, NUMBER, PERCENT, MonthlySummary, Section
 
 PAGE_WIDTH = 261 * mm  # landscape A4 inside the margins
 BAR_COLOUR = colors.HexColor("#1f6fb2")

@@ -1,5 +1,6 @@
 """The monthly summary of an office (or of all offices): its numbers, section by section,
-with labels in the report's language. The exports (PDF, XLSX, CSV) only lay them out.
+with labels in the report's language. The exports (PDF, XLSX, CSV: printing.summary_files)
+only lay them out.
 
 Sections and what they count, for the month [first day, first day of the next month):
 - new registrations (persons recorded that month) by category, by country of citizenship
@@ -19,12 +20,20 @@ import calendar
 import datetime as dt
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.domain.documents import (
+    DATE,
+    NUMBER,
+    PERCENT,
+    Column,
+    MonthlySummary,
+    Section,
+)
 from kzmigdesk.domain.enums import (
+    LABELS,
     PermitStatus,
     PersonCategory,
     RepatriateStatus,
@@ -43,45 +52,15 @@ from kzmigdesk.domain.models import (
     WorkPermit,
 )
 from kzmigdesk.i18n import N_
-from kzmigdesk.printing.words import Words
+from kzmigdesk.i18n.words import Words
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
 
-TEXT, NUMBER, PERCENT, DATE = "text", "number", "percent", "date"
 CERTIFICATE_VALID = (RepatriateStatus.GRANTED, RepatriateStatus.CITIZENSHIP_REQUESTED)
 PERMIT_VALID = (PermitStatus.ISSUED, PermitStatus.EXTENDED)
-
-
-@dataclass
-class Column:
-    title: str  # msgid
-    kind: str = TEXT  # TEXT, NUMBER, PERCENT (a share, 0.25) or DATE
-
-
-@dataclass
-class Section:
-    key: str
-    title: str  # msgid
-    columns: list[Column]
-    rows: list[list] = field(default_factory=list)  # text already in the report's language
-    chart: bool = False  # drawn as a bar chart of the last column in the PDF
-    total: bool = False  # the last row is the total of the others
-
-    def column(self, title: str) -> list:
-        index = [c.title for c in self.columns].index(title)
-        return [row[index] for row in self.rows]
-
-
-@dataclass
-class MonthlySummary:
-    month: dt.date  # its first day
-    office: str | None  # None: all offices
-    sections: list[Section]
-
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -112,10 +91,14 @@ class _Summary:
         self.session, self.words, self.office, self.today = session, words, office, today
         self.start, self.end = month_bounds(month)
         self.next_end = month_bounds(self.end)[1]
-        self.regions = {r.id: r for r in session.scalars(select(Region))}
+        self.regions = {r.id: named(r) for r in session.scalars(select(Region))}
 
     def t(self, msgid: str) -> str:
         return self.words.t(msgid)
+
+    def label(self, member) -> str:
+        """An enumeration member's label ("" for None)."""
+        return "" if member is None else self.t(LABELS[type(member)][member])
 
     def region(self, region_id) -> str:
         region = self.regions.get(region_id)
@@ -134,7 +117,7 @@ class _Summary:
         category = Section("registrations_by_category", N_("New registrations by category"),
                            [Column(N_("Category")), Column(N_("Persons"), NUMBER)], chart=True,
                            total=True)
-        category.rows = [[self.words.label(c), by_category.get(c, 0)] for c in PersonCategory]
+        category.rows = [[self.label(c), by_category.get(c, 0)] for c in PersonCategory]
         category.rows.append([self.t(N_("Total")), sum(by_category.values())])
 
         by_country = self.session.execute(
@@ -172,7 +155,7 @@ class _Summary:
                     record.office_id == self.office.id)
             counts = dict(self.session.execute(query).all())
             statuses = RepatriateStatus if record is RepatriateCase else PermitStatus
-            section.rows += [[self.t(title), self.words.label(status), counts[status]]
+            section.rows += [[self.t(title), self.label(status), counts[status]]
                              for status in statuses if counts.get(status)]
         return section
 
@@ -188,7 +171,7 @@ class _Summary:
                         ServiceRecord.start_date < self.end,
                         ServiceRecord.centre_id.in_([c.id for c in centres]))
                  .group_by(ServiceRecord.centre_id, ServiceRecord.service_type_id))
-        types = {t.id: t for t in self.session.scalars(select(ServiceType))}
+        types = {t.id: named(t) for t in self.session.scalars(select(ServiceType))}
         names = {c.id: c.name for c in centres}
         detail = Section("services_by_centre", N_("Services delivered by centre and type"),
                          [Column(N_("Centre")), Column(N_("Service")),
@@ -254,7 +237,7 @@ class _Summary:
                 if self.office is not None and row.region_id != self.office.region_id:
                     continue
                 names = [self.t(title), self.region(row.region_id),
-                         self.words.label(row.category)]
+                         self.label(row.category)]
                 usage.rows.append([*names, row.amount or 0, row.used, row.remaining, row.share])
                 forecast = row.forecast
                 if forecast is not None and forecast.runs_out_this_year:
@@ -297,7 +280,7 @@ class _Summary:
                 if title is None:  # identity documents name their own type
                     doc_type, number, name, day = row
                     if doc_type not in labels:
-                        labels[doc_type] = self.words.label(doc_type)
+                        labels[doc_type] = self.label(doc_type)
                     section.rows.append([labels[doc_type], number, name, day])
                 else:
                     number, name, day = row

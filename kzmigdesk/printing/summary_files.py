@@ -8,8 +8,10 @@ import re
 
 import xlsxwriter
 
-from kzmigdesk.printing.words import Words
-from kzmigdesk.services.reports import DATE, NUMBER, PERCENT, MonthlySummary
+from kzmigdesk.domain.documents import DATE, NUMBER, PERCENT, MonthlySummary
+from kzmigdesk.i18n.words import Words
+from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.monthly import summary_pdf
 
 FORMATS = ("pdf", "xlsx", "csv")
 HEADER_COLOUR = "#E3ECF5"
@@ -71,14 +73,13 @@ def summary_csv(summary: MonthlySummary, words: Words) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_summary(summary: MonthlySummary, fmt: str, words: Words, letterhead=None) -> bytes:
+def export_summary(summary: MonthlySummary, fmt: str, words: Words,
+                   letterhead: Letterhead | None = None) -> bytes:
     """The summary as a file's bytes in `fmt`: "pdf", "xlsx" or "csv"."""
     if fmt == "xlsx":
         return summary_xlsx(summary, words)
     if fmt == "csv":
         return summary_csv(summary, words)
     if fmt == "pdf":
-        from kzmigdesk.printing.monthly import summary_pdf
-
         return summary_pdf(summary, words, letterhead)
     raise ValueError(f"unknown format {fmt!r}")

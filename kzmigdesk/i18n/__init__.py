@@ -18,8 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from kzmigdesk import languages
-from kzmigdesk.domain.search import sort_key
 from kzmigdesk.paths import data_dir
+from kzmigdesk.text import sort_key
 
 _current_language = "en"
 _translations: gettext.NullTranslations = gettext.NullTranslations()

@@ -1,16 +1,14 @@
-"""Words for a printed document in its own language (or two, for the bilingual kk/ru forms
-Kazakh offices use), without touching the application's current language."""
+"""Words for a document in its own language (or two, for the bilingual kk/ru forms Kazakh
+offices use), without touching the application's current language."""
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.core import Locale
 
 from kzmigdesk import languages
-from kzmigdesk.domain.enums import LABELS
 from kzmigdesk.i18n import load_translations
 
 BILINGUAL = "kk+ru"
@@ -62,12 +60,9 @@ class Words:
                 texts.append(text)
         return " / ".join(texts)
 
-    def label(self, member: StrEnum | None) -> str:
-        return "" if member is None else self.t(LABELS[type(member)][member])
-
     def name(self, named) -> str:
-        """A region's, service type's ... name (LocalizedNameMixin) in each language, or its
-        fallback."""
+        """A region's, service type's ... name in each language: `named` holds them in its
+        `names` (language code → name), as kzmigdesk.domain.documents.Named does."""
         if named is None:
             return ""
         names = []

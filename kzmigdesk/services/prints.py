@@ -1,0 +1,249 @@
+"""The data of each printable form, gathered from the database into the plain dataclasses of
+kzmigdesk.domain.documents (the printing layer's forms lay them out), and the audit trail's
+record of a form with personal data printed.
+
+`make_pdf` runs the three in one transaction: gather, render (a function the caller gives),
+record; a form that could not be made leaves no record. A missing record raises NotFound.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.documents import (
+    Applicant,
+    CaseSummary,
+    Centre,
+    EmployerPermitsExtract,
+    HouseholdLine,
+    IdentityDocumentLine,
+    Named,
+    PermitLine,
+    PersonCard,
+    QuotaLine,
+    QuotaStatement,
+    ReferralLetter,
+    StatusLine,
+    Worker,
+)
+from kzmigdesk.domain.enums import PermitStatus
+from kzmigdesk.domain.models import (
+    AdaptationCentre,
+    Employer,
+    IdentityDocument,
+    Office,
+    Person,
+    Region,
+    RepatriateCase,
+    ServiceType,
+    WorkPermit,
+)
+from kzmigdesk.i18n import N_
+from kzmigdesk.services import audit
+from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.labour import employer_permits
+from kzmigdesk.services.quotas import QuotaKind, quota_usage
+from kzmigdesk.services.repatriation import case_history, household_members
+
+# Messages of records that are not there (msgids).
+NO_PERSON = N_("The person no longer exists.")
+NO_CASE = N_("The case no longer exists.")
+NO_EMPLOYER = N_("The employer no longer exists.")
+NO_SERVICE_TYPE = N_("The service no longer exists.")
+NO_CENTRE = N_("The centre no longer exists.")
+
+QUOTA_TITLES = {
+    QuotaKind.LABOUR: N_("Foreign labour quota"),
+    QuotaKind.KANDAS: N_("Kandas resettlement quota"),
+}
+
+Document = TypeVar("Document")
+
+
+def named(record) -> Named | None:
+    """A region's, service type's ... names in every language, or None."""
+    if record is None:
+        return None
+    return Named(dict(record.names))
+
+
+def _load(session: Session, model: type, record_id, msgid: str):
+    """The record of `model` with this id (a UUID or its text), or NotFound(msgid)."""
+    try:
+        key = record_id if isinstance(record_id, uuid.UUID) else uuid.UUID(str(record_id))
+    except (TypeError, ValueError):
+        raise NotFound(msgid) from None
+    record = session.get(model, key)
+    if record is None or record.deleted_at is not None:
+        raise NotFound(msgid)
+    return record
+
+
+def _office(session: Session, office_id) -> str | None:
+    office = session.get(Office, office_id) if office_id else None
+    return office.name if office is not None else None
+
+
+# --- 1. the person registration card --------------------------------------------------------
+
+
+def person_card(session: Session, person_id, today: dt.date | None = None) -> PersonCard:
+    """Every field of the person, the photo and the identity documents."""
+    person = _load(session, Person, person_id, NO_PERSON)
+    documents = session.scalars(
+        select(IdentityDocument)
+        .where(IdentityDocument.person_id == person.id)
+        .order_by(IdentityDocument.issue_date, IdentityDocument.created_at)
+    ).all()
+    return PersonCard(
+        person_id=person.id, surname=person.surname, given_name=person.given_name,
+        patronymic=person.patronymic, surname_latin=person.surname_latin,
+        given_name_latin=person.given_name_latin, sex=person.sex, birth_date=person.birth_date,
+        iin=person.iin, citizenship=person.citizenship, phone=person.phone, email=person.email,
+        region=named(person.region), district=person.district, locality=person.locality,
+        address=person.address, category=person.category, status=person.status,
+        registered_on=person.created_at.date() if person.created_at else None,
+        office=_office(session, person.office_id), notes=person.notes, photo=person.photo,
+        documents=tuple(IdentityDocumentLine(d.doc_type, d.number, d.issuing_country,
+                                             d.issued_by, d.issue_date, d.expiry_date)
+                        for d in documents),
+        today=today or dt.date.today())
+
+
+# --- 2. the repatriate case summary ---------------------------------------------------------
+
+
+def case_summary(session: Session, case_id, today: dt.date | None = None) -> CaseSummary:
+    """A repatriate (kandas) case: its fields and certificate, the household members and the
+    history of its statuses."""
+    case = _load(session, RepatriateCase, case_id, NO_CASE)
+    person = case.person
+    return CaseSummary(
+        case_id=case.id, case_number=case.case_number,
+        applicant=Applicant(person.full_name, person.birth_date, person.iin) if person else None,
+        country_of_origin=case.country_of_origin, application_date=case.application_date,
+        arrival_date=case.arrival_date, status=case.status,
+        certificate_number=case.certificate_number,
+        certificate_issue_date=case.certificate_issue_date,
+        certificate_expiry_date=case.certificate_expiry_date,
+        resettlement_region=named(case.resettlement_region), quota_year=case.quota_year,
+        office=_office(session, case.office_id),
+        quota_override_reason=case.quota_override_reason,
+        members=tuple(HouseholdLine(m.person.full_name, m.relation, m.person.birth_date,
+                                    m.person.iin) for m in household_members(session, case)),
+        history=tuple(StatusLine(c.changed_on, c.from_status, c.to_status, c.comment)
+                      for c in case_history(session, case)),
+        today=today or dt.date.today())
+
+
+# --- 3. the work permit register extract of an employer -------------------------------------
+
+
+def permit_in_force(permit: WorkPermit, on: dt.date) -> bool:
+    return (permit.status in (PermitStatus.ISSUED, PermitStatus.EXTENDED)
+            and permit.valid_from <= on <= permit.valid_to)
+
+
+def employer_permits_extract(session: Session, employer_id,
+                             today: dt.date | None = None) -> EmployerPermitsExtract:
+    """The employer and every work permit issued for it (newest first), and how many of them
+    are in force today."""
+    today = today or dt.date.today()
+    employer = _load(session, Employer, employer_id, NO_EMPLOYER)
+    permits = employer_permits(session, employer)
+    return EmployerPermitsExtract(
+        employer_id=employer.id, bin=employer.bin, name=employer.name, address=employer.address,
+        region=named(employer.region), sector=employer.sector,
+        contact_person=employer.contact_person, phone=employer.phone,
+        permits=tuple(PermitLine(
+            p.number, Worker(p.person.full_name, p.person.citizenship) if p.person else None,
+            p.category, p.profession, named(p.region), p.valid_from, p.valid_to, p.status)
+            for p in permits),
+        in_force=sum(permit_in_force(p, today) for p in permits),
+        today=today)
+
+
+# --- 4. the service referral letter ---------------------------------------------------------
+
+
+def referral_number(person_id: uuid.UUID, on: dt.date) -> str:
+    """The referral's reference number: the day and the start of the person's id."""
+    return f"{on:%Y%m%d}-{person_id.hex[:8].upper()}"
+
+
+def referral_letter(session: Session, person_id, addressee: str, purpose: str,
+                    service_type_id=None, centre_id=None,
+                    today: dt.date | None = None) -> ReferralLetter:
+    """A letter referring the person to an organisation or employer (`addressee`) for a
+    service (its type, when given) and `purpose`, at a centre when given."""
+    today = today or dt.date.today()
+    person = _load(session, Person, person_id, NO_PERSON)
+    service = (_load(session, ServiceType, service_type_id, NO_SERVICE_TYPE)
+               if service_type_id is not None else None)
+    centre = (_load(session, AdaptationCentre, centre_id, NO_CENTRE)
+              if centre_id is not None else None)
+    return ReferralLetter(
+        person_id=person.id, number=referral_number(person.id, today),
+        addressee=addressee or "", purpose=purpose or "", full_name=person.full_name,
+        birth_date=person.birth_date, iin=person.iin, citizenship=person.citizenship,
+        category=person.category, service=named(service),
+        centre=Centre(centre.name, centre.address, centre.phone) if centre else None,
+        today=today)
+
+
+# --- 5. the quota usage statement -----------------------------------------------------------
+
+
+def quota_statement(session: Session, kind: QuotaKind | str, year: int,
+                    today: dt.date | None = None) -> QuotaStatement:
+    """The usage of every quota of `kind` in `year`, per region (and permit category for the
+    labour quota), with the day each is expected to run out."""
+    today = today or dt.date.today()
+    kind = QuotaKind(kind)
+    usage = quota_usage(session, kind, year, today=today)
+    regions = {region.id: region for region in session.scalars(select(Region))}
+    return QuotaStatement(
+        title=QUOTA_TITLES[kind], year=year, by_category=kind is QuotaKind.LABOUR,
+        lines=tuple(QuotaLine(
+            named(regions[row.region_id]), row.category, row.amount, row.used, row.remaining,
+            row.share, row.level, row.forecast.expected if row.forecast is not None else None)
+            for row in usage),
+        today=today)
+
+
+# --- printing and its record ----------------------------------------------------------------
+
+# The forms with personal data whose print the audit trail records: the entity, its id, the
+# form's name.
+_RECORDED: dict[type, Callable[[Any], tuple[str, uuid.UUID, str]]] = {
+    PersonCard: lambda d: ("persons", d.person_id, "person_card"),
+    CaseSummary: lambda d: ("repatriate_cases", d.case_id, "case_summary"),
+    EmployerPermitsExtract: lambda d: ("employers", d.employer_id, "employer_permits_extract"),
+    ReferralLetter: lambda d: ("persons", d.person_id, "referral_letter"),
+}
+
+
+def record_print(session: Session, document) -> None:
+    """Write to the audit trail that a form with personal data was printed (the others, such
+    as the quota statement, are not recorded)."""
+    recorded = _RECORDED.get(type(document))
+    if recorded is not None:
+        entity_type, entity_id, form = recorded(document)
+        audit.record(session, "print", entity_type, entity_id, {"form": form})
+
+
+def make_pdf(database: Database, gather: Callable[..., Document],
+             render: Callable[[Document], bytes], *args, **kwargs) -> bytes:
+    """Gather a form's data with `gather(session, *args, **kwargs)`, make its PDF with
+    `render(data)` and record the print, in one transaction; ServiceError (NotFound) from
+    `gather` reaches the caller."""
+    with database.transaction() as session:
+        document = gather(session, *args, **kwargs)
+        pdf = render(document)
+        record_print(session, document)
+    return pdf

@@ -8,7 +8,6 @@ from kzmigdesk import i18n
 from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.domain.enums import PersonCategory, Sex
 from kzmigdesk.domain.models import Region
-from kzmigdesk.gui import persons_page as persons_gui
 from kzmigdesk.gui.persons_page import PersonsPage, PersonsTableModel
 from kzmigdesk.services import person_search
 from kzmigdesk.services.registration import PersonInput, save_person
@@ -70,14 +69,14 @@ def test_sorting_by_header(qtbot, database):
 def test_pages_are_read_lazily(qtbot, database, monkeypatch):
     generate_demo_data(database, persons=PAGE_SIZE * 5)
     calls = []
-    real_fetch = persons_gui.fetch_persons
+    real_fetch = person_search.fetch_persons
 
     def counting_fetch(*args, **kwargs):
         calls.append(kwargs.get("offset", 0))
         return real_fetch(*args, **kwargs)
 
-    monkeypatch.setattr(persons_gui, "fetch_persons", counting_fetch)
-    monkeypatch.setattr(person_search, "fetch_persons", counting_fetch)  # the first page
+    # Every page, the first one included, is read by the service's fetch_persons.
+    monkeypatch.setattr(person_search, "fetch_persons", counting_fetch)
     page = make_page(qtbot, database)
     assert page.model.rowCount() == PAGE_SIZE * 5
     QApplication.processEvents()

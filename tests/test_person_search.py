@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
+from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, PersonCategory, Sex
 from kzmigdesk.domain.identifiers import make_iin
 from kzmigdesk.domain.models import Person, Region
@@ -11,6 +13,10 @@ from kzmigdesk.services.person_search import (
     count_and_first_page,
     count_persons,
     fetch_persons,
+    find_persons,
+    list_persons,
+    persons_page,
+    region_choices,
     search_persons,
 )
 from kzmigdesk.services.registration import DocumentInput, PersonInput, save_person
@@ -165,3 +171,27 @@ def test_count_and_first_page_agree_with_the_two_queries(database, people, text)
     expected = {"Nurlan Abenov": 0, "серік серікұлы": 5, "серік": 5, "nobody here": 0}
     if text in expected:
         assert count == expected[text]
+
+
+def test_list_persons_reads_the_count_the_first_page_and_the_region_names(database, people):
+    listing = list_persons(database, PersonFilter(text="Nurlan Abenov"), limit=200)
+    assert listing.count == 1 and names(listing.rows) == ["Әбенов"]
+    everyone = list_persons(database, sort="birth_date", limit=2)
+    assert everyone.count == len(PEOPLE) and names(everyone.rows) == ["Иванов", "Ахметов"]
+    with database.sessions() as session:
+        regions = {region.id: region.name for region in session.query(Region)}
+        assert everyone.regions == regions
+        assert persons_page(database, sort="birth_date", offset=2, limit=3) == fetch_persons(
+            session, sort="birth_date", offset=2, limit=3)
+    assert names(find_persons(database, "xolm")) == ["Xolmatov"]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_region_choices_are_every_region_by_name(database, language):
+    i18n.set_language(language)
+    choices = region_choices(database)
+    with database.sessions() as session:
+        assert {rid for _name, rid in choices} == set(session.scalars(select(Region.id)))
+        astana = session.query(Region).filter_by(code="AST").one()
+        assert (astana.name, astana.id) in choices
+    assert choices == sorted(choices, key=lambda choice: sort_key(choice[0]))

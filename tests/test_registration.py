@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,8 @@ from kzmigdesk.services.registration import (
     PersonInput,
     delete_person,
     find_duplicates,
+    load_person,
+    register_person,
     save_person,
     validate_person,
 )
@@ -177,3 +180,28 @@ def test_soft_delete_hides_the_person_and_their_tokens(database):
         assert session.scalars(select(PersonNameToken)).all() == []
     with pytest.raises(NotFound), database.transaction() as session:
         delete_person(session, person_id)
+
+
+def test_load_person_and_register_person_round_trip(database):
+    person_id = register_person(database, nurlan(), [passport()])
+    record = load_person(database, person_id)
+    assert record.data == nurlan(citizenship="UZ")
+    [document] = record.documents
+    assert (document.number, document.issuing_country) == ("FA1234567", "UZ") and document.id
+    edited = replace(record.data, phone="+7 701 123 45 67")
+    assert register_person(database, edited, list(record.documents), person_id=person_id,
+                           expected_version=record.version) == person_id
+    again = load_person(database, person_id)
+    assert again.version == record.version + 1 and again.data.phone == "+7 701 123 45 67"
+    with pytest.raises(StaleRecord):  # the version the form read is no longer the stored one
+        register_person(database, edited, person_id=person_id, expected_version=record.version)
+    with pytest.raises(ValidationFailed):
+        register_person(database, nurlan(surname=""))
+
+
+def test_load_person_of_a_deleted_person_is_not_found(database):
+    person_id = register_person(database, nurlan())
+    with database.transaction() as session:
+        delete_person(session, person_id)
+    with pytest.raises(NotFound):
+        load_person(database, person_id)

@@ -1,4 +1,5 @@
 import datetime as dt
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -7,8 +8,9 @@ from kzmigdesk.domain.enums import DocumentType, HouseholdRelation, RepatriateSt
 from kzmigdesk.domain.models import AdaptationCentre, Person, Region, ServiceType
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.adaptation import ServiceInput, record_service
+from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.registration import DocumentInput, PersonInput, save_person
-from kzmigdesk.services.timeline import person_timeline
+from kzmigdesk.services.timeline import load_timeline, person_timeline
 
 # Permits take quota slots: every quota has room here.
 pytestmark = pytest.mark.usefixtures("open_quotas")
@@ -41,7 +43,7 @@ def test_timeline_gathers_everything_in_date_order(database):
         head_id, wife_id = head.id, wife.id
     with database.sessions() as session:
         head_events = person_timeline(session, head_id)
-        wife_events = person_timeline(session, wife_id)
+    wife_events = load_timeline(database, wife_id)  # what the timeline dialog reads
     days = [e.day for e in head_events]
     assert days == sorted(days)
     kinds = [e.kind for e in head_events]
@@ -52,3 +54,8 @@ def test_timeline_gathers_everything_in_date_order(database):
         "Repatriate case", "Repatriate case", "Service"]
     service = next(e for e in wife_events if e.kind == "Service")
     assert service.text == "Legal consultation, Түркістан орталығы until 5 May 2026"
+
+
+def test_timeline_of_a_missing_person_is_not_found(database):
+    with pytest.raises(NotFound):
+        load_timeline(database, uuid.uuid4())

@@ -298,10 +298,9 @@ class PermitDialog(GuardedDialog):
 
         self.region.addItem("", None)
         self.employer_region.addItem("", None)
-        with self.database.sessions() as session:
-            for name, region_id in sorted_regions(session):
-                self.region.addItem(name, region_id)
-                self.employer_region.addItem(name, region_id)
+        for name, region_id in sorted_regions(self.database):
+            self.region.addItem(name, region_id)
+            self.employer_region.addItem(name, region_id)
         self.worker_search.textChanged.connect(self.find_workers)
         self.worker_list.currentItemChanged.connect(self._worker_chosen)
         self.employer_search.textChanged.connect(self.find_employers)

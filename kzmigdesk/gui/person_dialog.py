@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, Sex, label
-from kzmigdesk.domain.models import Person
-from kzmigdesk.domain.search import sort_key
 from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.timeline_dialog import TimelineDialog
 from kzmigdesk.gui.uiloader import load_ui
+from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, prepare_date_edit, to_qdate
 from kzmigdesk.gui.widgets.dialogs import INVALID_STYLE
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
@@ -34,12 +33,12 @@ from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
-from kzmigdesk.services.person_search import region_names
 from kzmigdesk.services.registration import (
     DocumentInput,
     DuplicatesFound,
     PersonInput,
-    save_person,
+    load_person,
+    register_person,
 )
 from kzmigdesk.services.workspace import Database
 
@@ -102,10 +101,8 @@ class PersonDialog(GuardedDialog):
         for code, name in i18n.country_names():
             f.citizenship.addItem(f"{name} ({code})", code)
         f.region_id.addItem("", None)
-        with self.database.sessions() as session:
-            regions = region_names(session)
-        for region_id, name in sorted(regions.items(), key=lambda item: sort_key(item[1])):
-            f.region_id.addItem(name, str(region_id))  # findData cannot match UUID objects
+        for name, region_id in sorted_regions(self.database):
+            f.region_id.addItem(name, region_id)
 
     def load(self) -> None:
         """Show the stored person (or an empty form for a new one)."""
@@ -115,17 +112,8 @@ class PersonDialog(GuardedDialog):
             data = PersonInput()
             self.setWindowTitle(_("New person"))
         else:
-            with self.database.sessions() as session:
-                person = session.get(Person, self.person_id)
-                if person is None:
-                    raise NotFound("The person no longer exists.")
-                data = PersonInput.from_person(person)
-                self.version = person.version
-                documents = [
-                    DocumentInput(d.doc_type, d.number, d.issuing_country, d.issued_by,
-                                  d.issue_date, d.expiry_date, d.id)
-                    for d in person.documents
-                ]
+            record = load_person(self.database, self.person_id)
+            data, documents, self.version = record.data, record.documents, record.version
             name = f"{data.surname} {data.given_name}"
             self.setWindowTitle(_("Person: {name}").format(name=name))
         for name in TEXT_FIELDS:
@@ -256,11 +244,10 @@ class PersonDialog(GuardedDialog):
     def save(self, confirm_duplicates: bool = False) -> bool:
         data, documents = self.collect()
         try:
-            with self.database.transaction() as session:
-                person = save_person(session, data, documents, person_id=self.person_id,
-                                     expected_version=self.version,
-                                     confirm_duplicates=confirm_duplicates)
-                person_id = person.id
+            person_id = register_person(self.database, data, documents,
+                                        person_id=self.person_id,
+                                        expected_version=self.version,
+                                        confirm_duplicates=confirm_duplicates)
         except ValidationFailed as failure:
             self.show_errors(failure.errors)
             return False

@@ -10,17 +10,16 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
-from kzmigdesk.domain.search import sort_key
+from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
     PersonFilter,
     PersonRow,
-    count_and_first_page,
-    count_persons,
-    fetch_persons,
-    region_names,
+    list_persons,
+    persons_page,
+    region_choices,
 )
 from kzmigdesk.services.workspace import Database
 
@@ -55,21 +54,16 @@ class PersonsTableModel(PagedTableModel):
         self._regions: dict[uuid.UUID, str] = {}
         self.reload()
 
-    def count(self) -> int:
-        with self.database.sessions() as session:
-            self._regions = region_names(session)
-            return count_persons(session, self.filter)
-
     def count_and_first_page(self) -> tuple[int, list[PersonRow]]:
-        with self.database.sessions() as session:
-            self._regions = region_names(session)
-            return count_and_first_page(session, self.filter, self.sort_key, self.descending,
-                                        limit=self.PAGE_SIZE)
+        """One service call per reload: the count, the first page and the region names."""
+        listing = list_persons(self.database, self.filter, self.sort_key, self.descending,
+                               limit=self.PAGE_SIZE)
+        self._regions = listing.regions
+        return listing.count, listing.rows
 
     def fetch(self, offset: int, limit: int) -> list[PersonRow]:
-        with self.database.sessions() as session:
-            return fetch_persons(session, self.filter, self.sort_key, self.descending,
-                                 offset=offset, limit=limit)
+        return persons_page(self.database, self.filter, self.sort_key, self.descending,
+                            offset=offset, limit=limit)
 
     def display(self, person: PersonRow, column: int) -> str:
         return (
@@ -98,8 +92,7 @@ class PersonsTableModel(PagedTableModel):
         self.reload()
 
     def retranslate(self) -> None:
-        with self.database.sessions() as session:
-            self._regions = region_names(session)
+        self._regions = {rid: name for name, rid in region_choices(self.database)}
         super().retranslate()
 
 
@@ -121,10 +114,7 @@ class PersonsPage(ListPage):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
-        with self.database.sessions() as session:
-            regions = sorted(region_names(session).items(), key=lambda item: sort_key(item[1]))
-        # Item data are strings: findData cannot match UUID objects.
-        fill_filter(self.region, _("All regions"), [(name, str(rid)) for rid, name in regions])
+        fill_filter(self.region, _("All regions"), sorted_regions(self.database))
         fill_filter(self.category, _("All categories"), [(label(c), c) for c in PersonCategory])
         statuses = [(label(s), s.value) for s in RepatriateStatus]
         statuses += [(label(s), s.value) for s in PermitStatus if s.value not in

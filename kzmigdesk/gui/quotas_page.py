@@ -256,9 +256,8 @@ class QuotaDialog(QDialog):
         self.errors_label = QLabel()
         self.errors_label.setStyleSheet(ERROR_STYLE)
         self.errors_label.setWordWrap(True)
-        with database.sessions() as session:
-            for name, region_id in sorted_regions(session):
-                self.region.addItem(name, region_id)
+        for name, region_id in sorted_regions(database):
+            self.region.addItem(name, region_id)
         for category in PermitCategory:
             self.category.addItem(label(category), category.value)
         form = QFormLayout(self)

@@ -529,9 +529,8 @@ class CentresDialog(QDialog):
         lay_out_editor(self, form)
         self.fields = {"name": self.name, "region_id": self.region, "beds": self.beds}
         self.region.addItem("", None)
-        with database.sessions() as session:
-            for name, region_id in sorted_regions(session):
-                self.region.addItem(name, region_id)
+        for name, region_id in sorted_regions(database):
+            self.region.addItem(name, region_id)
         self.table.currentCellChanged.connect(self._row_chosen)
         self.new_button.clicked.connect(self.clear_form)
         self.save_button.clicked.connect(self.save)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import _
-from kzmigdesk.services.timeline import person_timeline
+from kzmigdesk.services.timeline import load_timeline
 from kzmigdesk.services.workspace import Database
 
 
@@ -16,8 +16,7 @@ class TimelineDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_("Timeline: {name}").format(name=title))
-        with database.sessions() as session:
-            self.events = person_timeline(session, person_id)
+        self.events = load_timeline(database, person_id)
         self.table = read_only_table(3)
         fill_table(self.table,
                    [(i18n.format_date(e.day), e.kind_label, e.text) for e in self.events],

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, exists, func, intersect, select
 from sqlalchemy.orm import Session, aliased
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PersonCategory
 from kzmigdesk.domain.models import (
     IdentityDocument,
@@ -18,7 +19,7 @@ from kzmigdesk.domain.models import (
     PersonNumber,
     Region,
 )
-from kzmigdesk.domain.search import normalise_document_number, query_tokens
+from kzmigdesk.domain.search import normalise_document_number, query_tokens, sort_key
 
 SORT_KEYS = {
     "name": (Person.sort_name,),
@@ -182,3 +183,40 @@ def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonR
 def region_names(session: Session) -> dict[uuid.UUID, str]:
     """Region names in the current language, for showing rows."""
     return {region.id: region.name for region in session.scalars(select(Region))}
+
+
+# --- use cases for the GUI: each opens its own session ---
+
+
+@dataclass(frozen=True)
+class PersonListing:
+    """What the persons list shows after a reload: the count, the first page and the region
+    names its rows refer to (read once per reload, in the current language)."""
+    count: int
+    rows: list[PersonRow]
+    regions: dict[uuid.UUID, str]
+
+
+def list_persons(database: Database, filt: PersonFilter = PersonFilter(), sort: str = "name",
+                 descending: bool = False, limit: int = 100) -> PersonListing:
+    with database.sessions() as session:
+        count, rows = count_and_first_page(session, filt, sort, descending, limit=limit)
+        return PersonListing(count, rows, region_names(session))
+
+
+def persons_page(database: Database, filt: PersonFilter = PersonFilter(), sort: str = "name",
+                 descending: bool = False, offset: int = 0, limit: int = 100) -> list[PersonRow]:
+    with database.sessions() as session:
+        return fetch_persons(session, filt, sort, descending, offset=offset, limit=limit)
+
+
+def find_persons(database: Database, text: str, limit: int = 50) -> list[PersonRow]:
+    with database.sessions() as session:
+        return search_persons(session, text, limit=limit)
+
+
+def region_choices(database: Database) -> list[tuple[str, uuid.UUID]]:
+    """(name, id) of every region, by name in the current language."""
+    with database.sessions() as session:
+        names = region_names(session)
+    return sorted(((name, rid) for rid, name in names.items()), key=lambda item: sort_key(item[0]))

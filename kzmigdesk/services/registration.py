@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import DocumentType, Sex
 from kzmigdesk.domain.identifiers import IdentifierError, validate_iin
 from kzmigdesk.domain.models import (
@@ -128,6 +129,14 @@ class DuplicatesFound(ServiceError):
     @property
     def blocking(self) -> bool:
         return any(c.blocking for c in self.candidates)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A stored person as the person form edits it."""
+    version: int
+    data: PersonInput
+    documents: tuple[DocumentInput, ...]
 
 
 _error = field_errors(LABELS)
@@ -319,3 +328,28 @@ def delete_person(session: Session, person_id: uuid.UUID, expected_version: int 
         raise StaleRecord(N_("Someone else has changed this record. Reload it and try again."))
     person.deleted_at = utcnow()
     unindex(session, person.id)
+
+
+# --- use cases for the GUI: each opens its own session or transaction ---
+
+
+def load_person(database: Database, person_id: uuid.UUID) -> PersonRecord:
+    with database.sessions() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound(N_("The person no longer exists."))
+        documents = tuple(DocumentInput(d.doc_type, d.number, d.issuing_country, d.issued_by,
+                                        d.issue_date, d.expiry_date, d.id)
+                          for d in person.documents)
+        return PersonRecord(person.version, PersonInput.from_person(person), documents)
+
+
+def register_person(database: Database, data: PersonInput,
+                    documents: list[DocumentInput] | None = None,
+                    person_id: uuid.UUID | None = None, expected_version: int | None = None,
+                    confirm_duplicates: bool = False) -> uuid.UUID:
+    """save_person in its own transaction; the saved person's id."""
+    with database.transaction() as session:
+        return save_person(session, data, documents, person_id=person_id,
+                           expected_version=expected_version,
+                           confirm_duplicates=confirm_duplicates).id

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import label
 from kzmigdesk.domain.models import (
     CaseStatusChange,
@@ -83,3 +84,8 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
             text += " " + _("until {date}").format(date=format_date(record.end_date))
         events.append(TimelineEvent(record.start_date, SERVICE, text))
     return sorted(events, key=lambda event: event.day)
+
+
+def load_timeline(database: Database, person_id: uuid.UUID) -> list[TimelineEvent]:
+    with database.sessions() as session:
+        return person_timeline(session, person_id)

@@ -1,10 +1,10 @@
 """Choices that several dialogs offer."""
 
-from kzmigdesk.domain.search import sort_key
-from kzmigdesk.services.person_search import region_names
+from kzmigdesk.services.person_search import region_choices
+from kzmigdesk.services.workspace import Database
 
 
-def sorted_regions(session) -> list[tuple[str, str]]:
-    """(name, str(id)) of every region, by name in the current language."""
-    return sorted(((name, str(rid)) for rid, name in region_names(session).items()),
-                  key=lambda item: sort_key(item[0]))
+def sorted_regions(database: Database) -> list[tuple[str, str]]:
+    """(name, str(id)) of every region, by name in the current language (item data are
+    strings: findData cannot match UUID objects)."""
+    return [(name, str(rid)) for name, rid in region_choices(database)]

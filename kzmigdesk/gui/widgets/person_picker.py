@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayo
 from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.list_page import SEARCH_DELAY_MS
 from kzmigdesk.i18n import _
-from kzmigdesk.services.person_search import search_persons
+from kzmigdesk.services.person_search import find_persons
 from kzmigdesk.services.workspace import Database
 
 
@@ -43,8 +43,7 @@ class PersonPicker(QWidget):
         self.results.clear()
         if not self.search.text().strip():
             return
-        with self.database.sessions() as session:
-            found = search_persons(session, self.search.text())
+        found = find_persons(self.database, self.search.text())
         for person in found:
             text = ", ".join(p for p in (person.full_name, i18n.format_date(person.birth_date),
                                          person.iin) if p)

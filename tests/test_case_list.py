@@ -85,6 +85,8 @@ def test_text_matches_numbers_and_the_applicant(database):
         assert numbers(session, text="Айгүл") == []  # a member is not the applicant
         assert numbers(session, text="nobody") == []
         assert rep.count_cases(session, text="knd") == 2
+    assert rep.count_cases_in(database, text="knd") == 2  # in a session of their own
+    assert [r.case_number for r in rep.cases_page(database, 1, 5, text="knd")] == [soon]
 
 
 def test_status_filter_and_expiring_certificates(database):

@@ -183,8 +183,8 @@ def test_qt_bindings_do_not_leak_references_to_none(qtbot):
 
 
 def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
-    from kzmigdesk.gui.cases_page import NewCaseDialog
     from kzmigdesk.gui.foreign_workers_page import PermitDialog
+    from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.person_dialog import PersonDialog
 
     window = make_window(qtbot, database)

@@ -9,7 +9,9 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, Sex, label
 from kzmigdesk.domain.models import CaseStatusChange, RepatriateCase
 from kzmigdesk.gui import cases_page as cases_gui
-from kzmigdesk.gui.cases_page import CaseDialog, CasesPage, NewCaseDialog, TransitionDialog
+from kzmigdesk.gui.case_dialog import CaseDialog, TransitionDialog
+from kzmigdesk.gui.cases_page import CasesPage
+from kzmigdesk.gui.new_case_dialog import NewCaseDialog
 from kzmigdesk.gui.person_dialog import INVALID_STYLE
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.registration import PersonInput, save_person

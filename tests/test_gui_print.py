@@ -11,7 +11,7 @@ from test_reports import TODAY, fixture  # noqa: F401 - the hand-built database
 from kzmigdesk import i18n
 from kzmigdesk.domain.models import Employer, Person, RepatriateCase, ServiceRecord
 from kzmigdesk.gui import print_actions
-from kzmigdesk.gui.cases_page import CaseDialog
+from kzmigdesk.gui.case_dialog import CaseDialog
 from kzmigdesk.gui.foreign_workers_page import EmployerDialog
 from kzmigdesk.gui.person_dialog import PersonDialog
 from kzmigdesk.gui.quotas_page import QuotasPage

@@ -11,7 +11,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, RepatriateStatus, Sex, UserRole
 from kzmigdesk.domain.identifiers import make_bin
 from kzmigdesk.domain.models import Person, Region, RepatriateCase, WorkPermit
-from kzmigdesk.gui.cases_page import CaseDialog
+from kzmigdesk.gui.case_dialog import CaseDialog
 from kzmigdesk.gui.foreign_workers_page import PermitDialog
 from kzmigdesk.gui.quotas_page import LEVEL_ROLE, QuotasPage
 from kzmigdesk.services.auth import Actor

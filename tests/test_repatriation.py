@@ -780,3 +780,92 @@ def test_validation_messages_in_english(database):
             "Date of the change: cannot be in the future",
             "Certificate number: is required",
         ]
+
+
+# --- the use cases of the Repatriates section, on the database ---
+
+
+def test_load_case_reads_details_household_and_history(database):
+    with database.transaction() as session:
+        region = session.scalars(select(Region).limit(1)).one()
+        head, child = person(session), person(session, birth=dt.date(2010, 3, 3))
+        case = new_case(session, head=head, members=[(child, R.CHILD)],
+                        resettlement_region_id=region.id, quota_year=2024,
+                        arrival_date=dt.date(2023, 12, 1))
+        rep.change_status(session, case, S.GRANTED, GRANT_ON, certificate_number="KND-5",
+                          comment="ok", today=TODAY, override_reason="no quota set")
+        case_id, head_id, child_id = case.id, head.id, child.id
+        head_name, region_name = head.full_name, region.name
+
+    record = rep.load_case(database, case_id)
+    assert (record.id, record.case_number, record.applicant) == (
+        case_id, "KC-2024-000001", head_name)
+    assert (record.country_of_origin, record.application_date, record.arrival_date) == (
+        "UZ", APPLIED_ON, dt.date(2023, 12, 1))
+    assert (record.region, record.quota_year, record.status) == (region_name, 2024, S.GRANTED)
+    assert (record.certificate_number, record.certificate_issue_date,
+            record.certificate_expiry_date) == ("KND-5", GRANT_ON, dt.date(2025, 2, 1))
+    assert record.is_open and record.expires_within(dt.date(2025, 1, 15), 30)
+    assert not record.expires_within(dt.date(2024, 12, 1), 30)
+    assert [(m.person_id, m.relation, m.birth_date) for m in record.members] == [
+        (head_id, R.HEAD, dt.date(1980, 5, 1)), (child_id, R.CHILD, dt.date(2010, 3, 3))]
+    assert [(c.changed_on, c.from_status, c.to_status, c.comment) for c in record.history] == [
+        (OPENED, None, S.APPLIED, None), (GRANT_ON, S.APPLIED, S.GRANTED, "ok")]
+
+
+def test_use_cases_of_a_case_or_person_gone_are_not_found(database):
+    with database.transaction() as session:
+        case = new_case(session)
+        case_id, head_id = case.id, case.person_id
+        case.deleted_at = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
+    for use_case in (
+        lambda: rep.load_case(database, case_id),
+        lambda: rep.load_case(database, uuid.uuid4()),
+        lambda: rep.add_case_member(database, case_id, head_id, R.CHILD),
+        lambda: rep.remove_case_member(database, case_id, head_id),
+        lambda: rep.change_case_status(database, case_id, S.GRANTED, GRANT_ON,
+                                       certificate_number="KND-1"),
+    ):
+        with pytest.raises(NotFound) as gone:
+            use_case()
+        assert gone.value.msgid == rep.CASE_GONE
+
+    with database.transaction() as session:
+        open_id = new_case(session).id
+    for use_case in (lambda: rep.add_case_member(database, open_id, uuid.uuid4(), R.CHILD),
+                     lambda: rep.remove_case_member(database, open_id, uuid.uuid4())):
+        with pytest.raises(NotFound) as gone:
+            use_case()
+        assert gone.value.msgid == rep.PERSON_GONE
+
+
+def test_open_case_for_needs_an_applicant_who_exists(database):
+    for person_id in (None, uuid.uuid4()):
+        with pytest.raises(ValidationFailed) as refused:
+            rep.open_case_for(database, person_id, case_input(country_of_origin=""))
+        assert refused.value.fields() == {"person_id"}
+    with database.transaction() as session:
+        head = person(session)
+        session.flush()
+        head_id = head.id
+    with pytest.raises(ValidationFailed) as refused:
+        rep.open_case_for(database, head_id, case_input(country_of_origin=""))
+    assert refused.value.fields() == {"country_of_origin"}
+    case_id = rep.open_case_for(database, head_id, case_input())
+    with database.sessions() as session:
+        assert session.get(RepatriateCase, case_id).person_id == head_id
+
+
+def test_household_and_status_use_cases_write_in_their_own_transaction(database):
+    with database.transaction() as session:
+        child = person(session, birth=dt.date(2012, 1, 1))
+        case_id, child_id = new_case(session).id, child.id
+    rep.add_case_member(database, case_id, child_id, R.CHILD)
+    assert [m.person_id for m in rep.load_case(database, case_id).members][1:] == [child_id]
+    with pytest.raises(ValidationFailed):  # refused: nothing written
+        rep.change_case_status(database, case_id, S.REFUSED, GRANT_ON, comment=" ")
+    rep.remove_case_member(database, case_id, child_id)
+    rep.change_case_status(database, case_id, S.GRANTED, GRANT_ON, certificate_number="KND-3")
+    record = rep.load_case(database, case_id)
+    assert len(record.members) == 1 and len(record.history) == 2
+    assert (record.status, record.certificate_number) == (S.GRANTED, "KND-3")

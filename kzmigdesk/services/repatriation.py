@@ -3,8 +3,10 @@ kandas certificate.
 
 Every rule of a case lives here. The functions take a SQLAlchemy `Session` and never commit:
 the caller owns the transaction (see `Database.transaction()`), so a refused action raises
-before anything is written, or the caller's rollback undoes it. Messages are msgids,
-translated when shown (`ServiceError.message()`, `FieldError.message()`).
+before anything is written, or the caller's rollback undoes it. The use cases of the
+Repatriates section (`load_case`, `open_case_for`, `change_case_status`, ...) take the
+`Database` instead, open their own session or transaction and return plain read models.
+Messages are msgids, translated when shown (`ServiceError.message()`, `FieldError.message()`).
 """
 
 import datetime as dt
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, PersonCategory, RepatriateStatus, label
 from kzmigdesk.domain.models import (
     CaseStatusChange,
@@ -86,6 +89,8 @@ BEFORE_BIRTH = N_("cannot be before the date of birth")
 DOES_NOT_EXIST = N_("does not exist")
 ALREADY_OPEN = N_("already has an open case {case_number}")
 MEMBER_OF_OPEN_CASE = N_("{name} is already in the household of open case {case_number}")
+CASE_GONE = N_("The case no longer exists.")
+PERSON_GONE = N_("The person no longer exists.")
 
 
 def allowed_next(status: RepatriateStatus) -> list[RepatriateStatus]:
@@ -563,11 +568,15 @@ class CaseRow:
 
     def expires_within(self, today: dt.date, days: int) -> bool:
         """A granted case whose certificate expires between today and `days` days later."""
-        return (
-            self.status is S.GRANTED
-            and self.certificate_expiry_date is not None
-            and today <= self.certificate_expiry_date <= today + dt.timedelta(days=days)
-        )
+        return _expires_within(self.status, self.certificate_expiry_date, today, days)
+
+
+def _expires_within(status, expiry: dt.date | None, today: dt.date, days: int) -> bool:
+    return (
+        status is S.GRANTED
+        and expiry is not None
+        and today <= expiry <= today + dt.timedelta(days=days)
+    )
 
 
 def _filtered_cases(query, text: str, status, expiring_within, today):
@@ -657,3 +666,139 @@ def fetch_cases(
         )
         for row in rows
     ]
+
+
+def count_cases_in(database: Database, **filters) -> int:
+    """`count_cases` in a session of its own."""
+    with database.sessions() as session:
+        return count_cases(session, **filters)
+
+
+def cases_page(database: Database, offset: int, limit: int, **filters) -> list[CaseRow]:
+    """`fetch_cases` in a session of its own."""
+    with database.sessions() as session:
+        return fetch_cases(session, **filters, offset=offset, limit=limit)
+
+
+# --- a case, for the Repatriates section ---
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """A current member of a case's household."""
+
+    person_id: uuid.UUID
+    full_name: str
+    relation: HouseholdRelation
+    birth_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class StatusChangeRecord:
+    """An entry of a case's status history."""
+
+    changed_on: dt.date
+    from_status: RepatriateStatus | None
+    to_status: RepatriateStatus
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case as its dialog shows it: details, certificate, household (the head first) and
+    status history (oldest first)."""
+
+    id: uuid.UUID
+    case_number: str
+    applicant: str
+    country_of_origin: str
+    application_date: dt.date
+    arrival_date: dt.date | None
+    region: str  # the name of the region of resettlement, "" without one
+    quota_year: int | None
+    status: RepatriateStatus
+    certificate_number: str | None
+    certificate_issue_date: dt.date | None
+    certificate_expiry_date: dt.date | None
+    members: tuple[MemberRecord, ...]
+    history: tuple[StatusChangeRecord, ...]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def expires_within(self, today: dt.date, days: int) -> bool:
+        """A granted case whose certificate expires between today and `days` days later."""
+        return _expires_within(self.status, self.certificate_expiry_date, today, days)
+
+
+def _stored(session: Session, model, record_id: uuid.UUID | None, gone: str):
+    record = session.get(model, record_id) if record_id is not None else None
+    if record is None:
+        raise NotFound(gone)
+    return record
+
+
+def load_case(database: Database, case_id: uuid.UUID) -> CaseRecord:
+    """The case as stored now; NotFound once it is gone."""
+    with database.sessions() as session:
+        case = _stored(session, RepatriateCase, case_id, CASE_GONE)
+        return CaseRecord(
+            id=case.id,
+            case_number=case.case_number,
+            applicant=case.person.full_name,
+            country_of_origin=case.country_of_origin,
+            application_date=case.application_date,
+            arrival_date=case.arrival_date,
+            region=case.resettlement_region.name if case.resettlement_region else "",
+            quota_year=case.quota_year,
+            status=case.status,
+            certificate_number=case.certificate_number,
+            certificate_issue_date=case.certificate_issue_date,
+            certificate_expiry_date=case.certificate_expiry_date,
+            members=tuple(
+                MemberRecord(m.person_id, m.person.full_name, m.relation, m.person.birth_date)
+                for m in household_members(session, case)),
+            history=tuple(
+                StatusChangeRecord(c.changed_on, c.from_status, c.to_status, c.comment)
+                for c in case_history(session, case)),
+        )
+
+
+def open_case_for(database: Database, person_id: uuid.UUID | None, data: CaseInput) -> uuid.UUID:
+    """Open a case for the applicant chosen by id (`open_case`); the new case's id."""
+    with database.transaction() as session:
+        head = session.get(Person, person_id) if person_id is not None else None
+        if head is None:
+            raise ValidationFailed([FieldError("person_id", LABEL_APPLICANT, REQUIRED)])
+        return open_case(session, head, data).id
+
+
+def add_case_member(database: Database, case_id: uuid.UUID, person_id: uuid.UUID,
+                    relation: HouseholdRelation) -> None:
+    with database.transaction() as session:
+        case = _stored(session, RepatriateCase, case_id, CASE_GONE)
+        add_member(session, case, _stored(session, Person, person_id, PERSON_GONE), relation)
+
+
+def remove_case_member(database: Database, case_id: uuid.UUID, person_id: uuid.UUID) -> None:
+    with database.transaction() as session:
+        case = _stored(session, RepatriateCase, case_id, CASE_GONE)
+        remove_member(session, case, _stored(session, Person, person_id, PERSON_GONE))
+
+
+def change_case_status(
+    database: Database,
+    case_id: uuid.UUID,
+    new_status: RepatriateStatus,
+    on: dt.date | None,
+    comment: str | None = None,
+    certificate_number: str | None = None,
+    override_reason: str | None = None,
+) -> None:
+    """`change_status` in a transaction of its own; QuotaExceeded (nothing written) when a
+    grant goes beyond the quota without a supervisor's `override_reason`."""
+    with database.transaction() as session:
+        case = _stored(session, RepatriateCase, case_id, CASE_GONE)
+        change_status(session, case, new_status, on, comment=comment,
+                      certificate_number=certificate_number, override_reason=override_reason)

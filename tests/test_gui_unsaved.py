@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
 from kzmigdesk.gui.cases_page import NewCaseDialog
-from kzmigdesk.gui.foreign_workers_page import PermitDialog
+from kzmigdesk.gui.permit_dialog import PermitDialog
 from kzmigdesk.gui.widgets.unsaved import form_state
 
 

@@ -10,7 +10,7 @@ from kzmigdesk.demo import database_is_empty
 from kzmigdesk.domain.models import LabourQuota, Person
 from kzmigdesk.gui.app import choose_language, load_demo_data, make_first_start_dialog
 from kzmigdesk.gui.cases_page import CasesPage
-from kzmigdesk.gui.foreign_workers_page import WorkersPage
+from kzmigdesk.gui.foreign_workers_page import ForeignWorkersPage
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.settings import load_settings
@@ -67,7 +67,7 @@ def test_navigation_between_sections(qtbot, database):
     assert window.navigation.currentRow() == 1
     assert isinstance(window.pages.currentWidget(), CasesPage)
     window.section_actions.actions()[2].trigger()
-    assert isinstance(window.pages.currentWidget(), WorkersPage)
+    assert isinstance(window.pages.currentWidget(), ForeignWorkersPage)
 
 
 def test_quotas_section_shows_the_demo_quotas(qtbot, database):
@@ -183,8 +183,8 @@ def test_qt_bindings_do_not_leak_references_to_none(qtbot):
 
 
 def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
-    from kzmigdesk.gui.foreign_workers_page import PermitDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
+    from kzmigdesk.gui.permit_dialog import PermitDialog
     from kzmigdesk.gui.person_dialog import PersonDialog
 
     window = make_window(qtbot, database)
@@ -214,7 +214,7 @@ def test_a_section_page_is_built_when_first_shown(qtbot, database):
     window.show_section(2)
     assert set(window.built_pages) == {0, 2}
     workers = window.pages.currentWidget()
-    assert isinstance(workers, WorkersPage) and window.pages.indexOf(workers) == 2
+    assert isinstance(workers, ForeignWorkersPage) and window.pages.indexOf(workers) == 2
     assert workers.search.placeholderText() == i18n._(
         "Search by permit number, employer BIN, or the worker's name, IIN or document number")
     assert workers.search.placeholderText().startswith("Поиск")

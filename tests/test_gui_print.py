@@ -12,7 +12,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.models import Employer, Person, RepatriateCase, ServiceRecord
 from kzmigdesk.gui import print_actions
 from kzmigdesk.gui.case_dialog import CaseDialog
-from kzmigdesk.gui.foreign_workers_page import EmployerDialog
+from kzmigdesk.gui.employer_dialog import EmployerDialog
 from kzmigdesk.gui.person_dialog import PersonDialog
 from kzmigdesk.gui.quotas_page import QuotasPage
 from kzmigdesk.gui.services_page import ServiceDialog

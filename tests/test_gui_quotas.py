@@ -12,7 +12,7 @@ from kzmigdesk.domain.enums import PermitCategory, RepatriateStatus, Sex, UserRo
 from kzmigdesk.domain.identifiers import make_bin
 from kzmigdesk.domain.models import Person, Region, RepatriateCase, WorkPermit
 from kzmigdesk.gui.case_dialog import CaseDialog
-from kzmigdesk.gui.foreign_workers_page import PermitDialog
+from kzmigdesk.gui.permit_dialog import PermitDialog
 from kzmigdesk.gui.quotas_page import LEVEL_ROLE, QuotasPage
 from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.labour import EmployerInput, PermitInput, issue_permit, save_employer

@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
-from kzmigdesk.gui.foreign_workers_page import PermitDialog
 from kzmigdesk.gui.new_case_dialog import NewCaseDialog
+from kzmigdesk.gui.permit_dialog import PermitDialog
 from kzmigdesk.gui.widgets.unsaved import form_state
 
 

@@ -16,7 +16,9 @@ from kzmigdesk.domain.models import (
     Region,
     WorkPermit,
 )
-from kzmigdesk.gui.foreign_workers_page import EmployerDialog, PermitDialog, WorkersPage
+from kzmigdesk.gui.employer_dialog import EmployerDialog
+from kzmigdesk.gui.foreign_workers_page import ForeignWorkersPage
+from kzmigdesk.gui.permit_dialog import PermitDialog
 from kzmigdesk.gui.person_dialog import INVALID_STYLE
 from kzmigdesk.services.labour import EmployerInput, PermitInput, issue_permit, save_employer
 from kzmigdesk.services.registration import PersonInput, save_person
@@ -68,7 +70,7 @@ def employers(database):
 
 
 def make_page(qtbot, database):
-    page = WorkersPage(database)
+    page = ForeignWorkersPage(database)
     qtbot.addWidget(page)
     page.resize(1100, 600)
     page.show()

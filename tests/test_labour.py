@@ -1,5 +1,6 @@
 import datetime as dt
 import itertools
+import uuid
 
 import pytest
 from acting import as_account
@@ -7,23 +8,35 @@ from sqlalchemy import select
 
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory, Sex, UserRole
 from kzmigdesk.domain.identifiers import check_digit, make_bin
-from kzmigdesk.domain.models import Person, Region, User
-from kzmigdesk.services.errors import ServiceError, TransitionNotAllowed, ValidationFailed
+from kzmigdesk.domain.models import Employer, Person, Region, User, WorkPermit
+from kzmigdesk.services.errors import (
+    NotFound,
+    ServiceError,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
 from kzmigdesk.services.labour import (
     EAEU_COUNTRIES,
     PERMIT_TRANSITIONS,
     EmployerInput,
+    PermitChange,
     PermitInput,
+    PermitNotIssued,
     change_permit_status,
     employer_permits,
     expire_permits,
     find_employer,
+    issue_new_permit,
     issue_permit,
     last_day_of_term,
+    load_employer,
+    load_permit,
+    load_worker,
     needs_work_permit,
     permit_history,
     save_employer,
     search_employers,
+    set_permit_status,
 )
 
 # Permits take quota slots: every quota has room here.
@@ -534,3 +547,115 @@ def test_person_status_follows_the_latest_permit(database):
         assert (person.status, person.category) == ("revoked", PersonCategory.FOREIGN_WORKER)
     with database.transaction() as session:
         assert session.get(Person, person.id).status == "revoked"
+
+
+# --- the windows' use cases: each in its own session or transaction ---
+
+
+def test_load_permit_gives_the_permit_with_its_history(database):
+    with database.transaction() as session:
+        permit = new_permit(session)
+        change_permit_status(session, permit, P.EXTENDED, dt.date(2024, 12, 1),
+                             comment="продлено", new_valid_to=dt.date(2025, 12, 31), today=TODAY)
+        permit_id, employer_id = permit.id, permit.employer_id
+    record = load_permit(database, permit_id)
+    assert (record.number, record.worker_name, record.citizenship) == (
+        "WP-2024-0000001", "Wang Wei", "CN")
+    assert (record.employer_id, record.employer_name, record.employer_bin) == (
+        employer_id, "ТОО «Казстрой»", BIN)
+    assert (record.category, record.profession, record.region_name) == (
+        C.CATEGORY_4, "сварщик", "Almaty")
+    assert (record.valid_from, record.valid_to, record.status) == (
+        dt.date(2024, 1, 1), dt.date(2025, 12, 31), P.EXTENDED)
+    assert record.history == (
+        PermitChange(ISSUED_ON, None, P.ISSUED, None),
+        PermitChange(dt.date(2024, 12, 1), P.ISSUED, P.EXTENDED, "продлено"))
+    with pytest.raises(NotFound):
+        load_permit(database, uuid.uuid4())
+
+
+def test_set_permit_status_changes_a_stored_permit(database):
+    with database.transaction() as session:
+        permit_id = new_permit(session).id
+    with pytest.raises(ValidationFailed):
+        set_permit_status(database, permit_id, P.REVOKED, dt.date(2024, 6, 1), comment=" ")
+    set_permit_status(database, permit_id, P.REVOKED, dt.date(2024, 6, 1), comment="нарушение")
+    assert load_permit(database, permit_id).status is P.REVOKED
+    with pytest.raises(NotFound):
+        set_permit_status(database, uuid.uuid4(), P.REVOKED, dt.date(2024, 6, 1), comment="x")
+
+
+def test_load_employer_gives_its_data_and_permits_newest_first(database):
+    with database.transaction() as session:
+        employer = new_employer(session)
+        employer.phone = "+7 727 000 00 00"
+        old = new_permit(session, employer=employer, number="WP-1",
+                         valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2023, 12, 31)).id
+        new = new_permit(session, employer=employer, number="WP-2").id
+        employer_id = employer.id
+    record = load_employer(database, employer_id)
+    assert (record.bin, record.name, record.region_name, record.phone, record.sector) == (
+        BIN, "ТОО «Казстрой»", "Almaty", "+7 727 000 00 00", None)
+    assert [p.id for p in record.permits] == [new, old]
+    assert (record.permits[0].worker_name, record.permits[0].employer_bin) == ("Wang Wei", BIN)
+    with pytest.raises(NotFound):
+        load_employer(database, uuid.uuid4())
+
+
+def test_issue_new_permit_for_a_chosen_or_a_new_employer(database):
+    with database.transaction() as session:
+        person_id, employer_id = new_person(session).id, new_employer(session).id
+        data = permit_input(session)
+        new = EmployerInput(bin=make_bin(dt.date(2020, 6, 1), 7), name="ТОО «Береке»",
+                            region_id=region_id(session, "AST"))
+    first = issue_new_permit(database, person_id, employer_id, data)
+    second = issue_new_permit(database, person_id, new,
+                              PermitInput(**{**vars(data), "number": "WP-2"}))
+    with database.sessions() as session:
+        assert session.get(WorkPermit, first).employer_id == employer_id
+        assert session.get(WorkPermit, second).employer.name == "ТОО «Береке»"
+        assert session.get(WorkPermit, second).person_id == person_id
+
+
+def test_issue_new_permit_lists_both_forms_problems_and_saves_nothing(database):
+    with database.transaction() as session:
+        person_id = new_person(session).id
+        good = permit_input(session)
+    bad_employer = EmployerInput(bin=BIN[:11], name=" ")
+    with pytest.raises(PermitNotIssued) as raised:
+        issue_new_permit(database, None, bad_employer, PermitInput(number="", category=None))
+    assert {e.field for e in raised.value.employer_errors} == {"bin", "name", "region_id"}
+    assert {e.field for e in raised.value.permit_errors} == {
+        "number", "category", "region_id", "valid_from", "valid_to"}
+    # Without a worker, nothing is issued even when both forms are valid.
+    with pytest.raises(PermitNotIssued) as raised:
+        issue_new_permit(database, None, None, good)
+    assert raised.value.errors == []
+    # A valid new employer is rolled back with a permit that is not valid.
+    new = EmployerInput(bin=BIN, name="ТОО «Казстрой»", region_id=good.region_id)
+    with pytest.raises(PermitNotIssued) as raised:
+        issue_new_permit(database, person_id, new, PermitInput(**{**vars(good), "number": ""}))
+    assert [e.field for e in raised.value.permit_errors] == ["number"]
+    assert raised.value.employer_errors == []
+    with database.sessions() as session:
+        assert session.scalars(select(Employer)).all() == []
+        assert session.scalars(select(WorkPermit)).all() == []
+
+
+def test_issue_new_permit_for_a_worker_or_employer_that_no_longer_exists(database):
+    with database.transaction() as session:
+        person_id, employer_id = new_person(session).id, new_employer(session).id
+        data = permit_input(session)
+    with pytest.raises(NotFound):
+        issue_new_permit(database, uuid.uuid4(), employer_id, data)
+    with pytest.raises(NotFound):
+        issue_new_permit(database, person_id, uuid.uuid4(), data)
+
+
+def test_load_worker(database):
+    with database.transaction() as session:
+        person_id = new_person(session, citizenship="TR").id
+    worker = load_worker(database, person_id)
+    assert (worker.id, worker.full_name, worker.citizenship) == (person_id, "Wang Wei", "TR")
+    with pytest.raises(NotFound):
+        load_worker(database, uuid.uuid4())

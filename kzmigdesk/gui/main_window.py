@@ -47,7 +47,8 @@ class Section:
 SECTIONS = (
     Section("persons", N_("Persons"), "kzmigdesk.gui.persons_page:PersonsPage"),
     Section("repatriates", N_("Repatriates"), "kzmigdesk.gui.cases_page:CasesPage"),
-    Section("workers", N_("Foreign workers"), "kzmigdesk.gui.foreign_workers_page:WorkersPage"),
+    Section("workers", N_("Foreign workers"),
+            "kzmigdesk.gui.foreign_workers_page:ForeignWorkersPage"),
     Section("services", N_("Services"), "kzmigdesk.gui.services_page:ServicesPage"),
     Section("quotas", N_("Quotas"), "kzmigdesk.gui.quotas_page:QuotasPage"),
     Section("reports", N_("Reports"), "kzmigdesk.gui.reports_page:ReportsPage"),

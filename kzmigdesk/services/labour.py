@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory, label
 from kzmigdesk.domain.identifiers import IdentifierError, validate_bin
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
@@ -31,12 +32,19 @@ from kzmigdesk.services import quotas
 from kzmigdesk.services.auth import Permission, acting_user_id, require_in
 from kzmigdesk.services.errors import (
     FieldError,
+    NotFound,
     ServiceError,
     TransitionNotAllowed,
     ValidationFailed,
 )
 from kzmigdesk.services.fields import REQUIRED, clean, field_errors
-from kzmigdesk.services.person_search import matching_ids
+from kzmigdesk.services.person_search import (
+    ROW_COLUMNS,
+    PersonRow,
+    matching_ids,
+    region_names,
+    search_persons,
+)
 from kzmigdesk.services.quotas import QuotaKind
 
 # --- who needs a permit ---------------------------------------------------------------------
@@ -217,6 +225,50 @@ def search_employers(session: Session, text: str, limit: int = 20) -> list[Emplo
     return [by_id[i] for i in ids]
 
 
+@dataclass(frozen=True)
+class EmployerChoice:
+    """An employer found by BIN or name."""
+
+    id: uuid.UUID
+    name: str
+    bin: str
+    region_id: uuid.UUID
+
+
+def employer_choices(database: Database, text: str, limit: int = 20) -> list[EmployerChoice]:
+    """`search_employers` for a list of search results."""
+    with database.sessions() as session:
+        return [EmployerChoice(e.id, e.name, e.bin, e.region_id)
+                for e in search_employers(session, text, limit)]
+
+
+@dataclass(frozen=True)
+class EmployerRecord:
+    """An employer's data (its region by name) and its permits, newest first."""
+
+    id: uuid.UUID
+    bin: str
+    name: str
+    sector: str | None
+    region_name: str
+    address: str | None
+    phone: str | None
+    contact_person: str | None
+    permits: tuple["PermitRow", ...]
+
+
+def load_employer(database: Database, employer_id: uuid.UUID) -> EmployerRecord:
+    with database.sessions() as session:
+        employer = session.get(Employer, employer_id)
+        if employer is None:
+            raise NotFound(N_("The employer no longer exists."))
+        return EmployerRecord(
+            id=employer.id, bin=employer.bin, name=employer.name, sector=employer.sector,
+            region_name=employer.region.name, address=employer.address, phone=employer.phone,
+            contact_person=employer.contact_person,
+            permits=tuple(_permit_row(p) for p in employer_permits(session, employer)))
+
+
 # --- permits --------------------------------------------------------------------------------
 
 
@@ -309,6 +361,61 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     return permit
 
 
+class PermitNotIssued(ValidationFailed):
+    """A new permit's field problems, with those of the employer registered with it kept
+    apart (both have a region)."""
+
+    def __init__(self, employer_errors: list[FieldError], permit_errors: list[FieldError]):
+        super().__init__([*employer_errors, *permit_errors])
+        self.employer_errors, self.permit_errors = employer_errors, permit_errors
+
+
+def issue_new_permit(database: Database, person_id: uuid.UUID | None,
+                     employer: uuid.UUID | EmployerInput | None, data: PermitInput,
+                     override_reason: str | None = None) -> uuid.UUID:
+    """Issue a permit to the chosen person for the chosen employer (its id), or for a new
+    one (its input) registered in the same transaction; return the permit's id.
+
+    When the person or the employer is not chosen, or the new employer is not valid, nothing
+    is saved and PermitNotIssued lists the problems of both forms."""
+    with database.transaction() as session:
+        employer_errors, chosen = [], None
+        if isinstance(employer, EmployerInput):
+            try:
+                chosen = save_employer(session, employer)
+            except ValidationFailed as failure:
+                employer_errors = failure.errors
+        elif employer is not None:
+            chosen = session.get(Employer, employer)
+            if chosen is None:
+                raise NotFound(N_("The employer no longer exists."))
+        person = session.get(Person, person_id) if person_id is not None else None
+        if person_id is not None and person is None:
+            raise NotFound(N_("The person no longer exists."))
+        if chosen is None or person is None:
+            raise PermitNotIssued(employer_errors, validate_permit(session, data))
+        try:
+            return issue_permit(session, person, chosen, data,
+                                override_reason=override_reason).id
+        except ValidationFailed as failure:
+            raise PermitNotIssued([], failure.errors) from None
+
+
+def load_worker(database: Database, person_id: uuid.UUID) -> PersonRow:
+    """The person a new permit is for."""
+    with database.sessions() as session:
+        row = session.execute(select(*ROW_COLUMNS).where(Person.id == person_id)).one_or_none()
+        if row is None:
+            raise NotFound(N_("The person no longer exists."))
+        return PersonRow(*row)
+
+
+def worker_choices(database: Database, text: str) -> list[PersonRow]:
+    """Persons found by name in any script, IIN or document number."""
+    with database.sessions() as session:
+        return search_persons(session, text)
+
+
 # --- the permit's life cycle ----------------------------------------------------------------
 
 PERMIT_TRANSITIONS: dict[PermitStatus, frozenset[PermitStatus]] = {
@@ -387,6 +494,62 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
     session.flush()
     _refresh_person(session, permit.person)
     return change
+
+
+def set_permit_status(database: Database, permit_id: uuid.UUID, new_status: PermitStatus,
+                      on: dt.date, comment: str | None = None,
+                      new_valid_to: dt.date | None = None) -> None:
+    """`change_permit_status` of a stored permit, in its own transaction."""
+    with database.transaction() as session:
+        permit = session.get(WorkPermit, permit_id)
+        if permit is None:
+            raise NotFound(N_("The work permit no longer exists."))
+        change_permit_status(session, permit, new_status, on, comment=comment,
+                             new_valid_to=new_valid_to)
+
+
+@dataclass(frozen=True)
+class PermitChange:
+    changed_on: dt.date
+    from_status: PermitStatus | None
+    to_status: PermitStatus
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class PermitRecord:
+    """A stored permit with its holder, employer, region (by name) and status history."""
+
+    id: uuid.UUID
+    number: str
+    worker_name: str
+    citizenship: str | None
+    employer_id: uuid.UUID
+    employer_name: str
+    employer_bin: str
+    category: PermitCategory
+    profession: str | None
+    region_name: str
+    valid_from: dt.date
+    valid_to: dt.date
+    status: PermitStatus
+    history: tuple[PermitChange, ...]
+
+
+def load_permit(database: Database, permit_id: uuid.UUID) -> PermitRecord:
+    with database.sessions() as session:
+        permit = session.get(WorkPermit, permit_id)
+        if permit is None:
+            raise NotFound(N_("The work permit no longer exists."))
+        return PermitRecord(
+            id=permit.id, number=permit.number, worker_name=permit.person.full_name,
+            citizenship=permit.person.citizenship, employer_id=permit.employer_id,
+            employer_name=permit.employer.name, employer_bin=permit.employer.bin,
+            category=permit.category, profession=permit.profession,
+            region_name=region_names(session).get(permit.region_id, ""),
+            valid_from=permit.valid_from, valid_to=permit.valid_to, status=permit.status,
+            history=tuple(PermitChange(c.changed_on, c.from_status, c.to_status, c.comment)
+                          for c in permit_history(session, permit)))
 
 
 def expire_permits(session: Session, today: dt.date) -> int:
@@ -504,3 +667,25 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
         )
         for row in rows
     ]
+
+
+def _permit_row(permit: WorkPermit) -> PermitRow:
+    return PermitRow(
+        id=permit.id, number=permit.number, worker_name=permit.person.full_name,
+        citizenship=permit.person.citizenship, employer_name=permit.employer.name,
+        employer_bin=permit.employer.bin, category=permit.category,
+        profession=permit.profession, valid_from=permit.valid_from, valid_to=permit.valid_to,
+        status=permit.status, person_id=permit.person_id, employer_id=permit.employer_id)
+
+
+def count_permits_in(database: Database, text: str = "", status: PermitStatus | None = None,
+                     category: PermitCategory | None = None) -> int:
+    with database.sessions() as session:
+        return count_permits(session, text, status, category)
+
+
+def permits_page(database: Database, text: str = "", status: PermitStatus | None = None,
+                 category: PermitCategory | None = None, offset: int = 0,
+                 limit: int = 200) -> list[PermitRow]:
+    with database.sessions() as session:
+        return fetch_permits(session, text, status, category, offset=offset, limit=limit)

@@ -5,23 +5,32 @@ from acting import as_user
 from sqlalchemy import select
 
 from kzmigdesk.domain.enums import Sex, UserRole
-from kzmigdesk.domain.models import Person, Region, ServiceType
+from kzmigdesk.domain.models import Person, Region, ServiceRecord, ServiceType, utcnow
 from kzmigdesk.services.adaptation import (
     CentreFull,
     CentreInput,
+    CentreRecord,
     OverlappingStay,
     ServiceInput,
     ServiceTypeInput,
+    centre_choices,
+    centres_with_occupancy,
+    check_out,
     end_stay,
     length_of_stay,
+    load_service,
     occupancy,
     record_service,
     save_centre,
     save_service_type,
+    service_catalogue,
     service_types,
+    store_centre,
+    store_service,
+    store_service_type,
 )
 from kzmigdesk.services.auth import Actor, PermissionDenied
-from kzmigdesk.services.errors import ServiceError, ValidationFailed
+from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 
 TODAY = dt.date(2026, 3, 10)
 SUPERVISOR = Actor("serik", UserRole.SUPERVISOR)
@@ -321,3 +330,94 @@ def test_only_a_supervisor_edits_the_catalogue_and_changes_are_audited(database)
         assert entries[0].changes["code"] == [None, "digital"]
         assert entries[1].changes == {"names": [names, {**names, "en": "Computer skills"}]}
         assert audit.verify(session).intact
+
+
+# --- the use cases the windows call ---------------------------------------------------------
+
+
+def test_centres_with_occupancy_and_choices(database):
+    day = TODAY
+    with database.transaction() as session:
+        full = new_centre(session, beds=2, name="ЦАИ Астана")
+        stay(session, new_person(session), full, day - dt.timedelta(days=3))
+        empty = new_centre(session, beds=4, name="ЦАИ Алматы")
+        almaty = region_id(session)
+    centres = centres_with_occupancy(database, day)
+    assert [c.name for c in centres] == ["ЦАИ Алматы", "ЦАИ Астана"]
+    assert centres[1] == CentreRecord(id=full.id, name="ЦАИ Астана", region_id=almaty,
+                                      region_name="Almaty", address=None, phone=None, beds=2,
+                                      staying=1)
+    assert centres_with_occupancy(database, day - dt.timedelta(days=4))[1].staying == 0
+    assert centre_choices(database) == [("ЦАИ Алматы", empty.id), ("ЦАИ Астана", full.id)]
+
+
+def test_store_centre_creates_or_updates_and_validates(database):
+    with database.sessions() as session:
+        almaty = region_id(session)
+    centre_id = store_centre(database, CentreInput(name="ЦАИ", region_id=almaty, beds=3))
+    assert store_centre(database, CentreInput(name="ЦАИ Алматы", region_id=almaty, beds=5),
+                        centre_id) == centre_id
+    assert [(c.name, c.beds) for c in centres_with_occupancy(database)] == [("ЦАИ Алматы", 5)]
+    with pytest.raises(ValidationFailed):
+        store_centre(database, CentreInput(name="", region_id=almaty), centre_id)
+
+
+def test_service_catalogue_and_store_service_type(database):
+    kinds = {kind.code: kind for kind in service_catalogue(database)}
+    stay_type = kinds["accommodation"]
+    assert stay_type.name == "Temporary accommodation" and stay_type.is_accommodation
+    assert stay_type.names["en"] == "Temporary accommodation" and stay_type.active
+    assert kinds["kazakh_course"].is_course
+    supervisor = database.acting_as(SUPERVISOR)
+    legal = kinds["legal"]
+    assert store_service_type(supervisor, ServiceTypeInput(
+        code="legal", names=legal.names,
+        active=False), legal.id) == legal.id
+    assert "legal" not in {kind.code for kind in service_catalogue(database)}
+    assert not next(kind for kind in service_catalogue(database, active_only=False)
+                    if kind.code == "legal").active
+    with pytest.raises(PermissionDenied):
+        store_service_type(database.acting_as(Actor("aigerim", UserRole.CLERK)),
+                           ServiceTypeInput(code="sewing",
+                                            names={"en": "A", "ru": "B", "kk": "C"}))
+
+
+def test_load_store_and_check_out_a_service(database):
+    day = dt.date.today()
+    with database.transaction() as session:
+        person, centre = new_person(session).id, new_centre(session).id
+        accommodation = type_id(session, "accommodation")
+    data = ServiceInput(person_id=person, centre_id=centre, service_type_id=accommodation,
+                        start_date=day - dt.timedelta(days=2), outcome=" Given  a bed ")
+    record_id = store_service(database, data)
+    record = load_service(database, record_id)
+    assert (record.person_id, record.person_name, record.centre_id, record.start_date,
+            record.end_date, record.outcome) == (person, "Омаров Ерлан", centre,
+                                                 day - dt.timedelta(days=2), None, "Given a bed")
+    assert record.service_type.id == accommodation and record.is_open_stay
+    with pytest.raises(ValidationFailed):
+        check_out(database, record_id, day + dt.timedelta(days=1))
+    check_out(database, record_id, day)
+    record = load_service(database, record_id)
+    assert record.end_date == day and not record.is_open_stay
+    data.notes = "Checked out"
+    data.end_date = day
+    assert store_service(database, data, record_id) == record_id
+    assert load_service(database, record_id).notes == "Checked out"
+
+
+def test_a_deleted_service_record_is_not_found(database):
+    day = dt.date.today()
+    with database.transaction() as session:
+        record = stay(session, new_person(session), new_centre(session), TODAY)
+        record_id, data = record.id, ServiceInput(
+            person_id=record.person_id, centre_id=record.centre_id,
+            service_type_id=record.service_type_id, start_date=record.start_date)
+    with database.transaction() as session:
+        session.get(ServiceRecord, record_id).deleted_at = utcnow()
+    for action in (lambda: load_service(database, record_id),
+                   lambda: store_service(database, data, record_id),
+                   lambda: check_out(database, record_id, day)):
+        with pytest.raises(NotFound) as failure:
+            action()
+        assert failure.value.message() == "The service record no longer exists."

@@ -15,7 +15,7 @@ from kzmigdesk.gui.case_dialog import CaseDialog
 from kzmigdesk.gui.employer_dialog import EmployerDialog
 from kzmigdesk.gui.person_dialog import PersonDialog
 from kzmigdesk.gui.quotas_page import QuotasPage
-from kzmigdesk.gui.services_page import ServiceDialog
+from kzmigdesk.gui.service_dialog import ServiceDialog
 from kzmigdesk.settings import load_settings, save_settings
 
 

@@ -7,13 +7,11 @@ from sqlalchemy import func, select
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import Sex, UserRole
 from kzmigdesk.domain.models import Region, ServiceRecord, ServiceType
+from kzmigdesk.gui.catalogue_dialog import CatalogueDialog
+from kzmigdesk.gui.centres_dialog import CentresDialog
 from kzmigdesk.gui.person_dialog import INVALID_STYLE, to_qdate
-from kzmigdesk.gui.services_page import (
-    CatalogueDialog,
-    CentresDialog,
-    ServiceDialog,
-    ServicesPage,
-)
+from kzmigdesk.gui.service_dialog import ServiceDialog
+from kzmigdesk.gui.services_page import ServicesPage
 from kzmigdesk.services.adaptation import (
     CentreInput,
     ServiceInput,

@@ -10,7 +10,9 @@ from kzmigdesk.services.adaptation import (
     ServiceInput,
     ServiceRow,
     count_services,
+    count_services_in,
     fetch_services,
+    fetch_services_in,
     record_service,
     save_centre,
 )
@@ -104,3 +106,10 @@ def test_paging(database):
         first = [r.id for r in fetch_services(session, limit=3)]
         rest = [r.id for r in fetch_services(session, offset=3, limit=3)]
     assert first + rest == everything
+
+
+def test_the_list_reads_in_its_own_session(database):
+    ids, almaty, _ = populate(database)
+    assert count_services_in(database, centre_id=almaty) == 2
+    rows = fetch_services_in(database, 1, 1, centre_id=almaty)
+    assert [row.id for row in rows] == [ids["ended_stay"]]

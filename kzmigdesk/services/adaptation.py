@@ -1,7 +1,8 @@
 """Adaptation and integration centres: centres, the catalogue of services, service records.
 
-Plain functions on a SQLAlchemy session; the caller owns the transaction. Messages are msgids,
-translated when shown (see services/errors.py).
+Plain functions on a SQLAlchemy session, where the caller owns the transaction; the windows call
+the use cases taking the `Database` (each opens its own session or transaction) and get frozen
+read models back. Messages are msgids, translated when shown (see services/errors.py).
 
 A stay (a record of an accommodation service type) takes one bed of its centre on every day
 from `start_date` to `end_date` inclusive; a stay without `end_date` is still going on and
@@ -17,11 +18,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk import languages
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services.auth import Permission, require_in
-from kzmigdesk.services.errors import ServiceError, ValidationFailed
+from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.fields import REQUIRED, clean, clean_lines, field_errors
 from kzmigdesk.services.person_search import matching_ids
 
@@ -139,6 +141,51 @@ def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | 
     return centre
 
 
+@dataclass(frozen=True)
+class CentreRecord:
+    """A centre as the centres dialog shows it, with the beds taken on the day asked."""
+
+    id: uuid.UUID
+    name: str
+    region_id: uuid.UUID
+    region_name: str
+    address: str | None
+    phone: str | None
+    beds: int
+    staying: int
+
+
+def _sorted_centres(session: Session) -> list[AdaptationCentre]:
+    return sorted(session.scalars(select(AdaptationCentre)), key=lambda c: sort_key(c.name))
+
+
+def centre_choices(database: Database) -> list[tuple[str, uuid.UUID]]:
+    """(name, id) of every centre, by name."""
+    with database.sessions() as session:
+        return [(centre.name, centre.id) for centre in _sorted_centres(session)]
+
+
+def centres_with_occupancy(database: Database, day: dt.date | None = None) -> list[CentreRecord]:
+    """Every centre by name, with how many of its beds are taken on `day` (today)."""
+    day = day or dt.date.today()
+    with database.sessions() as session:
+        return [
+            CentreRecord(id=centre.id, name=centre.name, region_id=centre.region_id,
+                         region_name=centre.region.name, address=centre.address,
+                         phone=centre.phone, beds=centre.beds,
+                         staying=occupancy(session, centre.id, day))
+            for centre in _sorted_centres(session)
+        ]
+
+
+def store_centre(database: Database, data: CentreInput,
+                 centre_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Save a new centre (or the centre `centre_id`) in its own transaction; its id."""
+    with database.transaction() as session:
+        centre = session.get(AdaptationCentre, centre_id) if centre_id else None
+        return save_centre(session, data, centre).id
+
+
 # --- the catalogue of services --------------------------------------------------------------
 
 
@@ -202,6 +249,39 @@ def service_types(session: Session, active_only: bool = True) -> list[ServiceTyp
     if active_only:
         query = query.where(ServiceType.active.is_(True))
     return sorted(session.scalars(query), key=lambda t: (sort_key(t.name), t.code))
+
+
+@dataclass(frozen=True)
+class ServiceTypeRecord:
+    """A service type as the catalogue, the filters and the service dialog show it."""
+
+    id: uuid.UUID
+    code: str
+    name: str  # in the current language
+    names: dict[str, str]  # by language code (kzmigdesk.languages)
+    is_accommodation: bool
+    is_course: bool
+    active: bool
+
+
+def _type_record(kind: ServiceType) -> ServiceTypeRecord:
+    return ServiceTypeRecord(
+        id=kind.id, code=kind.code, name=kind.name, names=dict(kind.names),
+        is_accommodation=kind.is_accommodation, is_course=kind.is_course, active=kind.active)
+
+
+def service_catalogue(database: Database, active_only: bool = True) -> list[ServiceTypeRecord]:
+    """The service types in the order of `service_types`."""
+    with database.sessions() as session:
+        return [_type_record(kind) for kind in service_types(session, active_only)]
+
+
+def store_service_type(database: Database, data: ServiceTypeInput,
+                       type_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Save a new service type (or the type `type_id`) in its own transaction; its id."""
+    with database.transaction() as session:
+        kind = session.get(ServiceType, type_id) if type_id else None
+        return save_service_type(session, data, kind).id
 
 
 # --- service records ------------------------------------------------------------------------
@@ -365,6 +445,61 @@ def end_stay(session: Session, record: ServiceRecord, end_date: dt.date,
     return record
 
 
+@dataclass(frozen=True)
+class ServiceDetails:
+    """A service record as its dialog shows it."""
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    person_name: str
+    centre_id: uuid.UUID
+    service_type: ServiceTypeRecord
+    start_date: dt.date
+    end_date: dt.date | None
+    staff_name: str | None
+    outcome: str | None
+    notes: str | None
+    hours_attended: int | None
+    completed: bool | None
+
+    @property
+    def is_open_stay(self) -> bool:
+        return self.service_type.is_accommodation and self.end_date is None
+
+
+def _service_record(session: Session, record_id: uuid.UUID) -> ServiceRecord:
+    record = session.get(ServiceRecord, record_id)
+    if record is None:
+        raise NotFound(N_("The service record no longer exists."))
+    return record
+
+
+def load_service(database: Database, record_id: uuid.UUID) -> ServiceDetails:
+    """The service record `record_id`; NotFound if it is gone."""
+    with database.sessions() as session:
+        record = _service_record(session, record_id)
+        return ServiceDetails(
+            id=record.id, person_id=record.person_id, person_name=record.person.full_name,
+            centre_id=record.centre_id, service_type=_type_record(record.service_type),
+            start_date=record.start_date, end_date=record.end_date,
+            staff_name=record.staff_name, outcome=record.outcome, notes=record.notes,
+            hours_attended=record.hours_attended, completed=record.completed)
+
+
+def store_service(database: Database, data: ServiceInput,
+                  record_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Record a service (or update the record `record_id`) in its own transaction; its id."""
+    with database.transaction() as session:
+        record = _service_record(session, record_id) if record_id is not None else None
+        return record_service(session, data, record).id
+
+
+def check_out(database: Database, record_id: uuid.UUID, end_date: dt.date) -> None:
+    """End the stay `record_id` on `end_date`, in its own transaction (see `end_stay`)."""
+    with database.transaction() as session:
+        end_stay(session, _service_record(session, record_id), end_date)
+
+
 # --- the list of service records ------------------------------------------------------------
 
 
@@ -446,3 +581,16 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
         )
         for record, person, centre, kind in rows
     ]
+
+
+def count_services_in(database: Database, **filters) -> int:
+    """`count_services` in a session of its own; `filters` as there."""
+    with database.sessions() as session:
+        return count_services(session, **filters)
+
+
+def fetch_services_in(database: Database, offset: int = 0, limit: int = 200,
+                      **filters) -> list[ServiceRow]:
+    """`fetch_services` in a session of its own; `filters` as there."""
+    with database.sessions() as session:
+        return fetch_services(session, offset=offset, limit=limit, **filters)

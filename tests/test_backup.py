@@ -141,6 +141,24 @@ def test_restore_round_trip_keeps_the_current_file_aside(database, tmp_path):
         previous.close()
 
 
+def test_restore_over_the_open_database_as_its_user(database, tmp_path):
+    from types import SimpleNamespace
+
+    assert backup.is_sqlite(database)
+    assert not backup.is_sqlite(SimpleNamespace(url="postgresql+psycopg://h/kzmigdesk"))
+    add_persons(database, ["Әбенов"])
+    saved = backup.backup(database.url, tmp_path / "b")
+    add_persons(database, ["Кейін"])
+    with pytest.raises(PermissionDenied):
+        backup.restore_open(database.acting_as(Actor("aigerim", UserRole.CLERK)), saved)
+    database.actor = ADMIN
+    assert backup.restore_open(database, saved).exists()
+    assert surnames(database) == ["Әбенов"]  # the same handle, on the restored file
+    with database.sessions() as session:
+        assert session.scalars(select(AuditEntry.action).order_by(
+            AuditEntry.seq.desc()).limit(1)).one() == "restore"
+
+
 def test_a_damaged_backup_is_refused_and_nothing_changes(database, tmp_path):
     add_persons(database, ["Әбенов"])
     bad = tmp_path / "kzmigdesk-bad.sqlite3"

@@ -270,3 +270,34 @@ def test_cli_exchange(tmp_path, capsys, migrated_template):
     assert "Imported from District: 1 records taken" in capsys.readouterr().out
     assert main(["--db", region, "exchange", "peers"]) == 0
     assert capsys.readouterr().out.startswith("District: last package made ")
+
+
+def test_the_window_functions(offices, tmp_path):
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.services.auth import Actor
+    from kzmigdesk.services.errors import NotFound
+
+    district, region = offices
+    person = register(district, "Әбенов")
+    with pytest.raises(OSError):  # not written: the watermark stays
+        exchange.export_to_file(district, REGION, None, tmp_path / "missing" / "p.kzx")
+    assert exchange.overview(district).peers[0].last_export_at is None
+    path = tmp_path / "p.kzx"
+    assert exchange.export_to_file(district, REGION, None, path).records >= 1
+    assert exchange.import_from_bytes(region, path.read_bytes()).applied >= 1
+    edit(region, person, surname="Әбенов-Region")
+    edit(district, person, surname="Әбенов-District")
+    exchange.import_from_bytes(region, package(district, REGION))
+    seen = exchange.overview(region)
+    assert (seen.office_name, [p.name for p in seen.peers]) == (REGION, [DISTRICT])
+    assert seen.peers[0].last_import_at is not None and seen.open_conflicts == 1
+    [conflict] = exchange.conflicts(region)
+    assert (conflict.peer_name, conflict.entity_type, conflict.entity_id) == (
+        DISTRICT, "persons", person)
+    assert (conflict.local["surname"], conflict.incoming["surname"]) == (
+        "Әбенов-Region", "Әбенов-District")
+    assert exchange.overview(region.acting_as(Actor("a", UserRole.CLERK))).open_conflicts is None
+    exchange.choose_version(region, conflict.id, "local")
+    with pytest.raises(NotFound):
+        exchange.choose_version(region, conflict.id, "local")
+    assert exchange.overview(region).open_conflicts == 0

@@ -34,6 +34,9 @@ def test_supervisor_browses_and_filters_the_trail(qtbot, database, accounts):  #
     assert cells(dialog, 3) == ["update", "create"]
     assert "surname: Әбенов → Әбенова" in cells(dialog, 6)[0]
     assert dialog.count_label.text() == "2 entries"
+    entry = dialog.model.fetch(0, 1)[0]
+    assert (entry.action, entry.entity_id, entry.username) == ("update", str(person.id),
+                                                               "aigerim")
     dialog.entity_id.setText(str(person.id))
     dialog.action.setCurrentIndex(dialog.action.findData("create"))
     assert cells(dialog, 3) == ["create"]
@@ -51,7 +54,9 @@ def test_a_clerk_cannot_read_the_trail(qtbot, database, accounts):  # noqa: F811
         "Your role (clerk) does not allow this: viewing the audit trail.")
     with database.sessions() as session:
         for read in (lambda: audit.count_entries(session, audit.TrailFilter()),
-                     lambda: audit.fetch_entries(session, audit.TrailFilter(), 0, 10)):
+                     lambda: audit.fetch_entries(session, audit.TrailFilter(), 0, 10),
+                     lambda: audit.trail_page(database, audit.TrailFilter(), 0, 10),
+                     lambda: audit.trail_filter_choices(database)):
             try:
                 read()
             except PermissionDenied:

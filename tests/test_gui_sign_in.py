@@ -11,9 +11,9 @@ from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.sign_in_dialog import (
     FirstAdministratorDialog,
     SignInDialog,
-    UsersDialog,
     sign_in_at_start,
 )
+from kzmigdesk.gui.users_dialog import UsersDialog
 from kzmigdesk.services.auth import Actor
 
 

@@ -36,7 +36,6 @@ from kzmigdesk.services.legacy_import import (
     rejected_rows,
     run_import,
     start_import,
-    write_rejected_csv,
 )
 from kzmigdesk.services.person_search import search_persons
 from kzmigdesk.services.registration import PersonInput, save_person
@@ -67,9 +66,8 @@ def csv_bytes(header, rows, encoding="utf-8", delimiter=",") -> bytes:
 
 
 def import_all(database, table, mapping=None, **options) -> legacy_import.ImportSummary:
-    with database.transaction() as session:
-        import_id = start_import(session, table, mapping or guess_mapping(table.header),
-                                 **options)
+    import_id = legacy_import.begin_import(database, table,
+                                           mapping or guess_mapping(table.header), **options)
     return run_import(database, import_id, table, today=TODAY)
 
 
@@ -79,8 +77,8 @@ def persons(database) -> dict[str, Person]:
 
 
 def reasons(database, summary) -> dict[int, list[str]]:
-    with database.sessions() as session:
-        return {r.row: r.reasons for r in rejected_rows(session, summary.import_id)[1]}
+    return {r.row: r.reasons for r in legacy_import.rejected_rows_of(database,
+                                                                       summary.import_id)[1]}
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -270,8 +268,7 @@ def test_rejected_rows_and_their_report(database, tmp_path):
         5: ["has 2 cells where the header has 8"],
     }
     path = tmp_path / "rejected.csv"
-    with database.sessions() as session:
-        assert write_rejected_csv(session, summary.import_id, path) == 4
+    assert legacy_import.save_rejected_csv(database, summary.import_id, path) == 4
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with the BOM
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -457,8 +454,7 @@ def test_cancel_then_resume_imports_every_row_once(database):
     assert count(database, Person) == 297  # rows 100, 200 and 300 of the data are bad
     # Opening the same file again finds the unfinished import, with its mapping.
     table = read_legacy_data("renamed.csv", data)
-    with database.sessions() as session:
-        info = find_unfinished(session, table)
+    info = legacy_import.unfinished_import(database, table)
     assert info.summary.import_id == import_id
     assert (info.summary.done, info.summary.total, info.summary.next_row) == (300, 1000, 302)
     assert info.mapping == guess_mapping(table.header)

@@ -121,6 +121,27 @@ def test_account_rules(database, accounts):
         assert "your own account" in refused.value.message()
 
 
+def test_database_level_accounts_for_the_windows(database, offices):
+    database.actor = None
+    assert not users.has_users(database)
+    admin = users.create_administrator(database, UserInput("root", "Root", UserRole.CLERK,
+                                                           "correct horse"))
+    assert (admin.username, admin.role) == ("root", UserRole.ADMINISTRATOR)
+    assert users.has_users(database)
+    as_admin = database.acting_as(admin)
+    clerk_id = users.save_account(as_admin, UserInput("aigerim", "Айгерім", UserRole.CLERK,
+                                                      "12345678", offices[0]))
+    assert users.save_account(as_admin, UserInput("aigerim", "Айгерім Б.", UserRole.CLERK,
+                                                  None, offices[0], False),
+                              clerk_id) == clerk_id
+    assert users.accounts(as_admin) == [
+        users.Account(clerk_id, "aigerim", "Айгерім Б.", UserRole.CLERK, offices[0],
+                      "Office A", False),
+        users.Account(admin.user_id, "root", "Root", UserRole.ADMINISTRATOR, None, "", True)]
+    with pytest.raises(PermissionDenied):
+        users.accounts(database)
+
+
 # --- every role, every action ---
 
 ROLES = ["aigerim", "serik", "admin"]  # clerk, supervisor, administrator

@@ -37,14 +37,12 @@ class TrailModel(PagedTableModel):
         self.trail = audit.TrailFilter()
 
     def count(self) -> int:
-        with self.database.sessions() as session:
-            return audit.count_entries(session, self.trail)
+        return audit.count_trail(self.database, self.trail)
 
-    def fetch(self, offset: int, limit: int) -> list:
-        with self.database.sessions() as session:
-            return audit.fetch_entries(session, self.trail, offset, limit)
+    def fetch(self, offset: int, limit: int) -> list[audit.TrailEntry]:
+        return audit.trail_page(self.database, self.trail, offset, limit)
 
-    def display(self, entry, column: int) -> str:
+    def display(self, entry: audit.TrailEntry, column: int) -> str:
         if column == 0:
             return str(entry.seq)
         if column == 1:
@@ -105,8 +103,7 @@ class AuditTrailDialog(QDialog):
 
     def fill_choices(self) -> None:
         try:
-            with self.database.sessions() as session:
-                actions, types = audit.trail_choices(session)
+            actions, types = audit.trail_filter_choices(self.database)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             actions, types = [], []
@@ -130,8 +127,7 @@ class AuditTrailDialog(QDialog):
             entity_type=self.entity_type.currentData(), entity_id=self.entity_id.text() or None,
             start=day(self.use_start, self.start), end=day(self.use_end, self.end))
         try:  # the service refuses who may not read the trail, before the model resets
-            with self.database.sessions() as session:
-                audit.count_entries(session, self.model.trail)
+            audit.count_trail(self.database, self.model.trail)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return False

@@ -12,14 +12,11 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.services import backup
+from kzmigdesk.services.backup import is_sqlite
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.workspace import Database, describe_url, resolve_database_url
 
 CHECK_EVERY_MS = 60 * 60 * 1000  # whether the daily backup is due, every hour
-
-
-def is_sqlite(database: Database) -> bool:
-    return database.engine.dialect.name == "sqlite"
 
 
 class DailyBackup(QObject):
@@ -112,14 +109,11 @@ def restore_from_file(parent: QWidget, database: Database, file: Path | None = N
             "backup will no longer be in the database; the current file is kept aside.").format(
             database=describe_url(database.url), file=file)):
         return None
-    database.engine.dispose()
     try:
-        kept = backup.restore(database.url, file, database.actor)
+        return backup.restore_open(database, file)
     except ServiceError as error:
         QMessageBox.warning(parent, _("Restore a backup"), error.message())
         return None
-    backup.record(database, "restore", file)
-    return kept
 
 
 def check_at_start(db: str | None, ask=confirm,

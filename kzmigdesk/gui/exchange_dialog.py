@@ -66,16 +66,11 @@ class ExchangeDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        with self.database.sessions() as session:
-            name = exchange.office_name(session)
-            rows = [[p.name, i18n.format_datetime(p.last_package_created_at, "short"),
-                     i18n.format_datetime(p.last_import_at, "short"),
-                     i18n.format_datetime(p.last_export_at, "short")]
-                    for p in exchange.peers(session)]
-            try:
-                count = len(exchange.open_conflicts(session))
-            except ServiceError:
-                count = None  # not a supervisor: the conflicts are not theirs to see
+        overview = exchange.overview(self.database)
+        name, count = overview.office_name, overview.open_conflicts
+        rows = [[p.name, i18n.format_datetime(p.last_package_created_at, "short"),
+                 i18n.format_datetime(p.last_import_at, "short"),
+                 i18n.format_datetime(p.last_export_at, "short")] for p in overview.peers]
         self.peer_names = [row[0] for row in rows]
         self.office_label.setText(_("This office exchanges as: {name}").format(
             name=name or _("(not set: an administrator sets it)")))
@@ -104,9 +99,7 @@ class ExchangeDialog(QDialog):
         if password is None:
             return False
         try:
-            with self.database.transaction() as session:
-                result = exchange.export_package(session, peer, password or None)
-                path.write_bytes(result.data)  # the watermark moves only once it is written
+            result = exchange.export_to_file(self.database, peer, password or None, path)
         except (ServiceError, OSError) as error:
             self.show_message(error.message() if isinstance(error, ServiceError)
                               else str(error), True)
@@ -128,8 +121,7 @@ class ExchangeDialog(QDialog):
             if password is None:
                 return False
         try:
-            with self.database.transaction() as session:
-                result = exchange.import_package(session, data, password)
+            result = exchange.import_from_bytes(self.database, data, password)
         except ServiceError as error:
             self.show_message(error.message() + " " + _("Nothing was changed."), True)
             return False
@@ -178,16 +170,14 @@ class ConflictsDialog(QDialog):
 
     def load(self) -> None:
         try:
-            with self.database.sessions() as session:
-                found = exchange.open_conflicts(session)
-                peers = {p.id: p.name for p in exchange.peers(session)}
-                self.conflicts = {c.id: c for c in found}
+            found = exchange.conflicts(self.database)
         except ServiceError as error:
             self.errors_label.setText(error.message())
-            found, peers, self.conflicts = [], {}, {}
+            found = []
+        self.conflicts = {c.id: c for c in found}
         self.conflict_ids = [c.id for c in found]
         self.list.blockSignals(True)
-        fill_table(self.list, [[peers.get(c.peer_id, ""), c.entity_type, str(c.entity_id),
+        fill_table(self.list, [[c.peer_name, c.entity_type, str(c.entity_id),
                                 i18n.format_datetime(c.detected_at, "short")] for c in found],
                    [_("Office"), _("Record"), _("Record id"), _("Found")])
         self.list.blockSignals(False)
@@ -216,8 +206,7 @@ class ConflictsDialog(QDialog):
         if not 0 <= row < len(self.conflict_ids):
             return False
         try:
-            with self.database.transaction() as session:
-                exchange.resolve_conflict(session, self.conflict_ids[row], keep)
+            exchange.choose_version(self.database, self.conflict_ids[row], keep)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return False

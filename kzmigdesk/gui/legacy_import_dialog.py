@@ -29,11 +29,11 @@ from kzmigdesk.services.legacy_fields import FIELDS, guess_mapping
 from kzmigdesk.services.legacy_files import LegacyTable, cell_text, read_legacy_file
 from kzmigdesk.services.legacy_import import (
     ImportSummary,
-    find_unfinished,
-    rejected_rows,
+    begin_import,
+    rejected_rows_of,
     run_import,
-    start_import,
-    write_rejected_csv,
+    save_rejected_csv,
+    unfinished_import,
 )
 from kzmigdesk.services.workspace import Database
 
@@ -122,8 +122,7 @@ class LegacyImportDialog(QDialog):
                 return False
         try:
             table = read_legacy_file(path)
-            with self.database.sessions() as session:
-                unfinished = find_unfinished(session, table)
+            unfinished = unfinished_import(self.database, table)
         except ServiceError as error:
             self.show_message(error.message(), True)
             return False
@@ -188,9 +187,8 @@ class LegacyImportDialog(QDialog):
         table = self.table
         try:
             if self.import_id is None:
-                with self.database.transaction() as session:
-                    self.import_id = start_import(session, table, self.mapping(),
-                                                  self.duplicates_check.isChecked())
+                self.import_id = begin_import(self.database, table, self.mapping(),
+                                              self.duplicates_check.isChecked())
         except ServiceError as error:
             self.show_message(error.message(), True)
             return False
@@ -219,8 +217,7 @@ class LegacyImportDialog(QDialog):
 
     def show_rejected(self) -> None:
         """Once the import is done, the table lists the rejected rows and why."""
-        with self.database.sessions() as session:
-            header, rows = rejected_rows(session, self.summary.import_id)
+        header, rows = rejected_rows_of(self.database, self.summary.import_id)
         shown = rows[:REJECTED_SHOWN]
         self.preview_label.setText(
             _("Rejected rows and why:") if len(shown) == len(rows) else
@@ -261,8 +258,7 @@ class LegacyImportDialog(QDialog):
             if path is None:
                 return False
         try:
-            with self.database.sessions() as session:
-                count = write_rejected_csv(session, self.summary.import_id, path)
+            count = save_rejected_csv(self.database, self.summary.import_id, path)
         except (ServiceError, OSError) as error:
             self.show_message(error.message() if isinstance(error, ServiceError)
                               else str(error), True)

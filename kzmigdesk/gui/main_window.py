@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         return self._show(AuditTrailDialog(self.database, self))
 
     def open_users(self):
-        from kzmigdesk.gui.sign_in_dialog import UsersDialog
+        from kzmigdesk.gui.users_dialog import UsersDialog
 
         return self._show(UsersDialog(self.database, self))
 

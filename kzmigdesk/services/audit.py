@@ -13,6 +13,7 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import AuditEntry, Entity, ordered_uuid, utcnow
 from kzmigdesk.i18n import N_
 from kzmigdesk.services.auth import Permission, acting, require
@@ -312,6 +313,37 @@ def trail_choices(session: Session) -> tuple[list[str], list[str]]:
                             .where(AuditEntry.entity_type.is_not(None))
                             .order_by(AuditEntry.entity_type))
     return list(actions), list(types)
+
+
+# --- for the trail's window: the database in, read models out -------------------------------
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    seq: int
+    occurred_at: dt.datetime  # UTC, without a zone
+    username: str | None
+    action: str
+    entity_type: str | None
+    entity_id: str | None
+    changes: dict | None
+
+
+def count_trail(database: Database, trail: TrailFilter) -> int:
+    with database.sessions() as session:
+        return count_entries(session, trail)
+
+
+def trail_page(database: Database, trail: TrailFilter, offset: int, limit: int) -> list[TrailEntry]:
+    with database.sessions() as session:
+        return [TrailEntry(e.seq, e.occurred_at, e.username, e.action, e.entity_type,
+                           e.entity_id, e.changes)
+                for e in fetch_entries(session, trail, offset, limit)]
+
+
+def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:
+    with database.sessions() as session:
+        return trail_choices(session)
 
 
 def describe_changes(changes: dict | None) -> str:

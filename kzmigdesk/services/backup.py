@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.i18n import N_
 from kzmigdesk.paths import user_data_dir
 from kzmigdesk.services.auth import Actor, Permission, require
@@ -28,6 +29,11 @@ OUR_TABLES = {"alembic_version", "persons", "audit_entries"}
 
 class BackupError(ServiceError):
     pass
+
+
+def is_sqlite(database: Database) -> bool:
+    """Whether `database` is a SQLite file, backed up here."""
+    return make_url(database.url).get_backend_name() == "sqlite"
 
 
 def default_folder() -> Path:
@@ -149,6 +155,16 @@ def restore(url: str, backup_file: Path, actor: Actor | None,
     partial = target.with_name(target.name + ".restoring")
     shutil.copyfile(backup_file, partial)
     partial.replace(target)
+    return kept
+
+
+def restore_open(database: Database, backup_file: Path) -> Path:
+    """Restore `backup_file` over the open `database`, acting as its user (see restore): its
+    connections are closed first and reopen on the restored file; the restore is recorded
+    in the restored trail. The path of the previous file, kept aside."""
+    database.engine.dispose()
+    kept = restore(database.url, backup_file, database.actor)
+    record(database, "restore", backup_file)
     return kept
 
 

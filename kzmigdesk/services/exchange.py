@@ -29,11 +29,13 @@ import secrets
 import uuid
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import JSON, Date, DateTime, LargeBinary, Uuid, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import (
     AuditEntry,
     Base,
@@ -468,3 +470,75 @@ def resolve_conflict(session: Session, conflict_id: uuid.UUID, keep: str,
     conflict.resolved_at = (now or utcnow()).replace(tzinfo=None)
     conflict.resolution = keep
     session.flush()
+
+
+# --- for the exchange window: the database in, read models out -------------------------------
+
+
+@dataclass(frozen=True)
+class PeerInfo:
+    name: str
+    last_package_created_at: dt.datetime | None  # when its last package imported here was made
+    last_import_at: dt.datetime | None
+    last_export_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Overview:
+    office_name: str | None  # this office's exchange name; None: not set
+    peers: tuple[PeerInfo, ...]
+    open_conflicts: int | None  # None: the acting user may not see the conflicts
+
+
+def overview(database: Database) -> Overview:
+    with database.sessions() as session:
+        found = tuple(PeerInfo(p.name, p.last_package_created_at, p.last_import_at,
+                               p.last_export_at) for p in peers(session))
+        try:
+            count = len(open_conflicts(session))
+        except ServiceError:
+            count = None
+        return Overview(office_name(session), found, count)
+
+
+def export_to_file(database: Database, peer_name: str, password: str | None,
+                   path: Path) -> ExportResult:
+    """Write the package for `peer_name` to `path`; the peer's watermark moves only once the
+    file is written (an OSError undoes it)."""
+    with database.transaction() as session:
+        result = export_package(session, peer_name, password)
+        path.write_bytes(result.data)
+    return result
+
+
+def import_from_bytes(database: Database, data: bytes,
+                      password: str | None = None) -> ImportResult:
+    """Import a package in a transaction of its own: all of it, or nothing."""
+    with database.transaction() as session:
+        return import_package(session, data, password)
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: uuid.UUID
+    peer_name: str
+    entity_type: str
+    entity_id: uuid.UUID
+    detected_at: dt.datetime
+    local: dict  # the record's fields here
+    incoming: dict  # and at the peer
+
+
+def conflicts(database: Database) -> list[ConflictView]:
+    """The open conflicts, oldest first (supervisors only)."""
+    with database.sessions() as session:
+        found = open_conflicts(session)
+        names = {p.id: p.name for p in peers(session)}
+        return [ConflictView(c.id, names.get(c.peer_id, ""), c.entity_type, c.entity_id,
+                             c.detected_at, c.local, c.incoming) for c in found]
+
+
+def choose_version(database: Database, conflict_id: uuid.UUID, keep: str) -> None:
+    """Resolve a conflict (see resolve_conflict) in a transaction of its own."""
+    with database.transaction() as session:
+        resolve_conflict(session, conflict_id, keep)

@@ -491,3 +491,29 @@ def write_rejected_csv(session: Session, import_id: uuid.UUID, path: Path) -> in
         for row in rows:
             writer.writerow([row.row, "; ".join(row.reasons)] + row.cells)
     return len(rows)
+
+
+# --- for the import window: the database in, read models out ---------------------------------
+
+
+def begin_import(database: Database, table: LegacyTable, mapping: list[str | None],
+                 import_duplicates: bool = False) -> uuid.UUID:
+    """start_import in a transaction of its own; the rows then go in with run_import."""
+    with database.transaction() as session:
+        return start_import(session, table, mapping, import_duplicates)
+
+
+def unfinished_import(database: Database, table: LegacyTable) -> ResumeInfo | None:
+    with database.sessions() as session:
+        return find_unfinished(session, table)
+
+
+def rejected_rows_of(database: Database,
+                     import_id: uuid.UUID) -> tuple[list[str], list[RejectedRow]]:
+    with database.sessions() as session:
+        return rejected_rows(session, import_id)
+
+
+def save_rejected_csv(database: Database, import_id: uuid.UUID, path: Path) -> int:
+    with database.sessions() as session:
+        return write_rejected_csv(session, import_id, path)

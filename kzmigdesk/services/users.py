@@ -69,8 +69,14 @@ def actor_of(user: User) -> Actor:
                  office_id=user.office_id)
 
 
-def has_users(session: Session) -> bool:
+def _any_user(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(User)) > 0
+
+
+def has_users(database: Database) -> bool:
+    """False on the first start: the first administrator is yet to be created."""
+    with database.sessions() as session:
+        return _any_user(session)
 
 
 @dataclass
@@ -129,7 +135,7 @@ def _store(session: Session, data: UserInput, user: User | None) -> User:
 def create_first_administrator(session: Session, data: UserInput) -> User:
     """The first start: the database has no account yet, so anyone at the desk creates the
     administrator. Refused once any account exists."""
-    if has_users(session):
+    if _any_user(session):
         raise ServiceError(N_("The administrator already exists; sign in."))
     data.role = UserRole.ADMINISTRATOR
     user = _store(session, data, None)
@@ -154,6 +160,43 @@ def save_user(session: Session, data: UserInput, user_id: uuid.UUID | None = Non
 def list_users(session: Session) -> list[User]:
     require(acting(session), Permission.MANAGE_USERS)
     return list(session.scalars(select(User).order_by(func.lower(User.username))))
+
+
+# --- for the windows: the database in, read models out ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the administrator's list shows it."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    role: UserRole
+    office_id: uuid.UUID | None
+    office_name: str  # "" without an office
+    active: bool
+
+
+def accounts(database: Database) -> list[Account]:
+    """Every account, by user name (administrators only)."""
+    with database.sessions() as session:
+        return [Account(u.id, u.username, u.full_name, u.role, u.office_id,
+                        u.office.name if u.office_id and u.office else "", u.active)
+                for u in list_users(session)]
+
+
+def save_account(database: Database, data: UserInput,
+                 account_id: uuid.UUID | None = None) -> uuid.UUID:
+    """Create an account (`account_id` None) or change one; returns its id."""
+    with database.transaction() as session:
+        return save_user(session, data, account_id).id
+
+
+def create_administrator(database: Database, data: UserInput) -> Actor:
+    """The first start's administrator (see create_first_administrator), signed in."""
+    with database.transaction() as session:
+        return actor_of(create_first_administrator(session, data))
 
 
 def sign_in(database: Database, username: str, password: str,

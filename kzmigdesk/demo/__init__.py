@@ -8,7 +8,8 @@ from kzmigdesk.demo.generator import (
     DemoSummary,
     database_is_empty,
     generate_demo_data,
+    is_empty,
 )
 
 __all__ = ["DEMO_PASSWORD", "EAEU", "DemoCancelled", "DemoSummary", "database_is_empty",
-           "generate_demo_data"]
+           "generate_demo_data", "is_empty"]

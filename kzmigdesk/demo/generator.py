@@ -119,6 +119,12 @@ class DemoCancelled(Exception):
     """Raised when the `cancelled` callback asks to stop; nothing has been written."""
 
 
+def is_empty(database) -> bool:
+    """Whether `database` holds no persons yet (see database_is_empty)."""
+    with database.sessions() as session:
+        return database_is_empty(session)
+
+
 def database_is_empty(session: Session) -> bool:
     """True when the database holds no persons (reference data, offices and users alone
     count as empty), soft-deleted ones included."""

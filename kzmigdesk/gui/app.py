@@ -5,8 +5,8 @@ import sys
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from kzmigdesk import i18n
-from kzmigdesk.demo import database_is_empty, generate_demo_data
+from kzmigdesk import demo, i18n
+from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.sign_in_dialog import sign_in_at_start
@@ -44,9 +44,8 @@ def load_demo_data(parent: QWidget | None, database: Database, persons: int) -> 
 
 def offer_demo_data(window: MainWindow, database: Database) -> None:
     """On an empty database, offer demo data; load it in the background if accepted."""
-    with database.sessions() as session:
-        if not database_is_empty(session):
-            return
+    if not demo.is_empty(database):
+        return
     dialog = make_first_start_dialog(window)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return

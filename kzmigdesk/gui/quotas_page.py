@@ -158,8 +158,7 @@ class QuotasPage(QWidget):
 
     def refresh(self) -> None:
         kind, year = self.current_kind(), self.year.value()
-        with self.database.sessions() as session:
-            self.rows = quotas.quota_usage(session, kind, year, today=self.today())
+        self.rows = quotas.usage_of(self.database, kind, year, today=self.today())
         for button in (self.set_button, self.import_button):
             button.setEnabled(self.may_manage())
         self.table.setColumnHidden(CATEGORY_COLUMN, kind is QuotaKind.KANDAS)
@@ -221,8 +220,7 @@ class QuotasPage(QWidget):
     def import_file(self, path: Path) -> bool:
         """Import quotas from a CSV file: all its rows or, with any problem, none."""
         try:
-            with self.database.transaction() as session:
-                result = quotas.import_quotas_csv(session, path.read_bytes())
+            result = quotas.import_quotas(self.database, path.read_bytes())
         except (ServiceError, OSError) as error:
             text = error.message() if isinstance(error, ServiceError) else str(error)
             self.message.setStyleSheet(ERROR_STYLE)
@@ -278,10 +276,9 @@ class QuotaDialog(QDialog):
     def save(self) -> bool:
         category = PermitCategory(self.category.currentData())
         try:
-            with self.database.transaction() as session:
-                quotas.set_quota(session, self.kind, self.year.value(),
-                                 uuid.UUID(self.region.currentData()), self.amount.value(),
-                                 category if self.kind is QuotaKind.LABOUR else None)
+            quotas.store_quota(self.database, self.kind, self.year.value(),
+                               uuid.UUID(self.region.currentData()), self.amount.value(),
+                               category if self.kind is QuotaKind.LABOUR else None)
         except ValidationFailed as failure:
             self.errors_label.setText(failure.message())
             return False

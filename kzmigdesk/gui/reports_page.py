@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from kzmigdesk import i18n, languages
-from kzmigdesk.domain.models import Office
 from kzmigdesk.gui.print_actions import open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
@@ -31,7 +29,8 @@ from kzmigdesk.i18n import _
 from kzmigdesk.i18n.words import BILINGUAL, Words
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.summary_files import FORMATS, export_summary
-from kzmigdesk.services.reports import MonthlySummary, monthly_summary, record_export
+from kzmigdesk.services.offices import office_choices
+from kzmigdesk.services.reports import MonthlySummary, make_monthly_summary, note_export
 from kzmigdesk.services.workspace import Database
 
 PREVIEW_SCALE = 1.25
@@ -122,9 +121,8 @@ class ReportsPage(QWidget):
         self.office.blockSignals(True)
         self.office.clear()
         self.office.addItem(_("All offices"), None)
-        with self.database.sessions() as session:
-            for office in session.scalars(select(Office).order_by(Office.name)):
-                self.office.addItem(office.name, str(office.id))
+        for name, office_id in office_choices(self.database):
+            self.office.addItem(name, str(office_id))
         self.office.setCurrentIndex(max(0, self.office.findData(chosen)))
         self.office.blockSignals(False)
         self._enable()
@@ -146,14 +144,12 @@ class ReportsPage(QWidget):
 
         def task(progress, cancelled):
             progress(0, 3)
-            with self.database.sessions() as session:
-                summary = monthly_summary(session, month, words, office_id, today=today)
+            summary = make_monthly_summary(self.database, month, words, office_id, today=today)
             if cancelled():
                 raise InterruptedError
             progress(1, 3)
             pdf = export_summary(summary, "pdf", words, letterhead)
-            with self.database.transaction() as session:
-                record_export(session, summary, "pdf", office_id)
+            note_export(self.database, summary, "pdf", office_id)
             if cancelled():
                 raise InterruptedError
             progress(2, 3)
@@ -191,8 +187,7 @@ class ReportsPage(QWidget):
         try:
             data = self.pdf if fmt == "pdf" else export_summary(self.summary, fmt, self.words)
             path.write_bytes(data)
-            with self.database.transaction() as session:
-                record_export(session, self.summary, fmt, self.office_id)
+            note_export(self.database, self.summary, fmt, self.office_id)
         except OSError as error:
             self.show_message(_("The file could not be saved: {error}").format(error=error),
                               True)

@@ -30,6 +30,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk import languages
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import LABELS, PermitCategory, RepatriateStatus, label
 from kzmigdesk.domain.models import KandasQuota, LabourQuota, Region, RepatriateCase, WorkPermit
 from kzmigdesk.i18n import (
@@ -435,3 +436,25 @@ def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
     if problems:
         raise ImportRejected(sorted(problems, key=lambda p: p.line))
     return result
+
+
+# --- for the Quotas page: each call in a session or transaction of its own -------------------
+
+
+def usage_of(database: Database, kind: QuotaKind, year: int,
+             today: dt.date | None = None) -> list[QuotaUsage]:
+    with database.sessions() as session:
+        return quota_usage(session, kind, year, today=today)
+
+
+def import_quotas(database: Database, data: bytes) -> ImportResult:
+    """Import a CSV file of quotas (import_quotas_csv) in one transaction."""
+    with database.transaction() as session:
+        return import_quotas_csv(session, data)
+
+
+def store_quota(database: Database, kind: QuotaKind, year: int, region_id: uuid.UUID,
+                amount: int, category: PermitCategory | None = None) -> None:
+    """Set one quota (set_quota) in its own transaction."""
+    with database.transaction() as session:
+        set_quota(session, kind, year, region_id, amount, category)

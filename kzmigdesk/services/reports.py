@@ -24,6 +24,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.session import Database
 from kzmigdesk.domain.documents import (
     DATE,
     NUMBER,
@@ -321,3 +322,20 @@ def record_export(session: Session, summary: MonthlySummary, fmt: str,
     require(acting(session), Permission.EXPORT_REPORTS)
     audit.record(session, "export", "monthly_summary", office_id,
                  {"month": summary.month.strftime("%Y-%m"), "format": fmt})
+
+
+# --- for the Reports page: each call in a session of its own ---------------------------------
+
+
+def make_monthly_summary(database: Database, month: dt.date, words: Words,
+                         office_id: uuid.UUID | None = None,
+                         today: dt.date | None = None) -> MonthlySummary:
+    with database.sessions() as session:
+        return monthly_summary(session, month, words, office_id, today=today)
+
+
+def note_export(database: Database, summary: MonthlySummary, fmt: str,
+                office_id: uuid.UUID | None = None) -> None:
+    """Record in its own transaction that the summary was made, saved or printed."""
+    with database.transaction() as session:
+        record_export(session, summary, fmt, office_id)

@@ -44,3 +44,14 @@ def test_install_is_idempotent(database):
         add_office(session, "ONCE")
     with database.sessions() as session:
         assert entries(session, "ONCE") == 1
+
+
+def test_no_listener_is_attached_to_sqlalchemys_session_class():
+    """Importing the application changes nothing for other users of SQLAlchemy: the audit
+    trail and the soft-delete filter belong to the application's own session factories."""
+    import kzmigdesk.cli  # noqa: F401 (imports every layer)
+    from kzmigdesk.db import engine
+
+    assert not event.contains(Session, "do_orm_execute", engine._hide_soft_deleted)
+    for name, listener in audit.LISTENERS:
+        assert not event.contains(Session, name, listener)

@@ -45,10 +45,13 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions of `engine` that hide soft-deleted rows (the filter is this factory's own,
+    not SQLAlchemy's global Session class's)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "do_orm_execute", _hide_soft_deleted)
+    return factory
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _hide_soft_deleted(state: ORMExecuteState) -> None:
     """Soft-deleted rows are invisible unless a query asks for include_deleted=True."""
     if (

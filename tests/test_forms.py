@@ -393,7 +393,7 @@ def test_referral_letter(database):
                   "Әбенов Нұрлан Құрманғазыұлы", "12.04.1985", iin, "Қытай", category,
                   "Қазақ тілі курстары",
                   "Құрманғазы атындағы бейімдеу орталығы", "Үкібай көшесі, 3", reference,
-                  KK.date(TODAY, "long"), "Туған күні", "ЖСН", "Азаматтығы", "Орталық"):
+                  KK.date(TODAY), "Туған күні", "ЖСН", "Азаматтығы", "Орталық"):
         assert plain(value) in text, value
     for msgid in ("Referral", "Referred for", "Purpose", "Clerk"):
         assert plain(KK.t(msgid)) in text, msgid

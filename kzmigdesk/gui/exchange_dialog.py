@@ -68,9 +68,9 @@ class ExchangeDialog(QDialog):
     def load(self) -> None:
         overview = exchange.overview(self.database)
         name, count = overview.office_name, overview.open_conflicts
-        rows = [[p.name, i18n.format_datetime(p.last_package_created_at, "short"),
-                 i18n.format_datetime(p.last_import_at, "short"),
-                 i18n.format_datetime(p.last_export_at, "short")] for p in overview.peers]
+        rows = [[p.name, i18n.format_datetime(p.last_package_created_at),
+                 i18n.format_datetime(p.last_import_at),
+                 i18n.format_datetime(p.last_export_at)] for p in overview.peers]
         self.peer_names = [row[0] for row in rows]
         self.office_label.setText(_("This office exchanges as: {name}").format(
             name=name or _("(not set: an administrator sets it)")))
@@ -178,7 +178,7 @@ class ConflictsDialog(QDialog):
         self.conflict_ids = [c.id for c in found]
         self.list.blockSignals(True)
         fill_table(self.list, [[c.peer_name, c.entity_type, str(c.entity_id),
-                                i18n.format_datetime(c.detected_at, "short")] for c in found],
+                                i18n.format_datetime(c.detected_at)] for c in found],
                    [_("Office"), _("Record"), _("Record id"), _("Found")])
         self.list.blockSignals(False)
         fill_table(self.fields, [], [_("Field"), _("This office"), _("Other office")])

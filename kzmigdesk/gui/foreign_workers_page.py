@@ -42,8 +42,8 @@ class PermitsTableModel(PagedTableModel):
             citizenship_name(permit.citizenship),
             permit.employer_name,
             label(permit.category),
-            i18n.format_date(permit.valid_from, "short"),
-            i18n.format_date(permit.valid_to, "short"),
+            i18n.format_date(permit.valid_from),
+            i18n.format_date(permit.valid_to),
             label(permit.status),
         )[column]
 

@@ -98,7 +98,7 @@ def test_dates_and_numbers_use_the_locale():
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
-def test_one_date_style_per_language_with_four_digit_years(language):
+def test_one_date_style_per_language_with_four_digit_years(qapp, language):
     """Lists, forms, filters, the timeline and printed documents show a date one way."""
     from kzmigdesk.gui.widgets.dates import date_edit
     from kzmigdesk.i18n.words import Words

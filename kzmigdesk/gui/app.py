@@ -84,6 +84,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     database.actor = actor  # every service acts as the signed-in user from now on
     window = MainWindow(database, on_language_chosen=choose_language)
     window.show()
+    window.deadlines.start()  # certificates and permits past their dates expire now
     offer_demo_data(window, database)
     try:
         return app.exec()

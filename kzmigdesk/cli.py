@@ -348,6 +348,7 @@ def cmd_report(args) -> int:
     from sqlalchemy import select
 
     from kzmigdesk.domain.models import Office
+    from kzmigdesk.files import write_atomically
     from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import Letterhead
     from kzmigdesk.printing.summary_files import export_summary
@@ -375,11 +376,14 @@ def cmd_report(args) -> int:
                     return 2
             summary = monthly_summary(session, month, words, office_id)
         data = export_summary(summary, args.format, words, Letterhead.from_settings())
-        with database.transaction() as session:
-            record_export(session, summary, args.format, office_id)
+
+        def record() -> None:
+            with database.transaction() as session:
+                record_export(session, summary, args.format, office_id)
+
+        write_atomically(args.out, data, record)  # the file first, then its audit entry
     finally:
         database.close()
-    args.out.write_bytes(data)
     print(_("Monthly summary for {month} written to {file}.").format(
         month=args.month, file=args.out))
     return 0

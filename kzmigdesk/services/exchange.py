@@ -47,6 +47,7 @@ from kzmigdesk.domain.models import (
     LocalSetting,
     utcnow,
 )
+from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
@@ -507,7 +508,7 @@ def export_to_file(database: Database, peer_name: str, password: str | None,
     file is written (an OSError undoes it)."""
     with database.transaction() as session:
         result = export_package(session, peer_name, password)
-        path.write_bytes(result.data)
+        write_atomically(path, result.data)
     return result
 
 

@@ -478,7 +478,8 @@ def cmd_exchange(args) -> int:
                 print(_("Package {file} written: {count} records.").format(
                     file=args.out, count=result.records))
             else:
-                result = exchange.import_package(session, args.file.read_bytes(), args.password)
+                data = exchange.load_package(args.file)
+                result = exchange.import_package(session, data, args.password)
                 print(_("Imported from {sender}: {applied} records taken, {unchanged} "
                         "unchanged, {conflicts} conflicts kept for a supervisor.").format(
                     sender=result.sender, applied=result.applied, unchanged=result.unchanged,

@@ -385,7 +385,7 @@ def read_package(session: Session, data: bytes, password: str | None = None) -> 
             # The headers' sizes first (cheap), then the bytes themselves, counted: a first
             # pass keeps nothing but their digests; the second reads the lines.
             allowed = min(max(MAX_RATIO * len(data), RATIO_FREE_BYTES), MAX_TOTAL_BYTES)
-            if sum(info.file_size for info in archive.infolist()) > allowed:
+            if _declared_size(archive) > allowed:
                 raise PackageRefused(TOO_BIG)
             total = 0
             for name in MEMBERS:
@@ -410,6 +410,11 @@ def load_package(path: Path) -> bytes:
     if path.stat().st_size > MAX_PACKAGE_BYTES:
         raise PackageRefused(TOO_BIG)
     return path.read_bytes()
+
+
+def _declared_size(archive: zipfile.ZipFile) -> int:
+    """What the ZIP's headers say its members inflate to (what a bomb may lie about)."""
+    return sum(info.file_size for info in archive.infolist())
 
 
 def _inflate(archive: zipfile.ZipFile, name: str, limit: int, sink=None) -> bytes | int:

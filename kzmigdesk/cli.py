@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     peer = exchange_commands.add_parser("add-peer", help="register a peer office and the key "
                                         "you share (a new key is printed when none is given)")
     peer.add_argument("name")
-    peer.add_argument("--key", help="the key the peer office gave you")
+    peer.add_argument("--key", help="the key the peer office gave you (base64, at least 128 "
+                      "bits)")
     exchange_commands.add_parser("peers", help="the peer offices, and when each last sent data")
     export = exchange_commands.add_parser("export", help="write a package of the changes since "
                                           "the last package to a peer")

@@ -313,7 +313,8 @@ def mutations(draw, data: bytes):
         del files[draw(st.sampled_from(sorted(files)))]
         return zipped(files)
     if kind == "add":
-        files[draw(st.text(min_size=1, max_size=20))] = draw(st.binary(max_size=64))
+        files[draw(st.text("abcdefghijklmnopqrstuvwxyz.-_", min_size=1, max_size=20))] = (
+            draw(st.binary(max_size=64)))
         return zipped(files)
     # a line of random JSON in a member, signed with the right key
     name = draw(st.sampled_from(exchange.MEMBERS))

@@ -7,9 +7,9 @@ that peer, soft deletions included) and `audit.jsonl` (the sender's audit entrie
 With a password, the whole ZIP is encrypted (scrypt and AES, `cryptography`'s Fernet).
 
 Import checks the package before anything is written: not bigger than the limits below (the
-file before decryption; the members' bytes counted while they are inflated in chunks, never
-taken from the ZIP's headers, so a ZIP bomb is refused in bounded memory), the manifest of the
-expected shape (every field's JSON type), readable (not truncated), HMAC right (not tampered
+file before decryption; the members' bytes counted while they are inflated in chunks, not
+only taken from the ZIP's headers, so a ZIP bomb is refused in bounded memory), the manifest
+of the expected shape (every field's JSON type), readable (not truncated), HMAC right (not tampered
 with, the right key), addressed to this office, not imported before, and every line of the
 members of the expected shape. Then, in one transaction, record by record, in the order of
 the tables' dependencies:

@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     peer = exchange_commands.add_parser("add-peer", help="register a peer office and the key "
                                         "you share (a new key is printed when none is given)")
     peer.add_argument("name")
-    peer.add_argument("--key", help="the key the peer office gave you")
+    peer.add_argument("--key", help="the key the peer office gave you (base64, at least 128 "
+                      "bits)")
     exchange_commands.add_parser("peers", help="the peer offices, and when each last sent data")
     export = exchange_commands.add_parser("export", help="write a package of the changes since "
                                           "the last package to a peer")
@@ -526,7 +527,8 @@ def cmd_exchange(args) -> int:
                 print(_("Package {file} written: {count} records.").format(
                     file=args.out, count=result.records))
             else:
-                result = exchange.import_package(session, args.file.read_bytes(), args.password)
+                data = exchange.load_package(args.file)
+                result = exchange.import_package(session, data, args.password)
                 print(_("Imported from {sender}: {applied} records taken, {unchanged} "
                         "unchanged, {conflicts} conflicts kept for a supervisor.").format(
                     sender=result.sender, applied=result.applied, unchanged=result.unchanged,

@@ -80,6 +80,8 @@ class ExchangeDialog(QDialog):
             self.table.selectRow(0)
         self.conflicts_button.setText(_("Conflicts ({count})…").format(count=count or 0))
         self.conflicts_button.setEnabled(bool(count))
+        self.export_button.setEnabled(overview.may_export)
+        self.import_button.setEnabled(overview.may_import)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
@@ -115,15 +117,18 @@ class ExchangeDialog(QDialog):
             if path is None:
                 return False
         password = None
-        data = path.read_bytes()
-        if data.startswith(exchange.ENCRYPTED_MAGIC):
-            password = self.ask_password(self, _("Import a package"))
-            if password is None:
-                return False
         try:
+            data = exchange.load_package(path)
+            if data.startswith(exchange.ENCRYPTED_MAGIC):
+                password = self.ask_password(self, _("Import a package"))
+                if password is None:
+                    return False
             result = exchange.import_from_bytes(self.database, data, password)
         except ServiceError as error:
             self.show_message(error.message() + " " + _("Nothing was changed."), True)
+            return False
+        except OSError as error:
+            self.show_message(str(error), True)
             return False
         self.show_message(_("Imported from {sender}: {applied} records taken, {unchanged} "
                             "unchanged, {conflicts} conflicts kept for a supervisor.").format(

@@ -94,8 +94,9 @@ def _move_clashes(connection, live_only: bool) -> None:
 
 def upgrade() -> None:
     connection = op.get_bind()
-    if 'uq_persons_iin' in {i['name'] for i in sa.inspect(connection).get_indexes('persons')}:
-        op.drop_index('uq_persons_iin', table_name='persons')  # SQLite's, after a downgrade
+    indexes = {i['name'] for i in sa.inspect(connection).get_indexes('persons')}
+    if connection.dialect.name == 'sqlite' and 'uq_persons_iin' in indexes:
+        op.drop_index('uq_persons_iin', table_name='persons')  # after a downgrade
     else:
         with op.batch_alter_table('persons', schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f('uq_persons_iin'), type_='unique')

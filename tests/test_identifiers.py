@@ -173,3 +173,11 @@ def test_made_iins_round_trip_through_any_digit_width(birth, sex, serial):
     wide = "".join(chr(0xFF10 + int(d)) for d in iin)
     info = parse_iin(normalized(wide))
     assert (info.birth_date, info.sex) == (birth, sex)
+
+
+def test_numbers_that_keep_their_spaces_are_normalised_too():
+    from kzmigdesk.domain.identifiers import normalized_line
+
+    assert normalized_line("＋７  ７０１ １２３\t４５ ６７") == "+7 701 123 45 67"
+    assert normalized_line("ＫＣ－２０２６－¹²") == "KC-2026-12"
+    assert normalized_line(" \t ") is None and normalized_line(None) is None

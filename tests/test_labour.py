@@ -153,6 +153,30 @@ def test_bin_is_validated(database, bin, message):
         assert raised.value.fields() == {"bin"}
 
 
+def wide(text: str) -> str:
+    """Full-width letters and digits, as some keyboards type them."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_bin_and_permit_number_in_other_digits(database):
+    """Full-width and superscript digits are read as ASCII ones; Arabic-Indic ones are a
+    field error naming the BIN."""
+    with database.transaction() as session:
+        employer = new_employer(session, bin=wide(BIN[:6]) + " " + BIN[6:-1] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[
+            int(BIN[-1])])
+        assert employer.bin == BIN
+        assert find_employer(session, wide(BIN)) is employer
+        assert [e.bin for e in search_employers(session, wide(BIN[:4]))] == [BIN]
+        with pytest.raises(ValidationFailed) as raised:
+            new_employer(session, bin="".join(chr(0x0660 + int(d)) for d in BIN))
+        assert messages(raised) == ["BIN: must be exactly 12 digits"]
+        permit = new_permit(session, employer=employer, number=wide("WP-2024-0000001"))
+        assert permit.number == "WP-2024-0000001"
+        with pytest.raises(ValidationFailed) as raised:
+            new_permit(session, employer=employer, number="WP-2024-0000001")
+        assert messages(raised) == ["Permit number: is already used by another permit"]
+
+
 def test_employer_needs_a_name_and_region(database):
     with database.transaction() as session:
         with pytest.raises(ValidationFailed) as raised:

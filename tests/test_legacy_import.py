@@ -10,6 +10,8 @@ import uuid
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from test_exchange import offices  # noqa: F401 (a fixture)
 
@@ -525,3 +527,81 @@ def test_imported_persons_travel_to_other_offices(offices):  # noqa: F811
     assert result.applied >= 3
     assert count(region, Person) == 4
     assert snapshot(region)["persons"] == snapshot(district)["persons"]
+
+
+# --- identifiers in other digits, and the reader against any bytes ------------------------------
+
+
+def test_iins_in_other_digits_are_read_as_the_form_reads_them(database):
+    """Full-width and superscript digits are ASCII ones, so the same IIN is a duplicate
+    however it is written; Arabic-Indic digits are a field error naming the IIN."""
+    known = iin("12.04.1985", "M", 1)
+    register(database, "Иванов", "Пётр", dt.date(1985, 4, 12), serial=1)
+    other = iin("03.02.1970", "M", 2)
+    full_width = "".join(chr(0xFF10 + int(d)) for d in known)
+    superscript = other[:-1] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(other[-1])]
+    rows = [
+        ["Другой", "Человек", "", full_width, "12.04.1985", "м", "", ""],
+        ["Сидоров", "Олег", "", superscript, "03.02.1970", "м", "", ""],
+        ["Сидорова", "Ольга", "", " ".join(other[i:i + 4] for i in (0, 4, 8)), "03.02.1970",
+         "м", "", ""],
+        ["Каримов", "Азамат", "", "".join(chr(0x0660 + int(d)) for d in known), "12.04.1985",
+         "м", "", ""],
+    ]
+    summary = import_all(database, read_legacy_data("digits.csv", csv_bytes(RU_HEADER, rows)))
+    assert (summary.imported, summary.rejected) == (1, 3)
+    assert reasons(database, summary) == {
+        2: ["IIN: is already registered: Иванов Пётр, born 12/04/1985"],
+        4: ["IIN: is the same as on row 3"],
+        5: ["IIN: must be exactly 12 digits"],
+    }
+    assert persons(database)["Сидоров"].iin == other
+
+
+def _outcome(name: str, data: bytes):
+    """What the reader makes of the bytes: a table, or a LegacyFileError with a message;
+    anything else fails the test."""
+    try:
+        table = read_legacy_data(name, data)
+    except LegacyFileError as error:
+        assert error.message().startswith(f"The file {name} cannot be imported: ")
+        return None
+    assert table.header and table.rows and len(table.sha256) == 64
+    return table
+
+
+REAL_CSV = csv_bytes(RU_HEADER, RU_ROWS * 3, "utf-8-sig", ";")
+REAL_XLSX = None
+
+
+def real_xlsx() -> bytes:
+    global REAL_XLSX
+    if REAL_XLSX is None:
+        REAL_XLSX = xlsx_bytes([RU_HEADER, *RU_ROWS])
+    return REAL_XLSX
+
+
+CELL = st.text(st.characters(codec="cp1251", exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=600), st.sampled_from(["a.csv", "a.xlsx", "a.txt"]))
+def test_any_bytes_are_a_table_or_a_clear_error(data, name):
+    _outcome(name, data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=1, max_size=6), min_size=1, max_size=6),
+       st.sampled_from(["utf-8", "utf-8-sig", "cp1251"]), st.sampled_from([",", ";"]))
+def test_any_cells_in_any_encoding_and_delimiter_are_a_table_or_a_clear_error(
+        rows, encoding, delimiter):
+    table = _outcome("a.csv", csv_bytes(rows[0], rows[1:], encoding, delimiter))
+    if table is not None:
+        assert all(isinstance(c, str) for _n, cells in table.rows for c in cells)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["csv", "xlsx"]), st.floats(0, 1), st.binary(max_size=8))
+def test_a_truncated_or_damaged_real_file_is_a_table_or_a_clear_error(kind, cut, tail):
+    data = REAL_CSV if kind == "csv" else real_xlsx()
+    _outcome(f"a.{kind}", data[:int(len(data) * cut)] + tail)

@@ -234,3 +234,129 @@ def test_0014_moves_the_names_of_reference_data_both_ways(tmp_path):
             "SELECT id, code, name_kk, name_ru, name_en FROM regions ORDER BY code")).all()
     assert restored == before
     engine.dispose()
+
+
+@pytest.fixture
+def empty_engine(tmp_path, request):
+    """An empty database: a SQLite file, or a new PostgreSQL database when the suite runs on
+    PostgreSQL."""
+    from conftest import POSTGRES_URL
+
+    if not POSTGRES_URL:
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    import uuid
+
+    from conftest import drop_postgres_database, postgres_url
+
+    server = request.getfixturevalue("postgres_server")
+    name = f"kzmigdesk_test_{uuid.uuid4().hex[:16]}"
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine = make_engine(postgres_url(name))
+    yield engine
+    engine.dispose()
+    drop_postgres_database(server, name)
+
+
+def test_0015_normalises_identifiers_and_moves_clashing_iins_into_notes(empty_engine, caplog):
+    """Stored IINs in full-width, Arabic-Indic and superscript digits become ASCII; of two
+    live persons with the same IIN the first registered keeps it and the other's notes say
+    where it went; then the database refuses a second live person with that IIN."""
+    import datetime as dt
+    import logging
+    import uuid
+
+    from alembic import command
+    from sqlalchemy.exc import IntegrityError
+
+    from kzmigdesk.domain.identifiers import make_bin, make_iin
+    from kzmigdesk.domain.models import Employer, IdentityDocument, Person
+
+    engine = empty_engine
+    migrate.upgrade(engine, "0014")
+    iin = make_iin(dt.date(1985, 4, 12), "M", 1)
+    other = make_iin(dt.date(1990, 1, 31), "F", 2)
+    bin_ = make_bin(dt.date(2015, 3, 1), 1)
+    full_width = "".join(chr(0xFF10 + int(d)) for d in iin)
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in iin)
+    superscript = other[:-1] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(other[-1])]
+    day = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    ids = {name: uuid.uuid4() for name in ("first", "wide", "arabic", "sup", "deleted", "spaced")}
+    values = {  # name: (iin, days after the first, deleted, notes)
+        "wide": (full_width, 1, False, "Came twice."),
+        "first": (iin, 0, False, None),
+        "arabic": (arabic_indic, 2, False, None),
+        "sup": (superscript, 3, False, None),
+        "deleted": (other, 4, True, None),
+        "spaced": ("1234 567 890", 5, False, None),  # (PostgreSQL keeps 12 characters)
+    }
+    with engine.begin() as connection:
+        region_id = connection.scalar(text("SELECT id FROM regions WHERE code = 'ALA'"))
+        region_id = uuid.UUID(str(region_id))
+        connection.execute(Person.__table__.insert(), [dict(
+            id=ids[name], surname=name, given_name="X", sex="M", birth_date=dt.date(1985, 4, 12),
+            iin=value, created_at=day + dt.timedelta(days=after), notes=notes,
+            deleted_at=day if deleted else None) for name, (value, after, deleted, notes)
+            in values.items()])
+        connection.execute(Employer.__table__.insert(), [
+            dict(id=uuid.uuid4(), bin="".join(chr(0xFF10 + int(d)) for d in bin_), name="A",
+                 region_id=region_id),
+            dict(id=uuid.uuid4(), bin=bin_[:-1] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(bin_[-1])], name="B",
+                 region_id=region_id)])
+        connection.execute(IdentityDocument.__table__.insert(), [dict(
+            id=uuid.uuid4(), person_id=ids["first"], doc_type="foreign_passport",
+            number="ｆａ １２３４５６７")])
+
+    with caplog.at_level(logging.WARNING, logger="kzmigdesk.migrations"):
+        migrate.upgrade(engine)  # no failure, whatever the clashes
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert migrate.schema_drift(engine) == []
+    with engine.connect() as connection:
+        rows = {row.id: row for row in connection.execute(
+            select(Person.__table__.c.id, Person.__table__.c.iin, Person.__table__.c.notes))}
+        bins = connection.execute(select(Employer.__table__.c.bin).order_by(
+            Employer.__table__.c.name)).scalars().all()
+        number = connection.scalar(select(IdentityDocument.__table__.c.number))
+    stored = {name: (rows[i].iin, rows[i].notes) for name, i in ids.items()}
+    moved = f"IIN {iin} moved: the same IIN as person {ids['first']}"
+    assert stored == {
+        "first": (iin, None),
+        "wide": (None, f"Came twice.\n{moved}"),
+        "arabic": (None, moved),
+        "sup": (other, None),
+        "deleted": (other, None),  # a deleted person's IIN clashes with no one
+        "spaced": ("1234567890", None),
+    }
+    # Two employers with one BIN: the first is normalised, the second left as it was.
+    assert bins == [bin_, bin_[:-1] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(bin_[-1])]]
+    assert number == "FA1234567"
+    logged = caplog.text
+    assert f"{ids['first']} and {ids['wide']} have the same IIN {iin}" in logged
+    assert f"{ids['first']} and {ids['arabic']} have the same IIN {iin}" in logged
+    assert "employers.bin" in logged
+
+    def add_person(**values):
+        with engine.begin() as connection:
+            connection.execute(Person.__table__.insert(), [dict(
+                surname="Y", given_name="Y", sex="M", birth_date=dt.date(1985, 4, 12),
+                **values)])
+
+    with pytest.raises(IntegrityError):
+        add_person(iin=iin)
+    add_person(iin=iin, deleted_at=day)  # deleted persons do not count
+    add_person(iin=None)
+
+    # Down: the IIN is unique among all persons again; the deleted copies give theirs up.
+    with engine.connect() as connection:
+        command.downgrade(migrate.alembic_config(connection), "0014")
+        connection.commit()
+        holders = connection.execute(text(
+            "SELECT count(*) FROM persons WHERE iin = :iin"), {"iin": other}).scalar()
+    assert holders == 1
+    with pytest.raises(IntegrityError):
+        add_person(iin=other, deleted_at=day)
+    migrate.upgrade(engine)
+    assert migrate.schema_drift(engine) == []

@@ -89,6 +89,18 @@ def test_search_by_iin_prefix_and_document_number(database, people):
         assert names(search_persons(session, "7012345678")) == ["Иванов"]
 
 
+def test_search_reads_digits_as_the_form_does(database, people):
+    """Full-width and superscript digits are ASCII ones (NFKC); Arabic-Indic ones find
+    nothing, as no IIN is stored in them."""
+    with database.sessions() as session:
+        iin = session.get(Person, people["Әбенов"]).iin
+        full_width = "".join(chr(0xFF10 + int(d)) for d in iin)
+        assert names(search_persons(session, full_width[:6])) == ["Әбенов"]
+        assert names(search_persons(session, iin[:5] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(iin[5])])) == ["Әбенов"]
+        assert names(search_persons(session, "ＦＡ １２３")) == ["Әбенов"]
+        assert search_persons(session, "".join(chr(0x0660 + int(d)) for d in iin)) == []
+
+
 def test_list_sorted_in_kazakh_alphabetical_order(database, people):
     with database.sessions() as session:
         ordered = names(fetch_persons(session))

@@ -205,3 +205,62 @@ def test_load_person_of_a_deleted_person_is_not_found(database):
         delete_person(session, person_id)
     with pytest.raises(NotFound):
         load_person(database, person_id)
+
+
+# --- identifiers in other digits: NFKC where read, ASCII digits stored, one live IIN ----------
+
+def odd_digits(iin: str) -> dict[str, str]:
+    return {
+        "full-width": "".join(chr(0xFF10 + int(d)) for d in iin),
+        "arabic-indic": "".join(chr(0x0660 + int(d)) for d in iin),
+        "superscript last": iin[:-1] + "⁰¹²³⁴⁵⁶⁷⁸⁹"[int(iin[-1])],
+    }
+
+
+def test_full_width_and_superscript_iins_are_stored_in_ascii_and_blocked_as_duplicates(database):
+    ascii_iin = make_iin(BIRTH, "M", 11)
+    written = odd_digits(ascii_iin)
+    first_id, _ = save(database, nurlan(iin=written["full-width"],
+                                        phone="＋７ ７０１ １２３ ４５ ６７"),
+                       documents=[passport("ＦＡ １２３４５６７")])
+    with database.sessions() as session:
+        person = session.get(Person, first_id)
+        assert person.iin == ascii_iin and person.phone == "+7 701 123 45 67"
+        assert [d.number for d in person.documents] == ["FA1234567"]
+    for name in ("superscript last", "full-width"):
+        with pytest.raises(DuplicatesFound) as found:
+            save(database, nurlan(surname="Абенов", iin=written[name]), confirm_duplicates=True)
+        assert found.value.blocking
+        assert [c.person_id for c in found.value.candidates] == [first_id]
+
+
+def test_an_arabic_indic_iin_is_a_field_error_naming_the_iin(database):
+    with pytest.raises(ValidationFailed) as refused:
+        save(database, nurlan(iin=odd_digits(make_iin(BIRTH, "M", 11))["arabic-indic"]))
+    assert refused.value.fields() == {"iin"}
+    assert refused.value.message() == "IIN: must be exactly 12 digits"
+    with database.sessions() as session:
+        assert session.scalars(select(Person)).all() == []
+
+
+def test_the_database_refuses_a_second_live_iin_as_the_same_block(database, monkeypatch):
+    """Two clerks at once: the second one's check ran before the first one saved. The unique
+    index refuses the row and the clerk sees the same blocking duplicate, not a traceback."""
+    first_id, _ = save(database, nurlan())
+    monkeypatch.setattr("kzmigdesk.services.registration.find_duplicates",
+                        lambda *args, **kwargs: [])
+    with pytest.raises(DuplicatesFound) as found:
+        register_person(database, nurlan(surname="Абенов"))
+    assert found.value.blocking
+    assert [c.person_id for c in found.value.candidates] == [first_id]
+    with database.sessions() as session:
+        assert [p.id for p in session.scalars(select(Person))] == [first_id]
+
+
+def test_a_deleted_persons_iin_may_be_given_to_a_new_record(database):
+    person_id, version = save(database, nurlan())
+    with database.transaction() as session:
+        delete_person(session, person_id, expected_version=version)
+    new_id, _ = save(database, nurlan())
+    with database.sessions() as session:
+        assert session.get(Person, new_id).iin == make_iin(BIRTH, "M", 11)

@@ -34,6 +34,14 @@ def normalized(value: str | None) -> str | None:
     return text or None
 
 
+def normalized_line(value: str | None) -> str | None:
+    """A number that may hold spaces (a phone, a permit or certificate number) in NFKC, its
+    runs of blanks made one space; None when blank."""
+    if value is None:
+        return None
+    return " ".join(unicodedata.normalize("NFKC", value).split()) or None
+
+
 def is_ascii_digits(value: str) -> bool:
     return bool(value) and set(value) <= ASCII_DIGITS
 

@@ -170,6 +170,11 @@ class Person(Entity):
         Index("ix_persons_birth_date_sort_name_id", "birth_date", "sort_name", "id", **LIVE_ROWS),
         Index("ix_persons_created_at_id", "created_at", "id", **LIVE_ROWS),
         Index("ix_persons_category_status", "category", "status"),
+        # One live person per IIN (the services check first and say who; this is the last
+        # line). Deleted persons keep theirs and do not count.
+        Index("uq_persons_iin_live", "iin", unique=True,
+              sqlite_where=text("deleted_at IS NULL AND iin IS NOT NULL"),
+              postgresql_where=text("deleted_at IS NULL AND iin IS NOT NULL")),
     )
 
     surname: Mapped[str] = mapped_column(String(100))
@@ -180,7 +185,7 @@ class Person(Entity):
     sex: Mapped[Sex] = mapped_column(enum_type(Sex))
     birth_date: Mapped[dt.date]
     citizenship: Mapped[str | None] = mapped_column(String(2), comment="ISO 3166 alpha-2")
-    iin: Mapped[str | None] = mapped_column(String(12), unique=True)
+    iin: Mapped[str | None] = mapped_column(String(12))
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"), index=True)

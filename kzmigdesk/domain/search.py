@@ -8,6 +8,7 @@ A query matches a person when each of its tokens is the prefix of one of the per
 
 import re
 
+from kzmigdesk.domain.identifiers import normalized
 from kzmigdesk.domain.translit import fold
 from kzmigdesk.text import sort_key as sort_key  # its home is kzmigdesk.text; kept importable here
 
@@ -37,6 +38,7 @@ def query_tokens(text: str) -> list[str]:
 
 
 def normalise_document_number(number: str) -> str:
-    """Document numbers are kept and searched without spaces, in capitals."""
-    return re.sub(r"\s+", "", number).upper()
+    """Document numbers are kept and searched in NFKC (full-width letters and digits become
+    ASCII ones), without spaces, in capitals."""
+    return (normalized(number) or "").upper()
 

@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, PersonCategory, label
-from kzmigdesk.domain.identifiers import IdentifierError, validate_bin
+from kzmigdesk.domain.identifiers import (
+    IdentifierError,
+    normalized,
+    normalized_line,
+    validate_bin,
+)
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import quotas
@@ -148,14 +153,15 @@ class EmployerInput:
 
 
 def find_employer(session: Session, bin: str) -> Employer | None:
-    return session.scalars(select(Employer).where(Employer.bin == bin.strip())).one_or_none()
+    bin_ = normalized(bin) or ""
+    return session.scalars(select(Employer).where(Employer.bin == bin_)).one_or_none()
 
 
 def save_employer(session: Session, data: EmployerInput,
                   employer: Employer | None = None) -> Employer:
     """Create an employer, or update `employer` from `data`; ValidationFailed lists problems."""
     require_in(session, Permission.REGISTER)
-    bin_ = (data.bin or "").strip()
+    bin_ = normalized(data.bin) or ""  # NFKC: validate_bin refuses what is not ASCII digits
     name = clean(data.name)
     errors = []
     if not bin_:
@@ -188,7 +194,7 @@ def save_employer(session: Session, data: EmployerInput,
     employer.sector = clean(data.sector)
     employer.region_id = data.region_id
     employer.address = clean(data.address)
-    employer.phone = clean(data.phone)
+    employer.phone = normalized_line(data.phone)
     employer.contact_person = clean(data.contact_person)
     session.flush()
     return employer
@@ -210,12 +216,13 @@ def search_employers(session: Session, text: str, limit: int = 20) -> list[Emplo
 
     The name is matched in Python: SQLite folds the case of Latin letters only, and most names
     are in Cyrillic."""
-    needle = text.strip()
+    needle = normalized_line(text) or ""
     folded = needle.casefold()
     rows = session.execute(select(Employer.id, Employer.bin, Employer.name)).all()
     matches = [
         row for row in rows
-        if not needle or row.bin.startswith(needle) or folded in row.name.casefold()
+        if not needle or row.bin.startswith(needle.replace(" ", ""))
+        or folded in row.name.casefold()
     ]
     matches.sort(key=lambda row: (row.name.casefold(), row.bin))
     ids = [row.id for row in matches[:limit]]
@@ -282,10 +289,16 @@ class PermitInput:
     valid_to: dt.date | None = None
 
 
+def permit_number(text: str | None) -> str:
+    """A permit number as stored: NFKC (full-width letters and digits become ASCII ones),
+    runs of blanks made one space."""
+    return normalized_line(text) or ""
+
+
 def validate_permit(session: Session, data: PermitInput) -> list[FieldError]:
     """Problems with the fields of a new permit (quotas are not checked here)."""
     errors = []
-    number = (data.number or "").strip()
+    number = permit_number(data.number)
     if not number:
         errors.append(_error("number", REQUIRED))
     elif session.scalars(
@@ -336,7 +349,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     override = quotas.take_slot(session, QuotaKind.LABOUR, data.valid_from.year,
                                 data.region_id, data.category, override_reason)
     permit = WorkPermit(
-        number=data.number.strip(),
+        number=permit_number(data.number),
         employer=employer,
         person=person,
         category=data.category,
@@ -617,9 +630,10 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
     """Restrict a query of permits to the list's filters (it needs no join: counting the
     permits of a large office must not read every person and employer). `expiring_within`
     days keeps the permits in force whose last valid day falls in them, from `today` on."""
-    needle = text.strip()
+    needle = normalized_line(text) or ""
     if needle:
-        by_bin = select(Employer.id).where(Employer.bin.startswith(needle, autoescape=True))
+        by_bin = select(Employer.id).where(
+            Employer.bin.startswith(needle.replace(" ", ""), autoescape=True))
         conditions = [
             WorkPermit.number.startswith(needle.upper(), autoescape=True),
             WorkPermit.employer_id.in_(by_bin),

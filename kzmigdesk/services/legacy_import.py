@@ -252,8 +252,8 @@ NAME_COLUMNS = (Person.id, Person.surname, Person.given_name, Person.patronymic,
 
 def _database_lookups(session: Session, rows: list[RowData]) -> _Lookups:
     """The persons of the database that the rows may duplicate, in a few queries. Deleted
-    persons are left out, as find_duplicates leaves them out, except for their IINs: the
-    unique index still holds them."""
+    persons are left out, as find_duplicates leaves them out, except for their IINs: a file
+    of old records does not bring back, under a new record, a person the office deleted."""
     found = _Lookups()
     iins = sorted({r.person.iin for r in rows if r.person.iin})
     numbers = sorted({normalise_document_number(r.document.number) for r in rows

@@ -81,8 +81,8 @@ def matching_ids(text: str) -> Select | None:
     numbers = matching_numbers(text)
     if numbers is not None:
         return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
-    compact = normalise_document_number(text)
-    if re.fullmatch(r"\d{4,12}", compact):
+    compact = normalise_document_number(text)  # NFKC: full-width digits become ASCII ones
+    if re.fullmatch(r"[0-9]{4,12}", compact):
         by_iin = select(Person.id).where(_prefix_range(Person.iin, compact))
         by_document = select(IdentityDocument.person_id).where(
             _prefix_range(IdentityDocument.number, compact))

@@ -8,12 +8,18 @@ from dataclasses import dataclass, fields
 from babel import Locale
 from rapidfuzz import fuzz
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import DocumentType, Sex
-from kzmigdesk.domain.identifiers import IdentifierError, validate_iin
+from kzmigdesk.domain.identifiers import (
+    IdentifierError,
+    normalized,
+    normalized_line,
+    validate_iin,
+)
 from kzmigdesk.domain.models import (
     DuplicateDecision,
     IdentityDocument,
@@ -83,7 +89,9 @@ class PersonInput:
         return cls(**{f.name: getattr(person, f.name) for f in fields(cls)})
 
     def cleaned(self) -> "PersonInput":
-        """Blank text becomes None; names and codes lose stray spaces."""
+        """Blank text becomes None; names and codes lose stray spaces; the IIN and the phone
+        are read in NFKC (full-width or superscript digits become ASCII ones; the validators
+        refuse what is still not ASCII)."""
         values = {}
         for f in fields(self):
             value = getattr(self, f.name)
@@ -94,8 +102,8 @@ class PersonInput:
         values["given_name"] = values["given_name"] or ""
         if values["citizenship"]:
             values["citizenship"] = values["citizenship"].upper()
-        if values["iin"]:
-            values["iin"] = values["iin"].replace(" ", "")
+        values["iin"] = normalized(values["iin"])
+        values["phone"] = normalized_line(values["phone"])
         return PersonInput(**values)
 
 
@@ -198,6 +206,13 @@ def _name_key(*names: str | None) -> str:
     return " ".join(sorted(name_tokens(*names)))
 
 
+def _same_iin(session: Session, iin: str | None) -> list[Person]:
+    """The live persons with this IIN (the database holds one at most)."""
+    if not iin:
+        return []
+    return list(session.scalars(select(Person).where(Person.iin == iin)))
+
+
 def find_duplicates(session: Session, data: PersonInput, documents: list[DocumentInput] = (),
                     exclude_id: uuid.UUID | None = None) -> list[DuplicateCandidate]:
     """Persons who may be this one: the same IIN or document number, or the same birth date
@@ -209,9 +224,8 @@ def find_duplicates(session: Session, data: PersonInput, documents: list[Documen
             found[person.id] = DuplicateCandidate(person.id, person.full_name, person.birth_date,
                                                   person.iin, reason, score, blocking)
 
-    if data.iin:
-        for person in session.scalars(select(Person).where(Person.iin == data.iin)):
-            add(person, N_("the same IIN"), blocking=True)
+    for person in _same_iin(session, data.iin):
+        add(person, N_("the same IIN"), blocking=True)
     numbers = {normalise_document_number(d.number) for d in documents if d.number}
     if numbers:
         query = select(Person).join(IdentityDocument).where(IdentityDocument.number.in_(numbers))
@@ -297,19 +311,29 @@ def save_person(session: Session, data: PersonInput, documents: list[DocumentInp
     if candidates and (not confirm_duplicates or any(c.blocking for c in candidates)):
         raise DuplicatesFound(candidates)
 
-    if person is None:
-        person = Person(office_id=actor.office_id)  # registered by this office
-        session.add(person)
-    for f in fields(PersonInput):
-        setattr(person, f.name, getattr(data, f.name))
-    person.sort_name = sort_key(person.surname, person.given_name, person.patronymic)
-    if documents is not None:
-        _save_documents(session, person, documents)
     try:
-        session.flush()
+        # In a savepoint: when another clerk saved the same IIN since find_duplicates looked,
+        # the database's unique index refuses it, and the clerk sees the same block.
+        with session.begin_nested():
+            if person is None:
+                person = Person(office_id=actor.office_id)  # registered by this office
+                session.add(person)
+            for f in fields(PersonInput):
+                setattr(person, f.name, getattr(data, f.name))
+            person.sort_name = sort_key(person.surname, person.given_name, person.patronymic)
+            if documents is not None:
+                _save_documents(session, person, documents)
+            session.flush()
     except StaleDataError:
         raise StaleRecord(
             N_("Someone else has changed this record. Reload it and try again.")) from None
+    except IntegrityError:
+        clashes = [p for p in _same_iin(session, data.iin) if p.id != person_id]
+        if not clashes:
+            raise
+        raise DuplicatesFound([
+            DuplicateCandidate(p.id, p.full_name, p.birth_date, p.iin, N_("the same IIN"),
+                               blocking=True) for p in clashes]) from None
     _index_names(session, person)
     for candidate in candidates:
         session.add(DuplicateDecision(person_id=person.id, candidate_id=candidate.person_id,

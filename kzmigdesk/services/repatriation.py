@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import HouseholdRelation, PersonCategory, RepatriateStatus, label
+from kzmigdesk.domain.identifiers import is_ascii_digits, normalized_line
 from kzmigdesk.domain.models import (
     CaseStatusChange,
     Household,
@@ -198,7 +199,8 @@ def next_case_number(session: Session, year: int) -> str:
         .where(RepatriateCase.case_number.startswith(prefix, autoescape=True))
         .execution_options(include_deleted=True)
     )
-    last = max((int(n[len(prefix):]) for n in numbers if n[len(prefix):].isdigit()), default=0)
+    last = max((int(n[len(prefix):]) for n in numbers if is_ascii_digits(n[len(prefix):])),
+               default=0)
     return f"{prefix}{last + 1:06d}"
 
 
@@ -456,7 +458,7 @@ def change_status(
         raise CaseTransitionNotAllowed(current, new_status)
 
     comment = clean_lines(comment)
-    number = (certificate_number or "").strip()
+    number = normalized_line(certificate_number) or ""  # NFKC: full-width digits become ASCII
     errors = []
     history = case_history(session, case)
     if on is None:
@@ -580,7 +582,7 @@ def _expires_within(status, expiry: dt.date | None, today: dt.date, days: int) -
 
 
 def _filtered_cases(query, text: str, status, expiring_within, today):
-    text = (text or "").strip()
+    text = normalized_line(text) or ""
     if text:
         conditions = [
             RepatriateCase.case_number.startswith(text.upper(), autoescape=True),

@@ -48,6 +48,8 @@ def fit_columns(view: QTableView) -> None:
                              MAX_COLUMN_WIDTH)
     shown = [width for column, width in widths.items() if not view.isColumnHidden(column)]
     room, cap = view.viewport().width(), MAX_COLUMN_WIDTH
+    if not view.verticalScrollBar().isVisible():  # it may come with the rows
+        room -= view.verticalScrollBar().sizeHint().width()
     if view.isVisible():
         while cap > MIN_CAP and sum(min(width, cap) for width in shown) > room:
             cap -= 10

@@ -1,7 +1,7 @@
 """Per-user settings kept in a small JSON file in the user's configuration folder."""
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kzmigdesk import languages
@@ -17,6 +17,8 @@ class Settings:
     office_name: str = ""
     office_address: str = ""  # up to three lines
     office_logo: str = ""  # path of a PNG or JPEG image
+    # The columns the user hid (msgids), per list; a list not named hides its minor columns.
+    hidden_columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def settings_path() -> Path:

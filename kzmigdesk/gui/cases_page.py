@@ -92,16 +92,18 @@ class CasesTableModel(PagedTableModel):
 class CasesPage(ListPage):
     """Search box, status filter, expiring certificates and the paged table of cases."""
 
+    KEY = "repatriates"
+
     def __init__(self, database: Database):
-        super().__init__(database, CasesTableModel(database), (130, 260, 150, 110, 170, 110))
+        super().__init__(database, CasesTableModel(database))
         self.status = QComboBox()
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_case)
-        self.filters.addWidget(self.status, 1)
+        self.add_filter(self.status)
         self.filters.addWidget(self.expiring)
-        self.filters.addWidget(self.new_button)
-        self.status.currentIndexChanged.connect(self.apply_filter)
+        self.filters.addStretch(1)
+        self.buttons.addWidget(self.new_button)
         self.expiring.toggled.connect(self.apply_filter)
         self.retranslate()
 

@@ -97,21 +97,23 @@ class ForeignWorkersPage(ListPage):
     Enter or a double click on a row emits `open_requested` with the permit's id; the page
     itself answers it by opening the permit dialog (see `open_permit`)."""
 
+    KEY = "workers"
+    MINOR_COLUMNS = (N_("Citizenship"), N_("Valid from"))
+
     def __init__(self, database: Database):
-        super().__init__(database, PermitsTableModel(database),
-                         (130, 230, 120, 220, 200, 90, 90))
+        super().__init__(database, PermitsTableModel(database))
         self.status = QComboBox()
         self.category = QComboBox()
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
         self.employers_button = QPushButton()
-        for combo, stretch in ((self.status, 1), (self.category, 2)):
-            self.filters.addWidget(combo, stretch)
-            combo.currentIndexChanged.connect(self.apply_filter)
+        for combo in (self.status, self.category):
+            self.add_filter(combo)
         self.filters.addWidget(self.expiring)
+        self.filters.addStretch(1)
         self.expiring.toggled.connect(self.apply_filter)
-        self.filters.addWidget(self.new_button)
-        self.filters.addWidget(self.employers_button)
+        self.buttons.addWidget(self.new_button)
+        self.buttons.addWidget(self.employers_button)
         self.new_button.clicked.connect(lambda: self.open_permit(None))
         self.employers_button.clicked.connect(self.open_employers)
         self.open_requested.connect(self.open_permit)

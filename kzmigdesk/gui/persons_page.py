@@ -99,17 +99,20 @@ class PersonsTableModel(PagedTableModel):
 class PersonsPage(ListPage):
     """Search box, filters and the lazily paged table of persons."""
 
+    KEY = "persons"
+    MINOR_COLUMNS = (N_("Name in Latin letters"),)
+
     def __init__(self, database: Database):
-        super().__init__(database, PersonsTableModel(database), (270, 190, 90, 110, 190, 130))
+        super().__init__(database, PersonsTableModel(database))
         self.region = QComboBox()
         self.category = QComboBox()
         self.status = QComboBox()
         # The indicator first: enabling sorting sorts by it, which is the model's own order.
         self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        for combo, stretch in ((self.region, 2), (self.category, 1), (self.status, 1)):
-            self.filters.addWidget(combo, stretch)
-            combo.currentIndexChanged.connect(self.apply_filter)
+        for combo in (self.region, self.category, self.status):
+            self.add_filter(combo)
+        self.filters.addStretch(1)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -32,6 +32,8 @@ from kzmigdesk.domain.enums import PermitCategory, label
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, button_box
+from kzmigdesk.gui.widgets.list_page import elide_combo
+from kzmigdesk.gui.widgets.tables import ElidedTextTips
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints, quotas
@@ -112,10 +114,17 @@ class QuotasPage(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        elide_combo(self.kind, 24)
+        self.table.setItemDelegate(ElidedTextTips(self.table))
         self.table.setItemDelegateForColumn(USAGE_COLUMN, UsageBarDelegate(self.table))
+        # The texts decide the widths, but the forecast (last) takes only the room left and
+        # is elided, shown whole in a tooltip: no sideways scrolling.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(USAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(USAGE_COLUMN, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(USAGE_COLUMN, 140)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         controls = QHBoxLayout()
         controls.addWidget(self.kind, 1)
         controls.addWidget(self.year)

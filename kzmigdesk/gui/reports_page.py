@@ -26,6 +26,7 @@ from kzmigdesk.files import write_atomically
 from kzmigdesk.gui.print_actions import open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
+from kzmigdesk.gui.widgets.list_page import elide_combo
 from kzmigdesk.i18n import _
 from kzmigdesk.i18n.words import BILINGUAL, Words
 from kzmigdesk.printing.document import Letterhead
@@ -73,6 +74,7 @@ class ReportsPage(QWidget):
         last_month = self.today().replace(day=1) - dt.timedelta(days=1)
         self.month.setDate(QDate(last_month.year, last_month.month, 1))
         self.office, self.language, self.format = QComboBox(), QComboBox(), QComboBox()
+        elide_combo(self.office, 24)
         for name, code in language_choices():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(i18n.current_language()))
@@ -95,12 +97,15 @@ class ReportsPage(QWidget):
             controls.addWidget(widget)
         controls.addWidget(self.make_button)
         controls.addStretch(1)
-        controls.addWidget(self.format)
-        controls.addWidget(self.save_button)
-        controls.addWidget(self.print_button)
+        outputs = QHBoxLayout()  # a row of its own: one row is too wide for a laptop
+        outputs.addStretch(1)
+        outputs.addWidget(self.format)
+        outputs.addWidget(self.save_button)
+        outputs.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(controls)
+        layout.addLayout(outputs)
         layout.addWidget(self.message)
         layout.addWidget(scroll, 1)
         self.make_button.clicked.connect(self.make_report)

@@ -91,9 +91,11 @@ class ServicesPage(ListPage):
     Enter or a double click on a row emits `open_requested` with the record's id; the page
     itself answers it by opening the service dialog (see `open_record`)."""
 
+    KEY = "services"
+    MINOR_COLUMNS = (N_("Hours attended"), N_("End date"))
+
     def __init__(self, database: Database):
-        super().__init__(database, ServicesTableModel(database),
-                         (220, 200, 180, 90, 90, 100, 80))
+        super().__init__(database, ServicesTableModel(database))
         self.centre = QComboBox()
         self.service_type = QComboBox()
         self.current_stays = QCheckBox()
@@ -101,12 +103,12 @@ class ServicesPage(ListPage):
         self.centres_button = QPushButton()
         self.catalogue_button = QPushButton()
         for combo in (self.centre, self.service_type):
-            self.filters.addWidget(combo, 2)
-            combo.currentIndexChanged.connect(self.apply_filter)
+            self.add_filter(combo)
         self.filters.addWidget(self.current_stays)
+        self.filters.addStretch(1)
         self.current_stays.toggled.connect(self.apply_filter)
         for button in (self.new_button, self.centres_button, self.catalogue_button):
-            self.filters.addWidget(button)
+            self.buttons.addWidget(button)
         self.new_button.clicked.connect(self.open_new)
         self.centres_button.clicked.connect(self.open_centres)
         self.catalogue_button.clicked.connect(self.open_catalogue)

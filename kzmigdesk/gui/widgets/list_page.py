@@ -1,14 +1,52 @@
 """The frame of a section that lists records: search, filters, a paged table and its count."""
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
-from kzmigdesk.gui.widgets.tables import list_view
+from kzmigdesk.gui.widgets.tables import fit_columns, list_view
+from kzmigdesk.i18n import _
 from kzmigdesk.services.workspace import Database
+from kzmigdesk.settings import load_settings, save_settings
 
 SEARCH_DELAY_MS = 250  # the pause in typing after which a search runs
+FILTER_LENGTH = 16  # characters a filter combo shows; longer choices are elided
+
+
+class _WholeChoiceTip(QObject):
+    """The tooltip of an eliding combo: its whole current choice."""
+
+    def eventFilter(self, combo, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ToolTip and combo.currentText():
+            QToolTip.showText(event.globalPos(), combo.currentText(), combo)
+            return True
+        return False
+
+
+def elide_combo(combo: QComboBox, length: int = FILTER_LENGTH) -> None:
+    """A combo as wide as `length` characters whatever its choices, its popup as wide as the
+    longest one and the whole choice in its tooltip."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(length)
+    combo.installEventFilter(_WholeChoiceTip(combo))
+    view = combo.view()
+
+    def fit_popup(*_args) -> None:
+        scroll_bar = view.verticalScrollBar().sizeHint().width()
+        view.setMinimumWidth(view.sizeHintForColumn(0) + scroll_bar)
+
+    combo.model().rowsInserted.connect(fit_popup)
+    combo.model().dataChanged.connect(fit_popup)
 
 
 def fill_filter(combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
@@ -24,15 +62,22 @@ def fill_filter(combo: QComboBox, everything: str, items: list[tuple[str, object
 
 
 class ListPage(QWidget):
-    """Subclasses add their filter widgets to `self.filters`, connect them to apply_filter,
-    and give set_model_filter() and count_text(). The search applies after a pause in typing
-    or on Enter; Ctrl+F goes to it; Enter or a double click on a row emits open_requested."""
+    """Subclasses add their filter widgets with add_filter() (or to `self.filters`, the row
+    under the search box), their buttons to `self.buttons` (right of the search box), connect
+    the filters to apply_filter, and give set_model_filter() and count_text(). The search
+    applies after a pause in typing or on Enter; Ctrl+F goes to it; Enter or a double click
+    on a row emits open_requested.
+
+    The columns are sized to their contents; MINOR_COLUMNS (msgids) are hidden until the user
+    shows them from the header's context menu, a choice kept in the settings under KEY."""
 
     open_requested = Signal(object)  # the id of the row's record
     LOADED_WHEN_BUILT = True  # the model counts when it is made: no refresh needed at once
     SEARCH_DELAY_MS = SEARCH_DELAY_MS
+    KEY = ""
+    MINOR_COLUMNS: tuple[str, ...] = ()
 
-    def __init__(self, database: Database, model: PagedTableModel, widths: tuple[int, ...]):
+    def __init__(self, database: Database, model: PagedTableModel):
         super().__init__()
         self.database = database
         self.model = model
@@ -41,12 +86,21 @@ class ListPage(QWidget):
         self.search.setMinimumWidth(280)
         self.count_label = QLabel()
         self.table = list_view(model)
-        for column, width in enumerate(widths):
-            self.table.setColumnWidth(column, width)
+        self.show_columns(self.hidden_columns())
+        fit_columns(self.table)
+        self._fitted = False
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.column_menu)
+        model.headerDataChanged.connect(lambda: fit_columns(self.table))  # a new language
         self.table.activated.connect(self._open_index)
+        self.buttons = QHBoxLayout()
         self.filters = QHBoxLayout()
-        self.filters.addWidget(self.search, 3)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addLayout(self.buttons)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addLayout(self.filters)
         layout.addWidget(self.table)
         layout.addWidget(self.count_label)
@@ -55,6 +109,48 @@ class ListPage(QWidget):
         self.search.textChanged.connect(self.search_timer.start)
         self.search.returnPressed.connect(self.apply_filter)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Once its width is known, the table's columns fit it (no sideways scrolling)."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_columns(self.table)
+
+    def add_filter(self, combo: QComboBox, stretch: int = 1) -> None:
+        elide_combo(combo)
+        self.filters.addWidget(combo, stretch)
+        combo.currentIndexChanged.connect(self.apply_filter)
+
+    def hidden_columns(self) -> list[str]:
+        """The msgids of the columns hidden: the user's choice, or the minor ones."""
+        return load_settings().hidden_columns.get(self.KEY, list(self.MINOR_COLUMNS))
+
+    def show_columns(self, hidden: list[str]) -> None:
+        for column, msgid in enumerate(self.model.COLUMNS):
+            self.table.setColumnHidden(column, msgid in hidden)
+
+    def column_menu(self, position) -> QMenu:
+        """The header's context menu: a check per column, to show or hide it."""
+        menu = QMenu(self)
+        shown = [c for c in range(self.model.columnCount()) if not self.table.isColumnHidden(c)]
+        for column, msgid in enumerate(self.model.COLUMNS):
+            action = menu.addAction(_(msgid))
+            action.setCheckable(True)
+            action.setChecked(column in shown)
+            action.setEnabled(shown != [column])  # one column stays
+            action.toggled.connect(lambda on, c=column: self.set_column_shown(c, on))
+        if position is not None:
+            menu.popup(self.table.horizontalHeader().mapToGlobal(position))
+        return menu
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        """Show or hide a column, remembered in the user's settings."""
+        self.table.setColumnHidden(column, not shown)
+        settings = load_settings()
+        settings.hidden_columns[self.KEY] = [
+            msgid for c, msgid in enumerate(self.model.COLUMNS) if self.table.isColumnHidden(c)]
+        save_settings(settings)
 
     def set_model_filter(self) -> None:
         raise NotImplementedError

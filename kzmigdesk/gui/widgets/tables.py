@@ -1,15 +1,60 @@
 """Tables shared by the lists and dialogs."""
 
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyledItemDelegate,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QToolTip,
 )
 
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import _
+
+MAX_COLUMN_WIDTH = 280  # wider texts are elided, shown whole in a tooltip
+MIN_CAP = 100  # the narrowest a column is made to fit the view
+SIZED_ROWS = 50  # columns are sized from the header and these first rows only
+
+
+class ElidedTextTips(QStyledItemDelegate):
+    """Shows a cell's whole text as its tooltip when the cell is too narrow for it (unless
+    the model gives a tooltip of its own)."""
+
+    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ToolTip and index.data(Qt.ItemDataRole.ToolTipRole) \
+                is None:
+            text = index.data() or ""
+            if option.fontMetrics.horizontalAdvance(str(text)) + 8 > option.rect.width():
+                QToolTip.showText(event.globalPos(), str(text), view)
+                return True
+        return super().helpEvent(event, view, option, index)
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size each column to its header and its first rows' texts (cheap on a paged model of a
+    million rows, unlike QHeaderView.ResizeToContents), up to MAX_COLUMN_WIDTH; once the view
+    is shown the widest ones are narrowed further until the shown columns fit its width."""
+    model, header = view.model(), view.horizontalHeader()
+    metrics = view.fontMetrics()
+    rows = min(model.rowCount(), SIZED_ROWS)
+    widths = {}
+    for column in range(model.columnCount()):
+        texts = (model.index(row, column).data() or "" for row in range(rows))
+        width = max((metrics.horizontalAdvance(str(text)) + 12 for text in texts), default=0)
+        widths[column] = min(max(width, header.sectionSizeFromContents(column).width()),
+                             MAX_COLUMN_WIDTH)
+    shown = [width for column, width in widths.items() if not view.isColumnHidden(column)]
+    room, cap = view.viewport().width(), MAX_COLUMN_WIDTH
+    if not view.verticalScrollBar().isVisible():  # it may come with the rows
+        room -= view.verticalScrollBar().sizeHint().width()
+    if view.isVisible():
+        while cap > MIN_CAP and sum(min(width, cap) for width in shown) > room:
+            cap -= 10
+    for column, width in widths.items():
+        view.setColumnWidth(column, min(width, cap))
 
 
 def list_view(model: PagedTableModel) -> QTableView:
@@ -22,6 +67,7 @@ def list_view(model: PagedTableModel) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    view.setItemDelegate(ElidedTextTips(view))
     return view
 
 

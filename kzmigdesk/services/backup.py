@@ -8,11 +8,11 @@ A PostgreSQL database is backed up on its server (pg_dump), not here.
 import datetime as dt
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kzmigdesk.db.files import FileCheck, check_file  # noqa: F401 (the check of a file)
 from kzmigdesk.db.session import Database
 from kzmigdesk.i18n import N_
 from kzmigdesk.paths import user_data_dir
@@ -23,8 +23,6 @@ PREFIX = "kzmigdesk-"
 SUFFIX = ".sqlite3"
 KEEP = 10  # automatic backups kept
 DAILY = dt.timedelta(hours=24)
-SQLITE_HEADER = b"SQLite format 3\x00"
-OUR_TABLES = {"alembic_version", "persons", "audit_entries"}
 
 
 class BackupError(ServiceError):
@@ -95,41 +93,6 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
         for old in backups(folder)[keep:]:
             old.unlink(missing_ok=True)
     return target
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    problem: str | None = None  # msgid; None: the file is a kzmigdesk database (or absent)
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def check_file(path: Path, thorough: bool = False) -> FileCheck:
-    """Is `path` a kzmigdesk database? An absent or empty file is fine (a new database).
-    `thorough` runs SQLite's integrity check too (slow on a large file)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return FileCheck()
-    with path.open("rb") as file:
-        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            return FileCheck(N_("The file is not a SQLite database."))
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and not OUR_TABLES <= tables:
-                return FileCheck(N_("The file is a database of another program."))
-            if thorough:
-                result = connection.execute("PRAGMA integrity_check").fetchone()[0]
-                if result != "ok":
-                    return FileCheck(N_("The database file is damaged."))
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        return FileCheck(N_("The database file is damaged."))
-    return FileCheck()
 
 
 def restore(url: str, backup_file: Path, actor: Actor | None,

@@ -470,13 +470,14 @@ def cmd_restore(args) -> int:
     from kzmigdesk.services.workspace import open_database
 
     url = resolve_database_url(args.db)
-    check_restore_target(url)
+    check_restore_target(url, args.file)
     if not args.yes:
         print(_("Replace the database {database} by the backup {file}? The current file is "
                 "kept aside. Type yes to go on: ").format(
             database=describe_url(url), file=args.file), end="", flush=True)
         if sys.stdin.readline().strip().lower() != "yes":
-            print(_("Nothing was changed."))
+            print()  # after the question
+            print(_("Nothing was changed."), file=sys.stderr)
             return 1
     try:
         kept = backup.restore(url, args.file, command_line_actor())
@@ -494,14 +495,18 @@ def cmd_restore(args) -> int:
     return 0
 
 
-def check_restore_target(url: str) -> None:
-    """A restore replaces a damaged kzmigdesk database (or none), never a folder, another
-    program's database or a newer version's: those are refused, untouched."""
+def check_restore_target(url: str, backup_file: Path) -> None:
+    """A restore replaces a damaged kzmigdesk database (or none) by another file, never a
+    folder, another program's database or a newer version's: those are refused, untouched."""
     from kzmigdesk.db.files import FOREIGN, NEWER, DatabaseFileError, check_file, sqlite_path
+    from kzmigdesk.errors import ServiceError
 
     path = sqlite_path(url)
     if path is None:
         return
+    if path.exists() and backup_file.exists() and path.samefile(backup_file):
+        raise ServiceError(N_("The backup {file} is the database itself; choose a backup."),
+                           file=str(backup_file))
     check = check_file(path)
     if path.is_dir() or check.problem in (FOREIGN, NEWER):
         raise DatabaseFileError(path, check.problem)

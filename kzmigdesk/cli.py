@@ -192,7 +192,7 @@ def cmd_demo(args) -> int:
                   file=sys.stderr, flush=True)
 
         summary = generate_demo_data(database, persons=args.persons, seed=args.seed,
-                                     progress=progress, add_to_existing=args.force)
+                                     progress=progress, force=args.force)
         print(file=sys.stderr)
         print(_("Demo data added: {persons} persons, {cases} repatriate cases, "
                 "{permits} work permits, {services} service records.").format(

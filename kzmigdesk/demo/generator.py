@@ -141,19 +141,19 @@ def generate_demo_data(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     today: dt.date | None = None,
-    add_to_existing: bool = False,
+    force: bool = False,
 ) -> DemoSummary:
     """Fill an empty, migrated database with demo data and return what was created.
 
     `progress(done, total)` is called after each batch of persons; when `cancelled()`
     returns True, DemoCancelled is raised and the whole transaction is rolled back.
-    Raises ValueError when the database already holds persons, unless `add_to_existing`
+    Raises ValueError when the database already holds persons, unless `force`
     (then the numbers and IINs already taken are skipped).
     """
     if persons < 0:
         raise ValueError("persons must not be negative")
     with database.transaction() as session:
-        if not add_to_existing and not database_is_empty(session):
+        if not force and not database_is_empty(session):
             raise ValueError("demo data can only be added to a database without persons")
         connection = session.connection()
         is_sqlite = connection.dialect.name == "sqlite"

@@ -137,25 +137,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(argv)
     except UsageError as error:
-        print(_("Wrong command line: {problem}. See: kzmigdesk --help").format(problem=error),
-              file=sys.stderr)
-        return 2
+        message, code = _("Wrong command line: {problem}. See: kzmigdesk --help").format(
+            problem=error), 2
     except ServiceError as error:
-        print(error.message(), file=sys.stderr)
-        return 1
+        message, code = error.message(), 1
     except OSError as error:
-        print(_("Cannot use {file}: {problem}").format(
-            file=error.filename or "", problem=error.strerror or error), file=sys.stderr)
-        return 1
+        message, code = _("Cannot use {file}: {problem}").format(
+            file=error.filename or "", problem=error.strerror or error), 1
     except KeyboardInterrupt:
-        print(_("Stopped."), file=sys.stderr)
-        return 1
+        message, code = _("Stopped."), 1
     except Exception as error:
         log = log_exception(error, "kzmigdesk " + " ".join(argv))
         problem = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
-        print(_("An unexpected error stopped the command: {error}. The details are in {log}.")
-              .format(error=problem, log=log), file=sys.stderr)
-        return 1
+        message, code = _("An unexpected error stopped the command: {error}. The details are "
+                          "in {log}.").format(error=problem, log=log), 1
+    print(one_line(message), file=sys.stderr)
+    return code
+
+
+def one_line(text: str) -> str:
+    """`text` as one line: its lines joined by "; ", other control characters (from the
+    command line's own words) shown escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode()
+                   for c in "; ".join(text.splitlines()))
 
 
 def run(argv: list[str]) -> int:

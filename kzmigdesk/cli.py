@@ -447,7 +447,7 @@ def cmd_backup(args) -> int:
     from kzmigdesk.db.engine import resolve_database_url
     from kzmigdesk.services import backup
     from kzmigdesk.services.errors import ServiceError
-    from kzmigdesk.services.workspace import open_database
+    from kzmigdesk.services.workspace import ReadOnlyDatabase, open_database
 
     url = resolve_database_url(args.db)
     open_database(args.db).close()  # refuses a file that is not a kzmigdesk database
@@ -461,6 +461,8 @@ def cmd_backup(args) -> int:
     try:
         database.actor = command_line_actor()
         backup.record(database, "backup", path)
+    except ReadOnlyDatabase:
+        pass  # a read-only database is backed up all the same; its trail cannot note it
     finally:
         database.close()
     print(_("Backed up to {file}.").format(file=path))

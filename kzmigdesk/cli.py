@@ -26,22 +26,23 @@ class UsageError(Exception):
     """The command line was written wrong (argparse's message, which is in English)."""
 
 
-def at_least_one(text: str) -> int:
-    """A whole number of at least 1 (argparse's type: its message becomes a usage error)."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: must be at least 1")
-    return number
-
-
 class Parser(argparse.ArgumentParser):
     """argparse's parser, whose errors become one line and exit code 2 in `main`."""
 
     def error(self, message: str):
         raise UsageError(message)
+
+
+def at_least_one(text: str) -> int:
+    """argparse's type of --keep and --persons: a whole number, 1 or more (its message
+    becomes a usage error)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,11 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="back up the SQLite database (online backup)")
     backup.add_argument("--to", type=Path, help="the folder (default: the automatic backups' "
                         "folder in the user's data folder)")
-    backup.add_argument("--keep", type=int, help="keep only the newest N backups there")
+    backup.add_argument("--keep", type=at_least_one, help="keep only the newest N backups "
+                        "there (N is 1 or more; the new backup is always kept)")
+    verify = backup.add_subparsers(dest="backup_command", metavar="ACTION").add_parser(
+        "verify", help="check backups against their SHA-256 checksum files")
+    verify.add_argument("file", nargs="?", type=Path, help="one backup file")
+    verify.add_argument("--folder", type=Path, help="every backup in this folder (default: "
+                        "the automatic backups' folder)")
     restore = commands.add_parser("restore", help="replace the database by a backup (the "
                                   "current file is kept aside)")
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument("--no-checksum", action="store_true", help="restore a backup that has "
+                         "no checksum file (made by an earlier version) after SQLite's "
+                         "integrity check")
 
     exchange = commands.add_parser("exchange", help="offline exchange with other offices")
     exchange_commands = exchange.add_subparsers(dest="exchange_command", metavar="ACTION",
@@ -93,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     peer = exchange_commands.add_parser("add-peer", help="register a peer office and the key "
                                         "you share (a new key is printed when none is given)")
     peer.add_argument("name")
-    peer.add_argument("--key", help="the key the peer office gave you")
+    peer.add_argument("--key", help="the key the peer office gave you (base64, at least 128 "
+                      "bits)")
     exchange_commands.add_parser("peers", help="the peer offices, and when each last sent data")
     export = exchange_commands.add_parser("export", help="write a package of the changes since "
                                           "the last package to a peer")
@@ -361,6 +372,7 @@ def cmd_report(args) -> int:
     from sqlalchemy import select
 
     from kzmigdesk.domain.models import Office
+    from kzmigdesk.files import write_atomically
     from kzmigdesk.i18n.words import Words
     from kzmigdesk.printing.document import Letterhead
     from kzmigdesk.printing.summary_files import export_summary
@@ -389,11 +401,14 @@ def cmd_report(args) -> int:
                     return 2
             summary = monthly_summary(session, month, words, office_id)
         data = export_summary(summary, args.format, words, Letterhead.from_settings())
-        with database.transaction() as session:
-            record_export(session, summary, args.format, office_id)
+
+        def record() -> None:
+            with database.transaction() as session:
+                record_export(session, summary, args.format, office_id)
+
+        write_atomically(args.out, data, record)  # the file first, then its audit entry
     finally:
         database.close()
-    args.out.write_bytes(data)
     print(_("Monthly summary for {month} written to {file}.").format(
         month=args.month, file=args.out))
     return 0
@@ -449,6 +464,8 @@ def cmd_backup(args) -> int:
     from kzmigdesk.services.errors import ServiceError
     from kzmigdesk.services.workspace import ReadOnlyDatabase, open_database
 
+    if args.backup_command == "verify":
+        return verify_backups(args)
     url = resolve_database_url(args.db)
     open_database(args.db).close()  # refuses a file that is not a kzmigdesk database
     try:
@@ -469,6 +486,27 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def verify_backups(args) -> int:
+    """`backup verify`: one line per backup (the bad ones on stderr); 1 if any is bad."""
+    from kzmigdesk.services import backup
+
+    if args.file and args.folder:
+        raise UsageError("give a backup file or --folder, not both")
+    folder = args.file if args.file and args.file.is_dir() else args.folder
+    verdicts = ([backup.verify(args.file)] if args.file and not folder
+                else backup.verify_folder(folder))
+    if not verdicts:
+        print(_("No backup was found in {folder}.").format(
+            folder=folder or backup.default_folder()), file=sys.stderr)
+        return 1
+    for verdict in verdicts:
+        if verdict.problem is None:
+            print(_("{file}: intact").format(file=verdict.file))
+        else:
+            print(verdict.message(), file=sys.stderr)
+    return 1 if any(verdict.problem for verdict in verdicts) else 0
+
+
 def cmd_restore(args) -> int:
     from kzmigdesk.db.engine import describe_url, resolve_database_url
     from kzmigdesk.services import backup
@@ -486,7 +524,8 @@ def cmd_restore(args) -> int:
             print(_("Nothing was changed."), file=sys.stderr)
             return 1
     try:
-        kept = backup.restore(url, args.file, command_line_actor())
+        kept = backup.restore(url, args.file, command_line_actor(),
+                              without_checksum=args.no_checksum)
     except ServiceError as error:
         print(error.message(), file=sys.stderr)
         return 1
@@ -547,7 +586,8 @@ def cmd_exchange(args) -> int:
                 print(_("Package {file} written: {count} records.").format(
                     file=args.out, count=result.records))
             else:
-                result = exchange.import_package(session, args.file.read_bytes(), args.password)
+                data = exchange.load_package(args.file)
+                result = exchange.import_package(session, data, args.password)
                 print(_("Imported from {sender}: {applied} records taken, {unchanged} "
                         "unchanged, {conflicts} conflicts kept for a supervisor.").format(
                     sender=result.sender, applied=result.applied, unchanged=result.unchanged,

@@ -22,13 +22,15 @@ class Language:
     fallback: str | None  # whose names show where this language's are missing
     name_label: str  # msgid of the label of a reference name in this language
     locales_dir: Path | None = None  # the folder of its catalog; None: the application's
+    date_pattern: str = "dd.MM.yyyy"  # every date on screen and paper (Babel and Qt read it)
+    time_pattern: str = "HH:mm"
 
 
 DEFAULT_LANGUAGE = "kk"
 LANGUAGES: dict[str, Language] = {language.code: language for language in (
     Language("kk", "Қазақша", "kk_KZ", "ru", N_("Name in Kazakh")),
     Language("ru", "Русский", "ru_KZ", "kk", N_("Name in Russian")),
-    Language("en", "English", "en_GB", "ru", N_("Name in English")),
+    Language("en", "English", "en_GB", "ru", N_("Name in English"), date_pattern="dd/MM/yyyy"),
 )}
 
 

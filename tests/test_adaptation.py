@@ -218,7 +218,7 @@ def test_full_centre_refuses_a_stay_until_someone_checks_out(database):
         with pytest.raises(CentreFull) as failure:
             stay(session, c, centre, dt.date(2026, 3, 3))
         assert failure.value.message() == (
-            "ЦАИ Алматы is full on 5 Mar 2026: all 2 beds are taken."
+            "ЦАИ Алматы is full on 05/03/2026: all 2 beds are taken."
         )
         # A stay that ends before the second begins fits.
         stay(session, c, centre, dt.date(2026, 3, 2), dt.date(2026, 3, 4))
@@ -247,7 +247,7 @@ def test_overlapping_stays_of_one_person_are_refused_in_any_centre(database):
         with pytest.raises(OverlappingStay) as failure:
             stay(session, person, two, dt.date(2026, 2, 10))
         assert failure.value.message() == (
-            "This person already has a stay at One from 1 Feb 2026 over these dates."
+            "This person already has a stay at One from 01/02/2026 over these dates."
         )
         second = stay(session, person, two, dt.date(2026, 2, 11))
         # Before the first stay is fine; after the open-ended second one is not.

@@ -2,6 +2,7 @@
 round trip, damaged and foreign files, the CLI, and a kill -9 during a long write."""
 
 import datetime as dt
+import hashlib
 import os
 import signal
 import sqlite3
@@ -63,6 +64,113 @@ def test_backup_and_rotation(database, tmp_path):
         assert surnames(copy) == sorted(["Әбенов", "Құрманов"])
     finally:
         copy.close()
+
+
+def flip_a_byte(path: Path, at: int = 5000) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_each_backup_has_its_checksum_rotated_with_it(database, tmp_path):
+    folder = tmp_path / "b"
+    made = [backup.backup(database.url, folder, keep=2, now=dt.datetime(2026, 11, day, 18, 0))
+            for day in range(1, 4)]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "kzmigdesk-20261102-180000.sqlite3", "kzmigdesk-20261102-180000.sqlite3.sha256",
+        "kzmigdesk-20261103-180000.sqlite3", "kzmigdesk-20261103-180000.sqlite3.sha256"]
+    # The sha256sum format: the hex digest, two spaces, the file's name.
+    digest = hashlib.sha256(made[-1].read_bytes()).hexdigest()
+    assert backup.checksum_file(made[-1]).read_text() == f"{digest}  {made[-1].name}\n"
+    assert [verdict.problem for verdict in backup.verify_folder(folder)] == [None, None]
+
+
+@pytest.mark.parametrize("keep", [0, -1])
+def test_rotation_never_removes_the_backup_just_made(database, tmp_path, keep):
+    folder = tmp_path / "b"
+    backup.backup(database.url, folder, now=dt.datetime(2026, 11, 5, 18, 0))
+    # A clock set back: the new backup's name sorts below the old one's, and it stays.
+    made = backup.backup(database.url, folder, keep=keep, now=dt.datetime(2026, 11, 1, 18, 0))
+    assert backup.backups(folder) == [made]
+    assert backup.checksum_file(made).exists()
+
+
+@pytest.mark.parametrize("keep", ["0", "-2", "two"])
+def test_cli_refuses_keep_below_one(database, tmp_path, capsys, keep):
+    assert main(["--db", database.url, "backup", "--to", str(tmp_path / "b"),
+                 f"--keep={keep}"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "--keep: must be a whole number of at least 1" in error
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_failed_checksum_write_leaves_no_backup(database, tmp_path, monkeypatch):
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kzmigdesk.files.os.fsync", disk_full)
+    with pytest.raises(OSError):
+        backup.backup(database.url, tmp_path / "b")
+    assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_a_flipped_byte_is_found_by_verify_and_refused_by_restore(database, tmp_path, capsys):
+    add_persons(database, ["Әбенов"])
+    folder = tmp_path / "b"
+    good = backup.backup(database.url, folder, now=dt.datetime(2026, 11, 1, 18, 0))
+    bad = backup.backup(database.url, folder, now=dt.datetime(2026, 11, 2, 18, 0))
+    flip_a_byte(bad)
+    assert backup.verify(good).problem is None
+    assert "does not match its checksum" in backup.verify(bad).message()
+    assert main(["backup", "verify", "--folder", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert out == f"{good}: intact\n"
+    assert err == (f"The backup {bad} does not match its checksum in {bad.name}.sha256: it was "
+                   "changed or damaged. Use another backup.\n")
+    assert main(["backup", "verify", str(good)]) == 0
+    assert main(["backup", "verify", str(tmp_path / "missing.sqlite3")]) == 1
+    assert capsys.readouterr().err == (f"The backup {tmp_path / 'missing.sqlite3'} is missing "
+                                       "or not a file.\n")
+    assert main(["backup", "verify", str(tmp_path)]) == 1  # a folder: its backups, none here
+    assert capsys.readouterr().err == f"No backup was found in {tmp_path}.\n"
+    url = database.url
+    database.close()
+    before = Path(url.removeprefix("sqlite:///")).read_bytes()
+    with pytest.raises(backup.BackupError) as refused:
+        backup.restore(url, bad, ADMIN)
+    assert refused.value.message() == backup.verify(bad).message()
+    # --no-checksum does not override a checksum that is there and wrong.
+    assert main(["--db", url, "restore", str(bad), "--yes", "--no-checksum"]) == 1
+    assert capsys.readouterr().err.startswith(f"The backup {bad} does not match its checksum")
+    assert Path(url.removeprefix("sqlite:///")).read_bytes() == before
+
+
+def test_a_backup_without_checksum_needs_no_checksum_and_the_integrity_check(
+        database, tmp_path, capsys):
+    add_persons(database, ["Әбенов"])
+    old = backup.backup(database.url, tmp_path / "b")
+    backup.checksum_file(old).unlink()  # as an earlier version made it
+    add_persons(database, ["Кейін"])
+    url = database.url
+    database.close()
+    assert main(["--db", url, "restore", str(old), "--yes"]) == 1
+    assert capsys.readouterr().err == (
+        f"The backup {old} has no checksum file ({old.name}.sha256), so it cannot be checked "
+        "(backups made by earlier versions have none). To restore it anyway, after SQLite's "
+        f"integrity check, run: kzmigdesk restore --no-checksum {old}\n")
+    assert main(["backup", "verify", str(old)]) == 1
+    damaged = tmp_path / "damaged.sqlite3"
+    data = bytearray(old.read_bytes())
+    data[100:4096] = os.urandom(3996)  # the schema page
+    damaged.write_bytes(bytes(data))
+    assert main(["--db", url, "restore", str(damaged), "--yes", "--no-checksum"]) == 1
+    assert "damaged" in capsys.readouterr().err
+    assert main(["--db", url, "restore", str(old), "--yes", "--no-checksum"]) == 0
+    again = open_database(url)
+    try:
+        assert surnames(again) == ["Әбенов"]
+    finally:
+        again.close()
 
 
 def test_backup_is_due_daily(tmp_path):
@@ -169,7 +277,11 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(database, tmp_path):
     url = database.url
     database.close()
     with pytest.raises(backup.BackupError):
-        backup.restore(url, bad, ADMIN)
+        backup.restore(url, bad, ADMIN)  # no checksum file
+    with pytest.raises(backup.BackupError):
+        backup.restore(url, bad, ADMIN, without_checksum=True)  # the integrity check
+    with pytest.raises(backup.BackupError):
+        backup.restore(url, tmp_path, ADMIN)  # a folder
     with pytest.raises(backup.BackupError):
         backup.restore(url, tmp_path / "missing.sqlite3", ADMIN)
     again = open_database(url)

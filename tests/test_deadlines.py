@@ -100,3 +100,24 @@ def rep_actor():
     from conftest import TEST_ADMINISTRATOR
 
     return TEST_ADMINISTRATOR
+
+
+def test_the_window_applies_the_deadlines_at_start_and_once_a_day(qtbot, open_quotas):
+    from kzmigdesk.gui.main_window import MainWindow
+
+    database = open_quotas
+    populate(database)
+    days = iter([TODAY, TODAY, TODAY + dt.timedelta(days=1)])
+    window = MainWindow(database, on_language_chosen=lambda code: None)
+    qtbot.addWidget(window)
+    window.deadlines.today = lambda: next(days)
+    with qtbot.waitSignal(window.deadlines.applied):
+        window.deadlines.start()
+    assert window.statusBar().currentMessage() == (
+        "1 kandas certificate expired; 1 work permit expired.")
+    assert window.deadlines.timer.isActive()
+    assert window.deadlines.run_if_due() is None  # the same day: not again
+    assert window.deadlines.run_if_due() == DeadlinesRun(permits_expired=1)  # the next day
+    with database.sessions() as session:
+        assert {p.status for p in session.scalars(select(WorkPermit))} == {
+            PermitStatus.EXPIRED}

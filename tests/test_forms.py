@@ -393,7 +393,7 @@ def test_referral_letter(database):
                   "Әбенов Нұрлан Құрманғазыұлы", "12.04.1985", iin, "Қытай", category,
                   "Қазақ тілі курстары",
                   "Құрманғазы атындағы бейімдеу орталығы", "Үкібай көшесі, 3", reference,
-                  KK.date(TODAY, "long"), "Туған күні", "ЖСН", "Азаматтығы", "Орталық"):
+                  KK.date(TODAY), "Туған күні", "ЖСН", "Азаматтығы", "Орталық"):
         assert plain(value) in text, value
     for msgid in ("Referral", "Referred for", "Purpose", "Clerk"):
         assert plain(KK.t(msgid)) in text, msgid
@@ -503,27 +503,72 @@ def test_quota_statement_of_a_year_without_quotas(database):
 # --- the audit trail -----------------------------------------------------------------------
 
 
-def test_a_print_is_recorded_with_its_data_only_when_the_pdf_was_made(database):
+def print_entries(database) -> list[tuple]:
+    with database.sessions() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "print")).all()
+    return [(e.entity_type, e.entity_id, e.changes) for e in entries]
+
+
+def test_a_print_is_recorded_with_its_data_only_when_the_pdf_was_written(database, tmp_path):
     with database.transaction() as session:
         person_id = abenov(session).id
-    pdf = prints.make_pdf(database, prints.person_card,
-                          lambda card: forms.person_card(card, KK), person_id, today=TODAY)
-    assert "Әбенов" in pdf_text(pdf)
+    out = tmp_path / "out"  # the database is in tmp_path
+    out.mkdir()
+    card = out / "card.pdf"
+    assert prints.write_pdf(database, card, prints.person_card,
+                            lambda card: forms.person_card(card, KK), person_id,
+                            today=TODAY) == card
+    assert "Әбенов" in pdf_text(card.read_bytes())
 
     def broken(card):
         raise RuntimeError("out of paper")
 
     with pytest.raises(RuntimeError):
-        prints.make_pdf(database, prints.person_card, broken, person_id)
+        prints.write_pdf(database, out / "broken.pdf", prints.person_card, broken,
+                         person_id)
     with pytest.raises(NotFound):
-        prints.make_pdf(database, prints.person_card, broken, uuid.uuid4())
-    prints.make_pdf(database, prints.quota_statement,
-                    lambda statement: forms.quota_statement(statement, KK), "kandas", YEAR)
-    with database.sessions() as session:
-        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "print")).all()
+        prints.write_pdf(database, out / "none.pdf", prints.person_card, broken,
+                         uuid.uuid4())
+    prints.write_pdf(database, out / "quota.pdf", prints.quota_statement,
+                     lambda statement: forms.quota_statement(statement, KK), "kandas", YEAR)
     # The quota statement holds no personal data: its print is not recorded.
-    assert [(e.entity_type, e.entity_id, e.changes) for e in entries] == [
-        ("persons", str(person_id), {"form": "person_card"})]
+    assert print_entries(database) == [("persons", str(person_id), {"form": "person_card"})]
+    assert sorted(p.name for p in out.iterdir()) == ["card.pdf", "quota.pdf"]
+
+
+def test_a_print_that_cannot_be_written_leaves_no_file_and_no_record(database, tmp_path,
+                                                                      monkeypatch):
+    with database.transaction() as session:
+        person_id = abenov(session).id
+    out = tmp_path / "out"  # the database is in tmp_path
+    out.mkdir()
+    render = lambda card: forms.person_card(card, KK)  # noqa: E731
+    with pytest.raises(OSError):
+        prints.write_pdf(database, tmp_path / "missing" / "card.pdf", prints.person_card,
+                         render, person_id)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("kzmigdesk.files.os.fsync", disk_full)
+        with pytest.raises(OSError):
+            prints.write_pdf(database, out / "card.pdf", prints.person_card, render,
+                             person_id)
+    assert list(out.iterdir()) == [] and print_entries(database) == []
+
+    # The entry is written after the file exists; if it cannot be, the file goes too.
+    seen = []
+
+    def record_print(session, document):
+        seen.append((out / "card.pdf").exists())
+        raise RuntimeError("the database is locked")
+
+    monkeypatch.setattr(prints, "record_print", record_print)
+    with pytest.raises(RuntimeError):
+        prints.write_pdf(database, out / "card.pdf", prints.person_card, render,
+                         person_id)
+    assert seen == [True] and list(out.iterdir()) == [] and print_entries(database) == []
 
 
 # --- the table widths -----------------------------------------------------------------------

@@ -97,3 +97,21 @@ def test_damaged_file_without_backup_is_left_alone(qtbot, tmp_path, monkeypatch)
     assert gui_backups.check_at_start(str(path)) == (False, None)
     assert "No backup was found. The file was left as it is." in shown[0]
     assert path.read_bytes() == b"not ours"
+
+
+def test_restore_shows_the_refusal_of_a_changed_backup(qtbot, database, tmp_path,
+                                                       monkeypatch):
+    from test_backup import flip_a_byte
+
+    add_persons(database, ["Әбенов"])
+    made = gui_backups.back_up_to_folder(None, database, tmp_path / "usb")
+    flip_a_byte(made)
+    add_persons(database, ["Кейін"])
+    database.actor = ADMIN
+    warnings = []
+    monkeypatch.setattr(gui_backups.QMessageBox, "warning",
+                        lambda parent, title, text: warnings.append(text))
+    assert gui_backups.restore_from_file(None, database, made, ask=lambda *args: True) is None
+    assert warnings == [backup.verify(made).message()]
+    assert "does not match its checksum" in warnings[0]
+    assert len(surnames(database)) == 2

@@ -59,3 +59,26 @@ def test_a_clerk_sees_no_conflicts(qtbot, offices):  # noqa: F811
     qtbot.addWidget(dialog)
     assert dialog.errors_label.text().startswith("Your role (clerk) does not allow this")
     assert not dialog.keep_button.isEnabled()
+
+
+def test_a_clerk_may_neither_export_nor_import(qtbot, offices):  # noqa: F811
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.services.auth import Actor
+
+    _district, region = offices
+    as_clerk = dialog_for(qtbot, region.acting_as(Actor("aigerim", UserRole.CLERK)))
+    assert not as_clerk.import_button.isEnabled() and not as_clerk.export_button.isEnabled()
+    as_supervisor = dialog_for(qtbot, region.acting_as(Actor("dana", UserRole.SUPERVISOR)))
+    assert as_supervisor.import_button.isEnabled() and as_supervisor.export_button.isEnabled()
+
+
+def test_a_refused_package_says_why_and_changes_nothing(qtbot, offices, tmp_path):  # noqa: F811
+    _district, region = offices
+    path = tmp_path / "junk.kzx"
+    path.write_bytes(b"PK\x03\x04 not really a package")
+    dialog = dialog_for(qtbot, region)
+    assert not dialog.import_from(path)
+    assert dialog.message.text() == ("The file is not a complete exchange package: it is "
+                                     "damaged or cut short. Nothing was changed.")
+    assert not dialog.import_from(tmp_path / "missing.kzx")
+    assert "missing.kzx" in dialog.message.text()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from test_reports import TODAY, fixture  # noqa: F401 - the hand-built database
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.models import Employer, Person, RepatriateCase, ServiceRecord
+from kzmigdesk.domain.models import AuditEntry, Employer, Person, RepatriateCase, ServiceRecord
 from kzmigdesk.gui import print_actions
 from kzmigdesk.gui.case_dialog import CaseDialog
 from kzmigdesk.gui.employer_dialog import EmployerDialog
@@ -94,6 +94,31 @@ def test_referral_letter_from_a_service_record(qtbot, fixture, opened):  # noqa:
     new = ServiceDialog(database, None)
     qtbot.addWidget(new)
     assert not new.referral_button.isVisibleTo(new)
+
+
+def print_entries(database) -> list[str]:
+    with database.sessions() as session:
+        return session.scalars(select(AuditEntry.entity_id).where(
+            AuditEntry.action == "print")).all()
+
+
+def test_a_print_is_recorded_once_its_pdf_is_written(
+        qtbot, fixture, opened, tmp_path, monkeypatch):  # noqa: F811
+    database, _office = fixture
+    person_id = first(database, Person, Person.surname == "Әбенов")
+    dialog = PersonDialog(database, person_id)
+    qtbot.addWidget(dialog)
+    before = print_entries(database)
+    monkeypatch.setattr(print_actions, "temporary_pdf",
+                        lambda name: tmp_path / "gone" / f"{name}.pdf")  # cannot be written
+    with pytest.raises(OSError):
+        dialog.print_card()
+    assert print_entries(database) == before and opened == []
+    assert not (tmp_path / "gone").exists()
+    monkeypatch.setattr(print_actions, "temporary_pdf", lambda name: tmp_path / f"{name}.pdf")
+    path = dialog.print_card()
+    assert path.exists() and opened[0].toLocalFile() == str(path)
+    assert print_entries(database) == [*before, str(person_id)]
 
 
 def test_settings_dialog_sets_the_letterhead_and_document_language(qtbot, tmp_path):

@@ -76,3 +76,45 @@ def test_labels_follow_the_language(qtbot, database):
     assert page.office.itemText(0) == i18n._("All offices")
     last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
     assert page.chosen_month() == last_month.replace(day=1)  # the default: the month before
+
+
+def test_a_save_is_recorded_after_its_file_and_a_failed_one_leaves_neither(
+        qtbot, fixture, tmp_path, monkeypatch):  # noqa: F811
+    from test_reports import export_entries
+
+    from kzmigdesk.services.auth import Permission, PermissionDenied
+
+    database, _office = fixture
+    page = make_page(qtbot, database)
+    page.month.setDate(QDate(2026, 10, 1))
+    assert page.make_report()
+    # Making the report (its preview) is recorded as a PDF export, once.
+    assert export_entries(database) == [{"month": "2026-10", "format": "pdf"}]
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("kzmigdesk.files.os.fsync", disk_full)
+        assert not page.save_to(out / "october.csv", "csv")
+    assert page.message.text() == ("The file could not be saved: [Errno 28] No space left "
+                                   "on device")
+    seen = []
+
+    def refused(database, summary, fmt, office_id):
+        seen.append((out / "october.csv").exists())
+        raise PermissionDenied(None, Permission.EXPORT_REPORTS)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(reports_page, "note_export", refused)
+        assert not page.save_to(out / "october.csv", "csv")
+    assert seen == [True] and page.message.text() == (
+        "The file could not be saved: Your role (no user) does not allow this: making "
+        "reports and exports.")
+    assert list(out.iterdir()) == [] and len(export_entries(database)) == 1
+
+    assert page.save_to(out / "october.csv", "csv")
+    assert [p.name for p in out.iterdir()] == ["october.csv"]
+    assert export_entries(database)[-1] == {"month": "2026-10", "format": "csv"}

@@ -93,7 +93,7 @@ def test_list_search_and_filters(qtbot, database):
     assert [cell(page, 0, c) for c in (0, 1, 2, 3, 4, 7)] == [
         "WP-0002", "Йылмаз Мехмет", i18n.country_name("TR"), "ТОО «Казстрой»",
         "category 3: specialists", "issued"]
-    assert cell(page, 0, 5) == i18n.format_date(TODAY - dt.timedelta(days=10), "short")
+    assert cell(page, 0, 5) == i18n.format_date(TODAY - dt.timedelta(days=10))
     assert cell(page, 1, 2) == "China"
 
     qtbot.keyClicks(page.search, "Wang")
@@ -115,6 +115,27 @@ def test_list_search_and_filters(qtbot, database):
     page.category.setCurrentIndex(0)
     page.status.setCurrentIndex(page.status.findData(P.ISSUED.value))
     assert page.model.rowCount() == 2
+
+
+def test_permits_running_out_are_highlighted_and_can_be_shown_alone(qtbot, database):
+    from PySide6.QtCore import Qt
+
+    employer = add_employer(database)
+    add_permit(database, add_person(database), employer, "WP-SOON",
+               end=TODAY + dt.timedelta(days=7))
+    add_permit(database, add_person(database, "Йылмаз", "Мехмет", "TR"), employer, "WP-LATER")
+    page = make_page(qtbot, database)
+    assert page.expiring.text() == "Permits running out within 30 days"
+    rows = {cell(page, row, 0): row for row in range(page.model.rowCount())}
+    soon = page.model.index(rows["WP-SOON"], 0)
+    later = page.model.index(rows["WP-LATER"], 0)
+    assert page.model.data(soon, Qt.ItemDataRole.BackgroundRole) is not None
+    assert page.model.data(soon, Qt.ItemDataRole.ToolTipRole) == (
+        f"The permit runs out in 7 days, on {i18n.format_date(TODAY + dt.timedelta(days=7))}.")
+    assert page.model.data(later, Qt.ItemDataRole.BackgroundRole) is None
+    page.expiring.setChecked(True)
+    assert page.model.rowCount() == 1 and cell(page, 0, 0) == "WP-SOON"
+    assert page.count_label.text() == "1 permit"
 
 
 def test_ctrl_f_and_enter_emits_open_requested(qtbot, database):

@@ -88,14 +88,30 @@ def test_dates_and_numbers_use_the_locale():
     day = dt.date(2026, 12, 1)
     i18n.set_language("en")
     assert i18n.format_number(1234567) == "1,234,567"
-    assert i18n.format_date(day) == "1 Dec 2026"
+    assert i18n.format_date(day) == "01/12/2026"
     i18n.set_language("ru")
     assert i18n.format_number(1234567) == "1\xa0234\xa0567"
-    assert "дек" in i18n.format_date(day)
+    assert i18n.format_date(day) == "01.12.2026"
     i18n.set_language("kk")
     assert i18n.format_number(1234567).replace("\xa0", " ") == "1 234 567"
-    assert "желтоқсан" in i18n.format_date(day, "long")
     assert i18n.format_date(None) == ""
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_one_date_style_per_language_with_four_digit_years(qapp, language):
+    """Lists, forms, filters, the timeline and printed documents show a date one way."""
+    from kzmigdesk.gui.widgets.dates import date_edit
+    from kzmigdesk.i18n.words import Words
+
+    i18n.set_language(language)
+    day, moment = dt.date(1966, 1, 18), dt.datetime(2026, 12, 2, 9, 5)
+    expected, expected_moment = (("18/01/1966", "02/12/2026 09:05") if language == "en"
+                                 else ("18.01.1966", "02.12.2026 09:05"))
+    assert i18n.format_date(day) == expected
+    assert Words.of(language).date(day) == expected
+    assert i18n.format_datetime(moment) == expected_moment
+    assert date_edit().displayFormat() == i18n.date_pattern()
+    assert "yyyy" in i18n.date_pattern()
 
 
 @pytest.mark.parametrize("lang", ["en", "kk", "ru"])

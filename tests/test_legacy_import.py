@@ -307,8 +307,8 @@ def test_duplicates_as_in_registration(database):
     summary = import_all(database, table)
     assert (summary.imported, summary.rejected, summary.duplicates) == (2, 4, 4)
     assert reasons(database, summary) == {
-        2: ["IIN: is already registered: Иванов Пётр, born 12 Apr 1985"],
-        3: ["possible duplicate of Петрова Анна, born 31 Jan 1990 (the same date of birth and "
+        2: ["IIN: is already registered: Иванов Пётр, born 12/04/1985"],
+        3: ["possible duplicate of Петрова Анна, born 31/01/1990 (the same date of birth and "
             "a similar name)"],
         5: ["IIN: is the same as on row 4"],
         6: ["possible duplicate of row 4 (the same date of birth and a similar name)"],

@@ -124,3 +124,14 @@ def test_soft_deleted_permits_are_not_listed(database):
             select(WorkPermit).where(WorkPermit.number == "WP-2024-0002")).one()
         permit.deleted_at = utcnow()
     assert numbers(database) == ["WP-2025-0001", "WP-2024-0001"]
+
+
+def test_permits_running_out_within_days_are_those_in_force_that_end_in_them():
+    from kzmigdesk.services.labour import permit_expires_within
+
+    today = dt.date(2026, 6, 1)
+    assert permit_expires_within(PermitStatus.ISSUED, today, today, 30)
+    assert permit_expires_within(PermitStatus.EXTENDED, today + dt.timedelta(days=30), today, 30)
+    assert not permit_expires_within(PermitStatus.ISSUED, today + dt.timedelta(days=31), today, 30)
+    assert not permit_expires_within(PermitStatus.ISSUED, today - dt.timedelta(days=1), today, 30)
+    assert not permit_expires_within(PermitStatus.REVOKED, today, today, 30)

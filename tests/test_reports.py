@@ -22,6 +22,7 @@ from kzmigdesk.domain.enums import (
 )
 from kzmigdesk.domain.models import (
     AdaptationCentre,
+    AuditEntry,
     CaseStatusChange,
     IdentityDocument,
     KandasQuota,
@@ -333,6 +334,48 @@ def test_cli_writes_the_monthly_summary(fixture, tmp_path, capsys):
     assert main(["--db", url, "report", "monthly", "--month", "2026-10", "--office", "NONE",
                  "--out", str(out)]) == 2
     assert "No office has the code NONE." in capsys.readouterr().err
+
+
+def export_entries(database) -> list[dict]:
+    with database.sessions() as session:
+        return session.scalars(select(AuditEntry.changes).where(
+            AuditEntry.action == "export")).all()
+
+
+def test_cli_report_that_cannot_be_written_leaves_no_file_and_no_entry(
+        fixture, tmp_path, capsys, monkeypatch):
+    database, _office = fixture
+    command = ["--db", database.url, "report", "monthly", "--month", "2026-10", "--format",
+               "csv", "--language", "en", "--out"]
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main([*command, str(tmp_path / "missing" / "october.csv")]) == 1
+    assert capsys.readouterr().err == (  # refused before any work
+        f"The folder {tmp_path / 'missing'} does not exist; nothing was written.\n")
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("kzmigdesk.files.os.fsync", disk_full)
+        assert main([*command, str(out / "october.csv")]) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert list(out.iterdir()) == [] and export_entries(database) == []
+
+    # The entry is written once the file is in place.
+    from kzmigdesk.services import reports
+
+    seen = []
+
+    def record_export(session, summary, fmt, office_id=None):
+        seen.append((out / "october.csv").exists())
+        return original(session, summary, fmt, office_id)
+
+    original = reports.record_export
+    monkeypatch.setattr(reports, "record_export", record_export)
+    assert main([*command, str(out / "october.csv")]) == 0
+    assert seen == [True] and [p.name for p in out.iterdir()] == ["october.csv"]
+    assert export_entries(database) == [{"month": "2026-10", "format": "csv"}]
 
 
 def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():

@@ -53,7 +53,7 @@ def test_timeline_gathers_everything_in_date_order(database):
     assert [e.kind for e in wife_events if e.kind != "Registration"] == [
         "Repatriate case", "Repatriate case", "Service"]
     service = next(e for e in wife_events if e.kind == "Service")
-    assert service.text == "Legal consultation, Түркістан орталығы until 5 May 2026"
+    assert service.text == "Legal consultation, Түркістан орталығы until 05/05/2026"
 
 
 def test_timeline_of_a_missing_person_is_not_found(database):

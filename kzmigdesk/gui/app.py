@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from kzmigdesk import demo, i18n
 from kzmigdesk.demo import generate_demo_data
+from kzmigdesk.gui import qt_translations
 from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.sign_in_dialog import sign_in_at_start
@@ -69,6 +70,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     app.setApplicationName("kzmigdesk")
     app.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
     i18n.set_language(lang or load_settings().language)
+    qt_translations.follow_language()
     go_on, restored = check_at_start(db)
     if not go_on:
         return 1
@@ -90,6 +92,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     database.actor = actor  # every service acts as the signed-in user from now on
     window = MainWindow(database, on_language_chosen=choose_language)
     window.show()
+    window.deadlines.start()  # certificates and permits past their dates expire now
     offer_demo_data(window, database)
     try:
         return app.exec()

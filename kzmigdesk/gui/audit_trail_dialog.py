@@ -47,7 +47,7 @@ class TrailModel(PagedTableModel):
             return str(entry.seq)
         if column == 1:
             moment = entry.occurred_at.replace(tzinfo=dt.UTC).astimezone()
-            return i18n.format_datetime(moment, "short")
+            return i18n.format_datetime(moment)
         return [entry.username or "", entry.action, entry.entity_type or "",
                 entry.entity_id or "", audit.describe_changes(entry.changes)][column - 2]
 
@@ -55,6 +55,7 @@ class TrailModel(PagedTableModel):
 def date_filter() -> tuple[QCheckBox, QDateEdit]:
     use, date = QCheckBox(), QDateEdit()
     date.setCalendarPopup(True)
+    date.setDisplayFormat(i18n.date_pattern())
     date.setDate(QDate.currentDate())
     date.setEnabled(False)
     use.toggled.connect(date.setEnabled)

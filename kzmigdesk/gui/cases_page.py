@@ -66,9 +66,9 @@ class CasesTableModel(PagedTableModel):
             case.case_number,
             case.applicant,
             i18n.country_name(case.country_of_origin),
-            i18n.format_date(case.application_date, "short"),
+            i18n.format_date(case.application_date),
             label(case.status),
-            i18n.format_date(case.certificate_expiry_date, "short"),
+            i18n.format_date(case.certificate_expiry_date),
             i18n.format_number(case.household_size),
         )[column]
 

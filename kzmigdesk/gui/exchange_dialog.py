@@ -68,9 +68,9 @@ class ExchangeDialog(QDialog):
     def load(self) -> None:
         overview = exchange.overview(self.database)
         name, count = overview.office_name, overview.open_conflicts
-        rows = [[p.name, i18n.format_datetime(p.last_package_created_at, "short"),
-                 i18n.format_datetime(p.last_import_at, "short"),
-                 i18n.format_datetime(p.last_export_at, "short")] for p in overview.peers]
+        rows = [[p.name, i18n.format_datetime(p.last_package_created_at),
+                 i18n.format_datetime(p.last_import_at),
+                 i18n.format_datetime(p.last_export_at)] for p in overview.peers]
         self.peer_names = [row[0] for row in rows]
         self.office_label.setText(_("This office exchanges as: {name}").format(
             name=name or _("(not set: an administrator sets it)")))
@@ -80,6 +80,8 @@ class ExchangeDialog(QDialog):
             self.table.selectRow(0)
         self.conflicts_button.setText(_("Conflicts ({count})…").format(count=count or 0))
         self.conflicts_button.setEnabled(bool(count))
+        self.export_button.setEnabled(overview.may_export)
+        self.import_button.setEnabled(overview.may_import)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(ERROR_STYLE if error else "")
@@ -115,15 +117,18 @@ class ExchangeDialog(QDialog):
             if path is None:
                 return False
         password = None
-        data = path.read_bytes()
-        if data.startswith(exchange.ENCRYPTED_MAGIC):
-            password = self.ask_password(self, _("Import a package"))
-            if password is None:
-                return False
         try:
+            data = exchange.load_package(path)
+            if data.startswith(exchange.ENCRYPTED_MAGIC):
+                password = self.ask_password(self, _("Import a package"))
+                if password is None:
+                    return False
             result = exchange.import_from_bytes(self.database, data, password)
         except ServiceError as error:
             self.show_message(error.message() + " " + _("Nothing was changed."), True)
+            return False
+        except OSError as error:
+            self.show_message(str(error), True)
             return False
         self.show_message(_("Imported from {sender}: {applied} records taken, {unchanged} "
                             "unchanged, {conflicts} conflicts kept for a supervisor.").format(
@@ -178,7 +183,7 @@ class ConflictsDialog(QDialog):
         self.conflict_ids = [c.id for c in found]
         self.list.blockSignals(True)
         fill_table(self.list, [[c.peer_name, c.entity_type, str(c.entity_id),
-                                i18n.format_datetime(c.detected_at, "short")] for c in found],
+                                i18n.format_datetime(c.detected_at)] for c in found],
                    [_("Office"), _("Record"), _("Record id"), _("Found")])
         self.list.blockSignals(False)
         fill_table(self.fields, [], [_("Field"), _("This office"), _("Other office")])

@@ -1,10 +1,12 @@
 """The foreign workers section: the lazily paged list of work permits, from which the permit
 dialog and the employers' dialog open."""
 
+import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
@@ -13,11 +15,27 @@ from kzmigdesk.gui.permit_dialog import PermitDialog, citizenship_name
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services.labour import PermitRow, count_permits_in, permits_page
+from kzmigdesk.services.labour import (
+    PermitRow,
+    count_permits_in,
+    permit_expires_within,
+    permits_page,
+)
 from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
+EXPIRY_WARNING_DAYS = 30
+EXPIRING_COLOUR = "#ffe0b2"
+
+
+def expiry_warning(valid_to: dt.date, today: dt.date) -> str:
+    days = (valid_to - today).days
+    if days <= 0:
+        return _("The permit's last valid day is today.")
+    return i18n.ngettext("The permit runs out in {days} day, on {date}.",
+                         "The permit runs out in {days} days, on {date}.", days).format(
+        days=i18n.format_number(days), date=i18n.format_date(valid_to))
 
 
 class PermitsTableModel(PagedTableModel):
@@ -25,15 +43,31 @@ class PermitsTableModel(PagedTableModel):
 
     def __init__(self, database: Database):
         super().__init__(database)
-        self.text, self.status, self.category = "", None, None
+        self.text, self.status, self.category, self.expiring_only = "", None, None, False
+        self.today = dt.date.today()
         self.reload()
 
+    def _filters(self) -> dict:
+        within = EXPIRY_WARNING_DAYS if self.expiring_only else None
+        return dict(text=self.text, status=self.status, category=self.category,
+                    expiring_within=within, today=self.today)
+
     def count(self) -> int:
-        return count_permits_in(self.database, self.text, self.status, self.category)
+        self.today = dt.date.today()
+        return count_permits_in(self.database, **self._filters())
 
     def fetch(self, offset: int, limit: int) -> list[PermitRow]:
-        return permits_page(self.database, self.text, self.status, self.category,
-                            offset=offset, limit=limit)
+        return permits_page(self.database, **self._filters(), offset=offset, limit=limit)
+
+    def decoration(self, permit: PermitRow, role):
+        if not permit_expires_within(permit.status, permit.valid_to, self.today,
+                                     EXPIRY_WARNING_DAYS):
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QColor(EXPIRING_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return expiry_warning(permit.valid_to, self.today)
+        return None
 
     def display(self, permit: PermitRow, column: int) -> str:
         return (
@@ -42,14 +76,15 @@ class PermitsTableModel(PagedTableModel):
             citizenship_name(permit.citizenship),
             permit.employer_name,
             label(permit.category),
-            i18n.format_date(permit.valid_from, "short"),
-            i18n.format_date(permit.valid_to, "short"),
+            i18n.format_date(permit.valid_from),
+            i18n.format_date(permit.valid_to),
             label(permit.status),
         )[column]
 
     def set_filter(self, text: str, status: PermitStatus | None,
-                   category: PermitCategory | None) -> None:
+                   category: PermitCategory | None, expiring_only: bool = False) -> None:
         self.text, self.status, self.category = text, status, category
+        self.expiring_only = expiring_only
         self.reload()
 
     def permit_id(self, number: int) -> uuid.UUID:
@@ -67,11 +102,14 @@ class ForeignWorkersPage(ListPage):
                          (130, 230, 120, 220, 200, 90, 90))
         self.status = QComboBox()
         self.category = QComboBox()
+        self.expiring = QCheckBox()
         self.new_button = QPushButton()
         self.employers_button = QPushButton()
         for combo, stretch in ((self.status, 1), (self.category, 2)):
             self.filters.addWidget(combo, stretch)
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.filters.addWidget(self.expiring)
+        self.expiring.toggled.connect(self.apply_filter)
         self.filters.addWidget(self.new_button)
         self.filters.addWidget(self.employers_button)
         self.new_button.clicked.connect(lambda: self.open_permit(None))
@@ -85,6 +123,9 @@ class ForeignWorkersPage(ListPage):
               "number"))
         self.new_button.setText(_("New permit…"))
         self.employers_button.setText(_("Employers…"))
+        self.expiring.setText(i18n.ngettext(
+            "Permits running out within {days} day", "Permits running out within {days} days",
+            EXPIRY_WARNING_DAYS).format(days=i18n.format_number(EXPIRY_WARNING_DAYS)))
         fill_filter(self.status, _("All statuses"), [(label(s), s.value) for s in PermitStatus])
         fill_filter(self.category, _("All categories"),
                    [(label(c), c.value) for c in PermitCategory])
@@ -95,7 +136,8 @@ class ForeignWorkersPage(ListPage):
         status, category = self.status.currentData(), self.category.currentData()
         self.model.set_filter(self.search.text(),
                               PermitStatus(status) if status else None,
-                              PermitCategory(category) if category else None)
+                              PermitCategory(category) if category else None,
+                              self.expiring.isChecked())
 
     def count_text(self, count: int) -> str:
         return i18n.ngettext("{count} permit", "{count} permits", count).format(

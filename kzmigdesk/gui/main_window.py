@@ -25,6 +25,7 @@ from kzmigdesk.gui.backup_actions import (
     is_sqlite,
     restore_from_file,
 )
+from kzmigdesk.gui.deadline_actions import DailyDeadlines
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services.auth import Permission, actor_may
@@ -98,6 +99,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.language_label)
 
         self.daily_backup = DailyBackup(database, self)
+        self.deadlines = DailyDeadlines(database, self)
+        self.deadlines.applied.connect(self._deadlines_applied)
+        self.deadlines.failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
         i18n.add_language_listener(self._language_changed)
         self.destroyed.connect(lambda: i18n.remove_language_listener(self._language_changed))
         self.retranslate()
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         """A closed window follows no more language changes and makes no more backups."""
         i18n.remove_language_listener(self._language_changed)
         self.daily_backup.timer.stop()
+        self.deadlines.timer.stop()
         super().closeEvent(event)
 
     def page(self, index: int) -> QWidget:
@@ -203,6 +208,10 @@ class MainWindow(QMainWindow):
 
     def current_section(self) -> Section:
         return SECTIONS[self.pages.currentIndex()]
+
+    def _deadlines_applied(self, result) -> None:
+        self.statusBar().showMessage(result.message())
+        self.refresh_current()
 
     def refresh_current(self) -> None:
         self.pages.currentWidget().refresh()

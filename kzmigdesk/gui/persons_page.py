@@ -69,7 +69,7 @@ class PersonsTableModel(PagedTableModel):
         return (
             person.full_name,
             person.latin_name,
-            i18n.format_date(person.birth_date, "short"),
+            i18n.format_date(person.birth_date),
             person.iin or "",
             self._regions.get(person.region_id, ""),
             label(person.category),

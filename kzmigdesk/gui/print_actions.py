@@ -12,6 +12,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from kzmigdesk import i18n
+from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.services import prints
@@ -27,11 +28,16 @@ def document_words() -> Words:
     return Words.of(load_settings().document_language or i18n.current_language())
 
 
+def temporary_pdf(name: str) -> Path:
+    """A path for the PDF `name` in a new temporary folder."""
+    safe = re.sub(r"[^\w.-]+", "-", name).strip("-") or "document"
+    return Path(tempfile.mkdtemp(prefix="kzmigdesk-")) / f"{safe}.pdf"
+
+
 def open_pdf(pdf: bytes, name: str) -> Path:
     """Write the PDF to a new temporary folder and open it in the system's viewer."""
-    safe = re.sub(r"[^\w.-]+", "-", name).strip("-") or "document"
-    path = Path(tempfile.mkdtemp(prefix="kzmigdesk-")) / f"{safe}.pdf"
-    path.write_bytes(pdf)
+    path = temporary_pdf(name)
+    write_atomically(path, pdf)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     return path
 
@@ -39,9 +45,11 @@ def open_pdf(pdf: bytes, name: str) -> Path:
 def print_document(database: Database, name: str, gather: Callable, render: Render,
                    *args, **kwargs) -> Path:
     """Make a form and open it: `gather(session, *args, **kwargs)`, a function of
-    kzmigdesk.services.prints, gathers its data (and the print is recorded in the audit
-    trail), `render` lays it out. ServiceError from `gather` reaches the caller to show."""
+    kzmigdesk.services.prints, gathers its data, `render` lays it out; the print is
+    recorded in the audit trail once the PDF is written. ServiceError from `gather` (and
+    OSError from the write) reach the caller to show."""
     words, letterhead = document_words(), Letterhead.from_settings()
-    pdf = prints.make_pdf(database, gather, lambda data: render(data, words, letterhead),
-                          *args, **kwargs)
-    return open_pdf(pdf, name)
+    path = prints.write_pdf(database, temporary_pdf(name), gather,
+                            lambda data: render(data, words, letterhead), *args, **kwargs)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    return path

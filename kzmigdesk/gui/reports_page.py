@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n, languages
+from kzmigdesk.files import write_atomically
 from kzmigdesk.gui.print_actions import open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
@@ -29,6 +30,7 @@ from kzmigdesk.i18n import _
 from kzmigdesk.i18n.words import BILINGUAL, Words
 from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.summary_files import FORMATS, export_summary
+from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.offices import office_choices
 from kzmigdesk.services.reports import MonthlySummary, make_monthly_summary, note_export
 from kzmigdesk.services.workspace import Database
@@ -149,11 +151,14 @@ class ReportsPage(QWidget):
                 raise InterruptedError
             progress(1, 3)
             pdf = export_summary(summary, "pdf", words, letterhead)
-            note_export(self.database, summary, "pdf", office_id)
             if cancelled():
                 raise InterruptedError
             progress(2, 3)
-            return summary, pdf, first_page_png(pdf)
+            png = first_page_png(pdf)
+            # Made and shown (with the names of the expiring section): recorded as a PDF
+            # export, once the preview exists; printing it later records nothing more.
+            note_export(self.database, summary, "pdf", office_id)
+            return summary, pdf, png
 
         outcome = run_in_background(self, _("Making the monthly summary…"), task)
         if not outcome.ok:
@@ -186,11 +191,11 @@ class ReportsPage(QWidget):
             return False
         try:
             data = self.pdf if fmt == "pdf" else export_summary(self.summary, fmt, self.words)
-            path.write_bytes(data)
-            note_export(self.database, self.summary, fmt, self.office_id)
-        except OSError as error:
-            self.show_message(_("The file could not be saved: {error}").format(error=error),
-                              True)
+            write_atomically(path, data, lambda: note_export(  # the file, then its entry
+                self.database, self.summary, fmt, self.office_id))
+        except (OSError, ServiceError) as error:
+            self.show_message(_("The file could not be saved: {error}").format(
+                error=error.message() if isinstance(error, ServiceError) else error), True)
             return False
         self.show_message(_("Saved to {file}.").format(file=path))
         return True

@@ -93,14 +93,23 @@ def babel_locale() -> str:
     return languages.get(_current_language).babel_locale
 
 
-def format_date(value: dt.date | None, format: str = "medium") -> str:
-    return "" if value is None else babel_dates.format_date(value, format, locale=babel_locale())
+def date_pattern() -> str:
+    """The current language's one date style (four-digit years), for Babel and Qt alike."""
+    return languages.get(_current_language).date_pattern
 
 
-def format_datetime(value: dt.datetime | None, format: str = "medium") -> str:
+def format_date(value: dt.date | None) -> str:
+    """Every date shown on screen: "18.01.1966" in kk and ru, "18/01/1966" in en."""
+    return "" if value is None else babel_dates.format_date(value, date_pattern(),
+                                                            locale=babel_locale())
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A moment: the date's style, then the hours and minutes."""
     if value is None:
         return ""
-    return babel_dates.format_datetime(value, format, locale=babel_locale())
+    pattern = f"{date_pattern()} {languages.get(_current_language).time_pattern}"
+    return babel_dates.format_datetime(value, pattern, locale=babel_locale())
 
 
 def format_number(value: int | float | Decimal | None) -> str:

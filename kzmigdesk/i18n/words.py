@@ -72,8 +72,12 @@ class Words:
                 names.append(name)
         return " / ".join(names)
 
-    def date(self, value: dt.date | None, format: str = "medium") -> str:
-        return "" if value is None else babel_dates.format_date(value, format, locale=self.locale)
+    def date(self, value: dt.date | None) -> str:
+        """A date in the style of the document's first language (as on screen)."""
+        if value is None:
+            return ""
+        pattern = languages.get(self.languages[0]).date_pattern
+        return babel_dates.format_date(value, pattern, locale=self.locale)
 
     def month(self, value: dt.date) -> str:
         """"October 2026" in the first language (the nominative month name)."""

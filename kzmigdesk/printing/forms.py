@@ -67,8 +67,8 @@ FULL_FILL = colors.HexColor("#f9d6d5")
 
 
 def day(words: Words, value: dt.date | None) -> str:
-    """A date in a table or a card: 05.03.2026 (05/03/2026 in English)."""
-    return words.date(value, "dd/MM/yyyy" if words.first == "en" else "dd.MM.yyyy")
+    """A date in a table or a card: 05.03.2026 (05/03/2026 in English), as on screen."""
+    return words.date(value)
 
 
 def citizenship(words: Words, code: str | None) -> str:
@@ -354,7 +354,7 @@ def referral_letter(letter: ReferralLetter, words: Words,
     addressee_lines = [line.strip() for line in letter.addressee.splitlines() if line.strip()]
     reference = Table([[
         [paragraph(words.t("Ref. No. {number}", number=letter.number)),
-         paragraph(words.date(today, "long"))],
+         paragraph(words.date(today))],
         Paragraph("<br/>".join(text(line) for line in addressee_lines) or "_" * 36,
                   s.heading),
     ]], colWidths=[PAGE_WIDTH * 0.45, PAGE_WIDTH * 0.55])

@@ -31,12 +31,13 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"  # browse the audit trail
     MANAGE_USERS = "manage_users"  # accounts, roles, passwords
     RESTORE_BACKUP = "restore_backup"  # replace the database by a backup
+    IMPORT_PACKAGES = "import_packages"  # other offices' exchange packages, and their conflicts
 
 
 CLERK_PERMISSIONS = frozenset({Permission.REGISTER})
 SUPERVISOR_PERMISSIONS = CLERK_PERMISSIONS | {
     Permission.MANAGE_QUOTAS, Permission.OVERRIDE_QUOTA, Permission.EDIT_CATALOGUE,
-    Permission.EXPORT_REPORTS, Permission.VIEW_AUDIT}
+    Permission.EXPORT_REPORTS, Permission.VIEW_AUDIT, Permission.IMPORT_PACKAGES}
 ADMINISTRATOR_PERMISSIONS = SUPERVISOR_PERMISSIONS | {Permission.MANAGE_USERS,
                                                       Permission.RESTORE_BACKUP}
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
@@ -79,6 +80,7 @@ ACTION_NAMES = {
     Permission.VIEW_AUDIT: N_("viewing the audit trail"),
     Permission.MANAGE_USERS: N_("managing user accounts"),
     Permission.RESTORE_BACKUP: N_("restoring a backup"),
+    Permission.IMPORT_PACKAGES: N_("importing other offices' packages"),
 }
 
 

@@ -1,20 +1,25 @@
 """Backups of the SQLite database: SQLite's online backup API (a consistent copy while the
-application keeps writing), rotation keeping the newest N, restore with the current file kept
-aside, and the check of a database file at start (damaged or not ours).
+application keeps writing), rotation keeping the newest N (at least the one just made), a
+SHA-256 checksum beside each backup (NAME.sha256, in the format of `sha256sum`) that restore
+and `verify` check, restore with the current file kept aside, and the check of a database file
+at start (damaged or not ours).
 
 A PostgreSQL database is backed up on its server (pg_dump), not here.
 """
 
 import datetime as dt
+import hashlib
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from kzmigdesk.db.files import FileCheck, check_file  # noqa: F401 (the check of a file)
 from kzmigdesk.db.session import Database
-from kzmigdesk.i18n import N_
+from kzmigdesk.files import write_atomically
+from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import user_data_dir
 from kzmigdesk.services.auth import Actor, Permission, require
 from kzmigdesk.services.errors import ServiceError
@@ -64,11 +69,23 @@ def backup_due(folder: Path | None = None, now: dt.datetime | None = None) -> bo
     return now - dt.datetime.fromtimestamp(found[0].stat().st_mtime) >= DAILY
 
 
+def checksum_file(backup_file: Path) -> Path:
+    """The file beside a backup that holds its SHA-256: NAME.sha256."""
+    return backup_file.with_name(backup_file.name + ".sha256")
+
+
+def sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
            now: dt.datetime | None = None) -> Path:
     """Copy the database into `folder` as kzmigdesk-YYYYMMDD-HHMMSS.sqlite3 with SQLite's
     online backup API, in one step, so the copy is one consistent state even while other
-    connections write. Then keep only the newest `keep` backups there (None: all)."""
+    connections write; once it is complete, write its checksum beside it (without which the
+    backup is removed again). Then keep only the newest `keep` backups there (None: all); the
+    one just made is always kept, whatever `keep` says."""
     source_path = sqlite_file(url)
     folder = folder or default_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,24 +105,77 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
             destination.close()
     finally:
         source.close()
+    digest = sha256(partial)
     partial.replace(target)
+    try:
+        write_atomically(checksum_file(target), f"{digest}  {target.name}\n".encode())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     if keep is not None:
-        for old in backups(folder)[keep:]:
+        others = [path for path in backups(folder) if path != target]  # newest first
+        for old in others[max(keep, 1) - 1:]:
             old.unlink(missing_ok=True)
+            checksum_file(old).unlink(missing_ok=True)
     return target
 
 
+def checksum_problem(backup_file: Path) -> str | None:
+    """Why `backup_file` does not match the checksum beside it (a msgid with {file} and
+    {checksum}), or None when it does."""
+    try:
+        written = checksum_file(backup_file).read_text(encoding="ascii").split()
+    except FileNotFoundError:
+        return N_("The backup {file} has no checksum file ({checksum}), so it cannot be "
+                  "checked (backups made by earlier versions have none). To restore it anyway, "
+                  "after SQLite's integrity check, run: kzmigdesk restore --no-checksum {file}")
+    except (OSError, UnicodeDecodeError):
+        written = []
+    if not written or written[0].lower() != sha256(backup_file):
+        return N_("The backup {file} does not match its checksum in {checksum}: it was changed "
+                  "or damaged. Use another backup.")
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    file: Path
+    problem: str | None  # a msgid with {file} and {checksum}; None: the backup is intact
+
+    def message(self) -> str | None:
+        return None if self.problem is None else _(self.problem).format(
+            file=self.file, checksum=checksum_file(self.file).name)
+
+
+def verify(backup_file: Path) -> Verdict:
+    """Check a backup against its checksum (an absent or unreadable backup is "missing")."""
+    if not backup_file.is_file():
+        return Verdict(backup_file, N_("The backup {file} is missing or not a file."))
+    return Verdict(backup_file, checksum_problem(backup_file))
+
+
+def verify_folder(folder: Path | None = None) -> list[Verdict]:
+    """The verdict on every backup in `folder`, newest first."""
+    return [verify(path) for path in backups(folder)]
+
+
 def restore(url: str, backup_file: Path, actor: Actor | None,
-            now: dt.datetime | None = None) -> Path:
+            now: dt.datetime | None = None, without_checksum: bool = False) -> Path:
     """Replace the database by `backup_file`: an administrator's act, or anyone's when the
     database file is damaged or not ours (no one can sign in to it then). The backup is
-    checked first; the current file is never overwritten but moved aside; its path is
-    returned. The database must be closed (no open connection) while this runs."""
+    checked first: against its checksum (a backup without one only `without_checksum`), then
+    by SQLite's integrity check; the current file is never overwritten but moved aside; its
+    path is returned. The database must be closed (no open connection) while this runs."""
     target = sqlite_file(url)
     if check_file(target).ok:
         require(actor, Permission.RESTORE_BACKUP)
-    check = check_file(backup_file, thorough=True)
-    if not backup_file.is_file() or not check.ok or backup_file.stat().st_size == 0:
+    if not backup_file.is_file() or backup_file.stat().st_size == 0:
+        raise BackupError(N_("The backup cannot be used: it is missing, empty or damaged."))
+    if not (without_checksum and not checksum_file(backup_file).exists()):
+        problem = checksum_problem(backup_file)
+        if problem is not None:
+            raise BackupError(problem, file=backup_file, checksum=checksum_file(backup_file).name)
+    if not check_file(backup_file, thorough=True).ok:
         raise BackupError(N_("The backup cannot be used: it is missing, empty or damaged."))
     now = now or dt.datetime.now()
     kept = target.with_name(f"{target.name}.before-restore-{now:%Y%m%d-%H%M%S}")

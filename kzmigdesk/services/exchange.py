@@ -6,9 +6,14 @@ share), `records.jsonl` (the current row of every record changed since the last 
 that peer, soft deletions included) and `audit.jsonl` (the sender's audit entries since then).
 With a password, the whole ZIP is encrypted (scrypt and AES, `cryptography`'s Fernet).
 
-Import checks the package before anything is written: readable (not truncated), HMAC right
-(not tampered with, the right key), addressed to this office, not imported before. Then, in
-one transaction, record by record, in the order of the tables' dependencies:
+Import checks the package before anything is written: not bigger than the limits below (the
+file before decryption; the members' bytes counted while they are inflated in chunks, not
+only taken from the ZIP's headers, so a ZIP bomb is refused in bounded memory), the manifest
+of the expected shape (every field's JSON type), readable (not truncated), HMAC right (not tampered
+with, the right key), addressed to this office, not imported before, and every line of the
+members of the expected shape. Then, in one transaction, record by record, in the order of
+the tables' dependencies:
+
 - a record new here is inserted;
 - a record not changed here since the version both offices last had takes the newer one;
 - a record changed here too becomes a conflict, kept with both sides for a supervisor,
@@ -25,14 +30,30 @@ import hmac
 import io
 import json
 import os
+import re
 import secrets
+import struct
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import JSON, Date, DateTime, LargeBinary, Uuid, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Uuid,
+    select,
+)
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
@@ -47,8 +68,9 @@ from kzmigdesk.domain.models import (
     LocalSetting,
     utcnow,
 )
-from kzmigdesk.i18n import N_
-from kzmigdesk.services.auth import Permission, acting, require
+from kzmigdesk.files import write_atomically
+from kzmigdesk.i18n import N_, _
+from kzmigdesk.services.auth import Permission, acting, actor_may, require
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.name_index import index_names, unindex
 
@@ -56,10 +78,32 @@ FORMAT = 1
 OFFICE_NAME = "exchange.office_name"
 ENCRYPTED_MAGIC = b"KZMX-ENC1"
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+MEMBERS = ("records.jsonl", "audit.jsonl")
+MIN_KEY_BYTES = 16  # a shared key has at least 128 bits
+
+# What an import reads at most. A first package of an office of 1,000,000 persons (about
+# 2.9 KB of records and 2.8 KB of audit entries a person: 5.7 GB inflated, 1 GB as a file,
+# 1.3 GB encrypted) fits; a ZIP bomb is refused after reading at most MAX_RATIO times the
+# package's size, in chunks, without keeping what it inflated.
+MAX_PACKAGE_BYTES = 2 * 2**30  # the file as given, encrypted or not
+MAX_MEMBER_BYTES = 4 * 2**30  # each member, inflated
+MAX_TOTAL_BYTES = 8 * 2**30  # all members together, inflated
+MAX_MANIFEST_BYTES = 2**20
+MAX_RATIO = 100  # inflated bytes per byte of the package (real ones: 5 to 15)
+RATIO_FREE_BYTES = 2**20  # a package inflating to less is never too compressed
+CHUNK_BYTES = 2**20
+READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, EOFError,
+               zlib.error, struct.error, NotImplementedError, RuntimeError, OverflowError)
 
 
 class PackageRefused(ServiceError):
     """The package was not imported; nothing changed."""
+
+
+DAMAGED = N_("The file is not a complete exchange package: it is damaged or cut short.")
+CHANGED = N_("The package's content does not match its manifest: it was changed.")
+TOO_BIG = N_("The package is too big, or inflates to too much: it is not an exchange package "
+             "this program made.")
 
 
 # --- this office and its peers --------------------------------------------------------------
@@ -82,7 +126,22 @@ def set_office_name(session: Session, name: str) -> None:
 
 
 def new_key() -> str:
+    """A new shared key: 256 random bits, in base64."""
     return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def checked_key(key: str) -> str:
+    """A key given by the peer's administrator, in base64 (as `new_key` prints it, or its
+    URL-safe form, padding optional), as stored: standard base64 of at least 128 bits."""
+    text = key.strip().replace("-", "+").replace("_", "/")
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except ValueError:
+        raw = b""
+    if len(raw) < MIN_KEY_BYTES:
+        raise ValidationFailed([FieldError("key", N_("Key"), N_(
+            "is not a key of at least 128 bits: give the key the other office printed"))])
+    return base64.b64encode(raw).decode()
 
 
 def add_peer(session: Session, name: str, key: str | None = None) -> ExchangePeer:
@@ -94,7 +153,8 @@ def add_peer(session: Session, name: str, key: str | None = None) -> ExchangePee
         raise ValidationFailed([FieldError("name", N_("Office name"), N_("is required"))])
     if session.scalars(select(ExchangePeer).where(ExchangePeer.name == name)).first():
         raise ValidationFailed([FieldError("name", N_("Office name"), N_("is already taken"))])
-    peer = ExchangePeer(name=name, key=key or new_key(), last_sent_seq=0)
+    key = new_key() if key is None else checked_key(key)
+    peer = ExchangePeer(name=name, key=key, last_sent_seq=0)
     session.add(peer)
     session.flush()
     return peer
@@ -203,6 +263,9 @@ def export_package(session: Session, peer_name: str, password: str | None = None
     """The package of everything changed since the last package to `peer_name`. The caller
     commits the session once the file is written (the peer's watermark moves on)."""
     require(acting(session), Permission.EXPORT_REPORTS)
+    if password is not None and not password:
+        raise ServiceError(N_("The password is empty: give one, or none for a package that is "
+                              "not encrypted."))
     sender = office_name(session)
     if not sender:
         raise ServiceError(N_("Set this office's exchange name first."))
@@ -278,6 +341,9 @@ def decrypt(data: bytes, password: str | None) -> bytes:
     from cryptography.fernet import InvalidToken
 
     if not data.startswith(ENCRYPTED_MAGIC):
+        if password is not None:
+            raise PackageRefused(N_("The package is not encrypted: import it without a "
+                                    "password."))
         return data
     if not password:
         raise PackageRefused(N_("The package is encrypted: give its password."))
@@ -300,41 +366,249 @@ class Package:
 
 def read_package(session: Session, data: bytes, password: str | None = None) -> Package:
     """Check a package without changing anything; PackageRefused says what is wrong."""
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise PackageRefused(TOO_BIG)
     data = decrypt(data, password)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-            files = {name: archive.read(name) for name in manifest.get("files", {})}
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zipfile.LargeZipFile):
-        raise PackageRefused(N_("The file is not a complete exchange package: it is damaged "
-                                "or cut short.")) from None
-    if manifest.get("format") != FORMAT:
-        raise PackageRefused(N_("The package was made by another version of the program."))
-    receiver = office_name(session)
-    if manifest.get("to") != receiver:
-        raise PackageRefused(N_("The package is addressed to “{office}”, not to this office."),
-                             office=manifest.get("to"))
+            names = archive.namelist()
+            if "manifest.json" not in names:
+                raise PackageRefused(DAMAGED)
+            manifest_bytes = _inflate(archive, "manifest.json", MAX_MANIFEST_BYTES)
+            try:
+                manifest = json.loads(manifest_bytes)
+            except (ValueError, RecursionError):
+                raise PackageRefused(DAMAGED) from None
+            _check_manifest(manifest)
+            _check_sender(session, manifest)
+            if sorted(names) != sorted(("manifest.json", *MEMBERS)):
+                raise PackageRefused(CHANGED)
+            # The headers' sizes first (cheap), then the bytes themselves, counted: a first
+            # pass keeps nothing but their digests; the second reads the lines.
+            allowed = min(max(MAX_RATIO * len(data), RATIO_FREE_BYTES), MAX_TOTAL_BYTES)
+            if _declared_size(archive) > allowed:
+                raise PackageRefused(TOO_BIG)
+            total = 0
+            for name in MEMBERS:
+                digest = hashlib.sha256()
+                total += _inflate(archive, name, min(MAX_MEMBER_BYTES, allowed - total),
+                                  digest.update)
+                if digest.hexdigest() != manifest["files"][name]:
+                    raise PackageRefused(CHANGED)
+            tables = {table.name: table for table in synced_tables()}
+            records = _lines(archive, "records.jsonl", lambda item: _check_record(item, tables))
+            audit = _lines(archive, "audit.jsonl",
+                           lambda entry: _check_row(AuditEntry.__table__, entry))
+    except READ_ERRORS:
+        raise PackageRefused(DAMAGED) from None
+    if len(records) != manifest["records"]:
+        raise PackageRefused(CHANGED)
+    return Package(manifest, records, audit)
+
+
+def load_package(path: Path) -> bytes:
+    """A package file's bytes, if it is not too big to be one (OSError if unreadable)."""
+    if path.stat().st_size > MAX_PACKAGE_BYTES:
+        raise PackageRefused(TOO_BIG)
+    return path.read_bytes()
+
+
+def _declared_size(archive: zipfile.ZipFile) -> int:
+    """What the ZIP's headers say its members inflate to (what a bomb may lie about)."""
+    return sum(info.file_size for info in archive.infolist())
+
+
+def _inflate(archive: zipfile.ZipFile, name: str, limit: int, sink=None) -> bytes | int:
+    """A member's bytes (or, with `sink`, their count, each chunk given to `sink`), read in
+    chunks and refused past `limit` bytes."""
+    parts, size = [], 0
+    with archive.open(name) as member:
+        while chunk := member.read(CHUNK_BYTES):
+            size += len(chunk)
+            if size > limit:
+                raise PackageRefused(TOO_BIG)
+            if sink is None:
+                parts.append(chunk)
+            else:
+                sink(chunk)
+    return size if sink is not None else b"".join(parts)
+
+
+def _lines(archive: zipfile.ZipFile, name: str, check) -> list[dict]:
+    """The member's JSON lines, each checked by `check` (False: not of the expected shape;
+    or the name of the wrong field)."""
+    found = []
+    with archive.open(name) as member:
+        number = 0
+        lines = io.TextIOWrapper(member, encoding="utf-8", newline="\n")
+        while True:
+            number += 1
+            try:
+                line = next(lines, None)
+                if line is None:
+                    break
+                if not line.strip():
+                    continue
+                value = json.loads(line)
+            except (ValueError, RecursionError):
+                value = None
+            wrong = check(value) if isinstance(value, dict) else False
+            if wrong is False:
+                raise PackageRefused(N_("The package's file {file} is not valid: line {line} "
+                                        "is not of the expected shape."),
+                                     file=name, line=number)
+            if wrong:
+                raise PackageRefused(N_("The package's file {file} is not valid: line {line}, "
+                                        "“{field}” is missing or wrong."),
+                                     file=name, line=number, field=wrong)
+            found.append(value)
+    return found
+
+
+# --- the shapes of a package's JSON ---------------------------------------------------------
+
+HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_int(value, low: int = -2**63) -> bool:
+    return type(value) is int and low <= value < 2**63
+
+
+def _is_text(value, length: int = 1000) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= length and "\x00" not in value
+
+
+def _is_uuid(value) -> bool:
     try:
-        peer = peer_by_name(session, manifest.get("from", ""))
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _is_datetime(value) -> bool:
+    try:
+        return isinstance(value, str) and len(value) <= 40 and bool(
+            dt.datetime.fromisoformat(value))
+    except ValueError:
+        return False
+
+
+MANIFEST_FIELDS = {
+    "format": _is_int,
+    "package_id": _is_uuid,
+    "from": _is_text,
+    "to": _is_text,
+    "created_at": _is_datetime,
+    "records": lambda value: _is_int(value, 0),
+    "audit_seq": lambda value: (isinstance(value, list) and len(value) == 2
+                                and all(_is_int(seq, 0) for seq in value)),
+    "files": lambda value: (isinstance(value, dict) and sorted(value) == sorted(MEMBERS)
+                            and all(isinstance(digest, str) and HEX64.fullmatch(digest)
+                                    for digest in value.values())),
+    "hmac": lambda value: isinstance(value, str) and bool(HEX64.fullmatch(value)),
+}
+
+
+class ManifestNotValid(PackageRefused):
+    def __init__(self, problem: str, **details):
+        super().__init__(N_("The package's manifest is not valid: {problem}"), problem=problem)
+        self.details = details
+
+    def message(self) -> str:
+        return _(self.msgid).format(problem=_(self.params["problem"]).format(**self.details))
+
+
+def _check_manifest(manifest) -> None:
+    """Refused unless the manifest has every field, of its JSON type, and nothing else."""
+    if not isinstance(manifest, dict):
+        raise ManifestNotValid(N_("it is not a JSON object."))
+    if _is_int(manifest.get("format")) and manifest["format"] != FORMAT:
+        raise PackageRefused(N_("The package was made by another version of the program."))
+    for field, valid in MANIFEST_FIELDS.items():
+        if field not in manifest or not valid(manifest[field]):
+            raise ManifestNotValid(N_("“{field}” is missing or wrong."), field=field)
+    for field in manifest:
+        if field not in MANIFEST_FIELDS:
+            raise ManifestNotValid(N_("it has an unknown field “{field}”."), field=field[:50])
+
+
+def _check_sender(session: Session, manifest: dict) -> ExchangePeer:
+    """The peer that signed the manifest, if it is addressed here and not imported before."""
+    receiver = office_name(session)
+    if manifest["to"] != receiver:
+        raise PackageRefused(N_("The package is addressed to “{office}”, not to this office."),
+                             office=manifest["to"])
+    try:
+        peer = peer_by_name(session, manifest["from"])
     except NotFound:
         raise PackageRefused(N_("The package comes from “{office}”, which is not a peer "
-                                "office here."), office=manifest.get("from")) from None
+                                "office here."), office=manifest["from"]) from None
     expected = _signature(peer.key, manifest)
-    if not hmac.compare_digest(expected, str(manifest.get("hmac", ""))):
+    if not hmac.compare_digest(expected, manifest["hmac"]):
         raise PackageRefused(N_("The package's signature does not match: it was changed, or "
                                 "the key shared with “{office}” is not the same."),
                              office=peer.name)
-    for name, digest in manifest["files"].items():
-        if hashlib.sha256(files[name]).hexdigest() != digest:
-            raise PackageRefused(N_("The package's content does not match its manifest: it "
-                                    "was changed."))
     if session.get(ImportedPackage, manifest["package_id"]) is not None:
         raise PackageRefused(N_("This package was imported already."))
+    return peer
 
-    def lines(name: str) -> list[dict]:
-        return [json.loads(line) for line in files[name].decode().splitlines() if line]
 
-    return Package(manifest, lines("records.jsonl"), lines("audit.jsonl"))
+RECORD_FIELDS = {"table", "id", "version", "based_on", "row"}
+
+
+def _check_record(item: dict, tables: dict):
+    """None if `item` is a record line of a known table with a row of the right types; else
+    the wrong field's name (or False)."""
+    if set(item) != RECORD_FIELDS or item["table"] not in tables:
+        return False
+    if not _is_uuid(item["id"]):
+        return "id"
+    if not _is_int(item["version"], 1):
+        return "version"
+    if item["based_on"] is not None and not _is_int(item["based_on"]):
+        return "based_on"
+    row = item["row"]
+    if not isinstance(row, dict):
+        return "row"
+    if (row.get("id"), row.get("version")) != (item["id"], item["version"]):
+        return "row"
+    return _check_row(tables[item["table"]], row)
+
+
+def _check_row(table, row: dict):
+    """None if every column of `table` has a value of its type in `row`; else its name."""
+    for column in table.columns:
+        if not _fits(column, row.get(column.name)):
+            return column.name
+    return None
+
+
+def _fits(column, value) -> bool:
+    """Whether a JSON value is one `from_json` turns into a value of the column."""
+    if value is None:
+        return column.nullable
+    kind = column.type
+    try:
+        if isinstance(kind, (Uuid, DateTime, Date)):
+            return isinstance(value, str) and len(value) <= 40 and from_json(
+                column, value) is not None
+        if isinstance(kind, LargeBinary):
+            return (isinstance(value, dict) and isinstance(value.get("base64"), str)
+                    and base64.b64decode(value["base64"], validate=True) is not None)
+        if isinstance(kind, SAEnum) and kind.enum_class is not None:
+            return isinstance(value, str) and from_json(column, value) is not None
+        if isinstance(kind, Boolean):
+            return type(value) is bool
+        if isinstance(kind, Integer):
+            return _is_int(value)
+        if isinstance(kind, (Numeric, Float)):
+            return type(value) in (int, float)
+        if isinstance(kind, String):  # Text too
+            return isinstance(value, str) and "\x00" not in value and (
+                kind.length is None or len(value) <= kind.length)
+    except ValueError:
+        return False
+    return True  # JSON
 
 
 @dataclass
@@ -348,7 +622,7 @@ class ImportResult:
 def import_package(session: Session, data: bytes, password: str | None = None,
                    now: dt.datetime | None = None) -> ImportResult:
     """Import a package in the caller's transaction (see the module's notes)."""
-    require(acting(session), Permission.REGISTER)
+    require(acting(session), Permission.IMPORT_PACKAGES)
     package = read_package(session, data, password)
     peer = peer_by_name(session, package.manifest["from"])
     now = (now or utcnow()).replace(tzinfo=None)
@@ -356,10 +630,14 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     order = {name: index for index, name in enumerate(tables)}
     states = _states(session, peer)
     result = ImportResult(peer.name)
-    for item in sorted(package.records, key=lambda i: (order[i["table"]], i["version"])):
-        outcome = _apply(session, peer, tables[item["table"]], item,
-                         states.get((item["table"], item["id"])), now)
-        setattr(result, outcome, getattr(result, outcome) + 1)
+    try:
+        for item in sorted(package.records, key=lambda i: (order[i["table"]], i["version"])):
+            outcome = _apply(session, peer, tables[item["table"]], item,
+                             states.get((item["table"], item["id"])), now)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+    except (IntegrityError, DataError) as error:
+        raise PackageRefused(N_("The package's records do not fit this database: {problem}"),
+                             problem=str(error.orig).splitlines()[0]) from None
     session.add(ImportedPackage(package_id=package.manifest["package_id"], peer_id=peer.id,
                                 imported_at=now, records=len(package.records)))
     peer.last_import_at = now
@@ -437,7 +715,7 @@ def _after_write(session: Session, table, values: dict) -> None:
 
 
 def open_conflicts(session: Session) -> list[ExchangeConflict]:
-    require(acting(session), Permission.OVERRIDE_QUOTA)
+    require(acting(session), Permission.IMPORT_PACKAGES)
     return list(session.scalars(select(ExchangeConflict).where(
         ExchangeConflict.resolved_at.is_(None)).order_by(ExchangeConflict.detected_at)))
 
@@ -447,7 +725,7 @@ def resolve_conflict(session: Session, conflict_id: uuid.UUID, keep: str,
     """A supervisor's choice: keep "local" (this office's version, sent to the peer with the
     next package) or take "incoming" (the peer's). Either way the result gets a version
     above both, marked as having seen the peer's, so the peer takes it without a conflict."""
-    require(acting(session), Permission.OVERRIDE_QUOTA)
+    require(acting(session), Permission.IMPORT_PACKAGES)
     conflict = session.get(ExchangeConflict, conflict_id)
     if conflict is None or conflict.resolved_at is not None:
         raise NotFound(N_("The conflict no longer exists or was resolved."))
@@ -488,6 +766,8 @@ class Overview:
     office_name: str | None  # this office's exchange name; None: not set
     peers: tuple[PeerInfo, ...]
     open_conflicts: int | None  # None: the acting user may not see the conflicts
+    may_export: bool  # the acting user may export packages
+    may_import: bool  # and import them
 
 
 def overview(database: Database) -> Overview:
@@ -498,7 +778,10 @@ def overview(database: Database) -> Overview:
             count = len(open_conflicts(session))
         except ServiceError:
             count = None
-        return Overview(office_name(session), found, count)
+        actor = acting(session)
+        return Overview(office_name(session), found, count,
+                        actor_may(actor, Permission.EXPORT_REPORTS),
+                        actor_may(actor, Permission.IMPORT_PACKAGES))
 
 
 def export_to_file(database: Database, peer_name: str, password: str | None,
@@ -507,7 +790,7 @@ def export_to_file(database: Database, peer_name: str, password: str | None,
     file is written (an OSError undoes it)."""
     with database.transaction() as session:
         result = export_package(session, peer_name, password)
-        path.write_bytes(result.data)
+        write_atomically(path, result.data)
     return result
 
 

@@ -602,10 +602,21 @@ class PermitRow:
     employer_id: uuid.UUID
 
 
+IN_FORCE = (PermitStatus.ISSUED, PermitStatus.EXTENDED)
+
+
+def permit_expires_within(status: PermitStatus, valid_to: dt.date, today: dt.date,
+                          days: int) -> bool:
+    """Whether a permit in force runs out between today and `days` days later."""
+    return status in IN_FORCE and today <= valid_to <= today + dt.timedelta(days=days)
+
+
 def _permits_filtered(query, text: str, status: PermitStatus | None,
-                      category: PermitCategory | None):
+                      category: PermitCategory | None, expiring_within: int | None = None,
+                      today: dt.date | None = None):
     """Restrict a query of permits to the list's filters (it needs no join: counting the
-    permits of a large office must not read every person and employer)."""
+    permits of a large office must not read every person and employer). `expiring_within`
+    days keeps the permits in force whose last valid day falls in them, from `today` on."""
     needle = text.strip()
     if needle:
         by_bin = select(Employer.id).where(Employer.bin.startswith(needle, autoescape=True))
@@ -621,26 +632,35 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
         query = query.where(WorkPermit.status == PermitStatus(status))
     if category is not None:
         query = query.where(WorkPermit.category == PermitCategory(category))
+    if expiring_within is not None:
+        today = today or dt.date.today()
+        query = query.where(WorkPermit.status.in_(IN_FORCE),
+                            WorkPermit.valid_to.between(
+                                today, today + dt.timedelta(days=expiring_within)))
     return query
 
 
 def count_permits(session: Session, text: str = "", status: PermitStatus | None = None,
-                  category: PermitCategory | None = None) -> int:
+                  category: PermitCategory | None = None, expiring_within: int | None = None,
+                  today: dt.date | None = None) -> int:
     """How many permits the list shows for this search text and these filters."""
     query = select(func.count()).select_from(WorkPermit)
-    return session.scalar(_permits_filtered(query, text, status, category))
+    return session.scalar(_permits_filtered(query, text, status, category, expiring_within,
+                                            today))
 
 
 def fetch_permits(session: Session, text: str = "", status: PermitStatus | None = None,
                   category: PermitCategory | None = None, offset: int = 0,
-                  limit: int = 200) -> list[PermitRow]:
+                  limit: int = 200, expiring_within: int | None = None,
+                  today: dt.date | None = None) -> list[PermitRow]:
     """One page of the permits list, newest (latest valid_from, then number) first.
 
     `text` matches the start of a permit number or an employer's BIN, or the worker by name
     in any script, IIN or document number (as in the persons list)."""
     # The page's ids first, from the list index alone; only then the joins, for its rows.
     order = (WorkPermit.valid_from.desc(), WorkPermit.number.desc())
-    page = _permits_filtered(select(WorkPermit.id), text, status, category)
+    page = _permits_filtered(select(WorkPermit.id), text, status, category, expiring_within,
+                             today)
     page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
         select(
@@ -679,13 +699,16 @@ def _permit_row(permit: WorkPermit) -> PermitRow:
 
 
 def count_permits_in(database: Database, text: str = "", status: PermitStatus | None = None,
-                     category: PermitCategory | None = None) -> int:
+                     category: PermitCategory | None = None,
+                     expiring_within: int | None = None, today: dt.date | None = None) -> int:
     with database.sessions() as session:
-        return count_permits(session, text, status, category)
+        return count_permits(session, text, status, category, expiring_within, today)
 
 
 def permits_page(database: Database, text: str = "", status: PermitStatus | None = None,
                  category: PermitCategory | None = None, offset: int = 0,
-                 limit: int = 200) -> list[PermitRow]:
+                 limit: int = 200, expiring_within: int | None = None,
+                 today: dt.date | None = None) -> list[PermitRow]:
     with database.sessions() as session:
-        return fetch_permits(session, text, status, category, offset=offset, limit=limit)
+        return fetch_permits(session, text, status, category, offset=offset, limit=limit,
+                             expiring_within=expiring_within, today=today)

@@ -18,6 +18,7 @@ decision is kept as the form keeps it (DuplicateDecision).
 import csv
 import datetime as dt
 import functools
+import io
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -39,6 +40,7 @@ from kzmigdesk.domain.models import (
     utcnow,
 )
 from kzmigdesk.domain.search import name_tokens, normalise_document_number, sort_key
+from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Actor, Permission, require_in
@@ -485,11 +487,12 @@ def write_rejected_csv(session: Session, import_id: uuid.UUID, path: Path) -> in
     """Write the rejected rows (their number, the reasons, their cells) as a CSV file that
     Excel opens: UTF-8 with BOM, semicolons. The number of rows written."""
     header, rows = rejected_rows(session, import_id)
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow([_("Row"), _("Reasons")] + header)
-        for row in rows:
-            writer.writerow([row.row, "; ".join(row.reasons)] + row.cells)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Row"), _("Reasons")] + header)
+    for row in rows:
+        writer.writerow([row.row, "; ".join(row.reasons)] + row.cells)
+    write_atomically(path, out.getvalue().encode("utf-8-sig"))  # whole or not at all
     return len(rows)
 
 

@@ -2,13 +2,16 @@
 kzmigdesk.domain.documents (the printing layer's forms lay them out), and the audit trail's
 record of a form with personal data printed.
 
-`make_pdf` runs the three in one transaction: gather, render (a function the caller gives),
-record; a form that could not be made leaves no record. A missing record raises NotFound.
+`write_pdf` gathers and renders (a function the caller gives) the form, writes the PDF to a
+file (atomically) and only then records the print: a form that could not be made or written
+leaves no record, a record that could not be written leaves no file. A missing record raises
+NotFound.
 """
 
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -43,6 +46,7 @@ from kzmigdesk.domain.models import (
     ServiceType,
     WorkPermit,
 )
+from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_
 from kzmigdesk.services import audit
 from kzmigdesk.services.errors import NotFound
@@ -237,13 +241,18 @@ def record_print(session: Session, document) -> None:
         audit.record(session, "print", entity_type, entity_id, {"form": form})
 
 
-def make_pdf(database: Database, gather: Callable[..., Document],
-             render: Callable[[Document], bytes], *args, **kwargs) -> bytes:
+def write_pdf(database: Database, path: Path, gather: Callable[..., Document],
+              render: Callable[[Document], bytes], *args, **kwargs) -> Path:
     """Gather a form's data with `gather(session, *args, **kwargs)`, make its PDF with
-    `render(data)` and record the print, in one transaction; ServiceError (NotFound) from
-    `gather` reaches the caller."""
-    with database.transaction() as session:
+    `render(data)`, write it to `path`, then record the print in a transaction of its own;
+    ServiceError (NotFound) from `gather` and OSError from the write reach the caller."""
+    with database.sessions() as session:
         document = gather(session, *args, **kwargs)
-        pdf = render(document)
-        record_print(session, document)
-    return pdf
+    pdf = render(document)
+
+    def record() -> None:
+        with database.transaction() as session:
+            record_print(session, document)
+
+    write_atomically(path, pdf, record)
+    return path

@@ -52,7 +52,7 @@ class AccountLocked(ServiceError):
 
     def message(self) -> str:
         local = as_utc(self.until).astimezone()
-        return _(self.msgid).format(time=format_datetime(local, "short"))
+        return _(self.msgid).format(time=format_datetime(local))
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:

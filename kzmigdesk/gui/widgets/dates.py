@@ -5,6 +5,8 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
 
+from kzmigdesk import i18n
+
 NO_DATE = QDate(1900, 1, 1)  # the minimum of a date field stands for "no date"
 
 
@@ -19,7 +21,7 @@ def from_qdate(value: QDate) -> dt.date | None:
 def date_edit() -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd.MM.yyyy")
+    edit.setDisplayFormat(i18n.date_pattern())
     prepare_date_edit(edit)
     return edit
 

@@ -55,7 +55,7 @@ def make_database(path: Path, persons: int, services: int, rows: list) -> None:
     from kzmigdesk.demo import generate_demo_data
     from kzmigdesk.services.workspace import open_database
 
-    database = open_database(str(path))
+    database = open_database(str(path), create=True)
     try:
         with database.engine.connect() as connection:
             count = connection.exec_driver_sql("SELECT count(*) FROM persons").scalar()
@@ -81,7 +81,7 @@ def generation_throughput(rows: list, persons: int = 20_000) -> None:
     from kzmigdesk.services.workspace import open_database
 
     with tempfile.TemporaryDirectory() as folder:
-        database = open_database(str(Path(folder) / "throughput.sqlite3"))
+        database = open_database(str(Path(folder) / "throughput.sqlite3"), create=True)
         try:
             start = time.perf_counter()
             generate_demo_data(database, persons=persons, seed=5)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kzmigdesk import __version__, i18n, languages
 from kzmigdesk.crash_log import log_exception
-from kzmigdesk.i18n import _
+from kzmigdesk.i18n import N_, _
 from kzmigdesk.i18n.words import document_languages
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -34,7 +34,8 @@ class Parser(argparse.ArgumentParser):
 
 
 def at_least_one(text: str) -> int:
-    """argparse's type of --keep: a whole number, 1 or more."""
+    """argparse's type of --keep and --persons: a whole number, 1 or more (its message
+    becomes a usage error)."""
     try:
         number = int(text)
     except ValueError:
@@ -58,13 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("gui", help="start the desktop application (the default)")
     demo = commands.add_parser("demo", help="fill the database with synthetic demo data")
-    demo.add_argument("--persons", type=int, default=300, help="number of persons (default 300)")
+    demo.add_argument("--persons", type=at_least_one, default=300,
+                      help="number of persons, at least 1 (default 300)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed")
     demo.add_argument("--force", action="store_true", help="add demo data to a non-empty database")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    db_commands.add_parser("upgrade", help="apply the migrations up to the newest revision")
+    init = db_commands.add_parser("init", help="create a new database (a file that does not "
+                                  "exist yet, or an empty one), migrated to the newest revision")
+    init.add_argument("path", nargs="?", help="the new database file or URL (default: --db, "
+                      "else KZMIGDESK_DATABASE_URL, else the user's data folder)")
+    db_commands.add_parser("upgrade", help="apply the migrations up to the newest revision "
+                           "to an existing database")
     db_commands.add_parser("check", help="fail when the models and the migrations drift")
 
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
@@ -141,25 +148,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(argv)
     except UsageError as error:
-        print(_("Wrong command line: {problem}. See: kzmigdesk --help").format(problem=error),
-              file=sys.stderr)
-        return 2
+        message, code = _("Wrong command line: {problem}. See: kzmigdesk --help").format(
+            problem=error), 2
     except ServiceError as error:
-        print(error.message(), file=sys.stderr)
-        return 1
+        message, code = error.message(), 1
     except OSError as error:
-        print(_("Cannot use {file}: {problem}").format(
-            file=error.filename or "", problem=error.strerror or error), file=sys.stderr)
-        return 1
+        message, code = _("Cannot use {file}: {problem}").format(
+            file=error.filename or "", problem=error.strerror or error), 1
     except KeyboardInterrupt:
-        print(_("Stopped."), file=sys.stderr)
-        return 1
+        message, code = _("Stopped."), 1
     except Exception as error:
         log = log_exception(error, "kzmigdesk " + " ".join(argv))
         problem = (str(getattr(error, "orig", None) or error).splitlines() or [""])[0]
-        print(_("An unexpected error stopped the command: {error}. The details are in {log}.")
-              .format(error=problem, log=log), file=sys.stderr)
-        return 1
+        message, code = _("An unexpected error stopped the command: {error}. The details are "
+                          "in {log}.").format(error=problem, log=log), 1
+    print(one_line(message), file=sys.stderr)
+    return code
+
+
+def one_line(text: str) -> str:
+    """`text` as one line: its lines joined by "; ", other control characters (from the
+    command line's own words) shown escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode()
+                   for c in "; ".join(text.splitlines()))
 
 
 def run(argv: list[str]) -> int:
@@ -182,6 +193,7 @@ def cmd_demo(args) -> int:
     from kzmigdesk.services.workspace import open_database
 
     database = open_database(args.db)
+    database.actor = command_line_actor()
     try:
         with database.sessions() as session:
             empty = database_is_empty(session)
@@ -195,7 +207,7 @@ def cmd_demo(args) -> int:
                   file=sys.stderr, flush=True)
 
         summary = generate_demo_data(database, persons=args.persons, seed=args.seed,
-                                     progress=progress)
+                                     progress=progress, force=args.force)
         print(file=sys.stderr)
         print(_("Demo data added: {persons} persons, {cases} repatriate cases, "
                 "{permits} work permits, {services} service records.").format(
@@ -210,15 +222,26 @@ def cmd_demo(args) -> int:
 
 def cmd_db(args) -> int:
     from kzmigdesk.db import migrate
-    from kzmigdesk.db.engine import describe_url, make_engine, resolve_database_url
+    from kzmigdesk.db.files import DatabaseFileError, sqlite_path
+    from kzmigdesk.services.workspace import describe_url, open_database, resolve_database_url
 
-    url = resolve_database_url(args.db)
-    if args.db_command == "upgrade":
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        print(_("Database {database} is at revision {revision}.").format(
-            database=describe_url(url), revision=migrate.current_revision(engine)))
-        engine.dispose()
+    if args.db_command in ("init", "upgrade"):
+        if args.db_command == "init":
+            url = resolve_database_url(args.path or args.db)
+            path = sqlite_path(url)
+            if path is not None and path.is_file() and path.stat().st_size > 0:
+                raise DatabaseFileError(path, N_("It already exists; nothing was changed. "
+                                                 "Bring it up to date with: kzmigdesk db "
+                                                 "upgrade"))
+            database = open_database(url, create=True)
+        else:
+            database = open_database(args.db)
+        try:
+            print(_("Database {database} is at revision {revision}.").format(
+                database=describe_url(database.url),
+                revision=migrate.current_revision(database.engine)))
+        finally:
+            database.close()
         return 0
     drift = migrate.migrations_drift()
     if drift:
@@ -241,7 +264,7 @@ def cmd_self_check(args) -> int:
 
     failures = []
     with tempfile.TemporaryDirectory(prefix="kzmigdesk-self-check-") as folder:
-        database = open_database(str(Path(folder) / "self-check.sqlite3"))
+        database = open_database(str(Path(folder) / "self-check.sqlite3"), create=True)
         try:
             if migrate.needs_upgrade(database.engine):
                 failures.append("database not at head revision after upgrade")
@@ -363,6 +386,7 @@ def cmd_report(args) -> int:
         print(_("The month must be given as YYYY-MM, for example 2026-10."), file=sys.stderr)
         return 2
     words = Words.of(args.language or args.lang or load_settings().language)
+    check_output(args.out)
     database = open_database(args.db)
     database.actor = command_line_actor()
     try:
@@ -388,6 +412,19 @@ def cmd_report(args) -> int:
     print(_("Monthly summary for {month} written to {file}.").format(
         month=args.month, file=args.out))
     return 0
+
+
+def check_output(path: Path) -> None:
+    """Refuse, before any work, a file that cannot be written: its folder is missing, or it
+    is a folder itself."""
+    from kzmigdesk.errors import ServiceError
+
+    if path.is_dir():
+        raise ServiceError(N_("{file} is a folder; give the name of a file to write."),
+                           file=str(path))
+    if not path.absolute().parent.is_dir():
+        raise ServiceError(N_("The folder {folder} does not exist; nothing was written."),
+                           folder=str(path.absolute().parent))
 
 
 def cmd_deadlines(args) -> int:
@@ -425,11 +462,12 @@ def cmd_backup(args) -> int:
     from kzmigdesk.db.engine import resolve_database_url
     from kzmigdesk.services import backup
     from kzmigdesk.services.errors import ServiceError
-    from kzmigdesk.services.workspace import open_database
+    from kzmigdesk.services.workspace import ReadOnlyDatabase, open_database
 
     if args.backup_command == "verify":
         return verify_backups(args)
     url = resolve_database_url(args.db)
+    open_database(args.db).close()  # refuses a file that is not a kzmigdesk database
     try:
         path = backup.backup(url, args.to, keep=args.keep)
     except (ServiceError, OSError) as error:
@@ -440,6 +478,8 @@ def cmd_backup(args) -> int:
     try:
         database.actor = command_line_actor()
         backup.record(database, "backup", path)
+    except ReadOnlyDatabase:
+        pass  # a read-only database is backed up all the same; its trail cannot note it
     finally:
         database.close()
     print(_("Backed up to {file}.").format(file=path))
@@ -474,12 +514,14 @@ def cmd_restore(args) -> int:
     from kzmigdesk.services.workspace import open_database
 
     url = resolve_database_url(args.db)
+    check_restore_target(url, args.file)
     if not args.yes:
         print(_("Replace the database {database} by the backup {file}? The current file is "
                 "kept aside. Type yes to go on: ").format(
             database=describe_url(url), file=args.file), end="", flush=True)
         if sys.stdin.readline().strip().lower() != "yes":
-            print(_("Nothing was changed."))
+            print()  # after the question
+            print(_("Nothing was changed."), file=sys.stderr)
             return 1
     try:
         kept = backup.restore(url, args.file, command_line_actor(),
@@ -496,6 +538,23 @@ def cmd_restore(args) -> int:
     print(_("Restored from {file}; the previous database was kept as {kept}.").format(
         file=args.file, kept=kept))
     return 0
+
+
+def check_restore_target(url: str, backup_file: Path) -> None:
+    """A restore replaces a damaged kzmigdesk database (or none) by another file, never a
+    folder, another program's database or a newer version's: those are refused, untouched."""
+    from kzmigdesk.db.files import FOREIGN, NEWER, DatabaseFileError, check_file, sqlite_path
+    from kzmigdesk.errors import ServiceError
+
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if path.exists() and backup_file.exists() and path.samefile(backup_file):
+        raise ServiceError(N_("The backup {file} is the database itself; choose a backup."),
+                           file=str(backup_file))
+    check = check_file(path)
+    if path.is_dir() or check.problem in (FOREIGN, NEWER):
+        raise DatabaseFileError(path, check.problem)
 
 
 def cmd_exchange(args) -> int:

@@ -17,7 +17,7 @@ TEST_ADMINISTRATOR = Actor("tester", UserRole.ADMINISTRATOR)
 def migrated_template(tmp_path_factory):
     """One database migrated to head, copied for each test (migrating takes half a second)."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    db = open_database(str(path))
+    db = open_database(str(path), create=True)
     with db.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

@@ -38,10 +38,19 @@ def test_self_check_reports_a_broken_form_and_preview(qapp, monkeypatch, capsys)
     assert "FAIL PDF preview: broken" in captured.err
 
 
-def test_db_upgrade_and_check(tmp_path, capsys):
-    db_file = tmp_path / "cli.sqlite3"
-    assert main(["--db", str(db_file), "db", "upgrade"]) == 0
+def test_db_init_upgrade_and_check(tmp_path, capsys):
+    db_file = tmp_path / "new" / "cli.sqlite3"
+    assert main(["--db", str(db_file), "db", "upgrade"]) == 1
+    assert not db_file.parent.exists()  # a mistyped path creates nothing
+    assert capsys.readouterr().err == (
+        f"There is no database {db_file}; create one with: kzmigdesk db init {db_file}\n")
+    assert main(["db", "init", str(db_file)]) == 0
     assert db_file.exists()
+    assert main(["--db", str(db_file), "db", "upgrade"]) == 0
+    assert main(["--db", str(db_file), "db", "init"]) == 1  # an existing file is kept
+    assert "It already exists; nothing was changed." in capsys.readouterr().err
+    (tmp_path / "empty.sqlite3").touch()  # an empty file may become the new database
+    assert main(["db", "init", str(tmp_path / "empty.sqlite3")]) == 0
     assert main(["db", "check"]) == 0
     assert "No drift" in capsys.readouterr().out
 
@@ -54,8 +63,9 @@ def test_db_check_fails_on_drift(monkeypatch, capsys):
     assert "differ" in capsys.readouterr().err
 
 
-def test_demo_fills_an_empty_database_once(tmp_path, capsys):
+def test_demo_fills_an_empty_database_once_unless_forced(tmp_path, capsys):
     db_file = tmp_path / "demo.sqlite3"
+    assert main(["db", "init", str(db_file)]) == 0
     assert main(["--db", str(db_file), "demo", "--persons", "30"]) == 0
     database = open_database(str(db_file))
     with database.sessions() as session:
@@ -63,6 +73,17 @@ def test_demo_fills_an_empty_database_once(tmp_path, capsys):
     database.close()
     assert main(["--db", str(db_file), "demo", "--persons", "30"]) == 1
     assert "--force" in capsys.readouterr().err
+    assert main(["--db", str(db_file), "demo", "--persons", "300", "--force"]) == 0
+    assert "Demo data added: 300 persons" in capsys.readouterr().out
+    assert main(["--db", str(db_file), "audit", "verify"]) == 0
+
+
+def test_demo_wants_at_least_one_person(tmp_path, capsys):
+    for persons in ("-5", "0", "many"):
+        assert main(["--db", str(tmp_path / "x.sqlite3"), "demo", "--persons", persons]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Wrong command line: argument --persons: ")
+        assert len(err.splitlines()) == 1
 
 
 def test_database_location(monkeypatch, tmp_path):
@@ -75,7 +96,7 @@ def test_database_location(monkeypatch, tmp_path):
 
 
 def test_messages_follow_lang(tmp_path, capsys):
-    assert main(["--lang", "ru", "--db", str(tmp_path / "r.sqlite3"), "db", "upgrade"]) == 0
+    assert main(["--lang", "ru", "--db", str(tmp_path / "r.sqlite3"), "db", "init"]) == 0
     from kzmigdesk.db.migrate import head_revision
 
     out = capsys.readouterr().out

@@ -331,8 +331,8 @@ def test_quotas_are_not_overrun(demo):
 
 
 def test_same_seed_gives_the_same_data(database, tmp_path):
-    other = open_database(str(tmp_path / "other.sqlite3"))
-    third = open_database(str(tmp_path / "third.sqlite3"))
+    other = open_database(str(tmp_path / "other.sqlite3"), create=True)
+    third = open_database(str(tmp_path / "third.sqlite3"), create=True)
     try:
         columns = (Person.surname, Person.given_name, Person.patronymic, Person.surname_latin,
                    Person.given_name_latin, Person.birth_date, Person.iin, Person.citizenship)

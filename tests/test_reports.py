@@ -350,8 +350,8 @@ def test_cli_report_that_cannot_be_written_leaves_no_file_and_no_entry(
     out = tmp_path / "out"
     out.mkdir()
     assert main([*command, str(tmp_path / "missing" / "october.csv")]) == 1
-    assert capsys.readouterr().err.startswith(
-        f"Cannot use {tmp_path / 'missing' / 'october.csv'}: ")
+    assert capsys.readouterr().err == (  # refused before any work
+        f"The folder {tmp_path / 'missing'} does not exist; nothing was written.\n")
 
     def disk_full(*args):
         raise OSError(28, "No space left on device")

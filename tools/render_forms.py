@@ -113,7 +113,7 @@ def main() -> int:
             "050000, Алматы қ., Абай даңғылы, 150\nТел.: +7 727 254 00 00, e-mail: "
             "migration@almaty.example.kz",
             sample_logo(folder))
-        database = open_database(str(folder / "demo.sqlite3"))
+        database = open_database(str(folder / "demo.sqlite3"), create=True)
         database.actor = Actor("render-forms", UserRole.SUPERVISOR)  # the summary asks for one
         try:
             generate_demo_data(database, persons=300, today=today)

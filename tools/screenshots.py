@@ -26,7 +26,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        database = open_database(str(Path(folder) / "demo.sqlite3"))
+        database = open_database(str(Path(folder) / "demo.sqlite3"), create=True)
         generate_demo_data(database, persons=2000)
         supervisor = Actor(username="serik", role=UserRole.SUPERVISOR)
         database.actor = supervisor

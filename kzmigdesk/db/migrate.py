@@ -3,6 +3,7 @@
 Alembic is imported only when it is needed: a database already at head is recognised with
 one query, which keeps it out of the application's start."""
 
+import functools
 import re
 import tempfile
 from pathlib import Path
@@ -47,15 +48,28 @@ def current_revision(engine: Engine) -> str | None:
 REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(?:'([^']+)'|None)", re.M)
 
 
-def head_in_files() -> str | None:
-    """The head revision read from the lines `revision = ...` and `down_revision = ...` of
-    the revision files, or None unless they name exactly one head."""
+@functools.cache
+def revisions_in_files() -> tuple[frozenset[str], frozenset[str]]:
+    """The revisions of the revision files and the revisions they follow, read from their
+    lines `revision = ...` and `down_revision = ...` (without loading Alembic)."""
     revisions, parents = set(), set()
     for path in (data_dir("migrations") / "versions").glob("*.py"):
         for name, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
             (revisions if name == "revision" else parents).add(value)
-    heads = revisions - parents - {""}
-    return heads.pop() if len(heads) == 1 else None
+    return frozenset(revisions - {""}), frozenset(parents - {""})
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this version's migrations know; a database at any other is newer."""
+    return revisions_in_files()[0]
+
+
+def head_in_files() -> str | None:
+    """The head revision read from the revision files, or None unless they name exactly
+    one head."""
+    revisions, parents = revisions_in_files()
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
 
 
 def stored_revision(engine: Engine) -> str | None:

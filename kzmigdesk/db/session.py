@@ -6,11 +6,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from kzmigdesk.db import migrate
-from kzmigdesk.db.engine import make_engine, make_session_factory, resolve_database_url
+from kzmigdesk.db import files, migrate
+from kzmigdesk.db.engine import (
+    describe_url,
+    make_engine,
+    make_session_factory,
+    resolve_database_url,
+)
 from kzmigdesk.errors import StaleRecord
 
 STALE = "Someone else has changed this record. Reload it and try again."
@@ -49,6 +55,10 @@ class Database:
                 yield session
         except StaleDataError:  # another clerk saved the same record first
             raise StaleRecord(STALE) from None
+        except OperationalError as error:
+            if files.is_read_only(error):
+                raise files.ReadOnlyDatabase(describe_url(self.url)) from None
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -63,10 +73,53 @@ def in_chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
         yield values[start:start + size]
 
 
-def open_database(db: str | None = None, upgrade: bool = True) -> Database:
-    """Open the database named by `--db`, the environment or the default, migrating it."""
+def open_database(db: str | None = None, upgrade: bool = True, create: bool = False
+                  ) -> Database:
+    """Open the database named by `--db`, the environment or the default, migrating it.
+
+    A SQLite file is checked first (files.check_file) and refused, untouched, unless it is a
+    kzmigdesk database of this version or an older one; a missing file is created only when
+    `create` is true (`kzmigdesk db init`, the first start, tests). A database of any kind
+    whose revision is newer than this version's migrations is refused."""
     url = resolve_database_url(db)
+    path = files.sqlite_path(url)
+    if path is not None:
+        new = not path.exists() or (create and path.is_file() and path.stat().st_size == 0)
+        if new and not create:
+            raise files.DatabaseFileError(path, "", files.NO_SUCH_DATABASE)
+        if new:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            check = files.check_file(path)
+            if not check.ok:
+                raise files.DatabaseFileError(path, check.problem)
     engine = make_engine(url)
-    if upgrade:
-        migrate.upgrade(engine)
+    try:
+        if path is None:
+            check_server_database(engine)
+        if upgrade:
+            migrate.upgrade(engine)
+    except OperationalError as error:
+        engine.dispose()
+        if files.is_read_only(error):
+            raise files.ReadOnlyDatabase(describe_url(url)) from None
+        raise
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(url=url, engine=engine, factory=make_session_factory(engine))
+
+
+def check_server_database(engine: Engine) -> None:
+    """Refuse a server's database (PostgreSQL) made by a newer version; a server that cannot
+    be reached, or a missing database, is the server's own message, in one line."""
+    database = describe_url(str(engine.url))
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        lines = str(error.orig or error).strip().splitlines() or [""]
+        raise files.DatabaseFileError(database, "{error}", error=lines[0]) from None
+    revision = migrate.stored_revision(engine)
+    if revision is not None and revision not in migrate.known_revisions():
+        raise files.DatabaseFileError(database, files.NEWER)

@@ -17,7 +17,7 @@ import math
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,17 +141,19 @@ def generate_demo_data(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     today: dt.date | None = None,
+    force: bool = False,
 ) -> DemoSummary:
     """Fill an empty, migrated database with demo data and return what was created.
 
     `progress(done, total)` is called after each batch of persons; when `cancelled()`
     returns True, DemoCancelled is raised and the whole transaction is rolled back.
-    Raises ValueError when the database already holds persons.
+    Raises ValueError when the database already holds persons, unless `force`
+    (then the numbers and IINs already taken are skipped).
     """
     if persons < 0:
         raise ValueError("persons must not be negative")
     with database.transaction() as session:
-        if not database_is_empty(session):
+        if not force and not database_is_empty(session):
             raise ValueError("demo data can only be added to a database without persons")
         connection = session.connection()
         is_sqlite = connection.dialect.name == "sqlite"
@@ -278,6 +280,14 @@ class _Generator:
         self.case_seq = itertools.count(1)
         self.certificate_seq = itertools.count(1)
         self.permit_seq = itertools.count(1)
+        # Values of unique columns already taken (a database that holds data already).
+        every = {"include_deleted": True}
+        self.taken = set(session.scalars(
+            select(Person.iin).where(Person.iin.is_not(None)).execution_options(**every)))
+        for column in (RepatriateCase.case_number, RepatriateCase.certificate_number,
+                       WorkPermit.number):
+            self.taken.update(session.scalars(
+                select(column).where(column.is_not(None)).execution_options(**every)))
         self.document_seq = itertools.count(1)
         self.labour_usage: Counter = Counter()
         self.kandas_usage: Counter = Counter()
@@ -367,16 +377,24 @@ class _Generator:
     def _iin(self, birth: dt.date, sex: Sex) -> str | None:
         """A unique IIN for the birth date and sex, or None when the serials run out."""
         key = (birth, sex)
-        serial = self.iin_next.get(key, 0)
-        if serial > 9999:
-            return None
-        iin = make_iin(birth, sex, serial)
-        used = int(iin[7:11])
-        if used < serial:  # make_iin wrapped past 9999
-            self.iin_next[key] = 10000
-            return None
-        self.iin_next[key] = used + 1
-        return iin
+        while True:
+            serial = self.iin_next.get(key, 0)
+            if serial > 9999:
+                return None
+            iin = make_iin(birth, sex, serial)
+            used = int(iin[7:11])
+            if used < serial:  # make_iin wrapped past 9999
+                self.iin_next[key] = 10000
+                return None
+            self.iin_next[key] = used + 1
+            if iin not in self.taken:
+                return iin
+
+    def _number(self, seq: Iterator[int], template: str) -> str:
+        """The next number of `seq` in `template` not taken already."""
+        while (number := template.format(next(seq))) in self.taken:
+            pass
+        return number
 
     def _mobile(self) -> str:
         digits = f"{int(self.rng.random() * 10_000_000):07d}"
@@ -793,7 +811,7 @@ class _Generator:
         if issue is not None:
             issue_date = self._date(issue)
             certificate = dict(
-                certificate_number=f"KND-{next(self.certificate_seq):07d}",
+                certificate_number=self._number(self.certificate_seq, "KND-{:07d}"),
                 certificate_issue_date=issue_date, certificate_expiry_date=_add_year(issue_date))
         else:
             certificate = dict(certificate_number=None, certificate_issue_date=None,
@@ -805,7 +823,7 @@ class _Generator:
         if resettlement:
             self.kandas_usage[(quota_year, resettlement)] += 1
         case = self._add(RepatriateCase, self._entity(
-            case_number=f"KC-{application_date.year}-{next(self.case_seq):06d}",
+            case_number=self._number(self.case_seq, f"KC-{application_date.year}-{{:06d}}"),
             person_id=head["id"], household_id=household["id"], country_of_origin=origin,
             application_date=application_date,
             arrival_date=self._date(arrival) if arrival is not None else None,
@@ -968,7 +986,8 @@ class _Generator:
             self.labour_usage[(region_code, category)] += 1
         office_id = self._office_for(region_code)
         permit = self._add(WorkPermit, self._entity(
-            number=f"WP-{quota_year}-{next(self.permit_seq):07d}", employer_id=employer_id,
+            number=self._number(self.permit_seq, f"WP-{quota_year}-{{:07d}}"),
+            employer_id=employer_id,
             person_id=person["id"], category=category,
             profession=rng.choice(PROFESSIONS[category]),
             region_id=self.region_ids[region_code], valid_from=valid_from,

@@ -16,7 +16,14 @@ from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services import backup
-from kzmigdesk.services.workspace import Database, describe_url, open_database, resolve_database_url
+from kzmigdesk.services.errors import ServiceError
+from kzmigdesk.services.workspace import (
+    Database,
+    describe_url,
+    is_default_database,
+    open_database,
+    resolve_database_url,
+)
 from kzmigdesk.settings import load_settings, save_settings
 
 
@@ -67,11 +74,12 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     go_on, restored = check_at_start(db)
     if not go_on:
         return 1
-    try:
-        database = open_database(db)
+    try:  # a new database only at the first start: the default one, missing yet
+        database = open_database(db, create=is_default_database(db))
     except Exception as error:  # shown to the person, who must know which file failed
         QMessageBox.critical(
-            None, _("Cannot open the database"),
+            None, _("Cannot open the database"), error.message()
+            if isinstance(error, ServiceError) else
             _("The database {database} cannot be opened: {error}").format(
                 database=describe_url(resolve_database_url(db)), error=error))
         return 1

@@ -14,9 +14,19 @@ from kzmigdesk.i18n import _
 from kzmigdesk.services import backup
 from kzmigdesk.services.backup import is_sqlite
 from kzmigdesk.services.errors import ServiceError
-from kzmigdesk.services.workspace import Database, describe_url, resolve_database_url
+from kzmigdesk.services.workspace import (
+    NEWER,
+    NO_SUCH_DATABASE,
+    UNREADABLE,
+    Database,
+    DatabaseFileError,
+    describe_url,
+    is_default_database,
+    resolve_database_url,
+)
 
 CHECK_EVERY_MS = 60 * 60 * 1000  # whether the daily backup is due, every hour
+NOT_RESTORED = (NEWER, UNREADABLE)  # a backup would not help: the file is refused as it is
 
 
 class DailyBackup(QObject):
@@ -120,6 +130,8 @@ def check_at_start(db: str | None, ask=confirm,
                    now: dt.datetime | None = None) -> tuple[bool, Path | None]:
     """Before opening: if the SQLite file is damaged or not a kzmigdesk database, say so and
     offer to restore the newest backup (the file itself is kept aside, never overwritten).
+    A missing file is created only when it is the default database (the first start); a
+    folder, an unreadable file or a newer version's database is refused, untouched.
     Returns whether the application may go on opening the database, and the backup restored
     (if one was)."""
     url = resolve_database_url(db)
@@ -127,12 +139,18 @@ def check_at_start(db: str | None, ask=confirm,
         path = backup.sqlite_file(url)
     except backup.BackupError:
         return True, None  # PostgreSQL: its server looks after it
+    if not path.exists() and not is_default_database(db):
+        QMessageBox.critical(None, _("Cannot open the database"), DatabaseFileError(
+            path, "", NO_SUCH_DATABASE).message())
+        return False, None
     check = backup.check_file(path)
     if check.ok:
         return True, None
+    text = DatabaseFileError(path, check.problem).message()
     newest = next(iter(backup.backups()), None)
-    text = _("The database {database} cannot be used: {problem}").format(
-        database=path, problem=_(check.problem))
+    if not path.is_file() or check.problem in NOT_RESTORED:
+        QMessageBox.critical(None, _("Cannot open the database"), text)
+        return False, None
     if newest is None:
         QMessageBox.critical(None, _("Cannot open the database"), text + "\n\n" + _(
             "No backup was found. The file was left as it is."))

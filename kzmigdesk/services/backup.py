@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kzmigdesk.db.files import FileCheck, check_file  # noqa: F401 (the check of a file)
 from kzmigdesk.db.session import Database
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_, _
@@ -27,8 +28,6 @@ PREFIX = "kzmigdesk-"
 SUFFIX = ".sqlite3"
 KEEP = 10  # automatic backups kept
 DAILY = dt.timedelta(hours=24)
-SQLITE_HEADER = b"SQLite format 3\x00"
-OUR_TABLES = {"alembic_version", "persons", "audit_entries"}
 
 
 class BackupError(ServiceError):
@@ -158,41 +157,6 @@ def verify(backup_file: Path) -> Verdict:
 def verify_folder(folder: Path | None = None) -> list[Verdict]:
     """The verdict on every backup in `folder`, newest first."""
     return [verify(path) for path in backups(folder)]
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    problem: str | None = None  # msgid; None: the file is a kzmigdesk database (or absent)
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def check_file(path: Path, thorough: bool = False) -> FileCheck:
-    """Is `path` a kzmigdesk database? An absent or empty file is fine (a new database).
-    `thorough` runs SQLite's integrity check too (slow on a large file)."""
-    if not path.exists() or path.stat().st_size == 0:
-        return FileCheck()
-    with path.open("rb") as file:
-        if file.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            return FileCheck(N_("The file is not a SQLite database."))
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        try:
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if tables and not OUR_TABLES <= tables:
-                return FileCheck(N_("The file is a database of another program."))
-            if thorough:
-                result = connection.execute("PRAGMA integrity_check").fetchone()[0]
-                if result != "ok":
-                    return FileCheck(N_("The database file is damaged."))
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        return FileCheck(N_("The database file is damaged."))
-    return FileCheck()
 
 
 def restore(url: str, backup_file: Path, actor: Actor | None,

@@ -175,6 +175,9 @@ class Person(Entity):
         Index("uq_persons_iin_live", "iin", unique=True,
               sqlite_where=text("deleted_at IS NULL AND iin IS NOT NULL"),
               postgresql_where=text("deleted_at IS NULL AND iin IS NOT NULL")),
+        # Every IIN, deleted persons' too: an IIN prefix search, and the checks that a
+        # deleted person's IIN still blocks (legacy import, exchange), read it by range.
+        Index("ix_persons_iin", "iin"),
     )
 
     surname: Mapped[str] = mapped_column(String(100))

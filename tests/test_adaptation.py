@@ -82,11 +82,11 @@ def test_centre_requires_name_and_region_and_sane_beds(database):
 def test_centre_is_saved_and_cleaned(database):
     with database.transaction() as session:
         centre = save_centre(session, CentreInput(
-            name="  ЦАИ   Алматы ", region_id=region_id(session), address="", phone=" 123 ",
+            name="  ЦАИ   Алматы ", region_id=region_id(session), address="", phone=" 8 727  123 45 67 ",
             beds=40,
         ))
         assert (centre.name, centre.address, centre.phone, centre.beds) == (
-            "ЦАИ Алматы", None, "123", 40)
+            "ЦАИ Алматы", None, "8 727 123 45 67", 40)
         assert centre.region.code == "ALA"
 
 
@@ -421,3 +421,18 @@ def test_a_deleted_service_record_is_not_found(database):
         with pytest.raises(NotFound) as failure:
             action()
         assert failure.value.message() == "The service record no longer exists."
+
+
+def test_a_centres_phone_is_read_in_nfkc_and_checked(database):
+    with database.sessions() as session:
+        almaty = region_id(session)
+    wide = "".join(chr(0xFF10 + int(d)) for d in "7272000000")
+    centre_id = store_centre(database, CentreInput(name="ЦАИ", region_id=almaty, beds=3,
+                                                   phone=f"+{wide}"))
+    assert [c.phone for c in centres_with_occupancy(database) if c.id == centre_id] == [
+        "+7272000000"]
+    arabic = "".join(chr(0x0660 + int(d)) for d in "7272000000")
+    with pytest.raises(ValidationFailed) as failed:
+        store_centre(database, CentreInput(name="ЦАИ", region_id=almaty, beds=3,
+                                           phone=arabic), centre_id)
+    assert failed.value.message() == "Phone: is not a phone number"

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk import languages
 from kzmigdesk.db.session import Database
+from kzmigdesk.domain.identifiers import normalized_line
 from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
-from kzmigdesk.services.fields import REQUIRED, clean, clean_lines, field_errors
+from kzmigdesk.services.fields import NOT_A_PHONE, PHONE, REQUIRED, clean, clean_lines, field_errors
 from kzmigdesk.services.person_search import matching_ids
 
 LABELS = {
@@ -39,6 +40,7 @@ LABELS = {
     "end_date": N_("End date"),
     "hours_attended": N_("Hours attended"),
     "completed": N_("Completed"),
+    "phone": N_("Phone"),
 }
 IN_FUTURE = N_("is in the future")
 DOES_NOT_EXIST = N_("does not exist")
@@ -122,6 +124,9 @@ def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | 
         errors.append(_error("beds", N_("is not a whole number")))
     elif data.beds < 0:
         errors.append(_error("beds", N_("is negative")))
+    phone = normalized_line(data.phone)
+    if phone and not PHONE.fullmatch(phone):
+        errors.append(_error("phone", NOT_A_PHONE))
     elif centre is not None and data.beds < centre.beds:
         staying = occupancy(session, centre.id, today)
         if data.beds < staying:
@@ -135,7 +140,7 @@ def save_centre(session: Session, data: CentreInput, centre: AdaptationCentre | 
     centre.name = name
     centre.region_id = data.region_id
     centre.address = clean(data.address)
-    centre.phone = clean(data.phone)
+    centre.phone = phone
     centre.beds = data.beds
     session.flush()
     return centre

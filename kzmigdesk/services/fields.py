@@ -1,11 +1,14 @@
 """What the services share to read and check the fields of a form."""
 
+import re
 from collections.abc import Callable
 
 from kzmigdesk.i18n import N_
 from kzmigdesk.services.errors import FieldError
 
 REQUIRED = N_("is required")
+NOT_A_PHONE = N_("is not a phone number")
+PHONE = re.compile(r"\+?[0-9 ()\-]{6,20}")  # after NFKC (identifiers.normalized_line)
 
 
 def clean(value: str | None) -> str | None:

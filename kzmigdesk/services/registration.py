@@ -36,7 +36,7 @@ from kzmigdesk.services.errors import (
     StaleRecord,
     ValidationFailed,
 )
-from kzmigdesk.services.fields import REQUIRED, clean, field_errors
+from kzmigdesk.services.fields import NOT_A_PHONE, PHONE, REQUIRED, clean, field_errors
 from kzmigdesk.services.name_index import index_names, unindex
 
 LABELS = {
@@ -61,7 +61,6 @@ SIMILAR_NAME_SCORE = 85
 COUNTRY_CODES = frozenset(c for c in Locale("en").territories if re.fullmatch("[A-Z]{2}", c))
 LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z' \-]*")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-PHONE = re.compile(r"\+?[0-9 ()\-]{6,20}")
 
 
 @dataclass
@@ -181,7 +180,7 @@ def validate_person(data: PersonInput, today: dt.date) -> list[FieldError]:
     if data.email and not EMAIL.fullmatch(data.email):
         errors.append(_error("email", N_("is not an e-mail address")))
     if data.phone and not PHONE.fullmatch(data.phone):
-        errors.append(_error("phone", N_("is not a phone number")))
+        errors.append(_error("phone", NOT_A_PHONE))
     return errors
 
 

@@ -82,8 +82,8 @@ def test_centre_requires_name_and_region_and_sane_beds(database):
 def test_centre_is_saved_and_cleaned(database):
     with database.transaction() as session:
         centre = save_centre(session, CentreInput(
-            name="  ЦАИ   Алматы ", region_id=region_id(session), address="", phone=" 8 727  123 45 67 ",
-            beds=40,
+            name="  ЦАИ   Алматы ", region_id=region_id(session), address="",
+            phone=" 8 727  123 45 67 ", beds=40,
         ))
         assert (centre.name, centre.address, centre.phone, centre.beds) == (
             "ЦАИ Алматы", None, "8 727 123 45 67", 40)

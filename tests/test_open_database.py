@@ -48,6 +48,7 @@ def test_a_missing_server_database_is_the_servers_message_in_one_line(monkeypatc
     """A server that cannot be reached: its own error, one line, no traceback."""
     from kzmigdesk.cli import main
 
+    pytest.importorskip("psycopg")  # installed with the postgres extra (CI's second run)
     url = "postgresql+psycopg://nobody@127.0.0.1:1/no_such_database"
     with pytest.raises(DatabaseFileError) as refused:
         open_database(url)
@@ -56,6 +57,25 @@ def test_a_missing_server_database_is_the_servers_message_in_one_line(monkeypatc
                               "no_such_database cannot be used: ")
     assert len(message.splitlines()) == 1
     assert main(["--db", url, "audit", "verify"]) == 1
+
+
+def test_a_server_database_without_its_driver_is_one_clear_line(monkeypatch, capsys):
+    from kzmigdesk.cli import main
+    from kzmigdesk.db import session
+
+    def no_driver(url):
+        raise ModuleNotFoundError("No module named 'psycopg'", name="psycopg")
+
+    monkeypatch.setattr(session, "make_engine", no_driver)
+    url = "postgresql+psycopg://clerk@server/kzmigdesk"
+    with pytest.raises(DatabaseFileError) as refused:
+        open_database(url)
+    assert refused.value.message() == (
+        "The database postgresql+psycopg://clerk@server/kzmigdesk cannot be used: This "
+        "installation has no driver for it (psycopg); on a desk of an office with a PostgreSQL "
+        "server, install kzmigdesk with the postgres extra.")
+    assert main(["--db", url, "audit", "verify"]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
 
 
 # --- the window's start -------------------------------------------------------------------------

@@ -21,6 +21,8 @@ NO_SUCH_DATABASE = N_("There is no database {database}; create one with: kzmigde
                       "{database}")
 FOREIGN = N_("The file is a database of another program.")
 UNREADABLE = N_("The file cannot be read; check its permissions.")
+NO_DRIVER = N_("This installation has no driver for it ({module}); on a desk of an office "
+                "with a PostgreSQL server, install kzmigdesk with the postgres extra.")
 NEWER = N_("It was made by a newer version of kzmigdesk; open it with that version.")
 
 

@@ -93,7 +93,11 @@ def open_database(db: str | None = None, upgrade: bool = True, create: bool = Fa
             check = files.check_file(path)
             if not check.ok:
                 raise files.DatabaseFileError(path, check.problem)
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except ModuleNotFoundError as error:  # e.g. PostgreSQL without psycopg installed
+        raise files.DatabaseFileError(describe_url(url), files.NO_DRIVER,
+                                      module=error.name) from None
     try:
         if path is None:
             check_server_database(engine)

@@ -52,7 +52,7 @@ def test_every_section_and_dialog_fits_the_screen(qtbot, demo, language):
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
 
-    persons, cases, workers, services, quotas = (window.page(i) for i in range(5))
+    persons, cases, workers, services, quotas = (window.page(i) for i in range(1, 6))
     employer_id = employer_choices(demo, "", limit=1)[0].id
     dialogs = {
         "person": lambda: window.open_person(first_id(persons)),

@@ -79,9 +79,10 @@ def test_uzbek_runs_the_main_window_and_falls_back_to_russian_names(qtbot, datab
 
     action.trigger()
     assert i18n.current_language() == "uz"
-    assert window.navigation.item(0).text() == "Shaxslar"
-    assert window.section_actions.actions()[1].text() == "Repatriates"  # not in the catalog
+    assert window.navigation.item(1).text() == "Shaxslar"
+    assert window.section_actions.actions()[2].text() == "Repatriates"  # not in the catalog
     assert "Oʻzbekcha" in window.language_label.text()
+    window.show_section(1)
     page = window.pages.currentWidget()
     regions = [page.region.itemText(i) for i in range(page.region.count())]
     assert regions[0] == "Barcha hududlar" and ALMATY_RU in regions

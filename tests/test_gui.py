@@ -30,17 +30,20 @@ def language_action(window, code):
 
 def test_main_window_switches_language_without_restart(qtbot, database, tmp_path):
     window = make_window(qtbot, database)
-    assert window.navigation.item(0).text() == "Persons"
+    assert window.navigation.item(0).text() == "Worklist (0)"
+    assert window.navigation.item(1).text() == "Persons"
     assert window.file_menu.title() == "&File"
     assert "English" in window.language_label.text()
     assert str(database.engine.url.database) in window.database_label.text()
 
     language_action(window, "kk").trigger()
     assert i18n.current_language() == "kk"
-    assert window.navigation.item(0).text() == i18n._("Persons") != "Persons"
-    assert window.section_actions.actions()[1].text() == i18n._("Repatriates")
+    assert window.navigation.item(0).text() == i18n._("Worklist") + " (0)" != "Worklist (0)"
+    assert window.navigation.item(1).text() == i18n._("Persons") != "Persons"
+    assert window.section_actions.actions()[2].text() == i18n._("Repatriates")
     assert "Қазақша" in window.language_label.text()
     assert window.file_menu.title() != "&File"
+    window.show_section(1)
     persons_page = window.pages.currentWidget()
     assert persons_page.search.placeholderText() == i18n._(
         "Search by name in any script, IIN or document number")
@@ -50,7 +53,7 @@ def test_main_window_switches_language_without_restart(qtbot, database, tmp_path
     assert (tmp_path / "main-window-kk.png").stat().st_size > 5000
 
     language_action(window, "ru").trigger()
-    assert window.navigation.item(2).text() == i18n._("Foreign workers") != "Foreign workers"
+    assert window.navigation.item(3).text() == i18n._("Foreign workers") != "Foreign workers"
     assert "Русский" in window.language_label.text()
     assert language_action(window, "ru").isChecked()
     assert not language_action(window, "kk").isChecked()
@@ -58,15 +61,18 @@ def test_main_window_switches_language_without_restart(qtbot, database, tmp_path
 
 def test_navigation_between_sections(qtbot, database):
     window = make_window(qtbot, database)
-    assert len(SECTIONS) == window.pages.count() == window.navigation.count() == 6
-    window.navigation.setCurrentRow(4)
+    assert len(SECTIONS) == window.pages.count() == window.navigation.count() == 7
+    assert window.current_section().key == "worklist"  # the start page
+    assert [a.shortcut().toString() for a in window.section_actions.actions()] == [
+        f"Ctrl+{n}" for n in range(1, 8)]
+    window.navigation.setCurrentRow(5)
     assert window.current_section().key == "quotas"
-    assert window.section_actions.actions()[4].isChecked()
-    window.section_actions.actions()[1].trigger()
-    assert window.current_section().key == "repatriates"
-    assert window.navigation.currentRow() == 1
-    assert isinstance(window.pages.currentWidget(), CasesPage)
+    assert window.section_actions.actions()[5].isChecked()
     window.section_actions.actions()[2].trigger()
+    assert window.current_section().key == "repatriates"
+    assert window.navigation.currentRow() == 2
+    assert isinstance(window.pages.currentWidget(), CasesPage)
+    window.section_actions.actions()[3].trigger()
     assert isinstance(window.pages.currentWidget(), ForeignWorkersPage)
 
 
@@ -75,7 +81,7 @@ def test_quotas_section_shows_the_demo_quotas(qtbot, database):
 
     generate_demo_data(database, persons=60)
     window = make_window(qtbot, database)
-    window.show_section(4)
+    window.show_section(5)
     page = window.pages.currentWidget()
     with database.sessions() as session:
         quotas = session.query(func.count(LabourQuota.id), func.sum(LabourQuota.amount)).filter(
@@ -188,8 +194,8 @@ def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
     from kzmigdesk.gui.person_dialog import PersonDialog
 
     window = make_window(qtbot, database)
-    for section, expected in ((0, PersonDialog), (1, NewCaseDialog), (2, PermitDialog),
-                              (3, PersonDialog)):
+    for section, expected in ((0, PersonDialog), (1, PersonDialog), (2, NewCaseDialog),
+                              (3, PermitDialog), (4, PersonDialog)):
         window.show_section(section)
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
@@ -204,21 +210,23 @@ def test_ctrl_n_creates_the_record_of_the_current_section(qtbot, database):
 def test_a_section_page_is_built_when_first_shown(qtbot, database):
     """The window starts with the first section's page only (a fast start on big data)."""
     from kzmigdesk.gui.persons_page import PersonsPage
+    from kzmigdesk.gui.worklist_page import WorklistPage
 
     window = make_window(qtbot, database)
     assert set(window.built_pages) == {0}
-    assert isinstance(window.pages.currentWidget(), PersonsPage)
-    assert not isinstance(window.pages.widget(1), CasesPage)
+    assert isinstance(window.pages.currentWidget(), WorklistPage)
+    assert not isinstance(window.pages.widget(1), PersonsPage)
+    assert not isinstance(window.pages.widget(2), CasesPage)
 
     language_action(window, "ru").trigger()  # a page built later speaks the new language
-    window.show_section(2)
-    assert set(window.built_pages) == {0, 2}
+    window.show_section(3)
+    assert set(window.built_pages) == {0, 3}
     workers = window.pages.currentWidget()
-    assert isinstance(workers, ForeignWorkersPage) and window.pages.indexOf(workers) == 2
+    assert isinstance(workers, ForeignWorkersPage) and window.pages.indexOf(workers) == 3
     assert workers.search.placeholderText() == i18n._(
         "Search by permit number, employer BIN, or the worker's name, IIN or document number")
     assert workers.search.placeholderText().startswith("Поиск")
-    window.show_section(2)  # shown again: the same page
+    window.show_section(3)  # shown again: the same page
     assert window.pages.currentWidget() is workers
 
 

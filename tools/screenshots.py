@@ -33,13 +33,13 @@ def main() -> int:
         window = MainWindow(database, on_language_chosen=i18n.set_language)
         window.resize(1100, 640)
         window.show()
-        for lang, section in (("kk", 0), ("ru", 1), ("en", 2)):
+        for lang, section in (("kk", 1), ("ru", 2), ("en", 3)):
             i18n.set_language(lang)
             window.show_section(section)
             app.processEvents()
             window.grab().save(str(OUT / f"main-window-{lang}.png"))
         i18n.set_language("kk")
-        window.show_section(0)
+        window.show_section(1)
         person_id = window.persons_page.model.person_id(3)
         form = window.open_person(person_id)
         app.processEvents()
@@ -47,19 +47,19 @@ def main() -> int:
         form.ask_discard = lambda: True
         form.close()
         window.resize(1250, 640)
-        for section, name in ((0, "persons-kk"), (1, "repatriates-kk"), (2, "workers-kk"),
-                              (3, "services-kk"), (4, "quotas-kk")):
+        for section, name in ((1, "persons-kk"), (2, "repatriates-kk"),
+                              (3, "workers-kk"), (4, "services-kk"), (5, "quotas-kk")):
             window.show_section(section)
             app.processEvents()
             window.grab().save(str(OUT / f"{name}.png"))
-        window.show_section(5)
-        reports = window.pages.widget(5)
+        window.show_section(6)
+        reports = window.pages.widget(6)
         reports.language.setCurrentIndex(reports.language.findData("kk"))
         reports.make_report()
         app.processEvents()
         window.grab().save(str(OUT / "reports-kk.png"))
         i18n.set_language("en")
-        window.show_section(4)
+        window.show_section(5)
         app.processEvents()
         window.grab().save(str(OUT / "quotas-en.png"))
         i18n.set_language("kk")
@@ -68,7 +68,7 @@ def main() -> int:
         app.processEvents()
         case.grab().save(str(OUT / "case-dialog-kk.png"))
         case.close()
-        workers = window.pages.widget(2)
+        workers = window.section_page("workers")
         permit = workers.open_permit(workers.model.row(0).id)
         app.processEvents()
         permit.grab().save(str(OUT / "permit-dialog-kk.png"))

@@ -46,6 +46,7 @@ class Section:
 
 
 SECTIONS = (
+    Section("worklist", N_("Worklist"), "kzmigdesk.gui.worklist_page:WorklistPage"),
     Section("persons", N_("Persons"), "kzmigdesk.gui.persons_page:PersonsPage"),
     Section("repatriates", N_("Repatriates"), "kzmigdesk.gui.cases_page:CasesPage"),
     Section("workers", N_("Foreign workers"),
@@ -54,6 +55,10 @@ SECTIONS = (
     Section("quotas", N_("Quotas"), "kzmigdesk.gui.quotas_page:QuotasPage"),
     Section("reports", N_("Reports"), "kzmigdesk.gui.reports_page:ReportsPage"),
 )
+
+
+def section_index(key: str) -> int:
+    return next(i for i, section in enumerate(SECTIONS) if section.key == key)
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +79,7 @@ class MainWindow(QMainWindow):
         self.toolbar = self.addToolBar("main")
         self.toolbar.setObjectName("mainToolbar")
         self.built_pages: dict[int, QWidget] = {}
+        self.worklist_total: int | None = None  # shown beside the Worklist's name
         for index, _section in enumerate(SECTIONS):
             self.navigation.addItem("")
             self.pages.addWidget(QWidget())  # stands in until the section is first shown
@@ -156,10 +162,14 @@ class MainWindow(QMainWindow):
         page = self.built_pages.get(index)
         if page is None:
             page = SECTIONS[index].make_page(self.database)
-            if SECTIONS[index].key == "persons":
+            key = SECTIONS[index].key
+            if key == "persons":
                 page.open_requested.connect(self.open_person)
-            elif SECTIONS[index].key == "repatriates":
+            elif key == "repatriates":
                 page.open_requested.connect(page.show_case)
+            elif key == "worklist":
+                page.open_requested.connect(self.open_work_item)
+                page.counted.connect(self._worklist_counted)
             stand_in = self.pages.widget(index)
             self.pages.insertWidget(index, page)
             self.pages.removeWidget(stand_in)
@@ -167,13 +177,20 @@ class MainWindow(QMainWindow):
             self.built_pages[index] = page
         return page
 
+    def section_page(self, key: str) -> QWidget:
+        return self.page(section_index(key))
+
+    @property
+    def worklist_page(self):
+        return self.section_page("worklist")
+
     @property
     def persons_page(self):
-        return self.page(0)
+        return self.section_page("persons")
 
     @property
     def cases_page(self):
-        return self.page(1)
+        return self.section_page("repatriates")
 
     def show_section(self, index: int) -> None:
         if index < 0:
@@ -194,7 +211,7 @@ class MainWindow(QMainWindow):
         if key == "repatriates":
             return self.cases_page.new_case()
         if key == "workers":
-            return self.page(2).open_permit(None)
+            return self.section_page("workers").open_permit(None)
         return self.open_person(None)
 
     def open_person(self, person_id):
@@ -205,6 +222,36 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(self.persons_page.refresh)  # a method: no lambda keeping refs
         dialog.open_other.connect(self.open_person)
         return self._show(dialog)
+
+    def open_work_item(self, kind: str, record_id):
+        """Open a worklist item's record in its section's dialog; the worklist is read again
+        once the dialog closes."""
+        if kind == "person":
+            dialog = self.open_person(record_id)
+        elif kind == "case":
+            dialog = self.cases_page.show_case(record_id)
+        elif kind == "permit":
+            dialog = self.section_page("workers").open_permit(record_id)
+        elif kind == "stay":
+            dialog = self.section_page("services").open_record(record_id)
+        else:  # an exchange conflict
+            from kzmigdesk.gui.exchange_dialog import ConflictsDialog
+
+            dialog = self._show(ConflictsDialog(self.database, self))
+        dialog.finished.connect(self.worklist_page.refresh)
+        return dialog
+
+    def _worklist_counted(self, total: int) -> None:
+        self.worklist_total = total
+        self._name_worklist()
+
+    def _name_worklist(self) -> None:
+        index = section_index("worklist")
+        title = _(SECTIONS[index].title)
+        if self.worklist_total is not None:
+            title = _("{section} ({count})").format(
+                section=title, count=i18n.format_number(self.worklist_total))
+        self.navigation.item(index).setText(title)
 
     def current_section(self) -> Section:
         return SECTIONS[self.pages.currentIndex()]
@@ -227,6 +274,7 @@ class MainWindow(QMainWindow):
         for index, section in enumerate(SECTIONS):
             self.navigation.item(index).setText(_(section.title))
             self.section_actions.actions()[index].setText(_(section.title))
+        self._name_worklist()
         self.file_menu.setTitle(_("&File"))
         self.refresh_action.setText(_("&Refresh"))
         self.new_action.setText(_("&New…"))

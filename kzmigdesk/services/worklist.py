@@ -1,0 +1,225 @@
+"""The worklist: what needs the signed-in user today, the window's start page.
+
+Its groups, as of `today`:
+
+- lapsed today: kandas certificates and work permits whose last valid day was yesterday (the
+  deadlines run expires them today, so they count whether it has run yet or not);
+- expiring within 7 days, and within 30 days (from the 8th day on): granted certificates and
+  permits in force whose last valid day falls from today to then;
+- permits awaiting extension: issued permits (in force, never extended) running out within 30
+  days; they are in the expiring groups too, so the total counts them once;
+- stays ending: accommodation stays whose planned last day is today or within 7 days (the app
+  sets no longest stay, so an open stay is not flagged);
+- duplicates flagged for review: persons saved in the last 30 days although a possible
+  duplicate had been found (duplicate_decisions);
+- exchange conflicts, for those who may resolve them (supervisors and administrators).
+
+A clerk sees the records of their own office (a clerk without an office, and a supervisor or
+administrator, see every office); a stay and a duplicate belong to their person's office. Each
+group's count and its first `ITEMS` items come from the same filters, on indexed columns
+(certificate expiry, permit last day, the stays index).
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy.orm import Session, aliased
+
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import PermitStatus, RepatriateStatus, UserRole
+from kzmigdesk.domain.models import (
+    AdaptationCentre,
+    DuplicateDecision,
+    ExchangeConflict,
+    ExchangePeer,
+    Person,
+    RepatriateCase,
+    ServiceRecord,
+    ServiceType,
+    WorkPermit,
+)
+from kzmigdesk.i18n import N_
+from kzmigdesk.services.auth import Permission, acting
+
+ITEMS = 50  # items listed per group; the count covers them all
+SOON, AHEAD = 7, 30  # days
+STAYS_AHEAD = 7
+DUPLICATES_SINCE = 30  # days back
+
+IN_FORCE = (PermitStatus.ISSUED, PermitStatus.EXTENDED)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    id: uuid.UUID  # the record to open
+    kind: str  # "case", "permit", "stay", "person" or "conflict"
+    text: str  # number and name, as stored
+    day: dt.date | None  # the deadline, or when it was flagged
+
+
+@dataclass(frozen=True)
+class WorkGroup:
+    key: str
+    title: str  # msgid
+    count: int
+    items: tuple[WorkItem, ...]
+    in_total: bool = True  # False: its records are counted in another group
+
+
+@dataclass(frozen=True)
+class Worklist:
+    day: dt.date
+    groups: tuple[WorkGroup, ...]
+
+    @property
+    def total(self) -> int:
+        """How many records need attention (each counted once)."""
+        return sum(group.count for group in self.groups if group.in_total)
+
+
+def _unindexed(column):
+    """`column` in an expression no index serves: without statistics SQLite would read every
+    granted case through the status index rather than a few days of the expiry index."""
+    return type_coerce(column, String).concat("")
+
+
+def _name(surname, given_name, patronymic) -> str:
+    return " ".join(part for part in (surname, given_name, patronymic) if part)
+
+
+class _Query:
+    """The counts and items of one acting user's worklist on one day."""
+
+    def __init__(self, session: Session, today: dt.date):
+        self.session = session
+        self.today = today
+        actor = acting(session)
+        clerk = actor is not None and actor.role is UserRole.CLERK
+        self.office_id = actor.office_id if clerk else None
+
+    def _count_and_rows(self, count_query, rows_query) -> tuple[int, list]:
+        return (self.session.scalar(count_query),
+                list(self.session.execute(rows_query.limit(ITEMS))))
+
+    def certificates(self, first: dt.date, last: dt.date,
+                     statuses=(RepatriateStatus.GRANTED,)) -> tuple[int, list[WorkItem]]:
+        where = [RepatriateCase.certificate_expiry_date.between(first, last),
+                 _unindexed(RepatriateCase.status).in_([str(s) for s in statuses])]
+        if self.office_id is not None:
+            where.append(RepatriateCase.office_id == self.office_id)
+        count, rows = self._count_and_rows(
+            select(func.count()).select_from(RepatriateCase).where(*where),
+            select(RepatriateCase.id, RepatriateCase.case_number,
+                   RepatriateCase.certificate_expiry_date, Person.surname, Person.given_name,
+                   Person.patronymic)
+            .outerjoin(Person, Person.id == RepatriateCase.person_id).where(*where)
+            .order_by(RepatriateCase.certificate_expiry_date, RepatriateCase.case_number))
+        return count, [WorkItem(row[0], "case", f"{row[1]} · {_name(*row[3:])}", row[2])
+                       for row in rows]
+
+    def permits(self, first: dt.date, last: dt.date,
+                statuses=IN_FORCE) -> tuple[int, list[WorkItem]]:
+        where = [WorkPermit.valid_to.between(first, last), WorkPermit.status.in_(statuses)]
+        if self.office_id is not None:
+            where.append(WorkPermit.office_id == self.office_id)
+        count, rows = self._count_and_rows(
+            select(func.count()).select_from(WorkPermit).where(*where),
+            select(WorkPermit.id, WorkPermit.number, WorkPermit.valid_to, Person.surname,
+                   Person.given_name, Person.patronymic)
+            .outerjoin(Person, Person.id == WorkPermit.person_id).where(*where)
+            .order_by(WorkPermit.valid_to, WorkPermit.number))
+        return count, [WorkItem(row[0], "permit", f"{row[1]} · {_name(*row[3:])}", row[2])
+                       for row in rows]
+
+    def deadlines(self, key: str, title: str, first: dt.date, last: dt.date,
+                  case_statuses=(RepatriateStatus.GRANTED,),
+                  permit_statuses=IN_FORCE) -> WorkGroup:
+        """Certificates and permits whose last valid day falls from `first` to `last`."""
+        cases, case_items = self.certificates(first, last, case_statuses)
+        permits, permit_items = self.permits(first, last, permit_statuses)
+        items = sorted(case_items + permit_items, key=lambda item: (item.day, item.text))
+        return WorkGroup(key, title, cases + permits, tuple(items[:ITEMS]))
+
+    def stays(self) -> WorkGroup:
+        accommodation = select(ServiceType.id).where(ServiceType.is_accommodation.is_(True))
+        where = [ServiceRecord.service_type_id.in_(accommodation),
+                 ServiceRecord.end_date.between(
+                     self.today, self.today + dt.timedelta(days=STAYS_AHEAD))]
+        count_query = select(func.count()).select_from(ServiceRecord)
+        if self.office_id is not None:
+            count_query = count_query.join(Person, Person.id == ServiceRecord.person_id)
+            where.append(Person.office_id == self.office_id)
+        count, rows = self._count_and_rows(
+            count_query.where(*where),
+            select(ServiceRecord.id, ServiceRecord.end_date, Person.surname, Person.given_name,
+                   Person.patronymic, AdaptationCentre.name)
+            .join(Person, Person.id == ServiceRecord.person_id)
+            .outerjoin(AdaptationCentre, AdaptationCentre.id == ServiceRecord.centre_id)
+            .where(*where).order_by(ServiceRecord.end_date, ServiceRecord.id))
+        items = [WorkItem(row[0], "stay", f"{_name(*row[2:5])} · {row[5] or ''}", row[1])
+                 for row in rows]
+        return WorkGroup("stays", N_("Stays ending within 7 days"), count, tuple(items))
+
+    def duplicates(self) -> WorkGroup:
+        since = self.today - dt.timedelta(days=DUPLICATES_SINCE)
+        where = [DuplicateDecision.created_at >= dt.datetime(since.year, since.month, since.day)]
+        count_query = select(func.count()).select_from(DuplicateDecision)
+        if self.office_id is not None:
+            count_query = count_query.join(Person, Person.id == DuplicateDecision.person_id)
+            where.append(Person.office_id == self.office_id)
+        candidate = aliased(Person)
+        count, rows = self._count_and_rows(
+            count_query.where(*where),
+            select(DuplicateDecision.person_id, DuplicateDecision.created_at, Person.surname,
+                   Person.given_name, Person.patronymic, candidate.surname,
+                   candidate.given_name, candidate.patronymic)
+            .join(Person, Person.id == DuplicateDecision.person_id)
+            .outerjoin(candidate, candidate.id == DuplicateDecision.candidate_id)
+            .where(*where).order_by(DuplicateDecision.created_at.desc()))
+        items = [WorkItem(row[0], "person", f"{_name(*row[2:5])} ≈ {_name(*row[5:8])}",
+                          row[1].date()) for row in rows]
+        return WorkGroup("duplicates", N_("Duplicates flagged for review"), count, tuple(items))
+
+    def conflicts(self) -> WorkGroup:
+        where = [ExchangeConflict.resolved_at.is_(None)]
+        count, rows = self._count_and_rows(
+            select(func.count()).select_from(ExchangeConflict).where(*where),
+            select(ExchangeConflict.id, ExchangeConflict.detected_at, ExchangePeer.name,
+                   ExchangeConflict.entity_type)
+            .outerjoin(ExchangePeer, ExchangePeer.id == ExchangeConflict.peer_id)
+            .where(*where).order_by(ExchangeConflict.detected_at))
+        items = [WorkItem(row[0], "conflict", f"{row[2] or ''} · {row[3]}", row[1].date())
+                 for row in rows]
+        return WorkGroup("conflicts", N_("Exchange conflicts"), count, tuple(items))
+
+
+def worklist_of(session: Session, today: dt.date | None = None) -> Worklist:
+    """The acting user's worklist as of `today`."""
+    today = today or dt.date.today()
+    query = _Query(session, today)
+    day = dt.timedelta(days=1)
+    soon, ahead = today + dt.timedelta(days=SOON), today + dt.timedelta(days=AHEAD)
+    awaiting, awaiting_items = query.permits(today, ahead, (PermitStatus.ISSUED,))
+    groups = [
+        query.deadlines("lapsed", N_("Lapsed today"), today - day, today - day,
+                        (RepatriateStatus.GRANTED, RepatriateStatus.EXPIRED),
+                        IN_FORCE + (PermitStatus.EXPIRED,)),
+        query.deadlines("soon", N_("Expiring within 7 days"), today, soon),
+        query.deadlines("ahead", N_("Expiring within 30 days"), soon + day, ahead),
+        WorkGroup("awaiting_extension", N_("Permits awaiting extension"), awaiting,
+                  tuple(awaiting_items), in_total=False),
+        query.stays(),
+        query.duplicates(),
+    ]
+    actor = acting(session)
+    if actor is not None and actor.may(Permission.IMPORT_PACKAGES):
+        groups.append(query.conflicts())
+    return Worklist(today, tuple(groups))
+
+
+def worklist(database: Database, today: dt.date | None = None) -> Worklist:
+    """The signed-in user's worklist as of `today` (see the module's description)."""
+    with database.sessions() as session:
+        return worklist_of(session, today)

@@ -56,15 +56,16 @@ def test_the_trail_speaks_kazakh(qtbot, database, accounts):  # noqa: F811
     with database.acting_as(accounts["aigerim"]).transaction() as session:
         save_person(session, PersonInput(
             surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)))
-        audit.record(session, "export", "monthly_summary", None, {"year": 2026, "file": "a.pdf"})
+        audit.record(session, "export", "monthly_summary", None, {"year": 2026, "file": "a.pdf",
+                                                                 "sheets": 2})
     i18n.set_language("kk")
     database.actor = accounts["serik"]
     dialog = AuditTrailDialog(database)
     qtbot.addWidget(dialog)
     assert cells(dialog, 3)[:2] == ["экспортталды", "жасалды"]
     assert cells(dialog, 4)[:2] == ["Айлық есеп", "Жеке тұлға"]
-    assert cells(dialog, 6)[0] == "Жыл: 2026; file: a.pdf"  # a field without a label as it is
-    assert "Тегі:  → Әбенов" in cells(dialog, 6)[1]
+    assert cells(dialog, 6)[0] == "Жыл: 2026; Файл: a.pdf; sheets: 2"  # no label: as it is
+    assert cells(dialog, 6)[1].startswith("Тегі: Әбенов; Аты: Нұрлан; ")
 
 
 def test_every_action_and_record_type_has_a_label():

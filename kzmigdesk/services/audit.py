@@ -459,6 +459,11 @@ FIELDS = {
     "service_type_id": N_("Service"),
     "staff_name": N_("Staff member"),
     "photo": N_("Photo"),
+    "month": N_("Month"),
+    "day": N_("Date"),
+    "file": N_("File"),
+    "form": N_("Form"),
+    "format": N_("Format"),
 }
 
 
@@ -475,8 +480,8 @@ def record_type_label(entity_type: str | None) -> str:
 
 
 def describe_changes(changes: dict | None) -> str:
-    """"Field: old → new; …" for a table cell: the fields by their labels where they have one,
-    the values as they are recorded."""
+    """"Field: old → new; …" (a field set from nothing: "Field: new") for a table cell: the
+    fields by their labels where they have one, the values as they are recorded."""
     if not changes:
         return ""
     parts = []
@@ -484,7 +489,10 @@ def describe_changes(changes: dict | None) -> str:
         field = _(FIELDS[key]) if key in FIELDS else key
         if isinstance(value, list) and len(value) == 2:
             old, new = value
-            parts.append(f"{field}: {'' if old is None else old} → {'' if new is None else new}")
+            if old is None:
+                parts.append(f"{field}: {new}")
+            else:
+                parts.append(f"{field}: {old} → {'' if new is None else new}")
         else:
             parts.append(f"{field}: {value}")
     return "; ".join(parts)

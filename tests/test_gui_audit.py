@@ -1,10 +1,14 @@
 """The audit trail dialog: supervisors browse and filter it; clerks are refused."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 from test_users import accounts, offices  # noqa: F401 - accounts of every role
 
+from kzmigdesk import i18n
 from kzmigdesk.domain.enums import Sex, UserRole
+from kzmigdesk.domain.models import Entity
 from kzmigdesk.gui.audit_trail_dialog import AuditTrailDialog
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import PermissionDenied
@@ -31,18 +35,55 @@ def test_supervisor_browses_and_filters_the_trail(qtbot, database, accounts):  #
     dialog.username.setText("aig")
     dialog.entity_type.setCurrentIndex(dialog.entity_type.findData("persons"))
     assert dialog.apply()
-    assert cells(dialog, 3) == ["update", "create"]
-    assert "surname: Әбенов → Әбенова" in cells(dialog, 6)[0]
+    assert cells(dialog, 3) == ["changed", "created"]
+    assert set(cells(dialog, 4)) == {"Person"}
+    assert "Surname: Әбенов → Әбенова" in cells(dialog, 6)[0]
+    assert dialog.entity_type.currentText() == "Person"
     assert dialog.count_label.text() == "2 entries"
     entry = dialog.model.fetch(0, 1)[0]
     assert (entry.action, entry.entity_id, entry.username) == ("update", str(person.id),
                                                                "aigerim")
     dialog.entity_id.setText(str(person.id))
     dialog.action.setCurrentIndex(dialog.action.findData("create"))
-    assert cells(dialog, 3) == ["create"]
+    assert cells(dialog, 3) == ["created"]
+    assert dialog.action.currentText() == "created"
     dialog.use_start.setChecked(True)
     dialog.start.setDate(dialog.start.date().addDays(1))  # from tomorrow: nothing
     assert dialog.apply() and dialog.model.rowCount() == 0
+
+
+def test_the_trail_speaks_kazakh(qtbot, database, accounts):  # noqa: F811
+    with database.acting_as(accounts["aigerim"]).transaction() as session:
+        save_person(session, PersonInput(
+            surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)))
+        audit.record(session, "export", "monthly_summary", None, {"year": 2026, "file": "a.pdf",
+                                                                 "sheets": 2})
+    i18n.set_language("kk")
+    database.actor = accounts["serik"]
+    dialog = AuditTrailDialog(database)
+    qtbot.addWidget(dialog)
+    assert cells(dialog, 3)[:2] == ["экспортталды", "жасалды"]
+    assert cells(dialog, 4)[:2] == ["Айлық есеп", "Жеке тұлға"]
+    assert cells(dialog, 6)[0] == "Жыл: 2026; Файл: a.pdf; sheets: 2"  # no label: as it is
+    assert cells(dialog, 6)[1].startswith("Тегі: Әбенов; Аты: Нұрлан; ")
+
+
+def test_every_action_and_record_type_has_a_label():
+    """Each action the code records (`record(session, "...")`, `backup.record(database,
+    "...")`, the flush's own) and each audited table is named in the trail."""
+    source = Path(audit.__file__).resolve().parents[1]
+    actions = set()
+    for path in source.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        actions |= set(re.findall(r"\brecord(?:_many)?\((?:session|database), \"([a-z._]+)\"",
+                                  text))
+    flush = Path(audit.__file__).read_text(encoding="utf-8")
+    actions |= set(re.findall(r"\baction = \"([a-z._]+)\"", flush))
+    assert {"create", "update", "delete", "status", "export", "backup", "restore"} <= actions
+    assert actions <= set(audit.ACTIONS), actions - set(audit.ACTIONS)
+    tables = {m.__tablename__ for m in Entity.__subclasses__()} - audit.NOT_AUDITED_TABLES
+    assert tables <= set(audit.RECORD_TYPES), tables - set(audit.RECORD_TYPES)
+    assert audit.action_label("something.new") == "something.new"
 
 
 def test_a_clerk_cannot_read_the_trail(qtbot, database, accounts):  # noqa: F811

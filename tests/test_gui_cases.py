@@ -3,12 +3,13 @@ import datetime as dt
 from gui_helpers import check_ctrl_f_and_enter
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, Sex, label
 from kzmigdesk.domain.models import CaseStatusChange, RepatriateCase
 from kzmigdesk.gui import cases_page as cases_gui
+from kzmigdesk.gui import qt_translations
 from kzmigdesk.gui.case_dialog import CaseDialog, TransitionDialog
 from kzmigdesk.gui.cases_page import CasesPage
 from kzmigdesk.gui.new_case_dialog import NewCaseDialog
@@ -166,6 +167,7 @@ def open_dialog(qtbot, database, case_id):
     dialog.ask_transition = lambda status: (_ for _ in ()).throw(AssertionError("asked"))
     dialog.ask_member = lambda: (_ for _ in ()).throw(AssertionError("asked"))
     dialog.confirm_remove = lambda name: True
+    dialog.confirm_transition = lambda status: True  # the clerk confirms
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -205,7 +207,7 @@ def test_transition_buttons_follow_the_status(qtbot, database):
     dialog = open_dialog(qtbot, database, applied)
     assert list(dialog.transition_buttons) == rep.allowed_next(S.APPLIED)
     assert [b.text() for b in dialog.transition_buttons.values()] == [
-        label(s) for s in rep.allowed_next(S.APPLIED)]
+        "Grant kandas status", "Refuse the application", "Withdraw the application"]
     asked = []
 
     def answer(status):
@@ -231,6 +233,80 @@ def test_transition_buttons_follow_the_status(qtbot, database):
     assert dialog.transition_buttons == {}
     assert dialog.transitions_label.text() == "The case is closed."
     assert not dialog.add_member_button.isEnabled()
+
+
+def test_status_buttons_are_actions_in_kazakh(qtbot, database):
+    applied = add_case(database, "Әбенов", "Нұрлан", 10, granted_days_ago=5, number="KND-5")
+    i18n.set_language("kk")
+    dialog = open_dialog(qtbot, database, applied)
+    assert [b.text() for b in dialog.transition_buttons.values()] == [
+        "Азаматтыққа қабылдау туралы өтінішті тіркеу", "Өтінішті қайтарып алу",
+        "Куәліктің мерзімі өткенін тіркеу"]
+
+
+def answer_confirmation(monkeypatch, press_action: bool) -> list:
+    """Replace QMessageBox.exec: note the question's title, text and buttons, and press
+    the action's button or Cancel."""
+    asked = []
+
+    def exec_(box):
+        asked.append((box.windowTitle(), box.text(), sorted(b.text() for b in box.buttons())))
+        cancel = box.button(QMessageBox.StandardButton.Cancel)
+        assert box.defaultButton() is cancel
+        next(b for b in box.buttons() if (b is cancel) != press_action).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return asked
+
+
+def test_an_irreversible_change_is_confirmed_with_its_consequence(qtbot, database,
+                                                                  monkeypatch):
+    applied = add_case(database, "Әбенов", "Нұрлан", 10)
+    dialog = CaseDialog(database, applied)
+    qtbot.addWidget(dialog)
+    dialog.ask_transition = lambda status: {"on": TODAY, "comment": "moved away"}
+    asked = answer_confirmation(monkeypatch, press_action=False)
+    with qtbot.assertNotEmitted(dialog.changed):
+        assert not dialog.change_status(S.WITHDRAWN)
+    assert asked == [("Withdraw the application",
+                      "The application will be withdrawn and the case closed. "
+                      "This cannot be undone.",
+                      ["Cancel", "Withdraw the application"])]
+    assert stored(database, applied) == (S.APPLIED, None, 1)
+
+    asked = answer_confirmation(monkeypatch, press_action=True)
+    assert dialog.change_status(S.WITHDRAWN)
+    assert len(asked) == 1 and stored(database, applied)[0] is S.WITHDRAWN
+
+
+def test_granting_is_not_asked_again(qtbot, database, monkeypatch):
+    applied = add_case(database, "Әбенов", "Нұрлан", 10)
+    dialog = CaseDialog(database, applied)
+    qtbot.addWidget(dialog)
+    dialog.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-1"}
+    asked = answer_confirmation(monkeypatch, press_action=False)
+    assert dialog.change_status(S.GRANTED)
+    assert asked == [] and stored(database, applied)[0] is S.GRANTED
+
+
+def test_the_confirmation_speaks_kazakh(qtbot, database, monkeypatch):
+    applied = add_case(database, "Әбенов", "Нұрлан", 10)
+    qt_translations.follow_language()
+    try:
+        i18n.set_language("kk")
+        dialog = CaseDialog(database, applied)
+        qtbot.addWidget(dialog)
+        dialog.ask_transition = lambda status: {"on": TODAY, "comment": "жоқ"}
+        asked = answer_confirmation(monkeypatch, press_action=False)
+        assert not dialog.change_status(S.REFUSED)
+    finally:
+        i18n.set_language("en")
+        i18n.remove_language_listener(qt_translations.apply)
+    assert asked == [("Өтінішті қабылдамау",
+                      "Өтініш қабылданбайды, іс жабылады. Мұны кері қайтару мүмкін емес.",
+                      sorted(["Бас тарту", "Өтінішті қабылдамау"]))]
+    assert stored(database, applied)[0] is S.APPLIED
 
 
 def test_refused_without_comment_shows_the_message_and_stores_nothing(qtbot, database):
@@ -286,7 +362,7 @@ def test_transition_dialog_values():
     dialog.certificate_number.setText("KND-9")
     dialog.comment.setPlainText("ok")
     assert dialog.values() == {"on": TODAY, "certificate_number": "KND-9", "comment": "ok"}
-    assert "kandas status granted" in dialog.windowTitle()
+    assert dialog.windowTitle() == "Grant kandas status"
 
 
 # --- a new case ---
@@ -344,6 +420,7 @@ def test_page_opens_the_case_dialog_and_follows_its_changes(qtbot, database):
     dialog = next(d for d in page.findChildren(CaseDialog))
     assert dialog.case_id == applied and dialog.isVisible()
     dialog.ask_transition = lambda status: {"on": TODAY, "comment": "not a kandas"}
+    dialog.confirm_transition = lambda status: True
     dialog.transition_buttons[S.REFUSED].click()
     assert cell(page, 0, 4) == "refused"
     dialog.close()

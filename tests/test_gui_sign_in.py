@@ -4,6 +4,7 @@ signed-in user."""
 import pytest
 from sqlalchemy import select
 
+from kzmigdesk import i18n
 from kzmigdesk.domain.enums import OfficeKind, UserRole
 from kzmigdesk.domain.models import Office, Region, User
 from kzmigdesk.gui import sign_in_dialog as sign_in_module
@@ -113,3 +114,13 @@ def test_administrator_adds_a_clerk_and_the_clerk_signs_in(qtbot, empty):
     with empty.sessions() as session:
         assert session.scalars(select(User.username).order_by(User.username)).all() == [
             "admin", "aigerim"]
+
+
+def test_the_first_start_states_the_password_rule_up_front(qtbot, empty):
+    dialog = FirstAdministratorDialog(empty)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.password_rule.isVisible() and dialog.errors_label.text() == ""
+    assert dialog.password_rule.text() == "At least 8 characters."
+    i18n.set_language("kk")
+    assert FirstAdministratorDialog(empty).password_rule.text() == "Кемінде 8 таңба."

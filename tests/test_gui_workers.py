@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from gui_helpers import check_ctrl_f_and_enter
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QDialog, QLineEdit
+from PySide6.QtWidgets import QDateEdit, QDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
 
 from kzmigdesk import i18n
@@ -300,7 +300,8 @@ def test_transitions_store_history_and_change_the_buttons(qtbot, database):
     assert dialog.windowTitle() == "Work permit WP-0001"
     assert dialog.info["status"].text() == "issued"
     assert [b.text() for b in dialog.transition_buttons.values()] == [
-        "extended", "revoked", "permit expired"]
+        "Extend the permit", "Revoke the permit", "Record the permit's expiry"]
+    dialog.confirm_transition = lambda status: True  # the clerk confirms
     assert dialog.history.rowCount() == 1
     new_end = TODAY + dt.timedelta(days=400)
     asked = []
@@ -361,7 +362,7 @@ def test_the_default_question_asks_for_date_comment_and_new_last_day(qtbot, data
     monkeypatch.setattr(QDialog, "exec", answer)
     assert dialog.ask_transition(P.EXTENDED) == {
         "on": TODAY, "comment": "по заявлению", "new_valid_to": new_end}
-    assert seen == ["Change the status to “extended”"]
+    assert seen == ["Extend the permit"]
     monkeypatch.setattr(QDialog, "exec", lambda question: QDialog.DialogCode.Rejected)
     assert dialog.ask_transition(P.REVOKED) is None
 
@@ -370,10 +371,44 @@ def test_expiring_too_early_shows_the_message(qtbot, database):
     permit_id = add_permit(database, add_person(database), add_employer(database))
     dialog = open_new(qtbot, database, permit_id=permit_id)
     dialog.ask_transition = lambda status: {"on": TODAY}
+    dialog.confirm_transition = lambda status: True
     dialog.transition_buttons[P.EXPIRED].click()
     assert dialog.errors_label.text() == (
         "Date of the change: must be after the permit's last valid day")
     assert permits(database)[0].status is P.ISSUED
+
+
+def test_revoking_is_confirmed_with_its_consequence(qtbot, database, monkeypatch):
+    permit_id = add_permit(database, add_person(database), add_employer(database))
+    dialog = open_new(qtbot, database, permit_id=permit_id)
+    dialog.ask_transition = lambda status: {"on": TODAY, "comment": "нарушение"}
+    asked = []
+
+    def answer(press_action):
+        def exec_(box):
+            asked.append((box.windowTitle(), box.text(), sorted(b.text() for b in box.buttons())))
+            cancel = box.button(QMessageBox.StandardButton.Cancel)
+            next(b for b in box.buttons() if (b is cancel) != press_action).click()
+            return 0
+        monkeypatch.setattr(QMessageBox, "exec", exec_)
+
+    answer(press_action=False)
+    assert not dialog.change_status(P.REVOKED)
+    assert asked == [("Revoke the permit", "The permit will be revoked: the worker may no longer "
+                      "work for this employer. This cannot be undone.",
+                      ["Cancel", "Revoke the permit"])]
+    assert permits(database)[0].status is P.ISSUED and dialog.history.rowCount() == 1
+    answer(press_action=True)
+    assert dialog.change_status(P.REVOKED)
+    assert permits(database)[0].status is P.REVOKED and len(asked) == 2
+
+
+def test_status_buttons_are_actions_in_kazakh(qtbot, database):
+    permit_id = add_permit(database, add_person(database), add_employer(database))
+    i18n.set_language("kk")
+    dialog = open_new(qtbot, database, permit_id=permit_id)
+    assert [b.text() for b in dialog.transition_buttons.values()] == [
+        "Рұқсатты ұзарту", "Рұқсатты кері қайтарып алу", "Рұқсаттың мерзімі өткенін тіркеу"]
 
 
 # --- employers ---

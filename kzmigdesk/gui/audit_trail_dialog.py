@@ -48,8 +48,9 @@ class TrailModel(PagedTableModel):
         if column == 1:
             moment = entry.occurred_at.replace(tzinfo=dt.UTC).astimezone()
             return i18n.format_datetime(moment)
-        return [entry.username or "", entry.action, entry.entity_type or "",
-                entry.entity_id or "", audit.describe_changes(entry.changes)][column - 2]
+        return [entry.username or "", audit.action_label(entry.action),
+                audit.record_type_label(entry.entity_type), entry.entity_id or "",
+                audit.describe_changes(entry.changes)][column - 2]
 
 
 def date_filter() -> tuple[QCheckBox, QDateEdit]:
@@ -108,12 +109,13 @@ class AuditTrailDialog(QDialog):
         except ServiceError as error:
             self.errors_label.setText(error.message())
             actions, types = [], []
-        for combo, values in ((self.action, actions), (self.entity_type, types)):
+        for combo, values, shown in ((self.action, actions, audit.action_label),
+                                     (self.entity_type, types, audit.record_type_label)):
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(_("All"), None)
-            for value in values:
-                combo.addItem(value, value)
+            for value in sorted(values, key=lambda v: shown(v).casefold()):
+                combo.addItem(shown(value), value)
             combo.blockSignals(False)
 
     def apply(self) -> bool:

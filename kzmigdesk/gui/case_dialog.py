@@ -31,7 +31,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.widgets.dialogs import error_label
+from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label
 from kzmigdesk.gui.widgets.person_picker import PersonPicker
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
@@ -99,7 +99,7 @@ class TransitionDialog(QDialog):
 
     def __init__(self, new_status: S, on: dt.date, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(_("Change the status to “{status}”").format(status=label(new_status)))
+        self.setWindowTitle(_(rep.TRANSITION_ACTIONS[new_status]))
         self.date = date_edit()
         self.date.setDate(to_qdate(on))
         self.certificate_number = QLineEdit()
@@ -159,6 +159,7 @@ class CaseDialog(QDialog):
         self.case: rep.CaseRecord | None = None  # as last loaded
         # Replaceable in tests: the questions this dialog asks.
         self.ask_transition = self._ask_transition  # (new_status) -> dict | None
+        self.confirm_transition = self._confirm_transition  # (new_status) -> bool
         self.ask_member = self._ask_member  # () -> (person_id, relation) | None
         self.confirm_remove = self._confirm_remove  # (name) -> bool
         self.ask_override_reason = self._ask_override_reason  # (message) -> str | None
@@ -274,10 +275,9 @@ class CaseDialog(QDialog):
             button.deleteLater()
         self.transition_buttons = {}
         allowed = rep.allowed_next(self.case.status)
-        self.transitions_label.setText(
-            _("Change the status to:") if allowed else _("The case is closed."))
+        self.transitions_label.setText("" if allowed else _("The case is closed."))
         for position, status in enumerate(allowed, start=1):
-            button = QPushButton(label(status))
+            button = QPushButton(_(rep.TRANSITION_ACTIONS[status]))
             button.setProperty("status", status.value)
             button.clicked.connect(self._transition_clicked)
             self.transitions.insertWidget(position, button)
@@ -306,7 +306,7 @@ class CaseDialog(QDialog):
     def change_status(self, new_status: S) -> bool:
         self.errors_label.clear()
         answer = self.ask_transition(S(new_status))
-        if answer is None:
+        if answer is None or not self.confirm_transition(S(new_status)):
             return False
         reason = None
         while True:
@@ -352,6 +352,12 @@ class CaseDialog(QDialog):
             on = min(on, self.case.certificate_expiry_date)
         dialog = TransitionDialog(new_status, on, self)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _confirm_transition(self, new_status: S) -> bool:
+        if new_status not in rep.IRREVERSIBLE:
+            return True
+        return confirm_action(self, _(rep.TRANSITION_ACTIONS[new_status]),
+                              _(rep.IRREVERSIBLE[new_status]))
 
     def _ask_member(self) -> tuple[uuid.UUID, HouseholdRelation] | None:
         dialog = MemberDialog(self.database, self)

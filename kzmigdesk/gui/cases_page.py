@@ -100,6 +100,7 @@ class CasesPage(ListPage):
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_case)
+        self.empty_button.clicked.connect(self.new_case)
         self.add_filter(self.status)
         self.filters.addWidget(self.expiring)
         self.filters.addStretch(1)
@@ -114,6 +115,8 @@ class CasesPage(ListPage):
             "Certificates expiring within {days} day", "Certificates expiring within {days} days",
             EXPIRY_WARNING_DAYS).format(days=i18n.format_number(EXPIRY_WARNING_DAYS)))
         self.new_button.setText(_("New case…"))
+        self.empty_label.setText(_("No repatriate case is open yet."))
+        self.empty_button.setText(_("New case…"))
         fill_filter(self.status, _("All statuses"), [(label(s), s.value) for s in S])
         self.model.retranslate()
         self.show_count()

@@ -115,6 +115,7 @@ class ForeignWorkersPage(ListPage):
         self.buttons.addWidget(self.new_button)
         self.buttons.addWidget(self.employers_button)
         self.new_button.clicked.connect(lambda: self.open_permit(None))
+        self.empty_button.clicked.connect(lambda: self.open_permit(None))
         self.employers_button.clicked.connect(self.open_employers)
         self.open_requested.connect(self.open_permit)
         self.retranslate()
@@ -124,6 +125,8 @@ class ForeignWorkersPage(ListPage):
             _("Search by permit number, employer BIN, or the worker's name, IIN or document "
               "number"))
         self.new_button.setText(_("New permit…"))
+        self.empty_label.setText(_("No work permit is recorded yet."))
+        self.empty_button.setText(_("New permit…"))
         self.employers_button.setText(_("Employers…"))
         self.expiring.setText(i18n.ngettext(
             "Permits running out within {days} day", "Permits running out within {days} days",

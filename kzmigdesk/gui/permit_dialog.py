@@ -30,7 +30,13 @@ from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, INVALID_STYLE, button_box, no_default_buttons
+from kzmigdesk.gui.widgets.dialogs import (
+    ERROR_STYLE,
+    INVALID_STYLE,
+    button_box,
+    confirm_action,
+    no_default_buttons,
+)
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
@@ -38,6 +44,8 @@ from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.labour import (
     KAZAKHSTAN,
+    PERMIT_ACTIONS,
+    PERMIT_IRREVERSIBLE,
     PERMIT_TRANSITIONS,
     EmployerInput,
     PermitInput,
@@ -89,6 +97,8 @@ class PermitDialog(GuardedDialog):
         # Replaceable in tests: asks for the date, comment and (for EXTENDED) the new last
         # valid day of a status change; a dict with "on", "comment", "new_valid_to", or None.
         self.ask_transition = self._ask_transition
+        # Replaceable in tests: (new_status) -> bool, True to go on with the change.
+        self.confirm_transition = self._confirm_transition
         self.errors_label = QLabel()
         self.errors_label.setStyleSheet(ERROR_STYLE)
         self.errors_label.setWordWrap(True)
@@ -395,7 +405,7 @@ class PermitDialog(GuardedDialog):
         self.transition_buttons = {}
         for status in PermitStatus:  # in the enumeration's order
             if status in PERMIT_TRANSITIONS[permit.status]:
-                button = QPushButton(label(status))
+                button = QPushButton(_(PERMIT_ACTIONS[status]))
                 no_default_buttons(button)
                 button.clicked.connect(lambda _checked=False, s=status: self.change_status(s))
                 self.transitions.addWidget(button)
@@ -403,7 +413,7 @@ class PermitDialog(GuardedDialog):
 
     def change_status(self, new_status: PermitStatus) -> bool:
         answer = self.ask_transition(new_status)
-        if answer is None:
+        if answer is None or not self.confirm_transition(new_status):
             return False
         try:
             set_permit_status(self.database, self.permit_id, new_status,
@@ -421,8 +431,7 @@ class PermitDialog(GuardedDialog):
     def _ask_transition(self, new_status: PermitStatus) -> dict | None:
         """The default question: a small modal dialog."""
         dialog = QDialog(self)
-        dialog.setWindowTitle(_("Change the status to “{status}”").format(
-            status=label(new_status)))
+        dialog.setWindowTitle(_(PERMIT_ACTIONS[new_status]))
         on, comment, new_valid_to = date_edit(), QLineEdit(), date_edit()
         on.setDate(to_qdate(dt.date.today()))
         new_valid_to.setDate(to_qdate(self.record.valid_to))
@@ -438,6 +447,12 @@ class PermitDialog(GuardedDialog):
         return {"on": from_qdate(on.date()), "comment": comment.text(),
                 "new_valid_to": from_qdate(new_valid_to.date())
                 if new_status is PermitStatus.EXTENDED else None}
+
+    def _confirm_transition(self, new_status: PermitStatus) -> bool:
+        if new_status not in PERMIT_IRREVERSIBLE:
+            return True
+        return confirm_action(self, _(PERMIT_ACTIONS[new_status]),
+                              _(PERMIT_IRREVERSIBLE[new_status]))
 
     def open_employer(self) -> "EmployerDialog":
         dialog = EmployerDialog(self.database, self.record.employer_id, self)

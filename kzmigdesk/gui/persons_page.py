@@ -113,6 +113,8 @@ class PersonsPage(ListPage):
         for combo in (self.region, self.category, self.status):
             self.add_filter(combo)
         self.filters.addStretch(1)
+        # The main window opens a new person for the id None.
+        self.empty_button.clicked.connect(lambda: self.open_requested.emit(None))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -123,6 +125,8 @@ class PersonsPage(ListPage):
         statuses += [(label(s), s.value) for s in PermitStatus if s.value not in
                      {v for _t, v in statuses}]
         fill_filter(self.status, _("All statuses"), statuses)
+        self.empty_label.setText(_("No one is registered yet."))
+        self.empty_button.setText(_("New person…"))
         self.model.retranslate()
         self.show_count()
 

@@ -110,6 +110,7 @@ class ServicesPage(ListPage):
         for button in (self.new_button, self.centres_button, self.catalogue_button):
             self.buttons.addWidget(button)
         self.new_button.clicked.connect(self.open_new)
+        self.empty_button.clicked.connect(self.open_new)
         self.centres_button.clicked.connect(self.open_centres)
         self.catalogue_button.clicked.connect(self.open_catalogue)
         self.open_requested.connect(self.open_record)
@@ -120,6 +121,8 @@ class ServicesPage(ListPage):
             _("Search by the person's name in any script, IIN or document number"))
         self.current_stays.setText(_("Current stays only"))
         self.new_button.setText(_("New service…"))
+        self.empty_label.setText(_("No service is recorded yet."))
+        self.empty_button.setText(_("New service…"))
         self.centres_button.setText(_("Centres…"))
         self.catalogue_button.setText(_("Service catalogue…"))
         self.fill_filters()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kzmigdesk import i18n
 from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.gui.widgets.dialogs import button_box, error_label
 from kzmigdesk.i18n import _
@@ -23,6 +24,12 @@ def password_edit() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
+
+
+def password_rule() -> str:
+    count = users.MIN_PASSWORD_LENGTH
+    return i18n.ngettext("At least {count} character.", "At least {count} characters.",
+                         count).format(count=i18n.format_number(count))
 
 
 class SignInDialog(QDialog):
@@ -76,6 +83,9 @@ class FirstAdministratorDialog(QDialog):
         form.addRow(_("User name"), self.username)
         form.addRow(_("Full name"), self.full_name)
         form.addRow(_("Password"), self.password)
+        # The rule up front, not only after a refused try.
+        self.password_rule = QLabel(password_rule())
+        form.addRow("", self.password_rule)
         form.addRow(_("Repeat the password"), self.repeat)
         form.addRow(self.errors_label)
         buttons = button_box(self.create, self.reject)

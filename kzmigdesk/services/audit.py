@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.models import AuditEntry, Entity, ordered_uuid, utcnow
-from kzmigdesk.i18n import N_
+from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.auth import Permission, acting, require
 
 GENESIS_HASH = "0" * 64
@@ -346,15 +346,153 @@ def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:
         return trail_choices(session)
 
 
+# What the trail's codes are called (msgids): the actions (every `record(session, ACTION, ...)`
+# and those of _audit_flush), the record types (tables, and the other names given to `record`)
+# and the fields of the changes (columns, and the keys of the details some actions record).
+ACTIONS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("deleted"),
+    "status": N_("status changed"),
+    "login": N_("signed in"),
+    "login.failed": N_("sign-in failed"),
+    "login.locked": N_("account locked"),
+    "deadlines": N_("expiry dates checked"),
+    "import": N_("legacy list imported"),
+    "export": N_("exported"),
+    "print": N_("printed"),
+    "backup": N_("backed up"),
+    "restore": N_("restored from a backup"),
+    "quota.override": N_("issued beyond the quota"),
+    "exchange.import": N_("package imported"),
+    "exchange.resolve": N_("exchange conflict resolved"),
+}
+RECORD_TYPES = {
+    "persons": N_("Person"),
+    "identity_documents": N_("Identity document"),
+    "duplicate_decisions": N_("Possible duplicate"),
+    "households": N_("Household"),
+    "household_members": N_("Household member"),
+    "repatriate_cases": N_("Repatriate case"),
+    "repatriate_case": N_("Repatriate case"),
+    "case_status_changes": N_("Case status change"),
+    "employers": N_("Employer"),
+    "work_permits": N_("Work permit"),
+    "work_permit": N_("Work permit"),
+    "permit_status_changes": N_("Permit status change"),
+    "adaptation_centres": N_("Centre"),
+    "service_types": N_("Service type"),
+    "service_records": N_("Service"),
+    "labour_quotas": N_("Foreign labour quota"),
+    "kandas_quotas": N_("Kandas resettlement quota"),
+    "users": N_("User"),
+    "offices": N_("Office"),
+    "regions": N_("Region"),
+    "legacy_imports": N_("Import a legacy list"),
+    "monthly_summary": N_("Monthly summary"),
+}
+FIELDS = {
+    "surname": N_("Surname"),
+    "given_name": N_("Given name"),
+    "patronymic": N_("Patronymic"),
+    "surname_latin": N_("Surname in Latin letters"),
+    "given_name_latin": N_("Given name in Latin letters"),
+    "sex": N_("Sex"),
+    "birth_date": N_("Date of birth"),
+    "citizenship": N_("Citizenship"),
+    "iin": N_("IIN"),
+    "bin": N_("BIN"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "region_id": N_("Region"),
+    "district": N_("District"),
+    "locality": N_("Locality"),
+    "address": N_("Address"),
+    "notes": N_("Notes"),
+    "office_id": N_("Office"),
+    "category": N_("Category"),
+    "status": N_("Status"),
+    "name": N_("Name"),
+    "number": N_("Number"),
+    "sector": N_("Sector"),
+    "contact_person": N_("Contact person"),
+    "profession": N_("Profession"),
+    "valid_from": N_("Valid from"),
+    "valid_to": N_("Valid to"),
+    "quota_year": N_("Quota year"),
+    "quota_override_reason": N_("Reason for going beyond the quota"),
+    "reason": N_("Reason for going beyond the quota"),
+    "comment": N_("Comment"),
+    "full_name": N_("Full name"),
+    "username": N_("User name"),
+    "password_hash": N_("Password"),
+    "role": N_("Role"),
+    "language": N_("Language"),
+    "active": N_("Active"),
+    "year": N_("Year"),
+    "amount": N_("Quota"),
+    "beds": N_("Beds"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "outcome": N_("Outcome"),
+    "hours_attended": N_("Hours attended"),
+    "completed": N_("Completed"),
+    "doc_type": N_("Document type"),
+    "issued_by": N_("Issued by"),
+    "issue_date": N_("Date of issue"),
+    "expiry_date": N_("Expiry date"),
+    "issuing_country": N_("Issuing country"),
+    "case_number": N_("Case number"),
+    "certificate_number": N_("Certificate number"),
+    "relation": N_("Relation"),
+    "from_status": N_("Previous status"),
+    "to_status": N_("New status"),
+    "changed_on": N_("Date of the change"),
+    "application_date": N_("Application date"),
+    "arrival_date": N_("Arrival date"),
+    "country_of_origin": N_("Country of origin"),
+    "resettlement_region_id": N_("Region of resettlement"),
+    "code": N_("Code"),
+    "person_id": N_("Person"),
+    "employer_id": N_("Employer"),
+    "centre_id": N_("Centre"),
+    "service_type_id": N_("Service"),
+    "staff_name": N_("Staff member"),
+    "photo": N_("Photo"),
+    "month": N_("Month"),
+    "day": N_("Date"),
+    "file": N_("File"),
+    "form": N_("Form"),
+    "format": N_("Format"),
+}
+
+
+def action_label(action: str) -> str:
+    """An action of the trail in the current language (an unknown code as it is)."""
+    return _(ACTIONS[action]) if action in ACTIONS else action
+
+
+def record_type_label(entity_type: str | None) -> str:
+    """A record type of the trail in the current language (an unknown one as it is)."""
+    if entity_type is None:
+        return ""
+    return _(RECORD_TYPES[entity_type]) if entity_type in RECORD_TYPES else entity_type
+
+
 def describe_changes(changes: dict | None) -> str:
-    """"field: old → new; …" for a table cell."""
+    """"Field: old → new; …" (a field set from nothing: "Field: new") for a table cell: the
+    fields by their labels where they have one, the values as they are recorded."""
     if not changes:
         return ""
     parts = []
     for key, value in changes.items():
+        field = _(FIELDS[key]) if key in FIELDS else key
         if isinstance(value, list) and len(value) == 2:
             old, new = value
-            parts.append(f"{key}: {'' if old is None else old} → {'' if new is None else new}")
+            if old is None:
+                parts.append(f"{field}: {new}")
+            else:
+                parts.append(f"{field}: {old} → {'' if new is None else new}")
         else:
-            parts.append(f"{key}: {value}")
+            parts.append(f"{field}: {value}")
     return "; ".join(parts)

@@ -441,6 +441,19 @@ PERMIT_TRANSITIONS: dict[PermitStatus, frozenset[PermitStatus]] = {
     PermitStatus.REVOKED: frozenset(),
     PermitStatus.EXPIRED: frozenset(),
 }
+# What a change to each status is called where a user makes it (msgids).
+PERMIT_ACTIONS: dict[PermitStatus, str] = {
+    PermitStatus.EXTENDED: N_("Extend the permit"),
+    PermitStatus.REVOKED: N_("Revoke the permit"),
+    PermitStatus.EXPIRED: N_("Record the permit's expiry"),
+}
+# The changes that cannot be undone, with what follows from each (msgids).
+PERMIT_IRREVERSIBLE: dict[PermitStatus, str] = {
+    PermitStatus.REVOKED: N_("The permit will be revoked: the worker may no longer work for "
+                             "this employer. This cannot be undone."),
+    PermitStatus.EXPIRED: N_("The permit will be recorded as expired: the worker may no longer "
+                             "work for this employer. This cannot be undone."),
+}
 
 
 def permit_history(session: Session, permit: WorkPermit) -> list[PermitStatusChange]:

@@ -62,6 +62,27 @@ CLOSED_STATUSES = frozenset({S.CITIZEN, S.REFUSED, S.WITHDRAWN, S.EXPIRED})
 OPEN_STATUSES = frozenset(set(RepatriateStatus) - CLOSED_STATUSES)
 COMMENT_REQUIRED = frozenset({S.REFUSED, S.WITHDRAWN})
 
+# What a change to each status is called where a user makes it (msgids).
+TRANSITION_ACTIONS: dict[RepatriateStatus, str] = {
+    S.GRANTED: N_("Grant kandas status"),
+    S.CITIZENSHIP_REQUESTED: N_("Record the citizenship application"),
+    S.CITIZEN: N_("Record the citizenship"),
+    S.REFUSED: N_("Refuse the application"),
+    S.WITHDRAWN: N_("Withdraw the application"),
+    S.EXPIRED: N_("Record the certificate's expiry"),
+}
+# The changes that cannot be undone (they close the case), with what follows from each (msgids).
+IRREVERSIBLE: dict[RepatriateStatus, str] = {
+    S.CITIZEN: N_("The applicant will be recorded as a citizen of Kazakhstan and the case "
+                  "closed. This cannot be undone."),
+    S.REFUSED: N_("The application will be refused and the case closed. This cannot be "
+                  "undone."),
+    S.WITHDRAWN: N_("The application will be withdrawn and the case closed. This cannot be "
+                    "undone."),
+    S.EXPIRED: N_("The kandas certificate will be recorded as expired and the case closed. "
+                  "This cannot be undone."),
+}
+
 CASE_NUMBER_PREFIX = "KC"
 CERTIFICATE_NUMBER_MAX = 32
 FIRST_QUOTA_YEAR = 1991

@@ -1,9 +1,17 @@
-"""Small pieces every dialog uses: its OK (or Save) and Cancel buttons, its errors label."""
+"""Small pieces every dialog uses: its OK (or Save) and Cancel buttons, its errors label, the
+question before a change that cannot be undone."""
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 ERROR_STYLE = "color: #b00020;"  # a label saying what is wrong
 INVALID_STYLE = "border: 2px solid #b00020;"  # a field that is wrong
@@ -39,3 +47,14 @@ def no_default_buttons(*buttons: QPushButton) -> None:
     for button in buttons:
         button.setAutoDefault(False)
         button.setDefault(False)
+
+
+def confirm_action(parent: QWidget, action: str, consequence: str) -> bool:
+    """Ask before a change that cannot be undone: the consequence, a button named by the
+    action and Cancel (the default); True when the action's button was pressed."""
+    box = QMessageBox(QMessageBox.Icon.Warning, action, consequence,
+                      QMessageBox.StandardButton.Cancel, parent)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is go

@@ -3,11 +3,13 @@
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -69,7 +71,11 @@ class ListPage(QWidget):
     on a row emits open_requested.
 
     The columns are sized to their contents; MINOR_COLUMNS (msgids) are hidden until the user
-    shows them from the header's context menu, a choice kept in the settings under KEY."""
+    shows them from the header's context menu, a choice kept in the settings under KEY.
+
+    With no rows at all (no search, no filter) the table gives way to an empty state: a
+    sentence saying what to do (`empty_label`) and the section's main button (`empty_button`),
+    which subclasses word and connect; an empty label keeps the table."""
 
     open_requested = Signal(object)  # the id of the row's record
     LOADED_WHEN_BUILT = True  # the model counts when it is made: no refresh needed at once
@@ -94,6 +100,16 @@ class ListPage(QWidget):
         header.customContextMenuRequested.connect(self.column_menu)
         model.headerDataChanged.connect(lambda: fit_columns(self.table))  # a new language
         self.table.activated.connect(self._open_index)
+        self.empty_label, self.empty_button = QLabel(), QPushButton()
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state = QWidget()
+        empty = QVBoxLayout(self.empty_state)
+        empty.addStretch(1)
+        empty.addWidget(self.empty_label)
+        empty.addWidget(self.empty_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty.addStretch(2)
+        self.empty_state.hide()
         self.buttons = QHBoxLayout()
         self.filters = QHBoxLayout()
         top = QHBoxLayout()
@@ -103,6 +119,7 @@ class ListPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(self.filters)
         layout.addWidget(self.table)
+        layout.addWidget(self.empty_state)
         layout.addWidget(self.count_label)
         self.search_timer = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_filter)
@@ -164,7 +181,18 @@ class ListPage(QWidget):
         self.show_count()
 
     def show_count(self) -> None:
-        self.count_label.setText(self.count_text(self.model.rowCount()))
+        count = self.model.rowCount()
+        self.count_label.setText(self.count_text(count))
+        empty = count == 0 and bool(self.empty_label.text()) and not self.filtered()
+        self.empty_state.setVisible(empty)
+        self.table.setVisible(not empty)
+
+    def filtered(self) -> bool:
+        """Whether a search or a filter (a choice or a check in the filters row) is set."""
+        widgets = [self.filters.itemAt(i).widget() for i in range(self.filters.count())]
+        return bool(self.search.text().strip()) or any(
+            (isinstance(w, QComboBox) and w.currentData() is not None)
+            or (isinstance(w, QCheckBox) and w.isChecked()) for w in widgets)
 
     def refresh(self, *_changed) -> None:
         self.model.reload()

@@ -55,3 +55,17 @@ def test_no_listener_is_attached_to_sqlalchemys_session_class():
     assert not event.contains(Session, "do_orm_execute", engine._hide_soft_deleted)
     for name, listener in audit.LISTENERS:
         assert not event.contains(Session, name, listener)
+
+
+def test_install_does_not_trust_sqlalchemys_registry(database, monkeypatch):
+    """SQLAlchemy's event.contains answers by the id of a factory's session class, which a new
+    factory may reuse once an old one is collected (seen as a database that recorded nothing):
+    install marks the factory itself instead."""
+    fresh = make_session_factory(database.engine)
+    monkeypatch.setattr(event, "contains", lambda *args: True)  # a stale entry, say
+    audit.install(fresh)
+    with fresh.begin() as session:
+        session.info["actor"] = database.actor
+        add_office(session, "FRESH")
+    with database.sessions() as session:
+        assert entries(session, "FRESH") == 1

@@ -227,11 +227,19 @@ LISTENERS = (("before_flush", _audit_flush), ("after_commit", _forget_tail),
              ("after_soft_rollback", _forget_tail))
 
 
+INSTALLED = "_kzmigdesk_audit_installed"
+
+
 def install(sessions: sessionmaker) -> None:
-    """Record every change made in a session of `sessions` in the audit trail."""
+    """Record every change made in a session of `sessions` in the audit trail (once per
+    factory). The mark is the factory's own: SQLAlchemy's `event.contains` answers by the id of
+    the factory's session class, which a new factory may reuse once an old one is collected,
+    and then a new database would silently record nothing."""
+    if getattr(sessions, INSTALLED, False):
+        return
     for name, listener in LISTENERS:
-        if not event.contains(sessions, name, listener):
-            event.listen(sessions, name, listener)
+        event.listen(sessions, name, listener)
+    setattr(sessions, INSTALLED, True)
 
 
 @dataclass(frozen=True)

@@ -365,6 +365,13 @@ def check_forms() -> list[str]:
     icon = data_dir("resources") / "icons" / "kzmigdesk.svg"
     if QIcon(str(icon)).pixmap(32, 32).isNull():
         failures.append(f"window icon: {icon} does not render")
+    from kzmigdesk.gui import qt_translations
+
+    for code in ("kk", "ru"):  # Qt's own buttons in the interface's language
+        if not qt_translations.apply(code):
+            failures.append(f"Qt's translation qtbase_{code} not found in "
+                            f"{qt_translations.qt_translations_dir()}")
+    qt_translations.apply("en")
     return failures
 
 

@@ -250,3 +250,17 @@ def test_ask_path_opens_or_saves_and_cancel_gives_none(qtbot, monkeypatch, tmp_p
     assert ask_path(parent, "Open", "CSV (*.csv)") == tmp_path / "a.csv"
     assert ask_path(parent, "Save", "CSV (*.csv)", "b.csv", save=True) is None
     assert asked == [("Open", "", "CSV (*.csv)"), ("Save", "b.csv", "CSV (*.csv)")]
+
+
+def test_one_navigation_with_icons(qtbot, database):
+    """The sections appear once, in the left list, each with its icon; the View menu holds
+    the same actions with their shortcuts."""
+    from PySide6.QtWidgets import QToolBar
+
+    window = make_window(qtbot, database)
+    assert window.findChildren(QToolBar) == []
+    assert window.navigation.count() == len(SECTIONS)
+    for row in range(window.navigation.count()):
+        icon = window.navigation.item(row).icon()
+        assert not icon.isNull() and not icon.pixmap(24, 24).toImage().isNull()
+    assert set(window.section_actions.actions()) <= set(window.view_menu.actions())

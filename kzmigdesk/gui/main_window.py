@@ -1,15 +1,17 @@
-"""The main window: menu, toolbar, navigation between the sections, status bar."""
+"""The main window: menu, the navigation between the sections (one list, with icons; the
+View menu holds the same sections with their shortcuts), status bar."""
 
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -26,6 +28,7 @@ from kzmigdesk.gui.backup_actions import (
     restore_from_file,
 )
 from kzmigdesk.gui.deadline_actions import DailyDeadlines
+from kzmigdesk.gui.widgets.icons import section_icon
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.paths import data_dir
 from kzmigdesk.services.auth import Permission, actor_may
@@ -75,19 +78,18 @@ class MainWindow(QMainWindow):
         self.navigation.setMinimumWidth(170)
         self.navigation.setMaximumWidth(260)
         self.pages = QStackedWidget()
-        self.section_actions = QActionGroup(self)
-        self.toolbar = self.addToolBar("main")
-        self.toolbar.setObjectName("mainToolbar")
+        self.navigation.setIconSize(QSize(24, 24))
+        self.section_actions = QActionGroup(self)  # View menu: Ctrl+1 ... Ctrl+7
         self.built_pages: dict[int, QWidget] = {}
         self.worklist_total: int | None = None  # shown beside the Worklist's name
-        for index, _section in enumerate(SECTIONS):
-            self.navigation.addItem("")
+        for index, section in enumerate(SECTIONS):
+            icon = section_icon(section.key)
+            self.navigation.addItem(QListWidgetItem(icon, ""))
             self.pages.addWidget(QWidget())  # stands in until the section is first shown
-            action = QAction(self, checkable=True)
+            action = QAction(icon, "", self, checkable=True)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked, i=index: self.show_section(i))
             self.section_actions.addAction(action)
-            self.toolbar.addAction(action)
         self.navigation.currentRowChanged.connect(self.show_section)
         splitter = QSplitter()
         splitter.addWidget(self.navigation)
@@ -137,6 +139,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
         self.view_menu = self.menuBar().addMenu("")
+        self.view_menu.addActions(self.section_actions.actions())
+        self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         self.language_actions = QActionGroup(self)
         for language in languages.LANGUAGES.values():
@@ -270,7 +274,6 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("kzmigdesk: migration office case management"))
-        self.toolbar.setWindowTitle(_("Sections"))
         for index, section in enumerate(SECTIONS):
             self.navigation.item(index).setText(_(section.title))
             self.section_actions.actions()[index].setText(_(section.title))

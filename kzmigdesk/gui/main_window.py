@@ -75,8 +75,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 700)
 
         self.navigation = QListWidget()
-        self.navigation.setMinimumWidth(170)
-        self.navigation.setMaximumWidth(260)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self.navigation.setIconSize(QSize(24, 24))
         self.section_actions = QActionGroup(self)  # View menu: Ctrl+1 ... Ctrl+7
@@ -256,6 +255,7 @@ class MainWindow(QMainWindow):
             title = _("{section} ({count})").format(
                 section=title, count=i18n.format_number(self.worklist_total))
         self.navigation.item(index).setText(title)
+        self._fit_navigation()
 
     def current_section(self) -> Section:
         return SECTIONS[self.pages.currentIndex()]
@@ -271,6 +271,16 @@ class MainWindow(QMainWindow):
         self.retranslate()
         for page in self.built_pages.values():
             page.retranslate()
+
+    def _fit_navigation(self) -> None:
+        """The navigation as wide as its longest name in this language (and its icon), so no
+        name is cut and no scroll bar appears."""
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.navigation.item(row).text())
+                     for row in range(self.navigation.count()))
+        width = widest + self.navigation.iconSize().width() + 40
+        self.navigation.setMinimumWidth(width)
+        self.navigation.setMaximumWidth(width + 60)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("kzmigdesk: migration office case management"))

@@ -13,19 +13,21 @@ SIZES = (16, 20, 24, 32, 48)
 
 
 def section_icon(key: str) -> QIcon:
-    """The icon of the section `key` (main_window.SECTIONS), or an empty one."""
+    """The icon of the section `key` (main_window.SECTIONS), or an empty one; in the
+    highlighted text's colour when its row is selected."""
     path = data_dir("resources") / "icons" / "sections" / f"{key}.svg"
     if not path.is_file():
         return QIcon()
-    colour = QApplication.palette().color(QPalette.ColorRole.WindowText).name()
-    renderer = QSvgRenderer(QByteArray(path.read_bytes().replace(b"currentColor",
-                                                                colour.encode())))
-    icon = QIcon()
-    for size in SIZES:
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        icon.addPixmap(pixmap)
+    svg, palette, icon = path.read_bytes(), QApplication.palette(), QIcon()
+    for mode, role in ((QIcon.Mode.Normal, QPalette.ColorRole.WindowText),
+                       (QIcon.Mode.Selected, QPalette.ColorRole.HighlightedText)):
+        colour = palette.color(role).name().encode()
+        renderer = QSvgRenderer(QByteArray(svg.replace(b"currentColor", colour)))
+        for size in SIZES:
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            icon.addPixmap(pixmap, mode)
     return icon

@@ -264,3 +264,28 @@ def test_one_navigation_with_icons(qtbot, database):
         icon = window.navigation.item(row).icon()
         assert not icon.isNull() and not icon.pixmap(24, 24).toImage().isNull()
     assert set(window.section_actions.actions()) <= set(window.view_menu.actions())
+
+
+def test_a_dark_scheme_keeps_icons_and_highlighted_rows_readable(qtbot, database):
+    """When the system's scheme turns dark, the icons are redrawn in the palette's text colour,
+    and a highlighted row keeps dark text on its light background."""
+    from PySide6.QtGui import QColor, QPalette
+
+    window = make_window(qtbot, database)
+
+    def darkest_pixel_lightness() -> int:
+        image = window.navigation.item(1).icon().pixmap(24, 24).toImage()
+        return min(image.pixelColor(x, y).lightness() for x in range(24) for y in range(24)
+                   if image.pixelColor(x, y).alpha() > 128)
+
+    assert darkest_pixel_lightness() < 100  # dark lines on a light window
+    app = QApplication.instance()
+    light = app.palette()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#f0f0f0"))
+    try:
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: darkest_pixel_lightness() > 150)  # light lines now
+    finally:
+        app.setPalette(light)

@@ -119,6 +119,7 @@ def test_list_search_and_filters(qtbot, database):
 
 def test_permits_running_out_are_highlighted_and_can_be_shown_alone(qtbot, database):
     from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor
 
     employer = add_employer(database)
     add_permit(database, add_person(database), employer, "WP-SOON",
@@ -132,6 +133,7 @@ def test_permits_running_out_are_highlighted_and_can_be_shown_alone(qtbot, datab
     assert page.model.data(soon, Qt.ItemDataRole.BackgroundRole) is not None
     assert page.model.data(soon, Qt.ItemDataRole.ToolTipRole) == (
         f"The permit runs out in 7 days, on {i18n.format_date(TODAY + dt.timedelta(days=7))}.")
+    assert page.model.data(soon, Qt.ItemDataRole.ForegroundRole) == QColor("#000000")  # dark
     assert page.model.data(later, Qt.ItemDataRole.BackgroundRole) is None
     page.expiring.setChecked(True)
     assert page.model.rowCount() == 1 and cell(page, 0, 0) == "WP-SOON"

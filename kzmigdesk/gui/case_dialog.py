@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label
 from kzmigdesk.gui.widgets.person_picker import PersonPicker
@@ -45,7 +46,6 @@ from kzmigdesk.services.workspace import Database
 
 S = RepatriateStatus
 EXPIRY_WARNING_DAYS = 30
-EXPIRING_COLOUR = "#ffe0b2"
 
 
 def expiry_warning(expiry: dt.date, today: dt.date) -> str:
@@ -248,7 +248,7 @@ class CaseDialog(QDialog):
         self.expiry_warning.setText(
             expiry_warning(case.certificate_expiry_date, today) if expiring else "")
         self.expiry_warning.setStyleSheet(
-            f"background: {EXPIRING_COLOUR}; padding: 4px;" if expiring else "")
+            EXPIRING_STYLE if expiring else "")
 
         fill_table(self.members_table,
                    [(m.full_name, label(m.relation), i18n.format_date(m.birth_date))

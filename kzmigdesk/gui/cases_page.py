@@ -8,18 +8,17 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import RepatriateStatus, label
 from kzmigdesk.gui.case_dialog import (
-    EXPIRING_COLOUR,
     EXPIRY_WARNING_DAYS,
     CaseDialog,
     expiry_warning,
 )
 from kzmigdesk.gui.new_case_dialog import NewCaseDialog
+from kzmigdesk.gui.widgets.colours import EXPIRING, ON_LIGHT
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
@@ -76,7 +75,9 @@ class CasesTableModel(PagedTableModel):
         if not case.expires_within(self.today, EXPIRY_WARNING_DAYS):
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(EXPIRING_COLOUR)
+            return EXPIRING
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return ON_LIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return expiry_warning(case.certificate_expiry_date, self.today)
         return None

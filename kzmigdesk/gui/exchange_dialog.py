@@ -5,7 +5,6 @@ The rules live in services/exchange.py."""
 import uuid
 from pathlib import Path
 
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
+from kzmigdesk.gui.widgets.colours import DIFFERENT, ON_LIGHT
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, ask_path
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
@@ -25,7 +25,6 @@ from kzmigdesk.services import exchange
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.workspace import Database
 
-DIFFERENT = QColor("#fff1cc")
 FILES = N_("Exchange packages (*.kzx);;All files (*)")
 
 
@@ -205,6 +204,7 @@ class ConflictsDialog(QDialog):
             if ours != theirs:
                 for column in range(3):
                     self.fields.item(number, column).setBackground(DIFFERENT)
+                    self.fields.item(number, column).setForeground(ON_LIGHT)
 
     def resolve(self, keep: str) -> bool:
         row = self.list.currentRow()

@@ -5,13 +5,13 @@ import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.employer_dialog import EmployersDialog
 from kzmigdesk.gui.permit_dialog import PermitDialog, citizenship_name
+from kzmigdesk.gui.widgets.colours import EXPIRING, ON_LIGHT
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
@@ -26,7 +26,6 @@ from kzmigdesk.services.workspace import Database
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
 EXPIRY_WARNING_DAYS = 30
-EXPIRING_COLOUR = "#ffe0b2"
 
 
 def expiry_warning(valid_to: dt.date, today: dt.date) -> str:
@@ -64,7 +63,9 @@ class PermitsTableModel(PagedTableModel):
                                      EXPIRY_WARNING_DAYS):
             return None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QColor(EXPIRING_COLOUR)
+            return EXPIRING
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return ON_LIGHT
         if role == Qt.ItemDataRole.ToolTipRole:
             return expiry_warning(permit.valid_to, self.today)
         return None

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -152,6 +152,16 @@ class MainWindow(QMainWindow):
 
         self.help_menu = self.menuBar().addMenu("")
         self.about_action = self.help_menu.addAction("", self.show_about)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """The system switched between a light and a dark scheme: redraw the icons in the
+        new palette's colours."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            for index, section in enumerate(SECTIONS):
+                icon = section_icon(section.key)
+                self.navigation.item(index).setIcon(icon)
+                self.section_actions.actions()[index].setIcon(icon)
+        super().changeEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """A closed window follows no more language changes and makes no more backups."""

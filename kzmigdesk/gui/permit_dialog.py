@@ -29,6 +29,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
 from kzmigdesk.gui.widgets.choices import sorted_regions
+from kzmigdesk.gui.widgets.colours import NOTICE_STYLE
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.widgets.dialogs import (
     ERROR_STYLE,
@@ -62,7 +63,6 @@ from kzmigdesk.services.labour import (
 from kzmigdesk.services.quotas import QuotaExceeded
 from kzmigdesk.services.workspace import Database
 
-NOTICE_STYLE = "background: #fff4ce; border: 1px solid #d4a000; padding: 6px;"
 EXTRA_ROLE = Qt.ItemDataRole.UserRole + 1
 
 

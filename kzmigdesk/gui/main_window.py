@@ -265,7 +265,6 @@ class MainWindow(QMainWindow):
             title = _("{section} ({count})").format(
                 section=title, count=i18n.format_number(self.worklist_total))
         self.navigation.item(index).setText(title)
-        self._fit_navigation()
 
     def current_section(self) -> Section:
         return SECTIONS[self.pages.currentIndex()]
@@ -286,8 +285,12 @@ class MainWindow(QMainWindow):
         """The navigation as wide as its longest name in this language (and its icon), so no
         name is cut and no scroll bar appears."""
         metrics = self.navigation.fontMetrics()
-        widest = max(metrics.horizontalAdvance(self.navigation.item(row).text())
-                     for row in range(self.navigation.count()))
+        # The worklist's count may grow: room for four digits, so the width (and the lists'
+        # fitted columns beside it) does not change with it.
+        texts = [_(section.title) for section in SECTIONS]
+        texts.append(_("{section} ({count})").format(section=texts[section_index("worklist")],
+                                                      count="8 888"))
+        widest = max(metrics.horizontalAdvance(text) for text in texts)
         width = widest + self.navigation.iconSize().width() + 40
         self.navigation.setMinimumWidth(width)
         self.navigation.setMaximumWidth(width + 60)
@@ -298,6 +301,7 @@ class MainWindow(QMainWindow):
             self.navigation.item(index).setText(_(section.title))
             self.section_actions.actions()[index].setText(_(section.title))
         self._name_worklist()
+        self._fit_navigation()
         self.file_menu.setTitle(_("&File"))
         self.refresh_action.setText(_("&Refresh"))
         self.new_action.setText(_("&New…"))

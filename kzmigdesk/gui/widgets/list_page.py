@@ -98,7 +98,7 @@ class ListPage(QWidget):
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.column_menu)
-        model.headerDataChanged.connect(lambda: fit_columns(self.table))  # a new language
+        model.headerDataChanged.connect(self._refit)  # a new language
         self.table.activated.connect(self._open_index)
         self.empty_label, self.empty_button = QLabel(), QPushButton()
         self.empty_label.setWordWrap(True)
@@ -128,11 +128,23 @@ class ListPage(QWidget):
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        """Once its width is known, the table's columns fit it (no sideways scrolling)."""
+        """Once its width is known (after the window's layout has run), the table's columns
+        fit it (no sideways scrolling)."""
         super().showEvent(event)
         if not self._fitted:
             self._fitted = True
-            fit_columns(self.table)
+            QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        fit_columns(self.table)
+
+    def _refit(self) -> None:
+        """The texts changed (a new language): fit now if shown, else when next shown (a
+        hidden table's width is not known)."""
+        if self.isVisible():
+            self._fit_columns()
+        else:
+            self._fitted = False
 
     def add_filter(self, combo: QComboBox, stretch: int = 1) -> None:
         elide_combo(combo)

@@ -160,6 +160,10 @@ def test_every_input_is_named_and_reached_by_tab_in_reading_order(qtbot, demo, l
         dialog.show()
         qtbot.wait(1)
         problems += problems_of(dialog, name)
+        if name == "new permit":  # and with the fields of a new employer shown
+            dialog.new_employer.setChecked(True)
+            qtbot.wait(1)
+            problems += problems_of(dialog, "new permit, new employer")
         dialog.close()
     assert not problems, "\n".join(problems)
 

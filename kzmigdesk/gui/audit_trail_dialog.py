@@ -71,11 +71,14 @@ class AuditTrailDialog(QDialog):
         self.resize(1150, 650)
         self.model = TrailModel(database)
         self.view = list_view(self.model)
+        self.view.setAccessibleName(_("Audit trail"))
         self.username, self.entity_id = QLineEdit(), QLineEdit()
         self.action, self.entity_type = QComboBox(), QComboBox()
         (self.use_start, self.start), (self.use_end, self.end) = date_filter(), date_filter()
         self.use_start.setText(_("From"))
         self.use_end.setText(_("To"))
+        self.start.setAccessibleName(_("From"))
+        self.end.setAccessibleName(_("To"))
         self.apply_button = QPushButton(_("Apply"))
         self.count_label, self.errors_label = QLabel(), QLabel()
         self.errors_label.setStyleSheet(ERROR_STYLE)
@@ -83,7 +86,9 @@ class AuditTrailDialog(QDialog):
         for column, (caption, widget) in enumerate((
                 (_("User"), self.username), (_("Action"), self.action),
                 (_("Record"), self.entity_type), (_("Record id"), self.entity_id))):
-            filters.addWidget(QLabel(caption), 0, column)
+            caption_label = QLabel(caption)
+            caption_label.setBuddy(widget)
+            filters.addWidget(caption_label, 0, column)
             filters.addWidget(widget, 1, column)
         filters.addWidget(self.use_start, 0, 4)
         filters.addWidget(self.start, 1, 4)
@@ -95,6 +100,10 @@ class AuditTrailDialog(QDialog):
         layout.addWidget(self.errors_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
+        chain = (self.username, self.action, self.entity_type, self.entity_id, self.use_start,
+                 self.start, self.use_end, self.end, self.apply_button, self.view)
+        for before, after in zip(chain, chain[1:], strict=False):  # the filters, then the list
+            QWidget.setTabOrder(before, after)
         self.apply_button.clicked.connect(self.apply)
         self.username.returnPressed.connect(self.apply)
         self.entity_id.returnPressed.connect(self.apply)

@@ -181,6 +181,7 @@ class CaseDialog(QDialog):
         top.addWidget(certificate_box, 2)
 
         self.members_table = read_only_table(len(MEMBER_COLUMNS))
+        self.members_table.setAccessibleName(_(rep.LABEL_MEMBERS))
         self.add_member_button = QPushButton(_("Add member…"))
         self.remove_member_button = QPushButton(_("Remove member"))
         self.add_member_button.clicked.connect(self.add_member)
@@ -195,6 +196,7 @@ class CaseDialog(QDialog):
         members_layout.addLayout(member_buttons)
 
         self.history_table = read_only_table(len(HISTORY_COLUMNS))
+        self.history_table.setAccessibleName(_("Status history"))
         history_box = QGroupBox(_("Status history"))
         QVBoxLayout(history_box).addWidget(self.history_table)
 

@@ -19,7 +19,7 @@ from kzmigdesk.gui.case_dialog import (
 )
 from kzmigdesk.gui.new_case_dialog import NewCaseDialog
 from kzmigdesk.gui.widgets.colours import EXPIRING, ON_LIGHT
-from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import repatriation as rep
@@ -110,7 +110,7 @@ class CasesPage(ListPage):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(
+        search_hint(self.search,
             _("Search by case or certificate number, applicant's name or IIN"))
         self.expiring.setText(i18n.ngettext(
             "Certificates expiring within {days} day", "Certificates expiring within {days} days",

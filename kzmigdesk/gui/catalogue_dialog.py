@@ -37,6 +37,7 @@ class CatalogueDialog(QDialog):
         self.setWindowTitle(_("Service catalogue"))
         self.resize(900, 600)
         self.table = read_only_table(4 + len(languages.codes()))
+        self.table.setAccessibleName(_("Service catalogue"))
         self.code = QLineEdit()
         self.names = {code: QLineEdit() for code in languages.codes()}
         self.is_accommodation = QCheckBox(_("Accommodation (takes a bed)"))

@@ -44,6 +44,7 @@ class CentresDialog(QDialog):
         self.setWindowTitle(_("Centres"))
         self.resize(720, 560)
         self.table = read_only_table(4)
+        self.table.setAccessibleName(_("Centres"))
         self.name, self.address, self.phone = QLineEdit(), QLineEdit(), QLineEdit()
         self.region = QComboBox()
         self.beds = QSpinBox()

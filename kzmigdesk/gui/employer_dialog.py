@@ -21,6 +21,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import label
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, no_default_buttons
+from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
@@ -85,7 +86,9 @@ class EmployerDialog(QDialog):
         buttons.addWidget(close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(_("Work permits")))
+        permits_label = QLabel(_("Work permits"))
+        permits_label.setBuddy(self.permits)
+        layout.addWidget(permits_label)
         layout.addWidget(self.permits)
         layout.addWidget(self.errors_label)
         layout.addLayout(buttons)
@@ -111,8 +114,9 @@ class EmployersDialog(QDialog):
         self.setWindowTitle(_("Employers"))
         self.resize(560, 480)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("BIN or name of the employer"))
+        search_hint(self.search, _("BIN or name of the employer"))
         self.list = QListWidget()
+        self.list.setAccessibleName(_("Employers"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list)

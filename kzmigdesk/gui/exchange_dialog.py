@@ -45,6 +45,7 @@ class ExchangeDialog(QDialog):
         self.resize(860, 420)
         self.office_label = QLabel()
         self.table = read_only_table(4)
+        self.table.setAccessibleName(_("Exchange with other offices"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.export_button = QPushButton(_("Export to the chosen office…"))

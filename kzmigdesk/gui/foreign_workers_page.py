@@ -12,7 +12,7 @@ from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.employer_dialog import EmployersDialog
 from kzmigdesk.gui.permit_dialog import PermitDialog, citizenship_name
 from kzmigdesk.gui.widgets.colours import EXPIRING, ON_LIGHT
-from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.labour import (
@@ -122,7 +122,7 @@ class ForeignWorkersPage(ListPage):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(
+        search_hint(self.search,
             _("Search by permit number, employer BIN, or the worker's name, IIN or document "
               "number"))
         self.new_button.setText(_("New permit…"))

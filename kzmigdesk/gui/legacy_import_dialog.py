@@ -90,6 +90,7 @@ class LegacyImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         self.preview_label = QLabel(_("Above each column, choose the field it goes to:"))
+        self.preview_label.setBuddy(self.preview)
         layout.addWidget(self.preview_label)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.duplicates_check)

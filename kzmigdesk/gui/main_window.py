@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QWidget,
 )
 
@@ -188,7 +189,13 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(stand_in)
             stand_in.deleteLater()
             self.built_pages[index] = page
+            self._name_tables(index)
         return page
+
+    def _name_tables(self, index: int) -> None:
+        """A page's tables are named after its section for screen readers."""
+        for table in self.built_pages[index].findChildren(QTableView):
+            table.setAccessibleName(_(SECTIONS[index].title))
 
     def section_page(self, key: str) -> QWidget:
         return self.page(section_index(key))
@@ -278,8 +285,9 @@ class MainWindow(QMainWindow):
 
     def _language_changed(self, _lang: str) -> None:
         self.retranslate()
-        for page in self.built_pages.values():
+        for index, page in self.built_pages.items():
             page.retranslate()
+            self._name_tables(index)
 
     def _fit_navigation(self) -> None:
         """The navigation as wide as its longest name in this language (and its icon), so no
@@ -311,7 +319,7 @@ class MainWindow(QMainWindow):
         self.exchange_action.setText(_("&Exchange with other offices…"))
         self.legacy_import_action.setText(_("Import a &legacy list…"))
         self.backup_action.setText(_("&Back up to a folder…"))
-        self.restore_action.setText(_("&Restore a backup…"))
+        self.restore_action.setText(_("Res&tore a backup…"))
         self.quit_action.setText(_("&Quit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))

@@ -38,6 +38,7 @@ from kzmigdesk.gui.widgets.dialogs import (
     confirm_action,
     no_default_buttons,
 )
+from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
@@ -116,9 +117,10 @@ class PermitDialog(GuardedDialog):
         self.setWindowTitle(_("New work permit"))
         self.resize(760, 720)
         self.worker_search = QLineEdit()
-        self.worker_search.setPlaceholderText(
-            _("Search by name in any script, IIN or document number"))
+        search_hint(self.worker_search,
+                    _("Search by name in any script, IIN or document number"))
         self.worker_list = QListWidget()
+        self.worker_list.setAccessibleName(_("Worker"))
         self.notice_label = QLabel()
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet(NOTICE_STYLE)
@@ -129,8 +131,9 @@ class PermitDialog(GuardedDialog):
             box.addWidget(widget)
 
         self.employer_search = QLineEdit()
-        self.employer_search.setPlaceholderText(_("BIN or name of the employer"))
+        search_hint(self.employer_search, _("BIN or name of the employer"))
         self.employer_list = QListWidget()
+        self.employer_list.setAccessibleName(_("Employer"))
         self.new_employer = QCheckBox(_("Register a new employer"))
         self.employer_bin, self.employer_name, self.employer_sector = (
             QLineEdit(), QLineEdit(), QLineEdit())
@@ -357,6 +360,7 @@ class PermitDialog(GuardedDialog):
         form.addRow(_("Valid to"), self.info["valid_to"])
         form.addRow(_("Status"), self.info["status"])
         self.history = read_only_table(4)
+        self.history.setAccessibleName(_("Status history"))
         self.transitions = QHBoxLayout()
         self.transition_buttons: dict[PermitStatus, QPushButton] = {}
         self.close_button = QPushButton(_("Close"))

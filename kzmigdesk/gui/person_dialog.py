@@ -145,6 +145,9 @@ class PersonDialog(GuardedDialog):
         for code, name in i18n.country_names():
             country.addItem(f"{name} ({code})", code)
         issued, expires = date_edit(), date_edit()
+        for widget, name in ((doc_type, _("Document type")), (country, _("Issuing country")),
+                             (issued, _("Date of issue")), (expires, _("Expiry date"))):
+            widget.setAccessibleName(name)
         number = QTableWidgetItem(document.number if document else "")
         number.setData(Qt.ItemDataRole.UserRole, document.id if document else None)
         table.setCellWidget(row, 0, doc_type)

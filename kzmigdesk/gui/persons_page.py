@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus, label
 from kzmigdesk.gui.widgets.choices import sorted_regions
-from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.person_search import (
@@ -118,7 +118,7 @@ class PersonsPage(ListPage):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
+        search_hint(self.search, _("Search by name in any script, IIN or document number"))
         fill_filter(self.region, _("All regions"), sorted_regions(self.database))
         fill_filter(self.category, _("All categories"), [(label(c), c) for c in PersonCategory])
         statuses = [(label(s), s.value) for s in RepatriateStatus]

@@ -156,6 +156,8 @@ class QuotasPage(QWidget):
 
     def retranslate(self) -> None:
         self.heading.setText(_("Quotas"))
+        self.kind.setAccessibleName(_("Quota"))
+        self.year.setAccessibleName(_("Year"))
         self.kind.setItemText(0, _("Foreign labour quota"))
         self.kind.setItemText(1, _("Kandas resettlement quota"))
         self.set_button.setText(_("Set quota…"))

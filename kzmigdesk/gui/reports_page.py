@@ -93,6 +93,7 @@ class ReportsPage(QWidget):
         controls = QHBoxLayout()
         for label, widget in ((self.month_label, self.month), (self.office_label, self.office),
                               (self.language_label, self.language)):
+            label.setBuddy(widget)
             controls.addWidget(label)
             controls.addWidget(widget)
         controls.addWidget(self.make_button)
@@ -118,6 +119,7 @@ class ReportsPage(QWidget):
         self.month_label.setText(_("Month"))
         self.office_label.setText(_("Office"))
         self.language_label.setText(_("Language"))
+        self.format.setAccessibleName(_("Format"))
         self.make_button.setText(_("Make and preview"))
         self.save_button.setText(_("Save as…"))
         self.print_button.setText(_("Print…"))

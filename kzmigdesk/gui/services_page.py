@@ -15,7 +15,7 @@ from kzmigdesk import i18n
 from kzmigdesk.gui.catalogue_dialog import CatalogueDialog
 from kzmigdesk.gui.centres_dialog import CentresDialog
 from kzmigdesk.gui.service_dialog import ServiceDialog
-from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter
+from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.adaptation import (
@@ -117,7 +117,7 @@ class ServicesPage(ListPage):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(
+        search_hint(self.search,
             _("Search by the person's name in any script, IIN or document number"))
         self.current_stays.setText(_("Current stays only"))
         self.new_button.setText(_("New service…"))

@@ -50,6 +50,7 @@ class SettingsDialog(QDialog):
         form.addRow(_("Office name"), self.office_name)
         form.addRow(_("Office address (up to three lines)"), self.office_address)
         form.addRow(_("Logo (PNG or JPEG)"), logo)
+        form.labelForField(logo).setBuddy(self.office_logo)
         form.addRow(self.errors_label)
         buttons = button_box(self.save, self.reject, save=True)
         form.addRow(buttons)

@@ -18,6 +18,7 @@ class TimelineDialog(QDialog):
         self.setWindowTitle(_("Timeline: {name}").format(name=title))
         self.events = load_timeline(database, person_id)
         self.table = read_only_table(3)
+        self.table.setAccessibleName(self.windowTitle())
         fill_table(self.table,
                    [(i18n.format_date(e.day), e.kind_label, e.text) for e in self.events],
                    [_("Date"), _("Event"), _("Details")])

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QTableWidget, QWidget
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
 
-TRANSLATED_PROPERTIES = ("text", "windowTitle", "title", "toolTip", "placeholderText")
+TRANSLATED_PROPERTIES = ("text", "windowTitle", "title", "toolTip", "placeholderText",
+                          "accessibleName")
 SOURCE_PREFIX = "i18n_source_"
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 100  # header items keep their English text here
 

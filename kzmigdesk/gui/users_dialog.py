@@ -36,6 +36,7 @@ class UsersDialog(QDialog):
         self.setWindowTitle(_("Users"))
         self.resize(820, 560)
         self.table = read_only_table(5)
+        self.table.setAccessibleName(_("Users"))
         self.username, self.full_name, self.password = QLineEdit(), QLineEdit(), password_edit()
         self.password.setPlaceholderText(_("Leave empty to keep the password"))
         self.role, self.office = QComboBox(), QComboBox()

@@ -51,8 +51,16 @@ def elide_combo(combo: QComboBox, length: int = FILTER_LENGTH) -> None:
     combo.model().dataChanged.connect(fit_popup)
 
 
+def search_hint(edit: QLineEdit, text: str) -> None:
+    """A search box's hint, also its name for screen readers (it has no label)."""
+    edit.setPlaceholderText(text)
+    edit.setAccessibleName(text)
+
+
 def fill_filter(combo: QComboBox, everything: str, items: list[tuple[str, object]]) -> None:
-    """Refill a filter combo (after a language switch) keeping its choice and its signals."""
+    """Refill a filter combo (after a language switch) keeping its choice and its signals;
+    its first choice ("All …") names it for screen readers."""
+    combo.setAccessibleName(everything)
     current = combo.currentData()
     combo.blockSignals(True)
     combo.clear()
@@ -134,6 +142,11 @@ class ListPage(QWidget):
         if not self._fitted:
             self._fitted = True
             QTimer.singleShot(0, self._fit_columns)
+            # Tab goes through the filters row, in its order, before the table
+            filters = [self.filters.itemAt(i).widget() for i in range(self.filters.count())]
+            chain = [w for w in filters if w is not None] + [self.table]
+            for before, after in zip(chain, chain[1:], strict=False):
+                QWidget.setTabOrder(before, after)
 
     def _fit_columns(self) -> None:
         fit_columns(self.table)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kzmigdesk import i18n
-from kzmigdesk.gui.widgets.list_page import SEARCH_DELAY_MS
+from kzmigdesk.gui.widgets.list_page import SEARCH_DELAY_MS, search_hint
 from kzmigdesk.i18n import _
 from kzmigdesk.services.person_search import find_persons
 from kzmigdesk.services.workspace import Database
@@ -23,8 +23,9 @@ class PersonPicker(QWidget):
         self.database = database
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(_("Search by name in any script, IIN or document number"))
+        search_hint(self.search, _("Search by name in any script, IIN or document number"))
         self.results = QListWidget()
+        self.results.setAccessibleName(_("Person"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)

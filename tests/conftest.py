@@ -147,3 +147,14 @@ def open_quotas(database):
         session.execute(insert(KandasQuota), [
             dict(year=y, region_id=r, amount=10_000) for y in years for r in regions])
     return database
+
+
+@pytest.fixture
+def demo(database):
+    """A small demo database (60 persons and everything around them) for the window's tests."""
+    import datetime as dt
+
+    from kzmigdesk.demo import generate_demo_data
+
+    generate_demo_data(database, persons=60, seed=5, today=dt.date.today())
+    return database

@@ -1,4 +1,4 @@
-"""Steps shared by the tests of the list pages."""
+"""Steps shared by the GUI tests: the list pages, and every dialog of the main window."""
 
 from PySide6.QtCore import Qt
 
@@ -15,3 +15,42 @@ def check_ctrl_f_and_enter(qtbot, page, expected_id) -> None:
     with qtbot.waitSignal(page.open_requested) as opened:
         qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert opened.args == [expected_id]
+
+
+def first_id(page):
+    """The id of a list page's first row."""
+    return page.model.row(0).id
+
+
+def every_dialog(window, database) -> dict:
+    """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
+    persons, repatriates, foreign workers and services)."""
+    from kzmigdesk.gui.case_dialog import CaseDialog
+    from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
+    from kzmigdesk.gui.new_case_dialog import NewCaseDialog
+    from kzmigdesk.gui.quotas_page import QuotaDialog
+    from kzmigdesk.services.labour import employer_choices
+    from kzmigdesk.services.quotas import QuotaKind
+
+    persons, cases, workers, services = (window.page(i) for i in range(1, 5))
+    employer_id = employer_choices(database, "", limit=1)[0].id
+    return {
+        "person": lambda: window.open_person(first_id(persons)),
+        "new person": lambda: window.open_person(None),
+        "case": lambda: CaseDialog(database, first_id(cases), window),
+        "new case": lambda: NewCaseDialog(database, window),
+        "permit": lambda: workers.open_permit(first_id(workers)),
+        "new permit": lambda: workers.open_permit(None),
+        "employer": lambda: EmployerDialog(database, employer_id, window),
+        "employers": lambda: EmployersDialog(database, window),
+        "service": lambda: services.open_record(first_id(services)),
+        "new service": services.open_new,
+        "centres": services.open_centres,
+        "catalogue": services.open_catalogue,
+        "quota": lambda: QuotaDialog(database, QuotaKind.LABOUR, 2026, None, window),
+        "users": window.open_users,
+        "settings": window.open_settings,
+        "exchange": window.open_exchange,
+        "legacy import": window.open_legacy_import,
+        "audit trail": window.open_audit_trail,
+    }

@@ -2,11 +2,11 @@
 reading order and has a label buddy or an accessible name; menus keep their mnemonics in every
 language."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from gui_helpers import every_dialog, first_id
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.gui import qt_translations
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow
 
@@ -34,14 +33,6 @@ WIDTH, HEIGHT = 1280, 720
 TOLERANCE = 8  # pixels: widgets on one row may be a little out of line
 
 
-@pytest.fixture
-def demo(database):
-    generate_demo_data(database, persons=60, seed=5, today=dt.date.today())
-    return database
-
-
-def first_id(page):
-    return page.model.row(0).id
 
 
 def inputs_of(root) -> list:
@@ -120,37 +111,11 @@ def test_every_input_is_named_and_reached_by_tab_in_reading_order(qtbot, demo, l
         problems += problems_of(window.page(index), section.key)
 
     from kzmigdesk.gui.app import make_first_start_dialog
-    from kzmigdesk.gui.case_dialog import CaseDialog
-    from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
-    from kzmigdesk.gui.new_case_dialog import NewCaseDialog
-    from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.sign_in_dialog import FirstAdministratorDialog, SignInDialog
     from kzmigdesk.gui.timeline_dialog import TimelineDialog
-    from kzmigdesk.services.labour import employer_choices
-    from kzmigdesk.services.quotas import QuotaKind
 
-    persons, cases, workers, services = (window.page(i) for i in range(1, 5))
-    employer_id = employer_choices(demo, "", limit=1)[0].id
-    dialogs = {
-        "person": lambda: window.open_person(first_id(persons)),
-        "new person": lambda: window.open_person(None),
-        "case": lambda: CaseDialog(demo, first_id(cases), window),
-        "new case": lambda: NewCaseDialog(demo, window),
-        "permit": lambda: workers.open_permit(first_id(workers)),
-        "new permit": lambda: workers.open_permit(None),
-        "employer": lambda: EmployerDialog(demo, employer_id, window),
-        "employers": lambda: EmployersDialog(demo, window),
-        "service": lambda: services.open_record(first_id(services)),
-        "new service": services.open_new,
-        "centres": services.open_centres,
-        "catalogue": services.open_catalogue,
-        "quota": lambda: QuotaDialog(demo, QuotaKind.LABOUR, 2026, None, window),
-        "users": window.open_users,
-        "settings": window.open_settings,
-        "exchange": window.open_exchange,
-        "legacy import": window.open_legacy_import,
-        "audit trail": window.open_audit_trail,
-        "timeline": lambda: TimelineDialog(demo, first_id(persons), "", window),
+    dialogs = every_dialog(window, demo) | {
+        "timeline": lambda: TimelineDialog(demo, first_id(window.page(1)), "", window),
         "sign in": lambda: SignInDialog(demo, window),
         "first administrator": lambda: FirstAdministratorDialog(demo, window),
         "first start": lambda: make_first_start_dialog(window),

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.gui.print_actions import print_document
-from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE
+from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE, EXPIRY_WARNING_DAYS
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label
 from kzmigdesk.gui.widgets.person_picker import PersonPicker
@@ -45,7 +45,6 @@ from kzmigdesk.services.quotas import QuotaExceeded
 from kzmigdesk.services.workspace import Database
 
 S = RepatriateStatus
-EXPIRY_WARNING_DAYS = 30
 
 
 def expiry_warning(expiry: dt.date, today: dt.date) -> str:

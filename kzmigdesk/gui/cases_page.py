@@ -13,12 +13,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import RepatriateStatus, label
 from kzmigdesk.gui.case_dialog import (
-    EXPIRY_WARNING_DAYS,
     CaseDialog,
     expiry_warning,
 )
 from kzmigdesk.gui.new_case_dialog import NewCaseDialog
-from kzmigdesk.gui.widgets.colours import EXPIRING, ON_LIGHT
+from kzmigdesk.gui.widgets.colours import EXPIRY_WARNING_DAYS, expiring_row
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
@@ -74,13 +73,8 @@ class CasesTableModel(PagedTableModel):
     def decoration(self, case: rep.CaseRow, role):
         if not case.expires_within(self.today, EXPIRY_WARNING_DAYS):
             return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return EXPIRING
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return ON_LIGHT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return expiry_warning(case.certificate_expiry_date, self.today)
-        return None
+        return expiring_row(
+            role, lambda: expiry_warning(case.certificate_expiry_date, self.today))
 
     def set_filter(self, text: str, status: S | None, expiring_only: bool) -> None:
         self.text, self.status, self.expiring_only = text, status, expiring_only

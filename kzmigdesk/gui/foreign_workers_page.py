@@ -11,7 +11,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.employer_dialog import EmployersDialog
 from kzmigdesk.gui.permit_dialog import PermitDialog, citizenship_name
-from kzmigdesk.gui.widgets.colours import EXPIRING, ON_LIGHT
+from kzmigdesk.gui.widgets.colours import EXPIRY_WARNING_DAYS, expiring_row
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
@@ -25,7 +25,6 @@ from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
            N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
-EXPIRY_WARNING_DAYS = 30
 
 
 def expiry_warning(valid_to: dt.date, today: dt.date) -> str:
@@ -62,13 +61,7 @@ class PermitsTableModel(PagedTableModel):
         if not permit_expires_within(permit.status, permit.valid_to, self.today,
                                      EXPIRY_WARNING_DAYS):
             return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return EXPIRING
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return ON_LIGHT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return expiry_warning(permit.valid_to, self.today)
-        return None
+        return expiring_row(role, lambda: expiry_warning(permit.valid_to, self.today))
 
     def display(self, permit: PermitRow, column: int) -> str:
         return (

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel extract -F babel.cfg -o locales/messages.pot --project=kzmigdesk \
-    --copyright-holder=kzmigdesk --no-wrap --sort-by-file . 2>/dev/null
-pybabel update -i locales/messages.pot -d locales --no-wrap --no-fuzzy-matching 2>/dev/null
+    --copyright-holder=kzmigdesk --no-wrap --no-location --sort-output . 2>/dev/null
+pybabel update -i locales/messages.pot -d locales --no-wrap --no-fuzzy-matching --ignore-obsolete 2>/dev/null

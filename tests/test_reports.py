@@ -378,7 +378,7 @@ def test_cli_report_that_cannot_be_written_leaves_no_file_and_no_entry(
     assert export_entries(database) == [{"month": "2026-10", "format": "csv"}]
 
 
-def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():
+def test_pdf_lists_at_most_20_rows_of_a_section_and_says_how_many_more():
     from reportlab.platypus import Paragraph
 
     from kzmigdesk.domain.documents import NUMBER, Column, Section
@@ -390,6 +390,7 @@ def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():
     parts = [part for flowable in section_flowables(section, EN)
              for part in getattr(flowable, "_content", [flowable])]
     texts = [part.getPlainText() for part in parts if isinstance(part, Paragraph)]
-    assert texts[-1] == "… and 50 more rows: the XLSX and CSV exports list them all."
+    assert texts[-1] == "… and 330 more rows: the XLSX and CSV exports list them all."
+    assert texts[0] == "Expiring next month (350)"
     table = next(part for part in parts if hasattr(part, "_cellvalues"))
-    assert len(table._cellvalues) == 301  # the header and 300 rows
+    assert len(table._cellvalues) == 21  # the header and 20 rows

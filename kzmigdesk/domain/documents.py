@@ -220,6 +220,7 @@ class Section:
     rows: list[list] = field(default_factory=list)  # text already in the report's language
     chart: bool = False  # drawn as a bar chart of the last column in the PDF
     total: bool = False  # the last row is the total of the others
+    sheet: str = ""  # msgid: a short title for its XLSX sheet (31 characters), else the title
 
     def column(self, title: str) -> list:
         index = [c.title for c in self.columns].index(title)

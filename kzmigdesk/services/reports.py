@@ -132,7 +132,7 @@ class _Summary:
             self._persons(Person.category, func.count()).group_by(Person.category)).all())
         category = Section("registrations_by_category", N_("New registrations by category"),
                            [Column(N_("Category")), Column(N_("Persons"), NUMBER)], chart=True,
-                           total=True)
+                           total=True, sheet=N_("Registrations by category"))
         category.rows = [[self.label(c), by_category.get(c, 0)] for c in PersonCategory]
         category.rows.append([self.t(N_("Total")), sum(by_category.values())])
 
@@ -140,7 +140,8 @@ class _Summary:
             self._persons(Person.citizenship, func.count()).group_by(Person.citizenship)).all()
         country = Section("registrations_by_country",
                           N_("New registrations by country of citizenship"),
-                          [Column(N_("Country")), Column(N_("Persons"), NUMBER)])
+                          [Column(N_("Country")), Column(N_("Persons"), NUMBER)],
+                          sheet=N_("Registrations by country"))
         country.rows = [list(item) for item in _ordered(Counter({
             self.words.country(code) if code else self.t(N_("stateless")): count
             for code, count in by_country}))]
@@ -148,7 +149,8 @@ class _Summary:
         by_region = self.session.execute(
             self._persons(Person.region_id, func.count()).group_by(Person.region_id)).all()
         region = Section("registrations_by_region", N_("New registrations by region"),
-                         [Column(N_("Region")), Column(N_("Persons"), NUMBER)])
+                         [Column(N_("Region")), Column(N_("Persons"), NUMBER)],
+                         sheet=N_("Registrations by region"))
         counts = Counter()
         for region_id, count in by_region:
             counts[self.region(region_id)] += count
@@ -191,7 +193,7 @@ class _Summary:
         names = {c.id: c.name for c in centres}
         detail = Section("services_by_centre", N_("Services delivered by centre and type"),
                          [Column(N_("Centre")), Column(N_("Service")),
-                          Column(N_("Services"), NUMBER)])
+                          Column(N_("Services"), NUMBER)], sheet=N_("Services by centre"))
         by_type = Counter()
         for centre_id, type_id, count in self.session.execute(query):
             service = self.words.name(types[type_id])
@@ -199,7 +201,8 @@ class _Summary:
             by_type[service] += count
         detail.rows.sort(key=lambda row: (row[0], -row[2], row[1]))
         total = Section("services_by_type", N_("Services delivered by type"),
-                        [Column(N_("Service")), Column(N_("Services"), NUMBER)], chart=True)
+                        [Column(N_("Service")), Column(N_("Services"), NUMBER)], chart=True,
+                        sheet=N_("Services by type"))
         total.rows = [list(item) for item in _ordered(by_type)]
         return total, detail
 
@@ -248,7 +251,8 @@ class _Summary:
                               N_("Quotas expected to run out before the year end"), [
                                   Column(N_("Quota type")), Column(N_("Region")),
                                   Column(N_("Permit category")), Column(N_("Expected on"), DATE),
-                                  Column(N_("Earliest"), DATE), Column(N_("Latest"), DATE)])
+                                  Column(N_("Earliest"), DATE), Column(N_("Latest"), DATE)],
+                              sheet=N_("Quotas running out"))
         categories = list(PermitCategory)
         cells: dict = {}  # region id -> {category (None: kandas) -> QuotaCell}
         order: list = []  # region ids in region order

@@ -398,3 +398,39 @@ def test_pdf_lists_at_most_20_rows_of_a_section_and_says_how_many_more():
     assert texts[0] == "Expiring next month (350)"
     table = next(part for part in parts if hasattr(part, "_cellvalues"))
     assert len(table._cellvalues) == 21  # the header and 20 rows
+
+
+def test_quota_statement_runs_out_column_is_the_quotas_pages_forecast(demo):
+    """Each line of the statement carries the forecast of services/forecast.py that the
+    Quotas page shows, and the PDF's column says it: the day with its range, or that the
+    quota lasts the year with the usage expected by its end."""
+    from kzmigdesk.printing.forms import quota_statement as statement_pdf
+    from kzmigdesk.services.prints import quota_statement
+    from kzmigdesk.services.quotas import QuotaKind, quota_usage
+
+    today = dt.date.today()
+    forecasts = 0
+    for kind in QuotaKind:
+        with demo.sessions() as session:
+            statement = quota_statement(session, kind, today.year, today=today)
+            usage = quota_usage(session, kind, today.year, today=today)
+        assert len(statement.lines) == len(usage)
+        for line, row in zip(statement.lines, usage, strict=True):
+            forecast = row.forecast
+            if forecast is None:
+                assert (line.runs_out, line.earliest, line.latest, line.year_end_usage) == (
+                    None, None, None, None)
+                continue
+            forecasts += 1
+            assert (line.runs_out, line.earliest, line.latest, line.year_end_usage) == (
+                forecast.expected, forecast.earliest, forecast.latest,
+                forecast.year_end_usage)
+        text = " ".join(pdf_text(statement_pdf(statement, EN)).split())
+        lasting = [line for line in statement.lines
+                   if line.runs_out is None and line.year_end_usage is not None
+                   and line.remaining > 0]
+        assert text.count("lasts the year") == len(lasting)
+        for line in statement.lines:
+            if line.runs_out is not None and line.remaining > 0:
+                assert EN.date(line.runs_out) in text
+    assert forecasts  # the demo issues permits this year

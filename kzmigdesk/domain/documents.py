@@ -190,6 +190,10 @@ class QuotaLine:
     share: float
     level: str  # 'ok', 'warning' (90 % used or more) or 'full' (used up)
     runs_out: dt.date | None  # the day it is expected to run out this year, if it does
+    # The rest of the Quotas page's forecast (services/forecast.py); None: no forecast made.
+    earliest: dt.date | None = None
+    latest: dt.date | None = None  # None with runs_out: perhaps only after the year end
+    year_end_usage: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ categories with the totals."""
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -130,8 +131,9 @@ def section_flowables(section: Section, words: Words) -> list[Flowable]:
         flowables.append(paragraph(words.t(
             "… and {count} more rows: the XLSX and CSV exports list them all.",
             count=lambda w: w.number(more))))
-    # The heading stays with the chart (or the table's first rows); a long table may go on.
-    return [flowables[0], keep(*flowables[1:3]), *flowables[3:]]
+    # The heading, the chart and the table on one page when they fit on one.
+    table_at = 3 if section.chart else 2
+    return [flowables[0], keep(*flowables[1:table_at + 1]), *flowables[table_at + 1:]]
 
 
 def quota_text(cell: QuotaCell | None, words: Words) -> str:
@@ -195,22 +197,41 @@ def matrix_flowables(matrix: QuotaMatrix, words: Words) -> list[Flowable]:
                  ("LINEABOVE", (0, -1), (-1, -1), 1.2, GRID_COLOUR),
                  ("LINEBEFORE", (columns + 1, 0), (columns + 1, -1), 1.2, GRID_COLOUR),
                  ("NOSPLIT", (0, -2), (-1, -1))]
-    # The numbers' columns as wide as their titles' longest word, the regions the rest.
+    # Each number's column as wide as its title's longest word and its cells, the regions
+    # the rest.
     titles = [*matrix.short_categories, total, words.t(N_("Kandas resettlement quota"))]
-    number_width = max(stringWidth(word, bold.fontName, bold.fontSize)
-                       for title in titles for word in title.split()) + CELL_PADDING
-    number_width = min(max(number_width, 20 * mm), (PAGE_WIDTH - 60 * mm) / (columns + 2))
-    region_width = PAGE_WIDTH - number_width * (columns + 2)
-    table = Table(body, colWidths=[region_width] + [number_width] * (columns + 2),
-                  repeatRows=2, hAlign="LEFT")
+    cells = list(zip(*[[quota_text(cell, words) for cell in
+                        (*row.labour, matrix.labour_total(row), row.kandas)]
+                       for row in matrix.rows], strict=True))
+    widths = [max(max(stringWidth(word, bold.fontName, bold.fontSize) for word in title.split()),
+                  max(stringWidth(value, bold.fontName, bold.fontSize) for value in values),
+                  14 * mm) + CELL_PADDING
+              for title, values in zip(titles, cells, strict=True)]
+    region_width = max(PAGE_WIDTH - sum(widths), 55 * mm)
+    widths = [width * (PAGE_WIDTH - region_width) / sum(widths) for width in widths]
+    table = Table(body, colWidths=[region_width, *widths], repeatRows=2, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     note = paragraph(words.t(N_("In each cell: slots used / quota. Shaded: 90 % or more of "
                                 "the quota used, or all of it.")), small=True)
-    legend = paragraph("; ".join(f"{short} — {name}" for short, name in zip(
-        matrix.short_categories, matrix.categories, strict=True)
-        if short != name), small=True)
+    legend = paragraph("; ".join(matrix.categories), small=True)  # the columns' full names
     return [CondPageBreak(ROOM_FOR_A_SECTION), keep(title, note, Spacer(1, 1.5 * mm), table),
             Spacer(1, 1 * mm), legend]
+
+
+def signature_lines(words: Words, name: str) -> Table:
+    """A line to sign and one with the name (printed when known), each with its caption."""
+    s = styles()
+    caption = ParagraphStyle("caption", parent=s.small, alignment=TA_CENTER)
+    lines = Table([["", "", Paragraph(text(name), ParagraphStyle("name", parent=s.body,
+                                                                  alignment=TA_CENTER))],
+                   [Paragraph(text(words.t(N_("Signature"))), caption), "",
+                    Paragraph(text(words.t(N_("Name"))), caption)]],
+                  colWidths=[36 * mm, 4 * mm, 50 * mm], rowHeights=[9 * mm, None])
+    lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (0, 0), 0.6, colors.black),
+                               ("LINEBELOW", (2, 0), (2, 0), 0.6, colors.black),
+                               ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                               ("TOPPADDING", (0, 1), (-1, 1), 1)]))
+    return lines
 
 
 def header_block(summary: MonthlySummary, words: Words) -> Table:
@@ -235,7 +256,7 @@ def header_block(summary: MonthlySummary, words: Words) -> Table:
     right = [
         Paragraph(f"<b>{text(approved)}</b>", centre),
         Paragraph(text(words.t(N_("Head of office"))), centre),
-        Paragraph(f"{blank} {text(issuer.head_of_office or blank)}", centre),
+        signature_lines(words, issuer.head_of_office),
         Paragraph(text(words.t(N_("Date"))) + ": " + "_" * 16, centre),
         Paragraph(text(words.t(N_("Place of the stamp"))), centre),
     ]
@@ -249,6 +270,8 @@ def header_block(summary: MonthlySummary, words: Words) -> Table:
 def summary_pdf(summary: MonthlySummary, words: Words, letterhead: Letterhead | None = None,
                 printed_on: dt.date | None = None) -> bytes:
     title = words.t("Monthly summary: {month}", month=lambda w: w.month(summary.month))
+    if not summary.issuer.office and letterhead is not None and letterhead.name:
+        summary = replace(summary, issuer=replace(summary.issuer, office=letterhead.name))
     story: list[Flowable] = [header_block(summary, words), Spacer(1, 2 * mm)]
     for section in summary.sections:
         if section.key == "quota_usage" and summary.quota_matrix is not None:

@@ -124,3 +124,24 @@ def test_long_lists_give_their_first_rows_in_the_pdf_and_all_in_the_files(demo):
     assert f"… and {45 - MAX_PDF_ROWS} more rows: the XLSX and CSV exports list them all." in text
     assert "Expiring next month (45)" in text
     assert summary_csv(summary, words).decode("utf-8-sig").count("Document ") == 45
+
+
+def test_bilingual_chart_labels_are_whole_one_language_a_line(demo):
+    from reportlab.graphics.shapes import Drawing
+
+    from kzmigdesk.printing.monthly import PAGE_WIDTH, section_flowables
+
+    summary, words = make(demo, busiest_month(demo), "kk+ru")
+    for section in summary.sections:
+        if not section.chart or not section.rows:
+            continue
+        drawing = next(part for flowable in section_flowables(section, words)
+                       for part in getattr(flowable, "_content", [flowable])
+                       if isinstance(part, Drawing))
+        chart = drawing.contents[0]
+        rows = [row for row in (section.rows[:-1] if section.total else section.rows)
+                if row[-1]]
+        assert [name.replace("\n", " ") for name in reversed(chart.categoryAxis.categoryNames)
+                ] == [row[0].replace(" / ", " ") for row in rows]
+        assert all("\n" in name for name in chart.categoryAxis.categoryNames)  # kk, then ru
+        assert chart.x > 0 and chart.x + chart.width <= PAGE_WIDTH

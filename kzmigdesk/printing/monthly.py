@@ -6,6 +6,7 @@ categories with the totals."""
 
 import datetime as dt
 import math
+import textwrap
 from dataclasses import replace
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -47,7 +48,8 @@ BAR_COLOUR = colors.HexColor("#1f6fb2")
 WARNING_FILL = colors.HexColor("#fff3cd")  # 90 % of a quota or more used
 FULL_FILL = colors.HexColor("#f8d7da")  # used up
 MAX_PDF_ROWS = 20  # rows of one section in the PDF; the XLSX and CSV have them all
-ROOM_FOR_A_SECTION = 35 * mm  # a section starts on the next page when less is left
+CHART_LABEL_SIZE, CHART_LABEL_CHARS = 8, 48
+ROOM_FOR_A_SECTION = 25 * mm  # a section starts on the next page when less is left
 CELL_PADDING = 14  # points: a cell's padding and a little air
 MAX_TEXT_WIDTH = 95 * mm
 MAX_HEADER_WIDTH = 42 * mm  # a column's title wraps (at spaces) beyond this
@@ -68,17 +70,25 @@ def bar_chart(section: Section, words: Words) -> Drawing:
     regular, _bold = register_fonts()
     rows = section.rows[:-1] if section.total else section.rows
     rows = [row for row in rows if row[-1]][:12]
-    labels = [str(row[0])[:60] for row in rows]
+    # Each language of a label on a line of its own, long ones wrapped at words.
+    labels = ["\n".join(line for part in str(row[0]).split(" / ")
+                         for line in textwrap.wrap(part, CHART_LABEL_CHARS) or [""])
+              for row in rows]
     values = [row[-1] for row in rows]
-    height = 14 * mm + 7 * mm * max(1, len(rows))
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    label_width = max((stringWidth(line, regular, CHART_LABEL_SIZE) for label in labels
+                       for line in label.split("\n")), default=0)
+    bar = max(5.5 * mm, lines * CHART_LABEL_SIZE * 1.2 + 2 * mm)  # room for a label's lines
+    height = 14 * mm + bar * max(1, len(rows))
     drawing = Drawing(PAGE_WIDTH, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 95 * mm, 8 * mm
-    chart.width, chart.height = PAGE_WIDTH - 115 * mm, height - 14 * mm
+    chart.x, chart.y = label_width + 4 * mm, 8 * mm
+    chart.width, chart.height = PAGE_WIDTH - chart.x - 20 * mm, height - 14 * mm
     chart.data = [list(reversed(values)) or [0]]
     chart.categoryAxis.categoryNames = list(reversed(labels)) or [""]
     chart.categoryAxis.labels.fontName = regular
-    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.fontSize = CHART_LABEL_SIZE
+    chart.categoryAxis.labels.leading = CHART_LABEL_SIZE * 1.2
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueStep = max(1, math.ceil(max(values, default=1) / 5))  # whole steps

@@ -356,10 +356,11 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
 
 def issuer(session: Session, office: Office | None) -> SummaryIssuer:
     """The office issuing the summary (the letterhead's name in the settings, else the
-    office summarised), its head (not known yet: a line to write on) and who prepared it."""
+    office summarised), its head (not known yet: a line to write on) and who prepared it
+    (the signed-in user's full name; none for the command line: a line to write on)."""
     actor = acting(session)
     user = session.get(User, actor.user_id) if actor and actor.user_id else None
-    prepared_by = user.full_name if user else (actor.username if actor else "")
+    prepared_by = user.full_name if user else ""
     office_name = load_settings().office_name or (office.name if office else "")
     return SummaryIssuer(office=office_name, head_of_office="", prepared_by=prepared_by)
 

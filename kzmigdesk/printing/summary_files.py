@@ -134,6 +134,7 @@ def summary_xlsx(summary: MonthlySummary, words: Words) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     write_workbook(workbook, summary, words)
+    # More for the same workbook (charts: printing/flow_charts.py) is added here, before close.
     workbook.close()
     return buffer.getvalue()
 

@@ -3,9 +3,9 @@ in docs/forms, to look at them:
 
     python tools/render_forms.py [--keep-pdf FOLDER]
 
-Each form, and the monthly summary of last month, is printed in Kazakh (the case summary also
-in Kazakh and Russian together), with a sample letterhead; the PDFs go to a temporary folder
-(or FOLDER) and the PNGs to docs/forms.
+Each form, and the monthly summary of last month, is printed in Kazakh (the case summary and
+the monthly summary also in Kazakh and Russian together), with a sample letterhead; the PDFs
+go to a temporary folder (or FOLDER) and the PNGs to docs/forms.
 """
 
 import argparse
@@ -147,6 +147,8 @@ def main() -> int:
                 last_month = today.replace(day=1) - dt.timedelta(days=1)
                 summary = monthly_summary(session, last_month, kk, today=today)
                 documents["monthly-summary-kk"] = summary_pdf(summary, kk, letterhead)
+                summary = monthly_summary(session, last_month, kk_ru, today=today)
+                documents["monthly-summary-kk-ru"] = summary_pdf(summary, kk_ru, letterhead)
         finally:
             database.close()
         for name, pdf in documents.items():

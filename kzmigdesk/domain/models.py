@@ -589,3 +589,12 @@ class LegacyImportRow(Base):
     duplicate: Mapped[bool] = mapped_column(default=False)
     reasons: Mapped[str | None] = mapped_column(Text, comment="why it was rejected, JSON")
     cells: Mapped[str | None] = mapped_column(Text, comment="a rejected row's cells, JSON")
+
+
+# --- flows on screen (issue 19) ---
+
+# Persons by the month they were registered, with what the flows dashboard groups them by
+# (services/flows.py): the index covers its one query. deleted_at is a column of it, not a
+# condition, so that the query's soft-delete filter is answered from the index too.
+Index("ix_persons_arrivals", Person.created_at, Person.category, Person.citizenship,
+      Person.region_id, Person.office_id, Person.deleted_at)

@@ -1,0 +1,30 @@
+"""an index of arrivals: persons by the month they were registered
+
+The flows dashboard (services/flows.py) counts the persons registered in each month of a
+period by category, citizenship, region and office: one covering index over those columns
+makes it read the index instead of the persons table (at 1,000,000 persons 3 s became
+0.7 s on SQLite). Plain index creation; nothing else changes.
+
+Revision ID: 0021
+Revises: 0015
+Create Date: 2026-12-02 17:20:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+revision: str = '0021'
+down_revision: Union[str, None] = '0015'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+COLUMNS = ["created_at", "category", "citizenship", "region_id", "office_id", "deleted_at"]
+
+
+def upgrade() -> None:
+    op.create_index("ix_persons_arrivals", "persons", COLUMNS, unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_persons_arrivals", table_name="persons")

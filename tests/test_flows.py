@@ -198,3 +198,42 @@ def test_someone_must_be_signed_in(database):
     database.actor = None
     with pytest.raises(PermissionDenied):
         flows(database)
+
+
+def test_the_xlsx_summary_has_the_charts(demo_flows):
+    """The monthly summary's XLSX: a sheet of the flows with a native chart per chart, each
+    series reading its column of the sheet's tables (openpyxl reads the charts back)."""
+    import io
+
+    import openpyxl
+
+    from kzmigdesk.printing.summary_files import export_summary
+    from kzmigdesk.services.reports import make_monthly_summary
+
+    words = Words.of("ru")
+    summary = make_monthly_summary(demo_flows, dt.date(2026, 5, 1), words, today=TODAY)
+    assert summary.flows.months[-1] == dt.date(2026, 5, 1)
+    data = export_summary(summary, "xlsx", words)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[words.t("Flows")]
+    charts = sheet._charts
+    assert len(charts) == 5
+    assert [c.tagname for c in charts] == ["barChart", "lineChart", "lineChart", "barChart",
+                                           "barChart"]
+    assert charts[0].grouping == "stacked" and charts[3].barDir == "bar"
+    assert sheet["A1"].value == "Прибывшие по категориям"
+    assert sheet["A3"].value == "июнь 2024" and sheet["A26"].value == "май 2026"
+    category = summary.flows.chart("category")
+    for index, series in enumerate(charts[0].series, start=1):
+        column = "BCD"[index - 1]
+        assert series.val.numRef.f.replace("'", "") == f"Потоки!${column}$3:${column}$26"
+        assert series.cat.strRef.f.replace("'", "") == "Потоки!$A$3:$A$26"
+        assert [sheet[f"{column}{row}"].value for row in range(3, 27)] == \
+            list(category.series[index - 1].values)
+    kandas = summary.flows.chart("kandas_quota")
+    title_row = next(row for row in range(1, sheet.max_row + 1)
+                     if sheet[f"A{row}"].value == words.t(kandas.title))
+    regions = len(kandas.labels)
+    assert charts[3].series[1].val.numRef.f.replace("'", "") == \
+        f"Потоки!$C${title_row + 2}:$C${title_row + 1 + regions}"
+    assert [sheet[f"A{title_row + 2 + i}"].value for i in range(regions)] == list(kandas.labels)

@@ -231,6 +231,7 @@ class MonthlySummary:
     month: dt.date  # its first day
     office: str | None  # None: all offices
     sections: list[Section]
+    flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)

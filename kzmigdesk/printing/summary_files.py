@@ -11,6 +11,7 @@ import xlsxwriter
 from kzmigdesk.domain.documents import DATE, NUMBER, PERCENT, MonthlySummary
 from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.flow_charts import add_flow_charts
 from kzmigdesk.printing.monthly import summary_pdf
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -54,6 +55,7 @@ def summary_xlsx(summary: MonthlySummary, words: Words) -> bytes:
                     sheet.write_datetime(number, index, value, cell_format)
                 else:
                     sheet.write(number, index, value, cell_format)
+    add_flow_charts(workbook, summary.flows, words)
     workbook.close()
     return buffer.getvalue()
 

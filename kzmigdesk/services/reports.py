@@ -57,6 +57,7 @@ from kzmigdesk.i18n.words import Words
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
 
@@ -313,6 +314,7 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
                   summary.expiring()],
+        flows=flows_of(session, summary.start, DEFAULT_PERIOD, office_id, words),
     )
 
 

@@ -31,7 +31,7 @@ from kzmigdesk.domain.enums import LABELS, PersonCategory, UserRole
 from kzmigdesk.domain.models import KandasQuota, LabourQuota, Office, Person, Region
 from kzmigdesk.i18n import N_, current_language
 from kzmigdesk.i18n.words import Words
-from kzmigdesk.services.auth import Permission, acting, require
+from kzmigdesk.services.auth import Actor, Permission, acting, require
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import _kandas_used, _labour_used
@@ -52,6 +52,11 @@ def _month_of(session: Session, column):
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM")
     return func.substr(column, 1, 7)  # SQLite keeps "YYYY-MM-DD HH:MM:SS" text
+
+
+def chooses_office(actor: Actor | None) -> bool:
+    """Whether `actor` may choose the office (a clerk of an office sees only theirs)."""
+    return actor is not None and not (actor.role is UserRole.CLERK and actor.office_id)
 
 
 def scope_office(session: Session, office_id: uuid.UUID | None) -> Office | None:

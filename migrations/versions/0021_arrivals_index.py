@@ -3,7 +3,10 @@
 The flows dashboard (services/flows.py) counts the persons registered in each month of a
 period by category, citizenship, region and office: one covering index over those columns
 makes it read the index instead of the persons table (at 1,000,000 persons 3 s became
-0.7 s on SQLite). Plain index creation; nothing else changes.
+0.7 s on SQLite). deleted_at comes first: with the live rows' condition and the range of
+dates it constrains two columns, so SQLite takes it, without statistics, over the persons
+list's index of created_at (which would read each row of the period from the table). Plain
+index creation; nothing else changes.
 
 Revision ID: 0021
 Revises: 0015
@@ -19,7 +22,7 @@ down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-COLUMNS = ["created_at", "category", "citizenship", "region_id", "office_id", "deleted_at"]
+COLUMNS = ["deleted_at", "created_at", "category", "citizenship", "region_id", "office_id"]
 
 
 def upgrade() -> None:

@@ -397,13 +397,14 @@ def monthly(path: Path, rows: list) -> None:
     raw.close()
 
 
-def floor_flows_sql(first: dt.date, end: dt.date, year: int) -> list[tuple[str, tuple]]:
+def floor_flows_sql(first: dt.date, last: dt.date, year: int) -> list[tuple[str, tuple]]:
     """The flows dashboard's queries as plain SQL (a supervisor's: every office): arrivals by
     month, category, citizenship and region; the regions; quotas and the slots they hold."""
     return [
         ("SELECT substr(created_at, 1, 7), category, citizenship, region_id, count(*) FROM "
-         "persons WHERE deleted_at IS NULL AND created_at >= ? AND created_at < ? "
-         "GROUP BY 1, 2, 3, 4", (f"{first} 00:00:00.000000", f"{end} 00:00:00.000000")),
+         "persons WHERE deleted_at IS NULL AND substr(created_at, 1, 7) >= ? AND "
+         "substr(created_at, 1, 7) <= ? GROUP BY substr(created_at, 1, 7), category, "
+         "citizenship, region_id", (f"{first:%Y-%m}", f"{last:%Y-%m}")),
         ("SELECT id, names, sort_order FROM regions WHERE deleted_at IS NULL", ()),
         ("SELECT region_id, amount FROM kandas_quotas WHERE deleted_at IS NULL AND year = ?",
          (year,)),
@@ -433,9 +434,8 @@ def flows_dashboard(path: Path, rows: list) -> None:
     database.actor = Actor("benchmark", UserRole.SUPERVISOR)
     today = dt.date.today()
     months = months_back(today, 24)
-    end = (months[-1] + dt.timedelta(days=32)).replace(day=1)
     raw = sqlite3.connect(path)
-    queries = floor_flows_sql(months[0], end, today.year)
+    queries = floor_flows_sql(months[0], months[-1], today.year)
 
     def show_page():
         page = FlowsPage(database)

@@ -17,12 +17,11 @@ a supervisor or administrator sees every office, or the office they choose. A cl
 office sees every office.
 """
 
-import calendar
 import datetime as dt
 import uuid
 from collections import Counter, defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
@@ -47,11 +46,19 @@ def months_back(last: dt.date, count: int) -> tuple[dt.date, ...]:
     return tuple(dt.date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
 
 
-def _month_of(session: Session, column):
-    """'YYYY-MM' of a timestamp column, on either back end."""
+def _arrivals_by_month(session: Session, first: dt.date, last: dt.date):
+    """The month ('YYYY-MM') of a person's registration, and the filter of the months from
+    `first` to `last`, on either back end."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.substr(column, 1, 7)  # SQLite keeps "YYYY-MM-DD HH:MM:SS" text
+        month = func.to_char(func.timezone("UTC", Person.created_at), "YYYY-MM")
+        after = last.year * 12 + last.month  # the month after `last`, counted from year 0
+        end = dt.date(after // 12, after % 12 + 1, 1)
+        return month, [Person.created_at >= dt.datetime(first.year, first.month, 1),
+                       Person.created_at < dt.datetime(end.year, end.month, 1)]
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS" text; the expression as ix_persons_arrivals has
+    # it (literal numbers: a bound parameter would not match the index).
+    month = func.substr(Person.created_at, literal_column("1"), literal_column("7"))
+    return month, [month >= first.strftime("%Y-%m"), month <= last.strftime("%Y-%m")]
 
 
 def chooses_office(actor: Actor | None) -> bool:
@@ -116,13 +123,9 @@ def flows_of(session: Session, last_month: dt.date, months: int = DEFAULT_PERIOD
     words = words or Words.of(current_language())
     office = scope_office(session, office_id)
     period = months_back(last_month, months)
-    first = period[0]
-    end = period[-1] + dt.timedelta(days=calendar.monthrange(period[-1].year,
-                                                             period[-1].month)[1])
-    month = _month_of(session, Person.created_at)
+    month, in_period = _arrivals_by_month(session, period[0], period[-1])
     query = (select(month, Person.category, Person.citizenship, Person.region_id, func.count())
-             .where(Person.created_at >= dt.datetime(first.year, first.month, 1),
-                    Person.created_at < dt.datetime(end.year, end.month, 1))
+             .where(*in_period)
              .group_by(month, Person.category, Person.citizenship, Person.region_id))
     if office is not None:
         query = query.where(Person.office_id == office.id)

@@ -15,6 +15,7 @@ Create Date: 2026-12-02 17:20:00
 """
 from typing import Sequence, Union
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0021'
@@ -22,12 +23,18 @@ down_revision: Union[str, None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-COLUMNS = ["deleted_at", "created_at", "category", "citizenship", "region_id", "office_id"]
+REST = ["category", "citizenship", "region_id", "office_id"]
 
 
 def upgrade() -> None:
-    op.create_index("ix_persons_arrivals", "persons", COLUMNS, unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        op.create_index("ix_persons_arrivals", "persons",
+                        ["deleted_at", sa.text("substr(created_at, 1, 7)"), *REST])
+    else:
+        op.create_index("ix_persons_arrivals_pg", "persons", ["deleted_at", "created_at", *REST])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_persons_arrivals", table_name="persons")
+    name = "ix_persons_arrivals" if op.get_bind().dialect.name == "sqlite" else \
+        "ix_persons_arrivals_pg"
+    op.drop_index(name, table_name="persons")

@@ -19,9 +19,11 @@ from PySide6.QtCore import QLocale, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -51,6 +53,8 @@ TAB_TITLES = {
 # Ten colours told apart in light and dark palettes (Tableau 10): a theme has only five.
 COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f", "#bab0ac")
+MIN_HEIGHT = 260
+ROW_HEIGHT = 30  # a region's room in a quota chart (two bars and its name)
 
 
 def nice_step(largest: int) -> int:
@@ -95,12 +99,11 @@ def build_chart(flows: Flows, data: FlowChart, palette: QPalette) -> QChart:
     largest = 0
     if data.labels:  # a quota chart: a bar per region, quota and used side by side
         series = QHorizontalBarSeries()
-        for number, item in enumerate(data.series):
-            series.append(bar_set(item.name, item.values, number))
+        for number, item in enumerate(data.series):  # Qt draws the first at the bottom
+            series.append(bar_set(item.name, item.values[::-1], number))
             largest = max(largest, *item.values, 0)
         chart.addSeries(series)
-        categories.append(list(data.labels))
-        categories.setReverse(True)  # the first region on top
+        categories.append(list(data.labels[::-1]))
         categories.setTitleText(_("Region"))
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
@@ -157,12 +160,18 @@ class ChartTab(QWidget):
         self.key = key
         self.view = QChartView()
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setMinimumSize(400, 260)
+        self.view.setMinimumSize(400, MIN_HEIGHT)
         self.nothing = QLabel()
         self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.nothing.setWordWrap(True)
+        # A quota chart grows with its regions (QtCharts elides a label taller than its
+        # bar's room), and scrolls.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.view)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.nothing)
         self.save_button = QPushButton()
         self.save_button.clicked.connect(lambda: page.choose_png(self))
@@ -178,7 +187,8 @@ class ChartTab(QWidget):
         data = flows.chart(self.key)
         self.view.setChart(build_chart(flows, data, palette))  # the view owns it
         self.view.setAccessibleName(_(data.title))
-        self.stack.setCurrentWidget(self.nothing if data.empty else self.view)
+        self.view.setMinimumHeight(max(MIN_HEIGHT, ROW_HEIGHT * len(data.labels) + 150))
+        self.stack.setCurrentWidget(self.nothing if data.empty else self.scroll)
         self.save_button.setEnabled(not data.empty)
 
     def save_png(self, path: Path) -> bool:

@@ -1,12 +1,13 @@
 """an index of arrivals: persons by the month they were registered
 
-The flows dashboard (services/flows.py) counts the persons registered in each month of a
-period by category, citizenship, region and office: one covering index over those columns
-makes it read the index instead of the persons table (at 1,000,000 persons 3 s became
-0.7 s on SQLite). deleted_at comes first: with the live rows' condition and the range of
-dates it constrains two columns, so SQLite takes it, without statistics, over the persons
-list's index of created_at (which would read each row of the period from the table). Plain
-index creation; nothing else changes.
+The flows dashboard (services/flows.py) counts the live persons registered in each month of
+a period by category, citizenship, region and office. On SQLite one index of exactly that
+(deleted_at, the month's text substr(created_at, 1, 7), then the columns it groups by) lets
+its one query read the index in order, with no table rows and no sorting: at 1,000,000
+persons 0.27 s instead of 3 s on the persons table (1 s with a plain index of the columns).
+PostgreSQL cannot index that text of a timestamp with time zone; it gets the plain columns
+(deleted_at, created_at, ...) and aggregates by hashing. Plain index creation; nothing else
+changes.
 
 Revision ID: 0021
 Revises: 0015

@@ -233,7 +233,7 @@ class FlowsPage(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.message)
-        chooses = flow_service.chooses_office(database.actor)
+        chooses = flow_service.chooses_office(database)
         self.office_label.setVisible(chooses)
         self.office.setVisible(chooses)
         self.period.currentIndexChanged.connect(self.refresh)

@@ -30,7 +30,7 @@ from kzmigdesk.domain.enums import LABELS, PersonCategory, UserRole
 from kzmigdesk.domain.models import KandasQuota, LabourQuota, Office, Person, Region
 from kzmigdesk.i18n import N_, current_language
 from kzmigdesk.i18n.words import Words
-from kzmigdesk.services.auth import Actor, Permission, acting, require
+from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import _kandas_used, _labour_used
@@ -61,8 +61,9 @@ def _arrivals_by_month(session: Session, first: dt.date, last: dt.date):
     return month, [month >= first.strftime("%Y-%m"), month <= last.strftime("%Y-%m")]
 
 
-def chooses_office(actor: Actor | None) -> bool:
-    """Whether `actor` may choose the office (a clerk of an office sees only theirs)."""
+def chooses_office(database: Database) -> bool:
+    """Whether the signed-in user may choose the office (a clerk sees only their own)."""
+    actor = database.actor
     return actor is not None and not (actor.role is UserRole.CLERK and actor.office_id)
 
 

@@ -249,7 +249,8 @@ def test_xlsx_has_a_sheet_per_section_with_real_numbers(fixture):
     database, _office = fixture
     report = summary(database)
     workbook = load_workbook(io.BytesIO(summary_xlsx(report, EN)))
-    assert len(workbook.sheetnames) == len(report.sections)
+    assert len(workbook.sheetnames) == len(report.sections) + 1  # and the flows' charts
+    assert workbook.sheetnames[-1] == "Flows"
     sheet = workbook["Registrations by category"]
     assert sheet["A1"].value == "Monthly summary: October 2026"  # the title block, rows 1-4
     assert [c.value for c in sheet[6]] == ["Category", "Persons"]

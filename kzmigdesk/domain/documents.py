@@ -291,6 +291,45 @@ class MonthlySummary:
     issuer: SummaryIssuer = field(default_factory=SummaryIssuer)
     quota_matrix: QuotaMatrix | None = None  # the PDF draws it instead of the quota_usage list
     made_on: dt.date | None = None
+    flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+
+# --- flows: arrivals by month, quota use by region (issue 19) -------------------------------
+
+
+@dataclass(frozen=True)
+class FlowSeries:
+    name: str  # in the document's language
+    values: tuple[int, ...]  # one per month of its chart, or per region of a quota chart
+
+
+@dataclass(frozen=True)
+class FlowChart:
+    key: str  # "category", "country", "region", "kandas_quota", "labour_quota"
+    title: str  # msgid
+    value_title: str  # msgid: the value axis ("Persons", "Slots")
+    labels: tuple[str, ...]  # a quota chart's regions; () for a monthly one (Flows.months)
+    series: tuple[FlowSeries, ...]
+    stacked: bool = False  # bars stacked (arrivals by category); else lines or grouped bars
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(s.values) for s in self.series)
+
+
+@dataclass(frozen=True)
+class Flows:
+    months: tuple[dt.date, ...]  # first days, oldest first
+    quota_year: int
+    office: str | None  # None: all offices
+    charts: tuple[FlowChart, ...]
+
+    def chart(self, key: str) -> FlowChart:
+        return next(c for c in self.charts if c.key == key)
+
+    @property
+    def empty(self) -> bool:
+        return all(chart.empty for chart in self.charts)

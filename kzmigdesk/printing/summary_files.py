@@ -26,6 +26,7 @@ from kzmigdesk.domain.documents import DATE, NUMBER, PERCENT, MonthlySummary, Se
 from kzmigdesk.i18n import N_
 from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.flow_charts import add_flow_charts
 from kzmigdesk.printing.monthly import summary_pdf
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -134,7 +135,7 @@ def summary_xlsx(summary: MonthlySummary, words: Words) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
     write_workbook(workbook, summary, words)
-    # More for the same workbook (charts: printing/flow_charts.py) is added here, before close.
+    add_flow_charts(workbook, summary.flows, words)
     workbook.close()
     return buffer.getvalue()
 

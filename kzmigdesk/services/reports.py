@@ -63,6 +63,7 @@ from kzmigdesk.i18n.words import Words
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
 from kzmigdesk.settings import load_settings
@@ -351,6 +352,7 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         issuer=issuer(session, office),
         quota_matrix=matrix,
         made_on=summary.today,
+        flows=flows_of(session, summary.start, DEFAULT_PERIOD, office_id, words),
     )
 
 

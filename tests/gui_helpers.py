@@ -53,4 +53,5 @@ def every_dialog(window, database) -> dict:
         "exchange": window.open_exchange,
         "legacy import": window.open_legacy_import,
         "audit trail": window.open_audit_trail,
+        "change requests": window.open_change_requests,
     }

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, Sex, label
+from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.timeline_dialog import TimelineDialog
@@ -32,6 +33,7 @@ from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
+from kzmigdesk.services.change_requests import SentForApproval
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
 from kzmigdesk.services.registration import (
     DocumentInput,
@@ -271,6 +273,11 @@ class PersonDialog(GuardedDialog):
         except NotFound as error:
             QMessageBox.warning(self, _("Not saved"), error.message())
             return False
+        except SentForApproval as sent:  # nothing changed until a supervisor approves
+            tell_sent_for_approval(self.parentWidget() or self, sent)
+            self.snapshot = (data, documents)
+            self.accept()
+            return True
         self.person_id = person_id
         self.saved.emit(person_id)
         self.snapshot = (data, documents)

@@ -1,0 +1,118 @@
+"""The windows' side of change requests: the person form, the case and permit dialogs say
+that a clerk's change was sent for approval; the queue shows old and new values side by side,
+approves, rejects with a reason, refuses a stale request until compared."""
+
+import datetime as dt
+
+from PySide6.QtWidgets import QMessageBox
+from test_change_requests import (  # noqa: F401
+    TODAY,
+    _identity_applied,
+    _revoked,
+    as_,
+    requests,
+    stored,
+    world,  # the fixture
+)
+
+from kzmigdesk import i18n
+from kzmigdesk.domain.enums import PermitStatus, RepatriateStatus, RequestStatus
+from kzmigdesk.domain.models import Person, RepatriateCase
+from kzmigdesk.gui.case_dialog import CaseDialog
+from kzmigdesk.gui.change_requests_dialog import ChangeRequestsDialog
+from kzmigdesk.gui.permit_dialog import PermitDialog
+from kzmigdesk.gui.person_dialog import PersonDialog
+
+
+def shown(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def message_boxes(widget) -> list[str]:
+    return [box.text() for box in widget.findChildren(QMessageBox)]
+
+
+def queue(qtbot, world, who) -> ChangeRequestsDialog:  # noqa: F811
+    return shown(qtbot, ChangeRequestsDialog(as_(world, who)))
+
+
+def cells(table) -> list[list[str]]:
+    return [[table.item(row, column).text() for column in range(table.columnCount())]
+            for row in range(table.rowCount())]
+
+
+def test_a_clerks_identity_change_from_the_form_waits_and_is_approved(qtbot, world):  # noqa: F811
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    form.ask_discard = lambda: True
+    form.form.surname.setText("Әбенұлы")
+    assert form.save()
+    assert form.result() == form.DialogCode.Accepted  # closed: nothing left to save
+    [text] = message_boxes(form)
+    assert text.startswith("Sent for approval: identity data (Әбенов Нұрлан")
+    assert not _identity_applied(world)
+
+    dialog = queue(qtbot, world, "serik")
+    assert cells(dialog.list)[0][:3] == ["identity data", "Әбенов Нұрлан, 1980-01-01",
+                                         "aigerim"]
+    assert cells(dialog.fields) == [["Surname", "Әбенов", "Әбенұлы"]]
+    assert dialog.approve_button.isEnabled() and not dialog.withdraw_button.isEnabled()
+    assert dialog.approve()
+    assert _identity_applied(world)
+    assert dialog.list.rowCount() == 0
+
+
+def test_the_queue_refuses_a_stale_request_until_compared(qtbot, world):  # noqa: F811
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    form.form.surname.setText("Әбенұлы")
+    form.save()
+    other = shown(qtbot, PersonDialog(as_(world, "serik"), world["person"]))
+    other.form.phone.setText("+77015550000")
+    assert other.save()
+    dialog = queue(qtbot, world, "serik")
+    assert dialog.since.isVisibleTo(dialog)
+    assert cells(dialog.since) == [["Phone", "+77011234567", "+77015550000"]]
+    assert not dialog.approve()  # not blindly
+    assert "has changed since" in dialog.errors_label.text()
+    assert dialog.approve_button.text() == "&Approve against the record as it is now"
+    i18n.set_language("kk")
+    try:
+        kk = ChangeRequestsDialog(as_(world, "serik"))
+        shown(qtbot, kk).resize(1000, 620)
+        kk.grab().save("/tmp/requests-queue-kk.png")
+    finally:
+        i18n.set_language("en")
+    assert dialog.approve()
+    person = stored(world, Person, world["person"])
+    assert (person.surname, person.phone) == ("Әбенұлы", "+77015550000")
+
+
+def test_reject_with_a_reason_and_withdraw_from_the_queue(qtbot, world):  # noqa: F811
+    permit = shown(qtbot, PermitDialog(as_(world, "aigerim"), world["permit"]))
+    permit.ask_transition = lambda status: {"on": TODAY, "comment": "left the employer"}
+    permit.confirm_transition = lambda status: True
+    assert permit.change_status(PermitStatus.REVOKED)
+    assert message_boxes(permit)[0].startswith("Sent for approval: revocation of a work permit")
+    dialog = queue(qtbot, world, "serik")
+    assert not dialog.reject_request()  # no reason given
+    assert "Reason" in dialog.errors_label.text()
+    dialog.reason.setText("the contract still runs")
+    assert dialog.reject_request()
+    assert not _revoked(world)
+    assert requests(world)[0].status is RequestStatus.REJECTED
+
+    case = shown(qtbot, CaseDialog(as_(world, "aigerim"), world["case"]))
+    case.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-9"}
+    case.confirm_transition = lambda status: True
+    assert case.change_status(RepatriateStatus.GRANTED)
+    assert message_boxes(case)[0].startswith("Sent for approval: kandas status decision")
+    assert stored(world, RepatriateCase, world["case"]).status is RepatriateStatus.APPLIED
+    mine = queue(qtbot, world, "aigerim")  # the author sees their own requests
+    assert mine.withdraw_button.isEnabled() and not mine.approve_button.isEnabled()
+    assert mine.withdraw()
+    assert requests(world)[1].status is RequestStatus.WITHDRAWN
+    mine.show_decided.setChecked(True)
+    assert [row[4] for row in cells(mine.list)] == ["rejected", "withdrawn by its author"]
+    assert dt.date.today() == TODAY

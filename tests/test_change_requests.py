@@ -366,3 +366,18 @@ def test_the_queue_shows_each_approver_their_office(world):
             counts[who] = cr.count_waiting(session)
         assert len(cr.list_requests(as_(world, who))) == counts[who]
     assert counts == {"aigerim": 1, "bolat": 1, "serik": 1, "dana": 1, "admin": 2}
+
+
+def test_the_worklist_counts_the_requests_an_approver_may_decide(world):
+    from kzmigdesk.services.worklist import worklist
+
+    def groups(who):
+        return {g.key: g for g in worklist(as_(world, who)).groups}
+
+    assert "requests" not in groups("serik")  # none waits
+    with pytest.raises(cr.SentForApproval) as sent:
+        _revoke(world, "aigerim")
+    found = groups("serik")["requests"]
+    assert found.count == 1 and found.items[0].id == sent.value.request_id
+    assert found.items[0].kind == "request"
+    assert "requests" not in groups("aigerim") and "requests" not in groups("dana")

@@ -256,6 +256,8 @@ class MainWindow(QMainWindow):
             dialog = self.section_page("workers").open_permit(record_id)
         elif kind == "stay":
             dialog = self.section_page("services").open_record(record_id)
+        elif kind == "request":  # the queue of change requests
+            dialog = self.open_change_requests()
         else:  # an exchange conflict
             from kzmigdesk.gui.exchange_dialog import ConflictsDialog
 

@@ -555,15 +555,20 @@ def _row(request: ChangeRequest) -> RequestRow:
                       request.decided_at, request.reason)
 
 
+def waiting(session: Session, limit: int = 500, waiting_only: bool = True) -> list[RequestRow]:
+    """The requests the acting user sees (`_visible`), the oldest waiting first."""
+    query = select(ChangeRequest)
+    if waiting_only:
+        query = query.where(ChangeRequest.status == R.SUBMITTED)
+    query = _visible(query, session).order_by(
+        ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at)
+    return [_row(r) for r in session.scalars(query.limit(limit))]
+
+
 def list_requests(database: Database, waiting_only: bool = True) -> list[RequestRow]:
     """The requests the signed-in user sees, the oldest waiting first."""
     with database.sessions() as session:
-        query = select(ChangeRequest)
-        if waiting_only:
-            query = query.where(ChangeRequest.status == R.SUBMITTED)
-        query = _visible(query, session).order_by(
-            ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at)
-        return [_row(r) for r in session.scalars(query.limit(500))]
+        return waiting(session, waiting_only=waiting_only)
 
 
 def load_request(database: Database, request_id: uuid.UUID) -> RequestDetail:

@@ -29,6 +29,7 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
+    from kzmigdesk.gui.scans_dialog import ScansDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.quotas import QuotaKind
 
@@ -54,4 +55,5 @@ def every_dialog(window, database) -> dict:
         "legacy import": window.open_legacy_import,
         "audit trail": window.open_audit_trail,
         "change requests": window.open_change_requests,
+        "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
     }

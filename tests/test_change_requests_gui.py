@@ -4,10 +4,12 @@ approves, rejects with a reason, refuses a stale request until compared."""
 
 import datetime as dt
 
+import pytest
 from PySide6.QtWidgets import QMessageBox
 from test_change_requests import (  # noqa: F401
     TODAY,
     _identity_applied,
+    _revoke,
     _revoked,
     as_,
     requests,
@@ -22,6 +24,7 @@ from kzmigdesk.gui.case_dialog import CaseDialog
 from kzmigdesk.gui.change_requests_dialog import ChangeRequestsDialog
 from kzmigdesk.gui.permit_dialog import PermitDialog
 from kzmigdesk.gui.person_dialog import PersonDialog
+from kzmigdesk.services import change_requests as cr
 
 
 def shown(qtbot, dialog):
@@ -116,3 +119,41 @@ def test_reject_with_a_reason_and_withdraw_from_the_queue(qtbot, world):  # noqa
     mine.show_decided.setChecked(True)
     assert [row[4] for row in cells(mine.list)] == ["rejected", "withdrawn by its author"]
     assert dt.date.today() == TODAY
+
+
+def test_scans_attached_opened_and_removed_from_the_person_form_and_a_request(
+        qtbot, world, tmp_path):  # noqa: F811
+    from test_scans import PDF, png
+
+    from kzmigdesk.services import scans
+
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    dialog = form.show_scans()
+    qtbot.addWidget(dialog)
+    opened = []
+    dialog.open_file = opened.append
+    passport = tmp_path / "passport.png"
+    passport.write_bytes(png())
+    dialog.description.setText("passport")
+    assert dialog.attach(passport)
+    not_a_scan = tmp_path / "decision.pdf"
+    not_a_scan.write_bytes(b"<html>not a pdf</html>")
+    assert not dialog.attach(not_a_scan)
+    assert "Only PDF, JPEG and PNG" in dialog.errors_label.text()
+    assert cells(dialog.table)[0][:3] == ["passport", "passport.png", "PNG"]
+    path = dialog.open_scan()
+    assert opened == [path] and path.read_bytes() == passport.read_bytes()
+
+    with pytest.raises(cr.SentForApproval) as sent:
+        _revoke(world, "aigerim")
+    decision = tmp_path / "decision-scan.pdf"
+    decision.write_bytes(PDF)
+    queue_dialog = queue(qtbot, world, "serik")
+    request_scans = queue_dialog.show_scans()
+    qtbot.addWidget(request_scans)
+    assert request_scans.attach(decision)
+    assert [r.file_name for r in scans.list_scans(world["database"],
+                                                  request_id=sent.value.request_id)] == [
+        "decision-scan.pdf"]
+    assert dialog.remove()
+    assert scans.list_scans(world["database"], world["person"]) == []

@@ -62,7 +62,9 @@ class ChangeRequestsDialog(QDialog):
         self.approve_button = QPushButton(_("&Approve"))
         self.reject_button = QPushButton(_("Re&ject"))
         self.withdraw_button = QPushButton(_("&Withdraw"))
-        no_default_buttons(self.approve_button, self.reject_button, self.withdraw_button)
+        self.scans_button = QPushButton(_("&Scans…"))
+        no_default_buttons(self.approve_button, self.reject_button, self.withdraw_button,
+                           self.scans_button)
         self.errors_label = error_label()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -73,6 +75,7 @@ class ChangeRequestsDialog(QDialog):
         decide.addWidget(self.reject_button)
         decide.addWidget(self.approve_button)
         decide.addWidget(self.withdraw_button)
+        decide.addWidget(self.scans_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.show_decided)
         layout.addWidget(self.list, 2)
@@ -89,6 +92,7 @@ class ChangeRequestsDialog(QDialog):
         self.approve_button.clicked.connect(self.approve)
         self.reject_button.clicked.connect(self.reject_request)
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.scans_button.clicked.connect(self.show_scans)
         self.load()
 
     def load(self) -> None:
@@ -140,6 +144,7 @@ class ChangeRequestsDialog(QDialog):
         self.reject_button.setEnabled(bool(detail and detail.may_decide))
         self.reason.setEnabled(bool(detail and detail.may_decide))
         self.withdraw_button.setEnabled(bool(detail and detail.may_withdraw))
+        self.scans_button.setEnabled(detail is not None)
 
     def _show_since(self, changed) -> None:
         self.stale_label.setText(_("The record has changed since this request was made:")
@@ -147,6 +152,17 @@ class ChangeRequestsDialog(QDialog):
         fill_table(self.since, [[d.label, d.old, d.new] for d in changed],
                    [_("Field"), _("When requested"), _("Now")])
         self.since.setVisible(bool(changed))
+
+    def show_scans(self):
+        """The request's scans (a decision, a corrected passport …)."""
+        from kzmigdesk.gui.scans_dialog import ScansDialog
+
+        if self.detail is None:
+            return None
+        dialog = ScansDialog(self.database, request_id=self.detail.row.id,
+                             title=self.detail.row.summary, parent=self)
+        dialog.show()
+        return dialog
 
     def _current_id(self) -> uuid.UUID | None:
         return self.detail.row.id if self.detail else None

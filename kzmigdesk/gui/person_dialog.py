@@ -87,6 +87,7 @@ class PersonDialog(GuardedDialog):
         f.choosePhotoButton.clicked.connect(self.choose_photo)
         f.clearPhotoButton.clicked.connect(lambda: self.set_photo(None))
         f.timelineButton.clicked.connect(self.show_timeline)
+        f.scansButton.clicked.connect(self.show_scans)
         f.printButton.clicked.connect(self.print_card)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
@@ -132,6 +133,7 @@ class PersonDialog(GuardedDialog):
             self.add_document_row(document)
         self.show_errors([])
         f.timelineButton.setEnabled(self.person_id is not None)
+        f.scansButton.setEnabled(self.person_id is not None)
         f.printButton.setEnabled(self.person_id is not None)
         self.snapshot = self.collect()
 
@@ -189,6 +191,14 @@ class PersonDialog(GuardedDialog):
 
     def show_timeline(self) -> TimelineDialog:
         dialog = TimelineDialog(self.database, self.person_id, self.windowTitle(), self)
+        dialog.show()
+        return dialog
+
+    def show_scans(self):
+        from kzmigdesk.gui.scans_dialog import ScansDialog
+
+        dialog = ScansDialog(self.database, self.person_id, title=self.windowTitle(),
+                             parent=self)
         dialog.show()
         return dialog
 

@@ -100,6 +100,7 @@ def test_a_clerk_attaches_only_to_their_office(database, person_id):
         scans.attach(session, PDF, "a.pdf", person_id=person_id)
 
 
+@pytest.mark.sqlite_only  # a backup copies the SQLite file
 def test_scans_round_trip_through_a_backup(database, person_id, tmp_path):
     content = jpeg()
     with database.transaction() as session:

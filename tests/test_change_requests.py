@@ -381,3 +381,108 @@ def test_the_worklist_counts_the_requests_an_approver_may_decide(world):
     assert found.count == 1 and found.items[0].id == sent.value.request_id
     assert found.items[0].kind == "request"
     assert "requests" not in groups("aigerim") and "requests" not in groups("dana")
+
+
+# --- the exchange: an approval travels with its change; a change without one is held ---
+
+
+@pytest.fixture
+def two_offices(tmp_path, migrated_template):
+    import shutil
+
+    from conftest import TEST_ADMINISTRATOR
+
+    from kzmigdesk.services import exchange
+    from kzmigdesk.services.workspace import open_database
+
+    names = ("District office", "Regional office")
+    key = exchange.new_key()
+    made = []
+    for number, (name, peer) in enumerate((names, names[::-1])):
+        path = tmp_path / f"{number}.sqlite3"
+        shutil.copyfile(migrated_template, path)
+        database = open_database(str(path))
+        database.actor = TEST_ADMINISTRATOR
+        with database.transaction() as session:
+            exchange.set_office_name(session, name)
+            exchange.add_peer(session, peer, key)
+            accounts = {}
+            for username, role in ((f"clerk{number}", UserRole.CLERK),
+                                   (f"chief{number}", UserRole.SUPERVISOR)):
+                user = User(username=username, full_name=username, role=role)
+                session.add(user)
+                session.flush()
+                accounts[role] = users.actor_of(user)
+        made.append((database, accounts))
+    yield made
+    for database, _accounts in made:
+        database.close()
+
+
+def _send(source, target, to):
+    from kzmigdesk.services import exchange
+
+    with source.transaction() as session:
+        data = exchange.export_package(session, to).data
+    with target.transaction() as session:
+        return exchange.import_package(session, data)
+
+
+def _surname(database, person_id):
+    with database.sessions() as session:
+        return session.get(Person, person_id).surname
+
+
+def test_exchange_carries_approvals_and_holds_changes_without_one(two_offices):
+    from test_exchange import snapshot
+
+    (district, district_users), (region, region_users) = two_offices
+    person_id = registration.register_person(district, nurlan())
+    _send(district, region, "Regional office")
+    _send(region, district, "District office")  # the region's accounts reach the district
+
+    # At the region a clerk's change is approved there: it arrives approved.
+    clerk = region.acting_as(region_users[UserRole.CLERK])
+    record = registration.load_person(clerk, person_id)
+    record.data.surname = "Әбенұлы"
+    with pytest.raises(cr.SentForApproval) as sent:
+        registration.register_person(clerk, record.data, person_id=person_id,
+                                     expected_version=record.version)
+    cr.approve_request(region.acting_as(region_users[UserRole.SUPERVISOR]),
+                       sent.value.request_id)
+    result = _send(region, district, "District office")
+    assert (result.applied, result.held) == (2, 0)  # the person and the approved request
+    assert _surname(district, person_id) == "Әбенұлы"
+    with district.sessions() as session:
+        approval = session.get(ChangeRequest, sent.value.request_id)
+        assert (approval.status, approval.decided_by_name) == (RequestStatus.APPROVED,
+                                                               "chief1")
+
+    # The district lets its clerks change identity data at once; the region does not: the
+    # change arrives there as a request, and only its approval there applies it.
+    cr.set_approval_rules(district, cr.ApprovalRules(
+        kinds=frozenset(ChangeKind) - {ChangeKind.IDENTITY}))
+    clerk = district.acting_as(district_users[UserRole.CLERK])
+    record = registration.load_person(clerk, person_id)
+    record.data.iin = None
+    record.data.birth_date = dt.date(1980, 2, 2)
+    registration.register_person(clerk, record.data, person_id=person_id,
+                                 expected_version=record.version)
+    result = _send(district, region, "Regional office")
+    assert result.held == 1
+    with region.sessions() as session:
+        assert session.get(Person, person_id).birth_date == dt.date(1980, 1, 1)
+    chief = region.acting_as(region_users[UserRole.SUPERVISOR])
+    [waiting] = cr.list_requests(chief)
+    assert (waiting.kind, waiting.author) == (ChangeKind.IDENTITY, "District office")
+    detail = cr.load_request(chief, waiting.id)
+    assert [(d.field, d.old, d.new) for d in detail.fields] == [
+        ("birth_date", "01/01/1980", "02/02/1980")]  # side by side, dates as the language writes
+    assert _send(district, region, "Regional office").held == 0  # held once
+    cr.approve_request(chief, waiting.id)
+    with region.sessions() as session:
+        assert session.get(Person, person_id).birth_date == dt.date(1980, 2, 2)
+    for _round in range(2):
+        _send(region, district, "District office")
+        _send(district, region, "Regional office")
+    assert snapshot(district) == snapshot(region)

@@ -54,6 +54,7 @@ from kzmigdesk.domain.models import (
     LocalSetting,
     Person,
     RepatriateCase,
+    User,
     WorkPermit,
     utcnow,
 )
@@ -348,6 +349,97 @@ def delete_record(session: Session, target_type: str, target_id: uuid.UUID,
     session.flush()
 
 
+# --- changes arriving in an exchange package ---
+
+APPROVALS = "kzmigdesk.change_request.package_approvals"
+
+
+def note_package_approvals(session: Session, records: list[dict], trail: list[dict]) -> None:
+    """Remember, for `hold_incoming`, what the package says of each record's last change: its
+    author's role (from the sender's audit entries and accounts) and whether the sending office
+    approved it (an approved request for it travels in the package, naming who and when)."""
+    roles = {str(u.id): u.role.value for u in session.scalars(select(User))}
+    roles |= {r["row"]["id"]: r["row"].get("role") for r in records
+              if r["table"] == User.__tablename__}
+    authors = {}
+    for entry in sorted(trail, key=lambda e: e.get("seq") or 0):
+        if entry.get("entity_id"):  # an entry without an account: the command line or a job,
+            authors[entry["entity_id"]] = (  # which act as an administrator
+                roles.get(entry.get("user_id")) if entry.get("user_id")
+                else UserRole.ADMINISTRATOR.value)
+    session.info[APPROVALS] = (authors, {
+        r["row"].get("target_id") for r in records
+        if r["table"] == ChangeRequest.__tablename__
+        and r["row"].get("status") == R.APPROVED.value})
+
+
+def _approved_at_sender(session: Session, record_id: str) -> bool:
+    """Whether the package approves the record's change: an approved request for it, or an
+    author whose changes need no approval under this office's rules."""
+    authors, approved = session.info.get(APPROVALS, ({}, set()))
+    role = authors.get(record_id)
+    return record_id in approved or (role is not None
+                                     and UserRole(role) not in rules(session).roles)
+
+
+def hold_incoming(session: Session, sender: str, table_name: str, local: dict, incoming: dict,
+                  version: int) -> bool:
+    """A person's identity data (or their deletion) changed at another office by someone whose
+    change needs approval under this office's rules (or by someone the package does not name),
+    without an approval there: kept here as a submitted request, not applied (True then).
+    Approving it takes the other office's row; until then this office keeps its own."""
+    if table_name != Person.__tablename__ or _approved_at_sender(session, incoming["id"]):
+        return False
+    kinds = rules(session).kinds
+    if incoming.get("deleted_at") and not local.get("deleted_at"):
+        kind, shown = ChangeKind.DELETION, {"deleted": True}
+        base = {"deleted": False}
+    else:
+        from kzmigdesk.services.registration import PersonInput
+
+        names = [f.name for f in fields(PersonInput) if f.name != "photo"
+                 and local.get(f.name) != incoming.get(f.name)]
+        if not any(name in IDENTITY_FIELDS for name in names):
+            return False
+        kind = ChangeKind.IDENTITY
+        shown = {name: incoming.get(name) for name in names}
+        base = {name: local.get(name) for name in names}
+    if kind not in kinds:
+        return False
+    person = session.get(Person, uuid.UUID(incoming["id"]))
+    session.add(ChangeRequest(
+        kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=person.id,
+        changes={**shown, "_row": incoming, "_version": version},
+        base={**base, "version": person.version}, summary=_target_summary(person)[:255],
+        office_id=person.office_id, author_name=sender[:64], submitted_at=utcnow()))
+    session.flush()
+    return True
+
+
+def _take_row(session: Session, request: ChangeRequest, target) -> None:
+    """Approve a change held from a package: the other office's row, as it sent it."""
+    from kzmigdesk.services import exchange
+    from kzmigdesk.services.name_index import index_names, unindex
+
+    row = request.changes["_row"]
+    for column in target.__table__.columns:
+        if column.name not in ("id", "version", "created_at", "updated_at"):
+            setattr(target, column.key, exchange.from_json(column, row.get(column.name)))
+    session.flush()
+    version = request.changes["_version"]
+    if version >= target.version:  # the other office's version as it is: nothing to send back
+        table = target.__table__
+        session.execute(table.update().where(table.c.id == target.id).values(
+            version=version, updated_at=exchange.from_json(table.c.updated_at,
+                                                           row.get("updated_at"))))
+        session.expire(target)
+    if target.deleted_at is None:
+        index_names(session, [(target.id, (target.surname, target.given_name, target.patronymic,
+                                           target.surname_latin, target.given_name_latin))])
+    else:
+        unindex(session, target.id)
+
+
 # --- deciding ---
 
 
@@ -445,7 +537,9 @@ def _apply(session: Session, request: ChangeRequest, target) -> None:
     from kzmigdesk.services import labour, registration, repatriation
 
     changes = request.changes
-    if request.kind is ChangeKind.DELETION:
+    if "_row" in changes:  # held from an exchange package
+        _take_row(session, request, target)
+    elif request.kind is ChangeKind.DELETION:
         delete_record(session, request.target_type, target.id)
     elif request.kind is ChangeKind.IDENTITY:
         data = registration.PersonInput.from_person(target)
@@ -578,7 +672,7 @@ def load_request(database: Database, request_id: uuid.UUID) -> RequestDetail:
         shown = [Difference(name, _field_label(name), _shown(name, request.base.get(name)),
                             _shown(name, new))
                  for name, new in request.changes.items()
-                 if not _same(request.base.get(name), new)]
+                 if not name.startswith("_") and not _same(request.base.get(name), new)]
         target = session.get(TARGETS[request.target_type], request.target_id)
         waiting = request.status is R.SUBMITTED
         may_decide = waiting and actor is not None and actor.may(Permission.APPROVE_CHANGES) \

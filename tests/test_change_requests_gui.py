@@ -157,3 +157,43 @@ def test_scans_attached_opened_and_removed_from_the_person_form_and_a_request(
         "decision-scan.pdf"]
     assert dialog.remove()
     assert scans.list_scans(world["database"], world["person"]) == []
+
+
+def test_a_request_prints_as_a_bilingual_form(qtbot, world, monkeypatch, tmp_path):  # noqa: F811
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from kzmigdesk.gui import print_actions
+
+    with pytest.raises(cr.SentForApproval) as sent:
+        form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+        form.form.surname.setText("Әбенұлы")
+        form.form.birth_date.setDate(form.form.birth_date.date().addDays(1))
+        from kzmigdesk.services.registration import register_person
+
+        data, documents = form.collect()
+        register_person(as_(world, "aigerim"), data, documents, person_id=world["person"],
+                        expected_version=form.version)
+    cr.reject_request(as_(world, "serik"), sent.value.request_id, "the passport says otherwise")
+    urls = []
+    monkeypatch.setattr(print_actions.QDesktopServices, "openUrl", urls.append)
+    monkeypatch.setattr(print_actions, "temporary_pdf", lambda name: tmp_path / f"{name}.pdf")
+    dialog = queue(qtbot, world, "serik")
+    dialog.show_decided.setChecked(True)
+    path = dialog.print_form()
+    assert urls and path.read_bytes().startswith(b"%PDF")
+    page = " ".join(PdfReader(path).pages[0].extract_text().split())
+    for expected in ("Өзгерту туралы сұрау / Запрос на изменение", "Тегі / Фамилия",
+                     "Әбенов", "Әбенұлы", "02.01.1980", "the passport says otherwise",
+                     "қабылданбады / отклонён", "aigerim", "serik"):
+        assert expected in page, expected
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path),
+                    "/tmp/requests-form"], check=False)
+    with world["database"].sessions() as session:
+        from sqlalchemy import select
+
+        from kzmigdesk.domain.models import AuditEntry
+
+        assert session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "print", AuditEntry.entity_type == "change_requests")).one()

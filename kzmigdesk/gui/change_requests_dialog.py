@@ -63,8 +63,9 @@ class ChangeRequestsDialog(QDialog):
         self.reject_button = QPushButton(_("Re&ject"))
         self.withdraw_button = QPushButton(_("&Withdraw"))
         self.scans_button = QPushButton(_("&Scans…"))
+        self.print_button = QPushButton(_("&Print…"))
         no_default_buttons(self.approve_button, self.reject_button, self.withdraw_button,
-                           self.scans_button)
+                           self.scans_button, self.print_button)
         self.errors_label = error_label()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -76,6 +77,7 @@ class ChangeRequestsDialog(QDialog):
         decide.addWidget(self.approve_button)
         decide.addWidget(self.withdraw_button)
         decide.addWidget(self.scans_button)
+        decide.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.show_decided)
         layout.addWidget(self.list, 2)
@@ -93,6 +95,7 @@ class ChangeRequestsDialog(QDialog):
         self.reject_button.clicked.connect(self.reject_request)
         self.withdraw_button.clicked.connect(self.withdraw)
         self.scans_button.clicked.connect(self.show_scans)
+        self.print_button.clicked.connect(self.print_form)
         self.load()
 
     def load(self) -> None:
@@ -145,6 +148,7 @@ class ChangeRequestsDialog(QDialog):
         self.reason.setEnabled(bool(detail and detail.may_decide))
         self.withdraw_button.setEnabled(bool(detail and detail.may_withdraw))
         self.scans_button.setEnabled(detail is not None)
+        self.print_button.setEnabled(detail is not None)
 
     def _show_since(self, changed) -> None:
         self.stale_label.setText(_("The record has changed since this request was made:")
@@ -163,6 +167,22 @@ class ChangeRequestsDialog(QDialog):
                              title=self.detail.row.summary, parent=self)
         dialog.show()
         return dialog
+
+    def print_form(self):
+        """The request as a bilingual kk/ru form for the paper file."""
+        from kzmigdesk.gui.print_actions import print_document
+        from kzmigdesk.printing.request_form import request_form
+        from kzmigdesk.services import prints
+
+        if self.detail is None:
+            return None
+        try:
+            return print_document(self.database, "change-request", prints.change_request_form,
+                                  request_form, self.detail.row.id)
+        except (ServiceError, OSError) as error:
+            self.errors_label.setText(error.message() if isinstance(error, ServiceError)
+                                      else str(error))
+            return None
 
     def _current_id(self) -> uuid.UUID | None:
         return self.detail.row.id if self.detail else None

@@ -685,6 +685,46 @@ def load_request(database: Database, request_id: uuid.UUID) -> RequestDetail:
             and request.author_id == actor.user_id)
 
 
+def _printed(name: str, value):
+    """A stored value as the request form prints it (in each of its languages)."""
+    if value is None or name == "photo":
+        return None if value is None else "✓"
+    if name == "documents":
+        return "; ".join(d.get("number") or "" for d in value)
+    if name == "status":
+        for enum in (RepatriateStatus, PermitStatus):
+            if value in enum.__members__.values():
+                return enum(value)
+    if name in DATES or name.endswith("_date"):
+        return dt.date.fromisoformat(value)
+    if name == "sex":
+        return Sex(value)
+    return value
+
+
+def request_form(session: Session, request_id: uuid.UUID, today: dt.date | None = None):
+    """The data of the printed request (domain/documents.ChangeRequestForm)."""
+    from kzmigdesk.domain.documents import ChangeRequestForm, RequestLine
+    from kzmigdesk.domain.models import Office, Scan
+    from kzmigdesk.services import registration
+
+    request = _request(session, request_id)
+    office = session.get(Office, request.office_id) if request.office_id else None
+    lines = tuple(
+        RequestLine(registration.LABELS.get(name) or audit.FIELDS.get(name)
+                    or FIELD_LABELS.get(name) or name,
+                    _printed(name, request.base.get(name)), _printed(name, new))
+        for name, new in request.changes.items()
+        if not name.startswith("_") and not _same(request.base.get(name), new))
+    scans = tuple(session.scalars(select(Scan.file_name).where(Scan.request_id == request.id)
+                                  .order_by(Scan.created_at)))
+    return ChangeRequestForm(
+        request.id, request.kind, request.status, request.summary,
+        office.name if office else None, request.author_name or "", request.submitted_at,
+        request.decided_by_name, request.decided_at, request.reason, lines, scans,
+        today or dt.date.today())
+
+
 def approve_request(database: Database, request_id: uuid.UUID,
                     seen_version: int | None = None) -> None:
     with database.transaction() as session:

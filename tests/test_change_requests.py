@@ -486,3 +486,28 @@ def test_exchange_carries_approvals_and_holds_changes_without_one(two_offices):
         _send(region, district, "District office")
         _send(district, region, "Regional office")
     assert snapshot(district) == snapshot(region)
+
+
+def test_the_legacy_import_never_changes_an_existing_person(world):
+    """The legacy import adds persons only: a row with a registered person's IIN but another
+    name is refused as a duplicate, so no identity change reaches a person around approval."""
+    from kzmigdesk.domain.identifiers import make_iin
+    from kzmigdesk.services import legacy_import
+    from kzmigdesk.services.legacy_fields import guess_mapping
+    from kzmigdesk.services.legacy_files import read_legacy_data
+
+    iin = make_iin(dt.date(1980, 1, 1), "M", 7)
+    with world["database"].transaction() as session:
+        session.get(Person, world["person"]).iin = iin
+    before = stored(world, Person, world["person"])
+    clerk = as_(world, "aigerim")
+    table = read_legacy_data("list.csv", ("Surname,Name,Date of birth,Sex,IIN\n"
+                                          f"Әбенұлы,Нұрлан,01.01.1980,M,{iin}\n").encode())
+    with clerk.transaction() as session:
+        import_id = legacy_import.start_import(session, table, guess_mapping(table.header))
+    legacy_import.run_import(clerk, import_id, table)
+    after = stored(world, Person, world["person"])
+    assert (after.surname, after.version) == (before.surname, before.version)
+    with world["database"].sessions() as session:
+        assert legacy_import.import_summary(session, import_id).rejected == 1
+    assert requests(world) == []

@@ -511,3 +511,17 @@ def test_the_legacy_import_never_changes_an_existing_person(world):
     with world["database"].sessions() as session:
         assert legacy_import.import_summary(session, import_id).rejected == 1
     assert requests(world) == []
+
+
+def test_a_clerks_grant_beyond_the_quota_is_refused_before_any_request(world):
+    from kzmigdesk.services import quotas
+
+    with world["database"].transaction() as session:
+        case = session.get(RepatriateCase, world["case"])
+        case.quota_year, case.resettlement_region_id = TODAY.year, session.scalars(
+            select(Region.id).where(Region.code == "ALA")).one()
+        quotas.set_quota(session, quotas.QuotaKind.KANDAS, TODAY.year,
+                         case.resettlement_region_id, 0)
+    with pytest.raises(quotas.QuotaExceeded):
+        _grant(world, "aigerim")
+    assert requests(world) == []

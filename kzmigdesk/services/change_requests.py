@@ -558,7 +558,8 @@ def _apply(session: Session, request: ChangeRequest, target) -> None:
     else:
         repatriation.change_status(
             session, target, RepatriateStatus(changes["status"]), _decode("on", changes["on"]),
-            comment=changes.get("comment"), certificate_number=changes.get("certificate_number"))
+            comment=changes.get("comment"), certificate_number=changes.get("certificate_number"),
+            override_reason=changes.get("override_reason"))
 
 
 def reject(session: Session, request_id: uuid.UUID, reason: str | None) -> None:

@@ -508,16 +508,19 @@ def change_status(
                 "certificate_number", LABEL_CERTIFICATE, N_("is already used by another case")))
     if errors:
         raise ValidationFailed(errors)
+
+    override = None
+    in_quota = new_status is S.GRANTED and case.quota_year and case.resettlement_region_id
+    if in_quota:
+        override = quotas.take_slot(session, QuotaKind.KANDAS, case.quota_year,
+                                    case.resettlement_region_id, None, override_reason)
     kind = change_requests.status_kind(new_status)  # a clerk's decision waits for approval
     if kind is not None:
         change_requests.divert(session, kind, case, {
             "status": new_status, "on": on, "comment": comment,
-            "certificate_number": number or None}, {"status": current})
-
-    override = None
-    if new_status is S.GRANTED and case.quota_year and case.resettlement_region_id:
-        override = quotas.take_slot(session, QuotaKind.KANDAS, case.quota_year,
-                                    case.resettlement_region_id, None, override_reason)
+            "certificate_number": number or None, "override_reason": override_reason},
+            {"status": current})
+    if in_quota:
         case.quota_override_reason = override["reason"] if override else None
     if new_status is S.GRANTED:
         case.certificate_number = number

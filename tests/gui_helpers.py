@@ -26,6 +26,7 @@ def every_dialog(window, database) -> dict:
     """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
     persons, repatriates, foreign workers and services)."""
     from kzmigdesk.gui.case_dialog import CaseDialog
+    from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
@@ -55,5 +56,6 @@ def every_dialog(window, database) -> dict:
         "legacy import": window.open_legacy_import,
         "audit trail": window.open_audit_trail,
         "change requests": window.open_change_requests,
+        "approval rules": lambda: ApprovalRulesDialog(database, window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
     }

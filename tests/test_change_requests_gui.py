@@ -197,3 +197,24 @@ def test_a_request_prints_as_a_bilingual_form(qtbot, world, monkeypatch, tmp_pat
 
         assert session.scalars(select(AuditEntry).where(
             AuditEntry.action == "print", AuditEntry.entity_type == "change_requests")).one()
+
+
+def test_an_administrator_changes_what_needs_approval(qtbot, world):  # noqa: F811
+    from kzmigdesk.domain.enums import ChangeKind, UserRole
+    from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
+
+    admin_queue = queue(qtbot, world, "admin")
+    assert admin_queue.rules_button.isVisible()
+    assert not queue(qtbot, world, "serik").rules_button.isVisible()
+    dialog = admin_queue.edit_rules()
+    qtbot.addWidget(dialog)
+    assert all(box.isChecked() for box in dialog.kinds.values())
+    dialog.kinds[ChangeKind.PERMIT_REVOCATION].setChecked(False)
+    dialog.roles[UserRole.SUPERVISOR].setChecked(True)
+    assert dialog.save()
+    rules = cr.approval_rules(world["database"])
+    assert ChangeKind.PERMIT_REVOCATION not in rules.kinds
+    assert rules.roles == {UserRole.CLERK, UserRole.SUPERVISOR}
+    refused = ApprovalRulesDialog(as_(world, "serik"))
+    qtbot.addWidget(refused)
+    assert not refused.save() and "does not allow" in refused.errors_label.text()

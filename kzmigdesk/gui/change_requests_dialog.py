@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import label
-from kzmigdesk.gui.widgets.dialogs import error_label, no_default_buttons
+from kzmigdesk.domain.enums import ChangeKind, UserRole, label
+from kzmigdesk.gui.widgets.dialogs import button_box, error_label, no_default_buttons
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import _
 from kzmigdesk.services import change_requests as cr
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.workspace import Database
 
@@ -64,6 +66,9 @@ class ChangeRequestsDialog(QDialog):
         self.withdraw_button = QPushButton(_("&Withdraw"))
         self.scans_button = QPushButton(_("&Scans…"))
         self.print_button = QPushButton(_("&Print…"))
+        self.rules_button = QPushButton(_("R&ules…"))
+        self.rules_button.setVisible(actor_may(database.actor, Permission.MANAGE_USERS))
+        self.rules_button.clicked.connect(self.edit_rules)
         no_default_buttons(self.approve_button, self.reject_button, self.withdraw_button,
                            self.scans_button, self.print_button)
         self.errors_label = error_label()
@@ -78,8 +83,12 @@ class ChangeRequestsDialog(QDialog):
         decide.addWidget(self.withdraw_button)
         decide.addWidget(self.scans_button)
         decide.addWidget(self.print_button)
+        top = QHBoxLayout()
+        top.addWidget(self.show_decided)
+        top.addStretch()
+        top.addWidget(self.rules_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.show_decided)
+        layout.addLayout(top)
         layout.addWidget(self.list, 2)
         layout.addWidget(self.state_label)
         layout.addWidget(self.fields, 2)
@@ -168,6 +177,11 @@ class ChangeRequestsDialog(QDialog):
         dialog.show()
         return dialog
 
+    def edit_rules(self) -> "ApprovalRulesDialog":
+        dialog = ApprovalRulesDialog(self.database, self)
+        dialog.show()
+        return dialog
+
     def print_form(self):
         """The request as a bilingual kk/ru form for the paper file."""
         from kzmigdesk.gui.print_actions import print_document
@@ -217,3 +231,47 @@ class ChangeRequestsDialog(QDialog):
         request_id = self._current_id()
         return request_id is not None and self._decide(
             lambda: cr.withdraw_request(self.database, request_id))
+
+
+class ApprovalRulesDialog(QDialog):
+    """What needs approval, and whose changes (administrators only; services check it)."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(_("What needs approval"))
+        rules = cr.approval_rules(database)
+        kinds_box = QGroupBox(_("Changes that wait for a supervisor's approval"))
+        kinds_layout = QVBoxLayout(kinds_box)
+        self.kinds = {}
+        for kind in ChangeKind:
+            self.kinds[kind] = box = QCheckBox(label(kind))
+            box.setChecked(kind in rules.kinds)
+            kinds_layout.addWidget(box)
+        roles_box = QGroupBox(_("When made by"))
+        roles_layout = QVBoxLayout(roles_box)
+        self.roles = {}
+        for role in (UserRole.CLERK, UserRole.SUPERVISOR):
+            self.roles[role] = box = QCheckBox(label(role))
+            box.setChecked(role in rules.roles)
+            roles_layout.addWidget(box)
+        self.errors_label = error_label()
+        layout = QVBoxLayout(self)
+        layout.addWidget(kinds_box)
+        layout.addWidget(roles_box)
+        layout.addWidget(QLabel(_("An administrator's changes never wait; nobody approves "
+                                  "their own request.")))
+        layout.addWidget(self.errors_label)
+        layout.addWidget(button_box(self.save, self.reject, save=True))
+
+    def save(self) -> bool:
+        rules = cr.ApprovalRules(
+            frozenset(k for k, box in self.kinds.items() if box.isChecked()),
+            frozenset(r for r, box in self.roles.items() if box.isChecked()))
+        try:
+            cr.set_approval_rules(self.database, rules)
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return False
+        self.accept()
+        return True

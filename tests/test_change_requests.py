@@ -488,6 +488,29 @@ def test_exchange_carries_approvals_and_holds_changes_without_one(two_offices):
     assert snapshot(district) == snapshot(region)
 
 
+def test_a_held_change_is_decided_only_where_it_is_held(two_offices):
+    (district, district_users), (region, region_users) = two_offices
+    person_id = registration.register_person(district, nurlan())
+    _send(district, region, "Regional office")
+    _send(region, district, "District office")
+    cr.set_approval_rules(district, cr.ApprovalRules(
+        kinds=frozenset(ChangeKind) - {ChangeKind.IDENTITY}))
+    clerk = district.acting_as(district_users[UserRole.CLERK])
+    record = registration.load_person(clerk, person_id)
+    record.data.surname = "Әбенұлы"
+    registration.register_person(clerk, record.data, person_id=person_id,
+                                 expected_version=record.version)
+    assert _send(district, region, "Regional office").held == 1
+    _send(region, district, "District office")  # the held request travels back, only shown
+    [held] = cr.list_requests(region.acting_as(region_users[UserRole.SUPERVISOR]))
+    assert cr.list_requests(district.acting_as(district_users[UserRole.SUPERVISOR])) == []
+    with pytest.raises(cr.NotAnApprover, match="another office"):
+        cr.approve_request(district, held.id)
+    cr.reject_request(region.acting_as(region_users[UserRole.SUPERVISOR]), held.id,
+                      "the passport says Әбенов")
+    assert _surname(region, person_id) == "Әбенов"
+
+
 def test_the_legacy_import_never_changes_an_existing_person(world):
     """The legacy import adds persons only: a row with a registered person's IIN but another
     name is refused as a duplicate, so no identity change reaches a person around approval."""

@@ -619,6 +619,9 @@ class ChangeRequest(Entity):
     decided_by_name: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)
+    # A change received in an exchange package and held here: the office (its exchange name)
+    # that decides it; the request travels to the other office too, which only shows it.
+    held_at: Mapped[str | None] = mapped_column(String(100))
 
 
 class Scan(Entity):

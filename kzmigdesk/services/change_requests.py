@@ -406,8 +406,10 @@ def hold_incoming(session: Session, sender: str, table_name: str, local: dict, i
         base = {name: local.get(name) for name in names}
     if kind not in kinds:
         return False
+    from kzmigdesk.services.exchange import office_name
+
     person = session.get(Person, uuid.UUID(incoming["id"]))
-    session.add(ChangeRequest(
+    session.add(ChangeRequest(held_at=office_name(session),
         kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=person.id,
         changes={**shown, "_row": incoming, "_version": version},
         base={**base, "version": person.version}, summary=_target_summary(person)[:255],
@@ -483,8 +485,20 @@ def differences(session: Session, request: ChangeRequest) -> list[Difference]:
     return found
 
 
+def _here(session: Session):
+    """The requests decided at this office: all but those another office holds."""
+    from kzmigdesk.services.exchange import office_name
+
+    return ChangeRequest.held_at.is_(None) | (ChangeRequest.held_at == office_name(session))
+
+
 def _require_approver(session: Session, request: ChangeRequest) -> Actor:
     actor = require(acting(session), Permission.APPROVE_CHANGES)
+    from kzmigdesk.services.exchange import office_name
+
+    if request.held_at not in (None, office_name(session)):
+        raise NotAnApprover(N_("This change was received by another office, which decides "
+                               "it."))
     if request.author_id is not None and request.author_id == actor.user_id:
         raise NotAnApprover(N_("Nobody may approve or reject their own request."))
     if (actor.role is UserRole.SUPERVISOR and actor.office_id is not None
@@ -606,6 +620,7 @@ def _visible(query, session: Session):
     actor = acting(session)
     if actor is None:
         return query.where(False)
+    query = query.where(_here(session))
     if not actor.may(Permission.APPROVE_CHANGES):
         return query.where(ChangeRequest.author_id == actor.user_id)
     if actor.role is UserRole.SUPERVISOR and actor.office_id is not None:

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column('decided_by_name', sa.String(length=64), nullable=True),
         sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('reason', sa.Text(), nullable=True),
+        sa.Column('held_at', sa.String(length=100), nullable=True),
         *_entity_columns(),
         sa.ForeignKeyConstraint(['author_id'], ['users.id'],
                                 name=op.f('fk_change_requests_author_id_users')),

@@ -374,6 +374,7 @@ ACTIONS = {
     "quota.override": N_("issued beyond the quota"),
     "exchange.import": N_("package imported"),
     "exchange.resolve": N_("exchange conflict resolved"),
+    "settings": N_("settings changed"),
 }
 RECORD_TYPES = {
     "persons": N_("Person"),
@@ -398,6 +399,9 @@ RECORD_TYPES = {
     "regions": N_("Region"),
     "legacy_imports": N_("Import a legacy list"),
     "monthly_summary": N_("Monthly summary"),
+    "change_requests": N_("Change request"),
+    "scans": N_("Scan"),
+    "local_settings": N_("Settings"),
 }
 FIELDS = {
     "surname": N_("Surname"),

@@ -22,6 +22,7 @@ from kzmigdesk.domain.documents import (
     Applicant,
     CaseSummary,
     Centre,
+    ChangeRequestForm,
     EmployerPermitsExtract,
     HouseholdLine,
     IdentityDocumentLine,
@@ -235,7 +236,16 @@ _RECORDED: dict[type, Callable[[Any], tuple[str, uuid.UUID, str]]] = {
     CaseSummary: lambda d: ("repatriate_cases", d.case_id, "case_summary"),
     EmployerPermitsExtract: lambda d: ("employers", d.employer_id, "employer_permits_extract"),
     ReferralLetter: lambda d: ("persons", d.person_id, "referral_letter"),
+    ChangeRequestForm: lambda d: ("change_requests", d.request_id, "change_request_form"),
 }
+
+
+def change_request_form(session: Session, request_id, today: dt.date | None = None
+                        ) -> ChangeRequestForm:
+    """A change request as a bilingual kk/ru form for the paper file (issue 20)."""
+    from kzmigdesk.services.change_requests import request_form
+
+    return request_form(session, request_id, today)
 
 
 def record_print(session: Session, document) -> None:

@@ -27,8 +27,9 @@ class PagedTableModel(QAbstractTableModel):
 
     count(), fetch() and count_and_first_page() run in a worker thread: they read the
     model's filter attributes and call services with self.database, nothing of Qt. A
-    subclass whose first count is a lower bound (count_is_estimate) gives exact_count(),
-    read in the background after the first page is shown."""
+    count_and_first_page() may add a third value, False when its count is a lower bound
+    (count_is_estimate): exact_count() is then read in the background after the first
+    page is shown."""
 
     COLUMNS: tuple[str, ...] = ()
     PAGE_SIZE = 200
@@ -126,7 +127,8 @@ class PagedTableModel(QAbstractTableModel):
         self._run(self._in_worker(self.count_and_first_page), self._reloaded)
 
     def _reloaded(self, result) -> None:
-        count, first_page = result
+        count, first_page, *exact = result
+        self.count_is_estimate = exact == [False]
         self.beginResetModel()
         self._pages.clear()
         self._count = count

@@ -337,7 +337,8 @@ def _exact(count: int, rows: list[PersonRow]) -> FirstPage:
 
 
 def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonRow]:
-    return fetch_persons(session, PersonFilter(text=text), limit=limit)
+    """The first persons a text finds, in the list's order (first_page: fast at any size)."""
+    return first_page(session, PersonFilter(text=text), limit=limit).rows
 
 
 def region_names(session: Session) -> dict[uuid.UUID, str]:

@@ -126,3 +126,25 @@ def test_the_same_on_any_database(database):
                          PersonFilter(text, status=RepatriateStatus.GRANTED.value)):
                 for sort in SORT_KEYS:
                     check(session, filt, sort, False)
+                    first = fetch_persons(session, filt, sort, True, limit=5)
+                    if first:
+                        assert fetch_persons(session, filt, sort, True, 5, 5, after=first[-1]) \
+                            == fetch_persons(session, filt, sort, True, 5, 5)
+
+
+def test_a_page_after_a_row_is_the_page_at_its_offset(listed, plan):
+    """Keyset paging: the page after the last row of a page is the next page by OFFSET."""
+    database, regions = listed
+    with database.sessions() as session:
+        for filt in (PersonFilter(), PersonFilter("а"), PersonFilter("ab nu"),
+                     PersonFilter("85"), PersonFilter(region_id=regions[1]),
+                     PersonFilter("Nur", status=RepatriateStatus.GRANTED.value)):
+            for sort in SORT_KEYS:
+                for descending in (False, True):
+                    pages = [fetch_persons(session, filt, sort, descending, offset, LIMIT)
+                             for offset in (0, LIMIT, 2 * LIMIT)]
+                    for number, (before, page) in enumerate(zip(pages, pages[1:],
+                                                                strict=False), 1):
+                        if before:  # "iin" (not keyset) reads at the offset
+                            assert fetch_persons(session, filt, sort, descending,
+                                                 number * LIMIT, LIMIT, after=before[-1]) == page

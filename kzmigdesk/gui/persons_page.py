@@ -67,8 +67,11 @@ class PersonsTableModel(PagedTableModel):
         return person_count(self.database, self.filter)
 
     def fetch(self, offset: int, limit: int) -> list[PersonRow]:
+        """A page; after a page at hand, from its last row on (keyset, no OFFSET)."""
+        before = self._pages.get(offset // self.PAGE_SIZE - 1) if offset else None
+        after = before[-1] if before and len(before) == limit else None
         return persons_page(self.database, self.filter, self.sort_key, self.descending,
-                            offset=offset, limit=limit)
+                            offset=offset, limit=limit, after=after)
 
     def display(self, person: PersonRow, column: int) -> str:
         return (

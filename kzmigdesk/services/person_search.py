@@ -8,7 +8,17 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, intersect, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    intersect,
+    literal,
+    select,
+    tuple_,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
@@ -55,6 +65,8 @@ class PersonRow:
     category: PersonCategory
     status: str | None
     citizenship: str | None
+    sort_name: str = ""  # the keys of the list's orders: the next page begins after a row
+    created_at: dt.datetime | None = None
 
     @property
     def full_name(self) -> str:
@@ -149,10 +161,41 @@ def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
 
 
 def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
-                  descending: bool = False, offset: int = 0, limit: int = 100) -> list[PersonRow]:
-    """One page of the list, sorted; the id breaks ties so that pages never overlap."""
+                  descending: bool = False, offset: int = 0, limit: int = 100,
+                  after: "PersonRow | None" = None) -> list[PersonRow]:
+    """One page of the list, sorted; the id breaks ties so that pages never overlap. With
+    `after` (the last row of the page before, at offset - limit) the page is read from that
+    row on (keyset paging: no OFFSET to skip), where the order's keys are never NULL."""
+    if after is not None and sort in KEYSET_SORTS:
+        return _page_after(session, filt, sort, descending, limit, after)
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
     query = _filtered(select(*ROW_COLUMNS), filt).order_by(*order).offset(offset).limit(limit)
+    return [PersonRow(*row) for row in session.execute(query)]
+
+
+KEYSET_SORTS = ("name", "birth_date", "registered")  # not "iin": persons without one
+
+
+def _beyond(row: "PersonRow", sort: str, descending: bool):
+    """The rows after `row` in the list's order."""
+    columns = (*SORT_KEYS[sort], Person.id)
+    values = tuple_(*(literal(getattr(row, column.key), column.type) for column in columns))
+    return tuple_(*columns) < values if descending else tuple_(*columns) > values
+
+
+def _page_after(session: Session, filt: PersonFilter, sort: str, descending: bool,
+                limit: int, after: "PersonRow") -> list[PersonRow]:
+    text = filt.text.strip()
+    words = _name_words(text) if text else None
+    if not text or words is not None:
+        try:
+            return _within(session, DENSE_WALK_SECONDS, lambda: _walk(
+                session, filt, words, sort, descending, limit, after))
+        except _TimeUp:
+            pass
+    order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
+    query = (_filtered(select(*ROW_COLUMNS), filt).where(_beyond(after, sort, descending))
+             .order_by(*order).limit(limit))
     return [PersonRow(*row) for row in session.execute(query)]
 
 
@@ -252,9 +295,12 @@ def _sorted_matches(session: Session, filt: PersonFilter, sort: str, descending:
 
 
 def _walk(session: Session, filt: PersonFilter, words: list[str] | None, sort: str,
-          descending: bool, limit: int) -> list[PersonRow]:
-    """The first page by the index of the list's order, each row tested."""
+          descending: bool, limit: int, after: PersonRow | None = None) -> list[PersonRow]:
+    """The first page (or the page after a row) by the index of the list's order, each row
+    tested."""
     query = select(*ROW_COLUMNS)
+    if after is not None:
+        query = query.where(_beyond(after, sort, descending))
     # The most selective filter leads: its index in the list's order (see models.Person);
     # the others are tested on the rows.
     led = False
@@ -376,9 +422,11 @@ def person_count(database: Database, filt: PersonFilter = PersonFilter()) -> int
 
 
 def persons_page(database: Database, filt: PersonFilter = PersonFilter(), sort: str = "name",
-                 descending: bool = False, offset: int = 0, limit: int = 100) -> list[PersonRow]:
+                 descending: bool = False, offset: int = 0, limit: int = 100,
+                 after: PersonRow | None = None) -> list[PersonRow]:
     with database.sessions() as session:
-        return fetch_persons(session, filt, sort, descending, offset=offset, limit=limit)
+        return fetch_persons(session, filt, sort, descending, offset=offset, limit=limit,
+                             after=after)
 
 
 def find_persons(database: Database, text: str, limit: int = 50) -> list[PersonRow]:

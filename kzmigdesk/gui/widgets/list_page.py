@@ -104,6 +104,7 @@ class ListPage(QWidget):
         self.show_columns(self.hidden_columns())
         fit_columns(self.table)
         self._fitted = False
+        self._fitted_to_rows = False
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.column_menu)
@@ -228,6 +229,9 @@ class ListPage(QWidget):
         else:
             self.table.viewport().unsetCursor()
             self.show_count()
+            if not self._fitted_to_rows and self.model.rowCount() and self.isVisible():
+                self._fitted_to_rows = True  # the first rows came after the page was shown
+                self._fit_columns()
 
     def filtered(self) -> bool:
         """Whether a search or a filter (a choice or a check in the filters row) is set."""

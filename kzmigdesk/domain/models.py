@@ -173,6 +173,13 @@ class Person(Entity):
         Index("ix_persons_birth_date_sort_name_id", "birth_date", "sort_name", "id", **LIVE_ROWS),
         Index("ix_persons_created_at_id", "created_at", "id", **LIVE_ROWS),
         Index("ix_persons_category_status", "category", "status"),
+        # The IIN order, and each filter of the list in each of its orders, among live
+        # persons (issue 26): a filter's first page and its count read one range.
+        Index("ix_persons_iin_id_live", "iin", "id", **LIVE_ROWS),
+        *(Index(f"ix_persons_{column}_{'_'.join(order)}", column, *order, **LIVE_ROWS)
+          for column in ("status", "category", "region_id")
+          for order in (("sort_name", "id"), ("birth_date", "sort_name", "id"), ("iin", "id"),
+                        ("created_at", "id"))),
         # One live person per IIN (the services check first and say who; this is the last
         # line). Deleted persons keep theirs and do not count.
         Index("uq_persons_iin_live", "iin", unique=True,

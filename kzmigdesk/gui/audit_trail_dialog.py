@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
-from kzmigdesk.gui.widgets.tables import list_view
+from kzmigdesk.gui.widgets.tables import fit_when_shown, list_view
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import audit
 from kzmigdesk.services.errors import ServiceError
@@ -111,6 +111,7 @@ class AuditTrailDialog(QDialog):
             widget.currentIndexChanged.connect(self.apply)
         self.fill_choices()
         self.apply()
+        fit_when_shown(self.view)
 
     def fill_choices(self) -> None:
         try:

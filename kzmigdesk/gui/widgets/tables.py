@@ -1,6 +1,6 @@
 """Tables shared by the lists and dialogs."""
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -36,25 +36,44 @@ class ElidedTextTips(QStyledItemDelegate):
 def fit_columns(view: QTableView) -> None:
     """Size each column to its header and its first rows' texts (cheap on a paged model of a
     million rows, unlike QHeaderView.ResizeToContents), up to MAX_COLUMN_WIDTH; once the view
-    is shown the widest ones are narrowed further until the shown columns fit its width."""
+    is shown the widest ones are narrowed further until the shown columns fit its width, but
+    never below their header's text (a header is never cut; its cells elide)."""
     model, header = view.model(), view.horizontalHeader()
     metrics = view.fontMetrics()
     rows = min(model.rowCount(), SIZED_ROWS)
-    widths = {}
+    widths, floors = {}, {}
     for column in range(model.columnCount()):
         texts = (model.index(row, column).data() or "" for row in range(rows))
         width = max((metrics.horizontalAdvance(str(text)) + 12 for text in texts), default=0)
-        widths[column] = min(max(width, header.sectionSizeFromContents(column).width()),
-                             MAX_COLUMN_WIDTH)
-    shown = [width for column, width in widths.items() if not view.isColumnHidden(column)]
+        floors[column] = header.sectionSizeFromContents(column).width()
+        widths[column] = max(min(width, MAX_COLUMN_WIDTH), floors[column])
+    shown = [column for column in widths if not view.isColumnHidden(column)]
+
+    def fitted(column: int, cap: int) -> int:
+        return max(min(widths[column], cap), floors[column])
+
     room, cap = view.viewport().width(), MAX_COLUMN_WIDTH
     if not view.verticalScrollBar().isVisible():  # it may come with the rows
         room -= view.verticalScrollBar().sizeHint().width()
     if view.isVisible():
-        while cap > MIN_CAP and sum(min(width, cap) for width in shown) > room:
+        while cap > MIN_CAP and sum(fitted(column, cap) for column in shown) > room:
             cap -= 10
-    for column, width in widths.items():
-        view.setColumnWidth(column, min(width, cap))
+    for column in widths:
+        view.setColumnWidth(column, fitted(column, cap))
+
+
+class _FitWhenShown(QObject):
+    def eventFilter(self, view, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Show:
+            view.removeEventFilter(self)
+            QTimer.singleShot(0, view, lambda: fit_columns(view))
+        return False
+
+
+def fit_when_shown(view: QTableView) -> None:
+    """Fit the columns of a dialog's list once it is first shown (its width known then)."""
+    fit_columns(view)
+    view.installEventFilter(_FitWhenShown(view))
 
 
 def list_view(model: PagedTableModel) -> QTableView:

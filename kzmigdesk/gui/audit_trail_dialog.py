@@ -79,7 +79,7 @@ class AuditTrailDialog(QDialog):
         self.use_end.setText(_("To"))
         self.start.setAccessibleName(_("From"))
         self.end.setAccessibleName(_("To"))
-        self.apply_button = QPushButton(_("Apply"))
+        self.apply_button = QPushButton(_("&Apply"))
         self.count_label, self.errors_label = QLabel(), QLabel()
         self.errors_label.setStyleSheet(ERROR_STYLE)
         filters = QGridLayout()

@@ -86,7 +86,7 @@ class SignInDialog(QDialog):
         form.addRow(self.errors_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign in"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Sign in"))
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -49,10 +49,15 @@ def no_default_buttons(*buttons: QPushButton) -> None:
         button.setDefault(False)
 
 
+def without_mnemonic(text: str) -> str:
+    """A button's text (with its "&" mnemonic) as a title."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def confirm_action(parent: QWidget, action: str, consequence: str) -> bool:
     """Ask before a change that cannot be undone: the consequence, a button named by the
     action and Cancel (the default); True when the action's button was pressed."""
-    box = QMessageBox(QMessageBox.Icon.Warning, action, consequence,
+    box = QMessageBox(QMessageBox.Icon.Warning, without_mnemonic(action), consequence,
                       QMessageBox.StandardButton.Cancel, parent)
     go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTableView,
     QTextEdit,
@@ -153,3 +155,55 @@ def test_each_menu_has_distinct_mnemonics(qtbot, database, language):
     for texts in [titles] + [[a.text() for a in menu.actions()] for menu in menus]:
         keys = [text[text.index("&") + 1].lower() for text in texts if "&" in text]
         assert len(keys) == len(set(keys)), "|".join(texts)
+
+
+def mnemonic(text: str) -> str | None:
+    """The key of a text's "&" mnemonic ("&&" is a plain "&")."""
+    text = text.replace("&&", "")
+    index = text.find("&")
+    return text[index + 1].lower() if 0 <= index < len(text) - 1 else None
+
+
+def own_buttons(dialog) -> list:
+    """The dialog's visible push buttons, but Qt's standard ones (OK, Cancel, ... in Qt's
+    translation) which Enter and Esc press."""
+    found = []
+    for button in dialog.findChildren(QPushButton):
+        if not button.isVisible() or button.window() is not dialog:
+            continue
+        box = button.parent()
+        if isinstance(box, QDialogButtonBox) and box.standardButton(button) != \
+                QDialogButtonBox.StandardButton.NoButton and not mnemonic(button.text()):
+            continue
+        found.append(button)
+    return found
+
+
+def mnemonic_problems(texts: list[str], what: str) -> list[str]:
+    problems = [f"{what}: {text!r} has no mnemonic" for text in texts if not mnemonic(text)]
+    keys = [mnemonic(text) for text in texts if mnemonic(text)]
+    if len(keys) != len(set(keys)):
+        problems.append(f"{what}: mnemonics repeat: {' | '.join(texts)}")
+    return problems
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_each_dialogs_buttons_have_distinct_mnemonics(qtbot, demo, language):
+    from gui_walk import dialogs, open_window, speaking
+
+    from kzmigdesk.services.labour import PERMIT_ACTIONS
+    from kzmigdesk.services.repatriation import TRANSITION_ACTIONS
+
+    problems, checked = [], 0
+    with speaking(language):
+        window = open_window(qtbot, demo)
+        for name, dialog in dialogs(qtbot, window, demo):
+            texts = [button.text() for button in own_buttons(dialog)]
+            checked += len(texts)
+            # every action a case or a permit may offer, beside the dialog's other buttons
+            actions = {"case": TRANSITION_ACTIONS, "permit": PERMIT_ACTIONS}.get(name, {})
+            shown = [text for text in texts if text not in {i18n._(a) for a in
+                                                             actions.values()}]
+            problems += mnemonic_problems(shown + [i18n._(a) for a in actions.values()], name)
+    assert not problems, "\n".join(problems)
+    assert checked > 40

@@ -101,7 +101,7 @@ def test_first_start_dialog_is_loaded_from_ui_and_translated(qtbot, database):
     dialog = make_first_start_dialog(None)
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == i18n._("Welcome to kzmigdesk") != "Welcome to kzmigdesk"
-    assert dialog.demoButton.text() == i18n._("Load demo data")
+    assert dialog.demoButton.text() == i18n._("&Load demo data")
     assert dialog.personsSpin.value() == 300
     dialog.show()
     dialog.demoButton.click()

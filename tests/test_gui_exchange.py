@@ -35,7 +35,7 @@ def test_export_import_and_resolve_a_conflict(qtbot, offices, tmp_path):  # noqa
     edit(district, person, surname="Әбенов-District")
     assert at_district.export_to(tmp_path / "second.kzx")
     assert at_region.import_from(tmp_path / "second.kzx")
-    assert at_region.conflicts_button.text() == "Conflicts (1)…"
+    assert at_region.conflicts_button.text() == "&Conflicts (1)…"
     conflicts = at_region.open_conflicts()
     qtbot.addWidget(conflicts)
     fields = {conflicts.fields.item(r, 0).text(): (conflicts.fields.item(r, 1).text(),

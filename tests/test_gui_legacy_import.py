@@ -109,7 +109,7 @@ def test_stopped_import_is_resumed_when_the_file_is_opened_again(qtbot, database
         "Imported: 1,000. Rejected: 0, of which duplicates: 0. The import was stopped: 1,000 of "
         "1,500 rows done; it continues from row 1,002, now or when the same file is opened "
         "again.")
-    assert dialog.import_button.text() == "Continue the import"
+    assert dialog.import_button.text() == "Continue &the import"
 
     asked = []
     again = make_dialog(qtbot, database)

@@ -175,7 +175,7 @@ def test_form_in_kazakh(qtbot, database, tmp_path):
         assert session.query(Region).count() == 20
     dialog = open_form(qtbot, database)
     assert dialog.form.surname_label.text() == "Тегі"
-    assert dialog.form.saveButton.text() == i18n._("Save") != "Save"
+    assert dialog.form.saveButton.text() == i18n._("&Save") != "&Save"
     assert dialog.windowTitle() == i18n._("New person")
     header = dialog.form.documentsTable.horizontalHeaderItem(1).text()
     assert header == i18n._("Document number") != "Document number"

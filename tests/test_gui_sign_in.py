@@ -124,3 +124,59 @@ def test_the_first_start_states_the_password_rule_up_front(qtbot, empty):
     assert dialog.password_rule.text() == "At least 8 characters."
     i18n.set_language("kk")
     assert FirstAdministratorDialog(empty).password_rule.text() == "Кемінде 8 таңба."
+
+
+def test_the_first_start_asks_the_language_first_and_remembers_it(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from kzmigdesk.gui import app, qt_translations
+    from kzmigdesk.gui.sign_in_dialog import LanguageDialog, ask_language
+    from kzmigdesk.settings import load_settings, settings_path
+
+    asked = []
+
+    def click_russian(dialog):
+        asked.append(dialog)
+        qtbot.addWidget(dialog)
+        # each language is named in its own language, the question asked in each of them
+        assert [b.text() for b in dialog.buttons.values()] == ["&Қазақша", "&Русский",
+                                                               "&English"]
+        assert "Выберите язык интерфейса." in dialog.findChild(sign_in_module.QLabel).text()
+        dialog.buttons["ru"].click()
+        return dialog.result()
+
+    monkeypatch.setattr(LanguageDialog, "exec", click_russian)
+    qt_translations.follow_language()
+    try:
+        assert not settings_path().exists()
+        app.language_at_first_start()
+        assert len(asked) == 1
+        # applied at once, Qt's own buttons too, and kept
+        assert i18n.current_language() == "ru"
+        assert load_settings().language == "ru"
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.buttons()[0].text().replace("&", "") == "Отмена"
+        administrator = FirstAdministratorDialog(None)  # next: the administrator, in Russian
+        qtbot.addWidget(administrator)
+        assert administrator.windowTitle() == "Создание администратора"
+        app.language_at_first_start()  # a later start does not ask
+        assert len(asked) == 1
+    finally:
+        i18n.set_language("en")
+        i18n.remove_language_listener(qt_translations.apply)
+    # closing the question keeps the language and asks again next time
+    monkeypatch.setattr(LanguageDialog, "exec", lambda dialog: 0)
+    assert ask_language() is None
+
+
+def test_run_gui_asks_the_language_before_the_administrator(qtbot, monkeypatch, tmp_path):
+    from kzmigdesk.gui import app, qt_translations
+
+    order = []
+    monkeypatch.setattr(app, "ask_language", lambda: order.append("language") or "kk")
+    monkeypatch.setattr(app, "check_at_start", lambda db: (False, None))  # stop there
+    assert app.run_gui(str(tmp_path / "new.sqlite3")) == 1
+    assert order == ["language"]
+    assert i18n.current_language() == "kk"
+    i18n.set_language("en")
+    i18n.remove_language_listener(qt_translations.apply)

@@ -302,7 +302,7 @@ def test_transitions_store_history_and_change_the_buttons(qtbot, database):
     assert dialog.windowTitle() == "Work permit WP-0001"
     assert dialog.info["status"].text() == "issued"
     assert [b.text() for b in dialog.transition_buttons.values()] == [
-        "Extend the permit", "Revoke the permit", "Record the permit's expiry"]
+        "Extend the &permit", "&Revoke the permit", "Record &the permit's expiry"]
     dialog.confirm_transition = lambda status: True  # the clerk confirms
     assert dialog.history.rowCount() == 1
     new_end = TODAY + dt.timedelta(days=400)
@@ -398,7 +398,7 @@ def test_revoking_is_confirmed_with_its_consequence(qtbot, database, monkeypatch
     assert not dialog.change_status(P.REVOKED)
     assert asked == [("Revoke the permit", "The permit will be revoked: the worker may no longer "
                       "work for this employer. This cannot be undone.",
-                      ["Cancel", "Revoke the permit"])]
+                      sorted(["Cancel", "&Revoke the permit"]))]
     assert permits(database)[0].status is P.ISSUED and dialog.history.rowCount() == 1
     answer(press_action=True)
     assert dialog.change_status(P.REVOKED)
@@ -410,7 +410,7 @@ def test_status_buttons_are_actions_in_kazakh(qtbot, database):
     i18n.set_language("kk")
     dialog = open_new(qtbot, database, permit_id=permit_id)
     assert [b.text() for b in dialog.transition_buttons.values()] == [
-        "Рұқсатты ұзарту", "Рұқсатты кері қайтарып алу", "Рұқсаттың мерзімі өткенін тіркеу"]
+        "Рұ&қсатты ұзарту", "&Рұқсатты кері қайтарып алу", "Рұқсаттың &мерзімі өткенін тіркеу"]
 
 
 # --- employers ---

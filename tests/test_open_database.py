@@ -128,6 +128,7 @@ def test_the_first_start_creates_the_default_database(qtbot, monkeypatch):
 
     opened = []
     monkeypatch.setattr(app, "sign_in_at_start", lambda database: opened.append(database))
+    monkeypatch.setattr(app, "ask_language", lambda: None)  # the language question, closed
     assert not default_database_path().exists()
     assert app.run_gui() == 0  # signing in was cancelled
     assert default_database_path().is_file()

@@ -9,6 +9,7 @@ Writes docs/screenshots/NAME-LANG.png; main-window-LANG.png is the window as it 
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,8 +31,16 @@ SECTION_FILES = {"persons": "persons", "repatriates": "repatriates", "workers": 
                  "worklist": "worklist", "flows": "flows"}
 
 
+def settle(app) -> None:
+    """Let the posted work run: the columns fitted once shown, then the scroll bars."""
+    deadline = time.monotonic() + 0.2
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+
+
 def shoot(app, widget, name: str, lang: str) -> None:
-    app.processEvents()
+    settle(app)
     widget.grab().save(str(OUT / f"{name}-{lang}.png"))
 
 

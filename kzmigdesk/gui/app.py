@@ -10,7 +10,7 @@ from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.gui import qt_translations
 from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
-from kzmigdesk.gui.sign_in_dialog import sign_in_at_start
+from kzmigdesk.gui.sign_in_dialog import ask_language, sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
 from kzmigdesk.i18n import _
@@ -24,7 +24,7 @@ from kzmigdesk.services.workspace import (
     open_database,
     resolve_database_url,
 )
-from kzmigdesk.settings import load_settings, save_settings
+from kzmigdesk.settings import load_settings, save_settings, settings_path
 
 
 def choose_language(lang: str) -> None:
@@ -33,6 +33,16 @@ def choose_language(lang: str) -> None:
     settings = load_settings()
     settings.language = lang
     save_settings(settings)
+
+
+def language_at_first_start() -> None:
+    """The first start on this computer (no settings saved yet) asks the language before
+    anything else; the choice applies at once, with Qt's own texts, and is saved."""
+    if settings_path().exists():
+        return
+    chosen = ask_language()
+    if chosen is not None:
+        choose_language(chosen)
 
 
 def make_first_start_dialog(parent: QWidget | None) -> QDialog:
@@ -71,6 +81,8 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     app.setWindowIcon(QIcon(str(data_dir("resources") / "icons" / "kzmigdesk.svg")))
     i18n.set_language(lang or load_settings().language)
     qt_translations.follow_language()
+    if lang is None:
+        language_at_first_start()
     go_on, restored = check_at_start(db)
     if not go_on:
         return 1

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
-from kzmigdesk.gui.widgets.tables import list_view
+from kzmigdesk.gui.widgets.tables import fit_when_shown, list_view
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import audit
 from kzmigdesk.services.errors import ServiceError
@@ -80,7 +80,7 @@ class AuditTrailDialog(QDialog):
         self.use_end.setText(_("To"))
         self.start.setAccessibleName(_("From"))
         self.end.setAccessibleName(_("To"))
-        self.apply_button = QPushButton(_("Apply"))
+        self.apply_button = QPushButton(_("&Apply"))
         self.count_label, self.errors_label = QLabel(), QLabel()
         self.errors_label.setStyleSheet(ERROR_STYLE)
         filters = QGridLayout()
@@ -112,6 +112,7 @@ class AuditTrailDialog(QDialog):
             widget.currentIndexChanged.connect(self.apply)
         self.fill_choices()
         self.apply()
+        fit_when_shown(self.view)
 
     def fill_choices(self) -> None:
         try:

@@ -33,7 +33,7 @@ from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE, EXPIRY_WARNING_DAYS
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label
+from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label, without_mnemonic
 from kzmigdesk.gui.widgets.person_picker import PersonPicker
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
@@ -70,8 +70,8 @@ class MemberDialog(QDialog):
             if relation is not HouseholdRelation.HEAD:
                 self.relation.addItem(label(relation), relation.value)
         buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(_("Add"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button = buttons.addButton(_("A&dd"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("C&ancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -100,7 +100,7 @@ class TransitionDialog(QDialog):
 
     def __init__(self, new_status: S, on: dt.date, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(_(rep.TRANSITION_ACTIONS[new_status]))
+        self.setWindowTitle(without_mnemonic(_(rep.TRANSITION_ACTIONS[new_status])))
         self.date = date_edit()
         self.date.setDate(to_qdate(on))
         self.certificate_number = QLineEdit()
@@ -115,8 +115,8 @@ class TransitionDialog(QDialog):
             comment = _("{field} (required)").format(field=comment)
         form.addRow(comment, self.comment)
         buttons = QDialogButtonBox()
-        buttons.addButton(_("OK"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(_("&OK"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("C&ancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -183,8 +183,8 @@ class CaseDialog(QDialog):
 
         self.members_table = read_only_table(len(MEMBER_COLUMNS))
         self.members_table.setAccessibleName(_(rep.LABEL_MEMBERS))
-        self.add_member_button = QPushButton(_("Add member…"))
-        self.remove_member_button = QPushButton(_("Remove member"))
+        self.add_member_button = QPushButton(_("&Add member…"))
+        self.remove_member_button = QPushButton(_("Remove &member"))
         self.add_member_button.clicked.connect(self.add_member)
         self.remove_member_button.clicked.connect(self.remove_member)
         member_buttons = QHBoxLayout()
@@ -207,10 +207,10 @@ class CaseDialog(QDialog):
         self.transitions.addStretch()
         self.transition_buttons: dict[S, QPushButton] = {}
         self.errors_label = error_label()
-        close_button = QPushButton(_("Close"))
+        close_button = QPushButton(_("&Close"))
         close_button.setDefault(True)
         close_button.clicked.connect(self.accept)
-        self.print_button = QPushButton(_("Print summary…"))
+        self.print_button = QPushButton(_("&Print summary…"))
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_summary)
         bottom = QHBoxLayout()

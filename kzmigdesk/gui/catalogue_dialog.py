@@ -52,8 +52,8 @@ class CatalogueDialog(QDialog):
         form.addRow("", self.is_accommodation)
         form.addRow("", self.is_course)
         form.addRow("", self.active)
-        self.new_button, self.save_button = QPushButton(_("New service")), QPushButton(_("Save"))
-        self.close_button = QPushButton(_("Close"))
+        self.new_button, self.save_button = QPushButton(_("&New service")), QPushButton(_("&Save"))
+        self.close_button = QPushButton(_("&Close"))
         lay_out_editor(self, form)
         self.fields = {"code": self.code,
                        **{f"names.{code}": edit for code, edit in self.names.items()}}

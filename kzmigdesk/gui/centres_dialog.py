@@ -56,8 +56,8 @@ class CentresDialog(QDialog):
         form.addRow(_("Address"), self.address)
         form.addRow(_("Phone"), self.phone)
         form.addRow(_("Beds"), self.beds)
-        self.new_button, self.save_button = QPushButton(_("New centre")), QPushButton(_("Save"))
-        self.close_button = QPushButton(_("Close"))
+        self.new_button, self.save_button = QPushButton(_("&New centre")), QPushButton(_("&Save"))
+        self.close_button = QPushButton(_("&Close"))
         lay_out_editor(self, form)
         self.fields = {"name": self.name, "region_id": self.region, "beds": self.beds}
         self.region.addItem("", None)

@@ -45,12 +45,12 @@ class DuplicatesDialog(QDialog):
         self.table.selectRow(0)
         self.table.resizeColumnsToContents()
         buttons = QDialogButtonBox()
-        self.open_button = buttons.addButton(_("Open selected"),
+        self.open_button = buttons.addButton(_("&Open selected"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button: QPushButton = buttons.addButton(_("Save anyway"),
+        self.save_button: QPushButton = buttons.addButton(_("&Save anyway"),
                                                           QDialogButtonBox.ButtonRole.ApplyRole)
         self.save_button.setEnabled(not found.blocking)
-        back = buttons.addButton(_("Back to the form"), QDialogButtonBox.ButtonRole.RejectRole)
+        back = buttons.addButton(_("&Back to the form"), QDialogButtonBox.ButtonRole.RejectRole)
         self.open_button.clicked.connect(lambda: self._finish("open"))
         self.save_button.clicked.connect(lambda: self._finish("save"))
         back.clicked.connect(self.reject)

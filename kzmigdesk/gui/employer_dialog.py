@@ -73,8 +73,8 @@ class EmployerDialog(QDialog):
         fill_table(self.permits, rows, [_(column) for column in PERMIT_COLUMNS])
         self.permits.itemActivated.connect(
             lambda item: self.open_requested.emit(self.permit_ids[item.row()]))
-        close_button = QPushButton(_("Close"))
-        self.print_button = QPushButton(_("Print register extract…"))
+        close_button = QPushButton(_("&Close"))
+        self.print_button = QPushButton(_("&Print register extract…"))
         no_default_buttons(close_button, self.print_button)
         close_button.clicked.connect(self.accept)
         self.print_button.clicked.connect(self.print_extract)

@@ -67,7 +67,7 @@ class LegacyImportDialog(QDialog):
         self.setWindowTitle(_("Import a legacy list"))
         self.resize(980, 560)
 
-        self.file_button = QPushButton(_("Choose a file…"))
+        self.file_button = QPushButton(_("Choose &a file…"))
         self.file_label = QLabel(_("CSV (comma or semicolon) or XLSX; the first row holds the "
                                    "column names."))
         self.message = QLabel()
@@ -76,9 +76,9 @@ class LegacyImportDialog(QDialog):
         self.preview.verticalHeader().setDefaultSectionSize(24)
         self.duplicates_check = QCheckBox(_("Import possible duplicates too (the same IIN is "
                                             "never imported twice)"))
-        self.import_button = QPushButton(_("Import"))
-        self.save_button = QPushButton(_("Save rejected rows as CSV…"))
-        self.close_button = QPushButton(_("Close"))
+        self.import_button = QPushButton(_("&Import"))
+        self.save_button = QPushButton(_("&Save rejected rows as CSV…"))
+        self.close_button = QPushButton(_("&Close"))
         top = QHBoxLayout()
         top.addWidget(self.file_button)
         top.addWidget(self.file_label, 1)
@@ -133,13 +133,13 @@ class LegacyImportDialog(QDialog):
             file=path.name, rows=i18n.format_number(len(table.rows))))
         mapping = guess_mapping(table.header)
         self.show_message("")
-        self.import_button.setText(_("Import"))
+        self.import_button.setText(_("&Import"))
         if unfinished is not None:
             text = self.resume_text(unfinished.summary)
             if self.ask_resume(self, text + "\n\n" + _("Continue this import?")):
                 self.import_id, mapping = unfinished.summary.import_id, unfinished.mapping
                 self.duplicates_check.setChecked(unfinished.import_duplicates)
-                self.import_button.setText(_("Continue the import"))
+                self.import_button.setText(_("Continue &the import"))
                 self.show_message(text)
         self.fill_preview(mapping)
         self._enable()
@@ -204,13 +204,13 @@ class LegacyImportDialog(QDialog):
             error = outcome.error
             self.show_message(_("The import stopped: {error}").format(
                 error=error.message() if isinstance(error, ServiceError) else error), True)
-            self.import_button.setText(_("Continue the import"))
+            self.import_button.setText(_("Continue &the import"))
             self._enable()
             return False
         self.summary = outcome.result
         self.show_message(self.result_text(self.summary))
         if not self.summary.finished:
-            self.import_button.setText(_("Continue the import"))
+            self.import_button.setText(_("Continue &the import"))
         elif self.summary.rejected:
             self.show_rejected()
         self._enable()

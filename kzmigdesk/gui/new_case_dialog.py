@@ -48,8 +48,8 @@ class NewCaseDialog(GuardedDialog):
         form.addRow(_(rep.LABEL_ARRIVAL_DATE), self.arrival_date)
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton(
-            _("Open case"), QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+            _("&Open case"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(_("C&ancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.open_case)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

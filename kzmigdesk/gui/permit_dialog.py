@@ -38,6 +38,7 @@ from kzmigdesk.gui.widgets.dialogs import (
     button_box,
     confirm_action,
     no_default_buttons,
+    without_mnemonic,
 )
 from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
@@ -175,7 +176,7 @@ class PermitDialog(GuardedDialog):
         form.setRowVisible(self.override_reason, False)
         self.permit_form = form
 
-        self.save_button, self.cancel_button = QPushButton(_("Save")), QPushButton(_("Cancel"))
+        self.save_button, self.cancel_button = QPushButton(_("&Save")), QPushButton(_("C&ancel"))
         no_default_buttons(self.save_button, self.cancel_button)
         buttons = QHBoxLayout()
         buttons.addStretch()
@@ -346,7 +347,7 @@ class PermitDialog(GuardedDialog):
             "valid_from", "valid_to", "status")}
         for widget in self.info.values():
             widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.employer_button = QPushButton(_("Employer…"))
+        self.employer_button = QPushButton(_("&Employer…"))
         employer_row = QHBoxLayout()
         employer_row.addWidget(self.info["employer"], 1)
         employer_row.addWidget(self.employer_button)
@@ -365,7 +366,7 @@ class PermitDialog(GuardedDialog):
         self.history.setAccessibleName(_("Status history"))
         self.transitions = QHBoxLayout()
         self.transition_buttons: dict[PermitStatus, QPushButton] = {}
-        self.close_button = QPushButton(_("Close"))
+        self.close_button = QPushButton(_("&Close"))
         no_default_buttons(self.employer_button, self.close_button)
         buttons = QHBoxLayout()
         buttons.addLayout(self.transitions)
@@ -440,7 +441,7 @@ class PermitDialog(GuardedDialog):
     def _ask_transition(self, new_status: PermitStatus) -> dict | None:
         """The default question: a small modal dialog."""
         dialog = QDialog(self)
-        dialog.setWindowTitle(_(PERMIT_ACTIONS[new_status]))
+        dialog.setWindowTitle(without_mnemonic(_(PERMIT_ACTIONS[new_status])))
         on, comment, new_valid_to = date_edit(), QLineEdit(), date_edit()
         on.setDate(to_qdate(dt.date.today()))
         new_valid_to.setDate(to_qdate(self.record.valid_to))

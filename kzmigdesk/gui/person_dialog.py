@@ -29,6 +29,7 @@ from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, prepare_date_edit, to_qdate
 from kzmigdesk.gui.widgets.dialogs import INVALID_STYLE
+from kzmigdesk.gui.widgets.list_page import elide_combo
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
@@ -131,6 +132,7 @@ class PersonDialog(GuardedDialog):
         f.documentsTable.setRowCount(0)
         for document in documents:
             self.add_document_row(document)
+        f.documentsTable.resizeColumnsToContents()  # the headers, when there is no row
         self.show_errors([])
         f.timelineButton.setEnabled(self.person_id is not None)
         f.scansButton.setEnabled(self.person_id is not None)
@@ -141,10 +143,11 @@ class PersonDialog(GuardedDialog):
         table = self.form.documentsTable
         row = table.rowCount()
         table.insertRow(row)
-        doc_type = QComboBox()
+        doc_type, country = QComboBox(), QComboBox()
+        elide_combo(doc_type, 14)  # narrow enough for every column's header to fit
+        elide_combo(country, 18)
         for member in DocumentType:
             doc_type.addItem(label(member), member)
-        country = QComboBox()
         country.addItem("", None)
         for code, name in i18n.country_names():
             country.addItem(f"{name} ({code})", code)

@@ -33,7 +33,7 @@ from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.gui.widgets.list_page import elide_combo
-from kzmigdesk.gui.widgets.tables import ElidedTextTips
+from kzmigdesk.gui.widgets.tables import MAX_COLUMN_WIDTH, ElidedTextTips
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints, quotas
@@ -121,6 +121,7 @@ class QuotasPage(QWidget):
         # is elided, shown whole in a tooltip: no sideways scrolling.
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(MAX_COLUMN_WIDTH)  # longer categories elide
         header.setSectionResizeMode(USAGE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(USAGE_COLUMN, 140)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Interactive)

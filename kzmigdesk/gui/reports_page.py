@@ -87,7 +87,7 @@ class ReportsPage(QWidget):
         self.message.setWordWrap(True)
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(self.preview)
         scroll.setWidgetResizable(True)
         controls = QHBoxLayout()
@@ -174,7 +174,11 @@ class ReportsPage(QWidget):
             return False
         self.summary, self.pdf, png = outcome.result
         self.words, self.office_id = words, office_id
-        self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+        page = QPixmap.fromImage(QImage.fromData(png))
+        room = self.scroll.viewport().width() - self.scroll.verticalScrollBar().sizeHint().width()
+        if page.width() > room > 0:  # no sideways scrolling
+            page = page.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)
+        self.preview.setPixmap(page)
         self.show_message(_("The monthly summary for {month} is ready.").format(
             month=words.month(month)))
         self._enable()

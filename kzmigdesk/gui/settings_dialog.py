@@ -38,7 +38,7 @@ class SettingsDialog(QDialog):
         self.office_address = QPlainTextEdit(settings.office_address)
         self.office_address.setFixedHeight(70)
         self.office_logo = QLineEdit(settings.office_logo)
-        browse = QPushButton(_("Choose…"))
+        browse = QPushButton(_("&Choose…"))
         browse.clicked.connect(self.choose_logo)
         logo = QHBoxLayout()
         logo.addWidget(self.office_logo, 1)

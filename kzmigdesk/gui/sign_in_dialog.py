@@ -1,5 +1,5 @@
-"""Sign-in at start (on the first start: creating the administrator). The rules live in
-services/users.py; the administrator's accounts dialog is users_dialog.py."""
+"""Sign-in at start (on the first start: the language, then creating the administrator).
+The rules live in services/users.py; the administrator's accounts dialog is users_dialog.py."""
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -7,13 +7,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from kzmigdesk import i18n
+from kzmigdesk import i18n, languages
 from kzmigdesk.domain.enums import UserRole
 from kzmigdesk.gui.widgets.dialogs import button_box, error_label
-from kzmigdesk.i18n import _
+from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import users
 from kzmigdesk.services.auth import Actor
 from kzmigdesk.services.errors import ServiceError
@@ -32,6 +34,42 @@ def password_rule() -> str:
                          count).format(count=i18n.format_number(count))
 
 
+CHOOSE_LANGUAGE = N_("Choose the language of the interface.")
+
+
+class LanguageDialog(QDialog):
+    """The first start's first question: the interface language, one button per language
+    named in that language, the question asked in each language. `chosen` is the code of
+    the pressed button."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.chosen: str | None = None
+        self.setWindowTitle("kzmigdesk")
+        self.setMinimumWidth(320)
+        codes = languages.codes()
+        question = QLabel("\n".join(
+            dict.fromkeys(i18n.load_translations(code).gettext(CHOOSE_LANGUAGE)
+                          for code in codes)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        self.buttons: dict[str, QPushButton] = {}
+        for code in codes:
+            button = QPushButton("&" + languages.native_name(code))
+            button.setAccessibleDescription(question.text())
+            button.clicked.connect(lambda _checked=False, c=code: self.choose(c))
+            layout.addWidget(button)
+            self.buttons[code] = button
+        current = self.buttons.get(i18n.current_language())
+        if current is not None:
+            current.setDefault(True)
+            current.setFocus()
+
+    def choose(self, code: str) -> None:
+        self.chosen = code
+        self.accept()
+
+
 class SignInDialog(QDialog):
     """User name and password; `actor` is set once the service accepts them."""
 
@@ -48,7 +86,7 @@ class SignInDialog(QDialog):
         form.addRow(self.errors_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign in"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Sign in"))
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -112,3 +150,9 @@ def sign_in_at_start(database: Database, parent: QWidget | None = None) -> Actor
     dialog = FirstAdministratorDialog(database, parent) if first else SignInDialog(database,
                                                                                    parent)
     return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_language(parent: QWidget | None = None) -> str | None:
+    """The language the person picks at the first start; None if they close the question."""
+    dialog = LanguageDialog(parent)
+    return dialog.chosen if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -24,7 +24,7 @@ class TimelineDialog(QDialog):
                    [_("Date"), _("Event"), _("Details")])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("&Close"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)

@@ -443,9 +443,9 @@ PERMIT_TRANSITIONS: dict[PermitStatus, frozenset[PermitStatus]] = {
 }
 # What a change to each status is called where a user makes it (msgids).
 PERMIT_ACTIONS: dict[PermitStatus, str] = {
-    PermitStatus.EXTENDED: N_("Extend the permit"),
-    PermitStatus.REVOKED: N_("Revoke the permit"),
-    PermitStatus.EXPIRED: N_("Record the permit's expiry"),
+    PermitStatus.EXTENDED: N_("Extend the &permit"),
+    PermitStatus.REVOKED: N_("&Revoke the permit"),
+    PermitStatus.EXPIRED: N_("Record &the permit's expiry"),
 }
 # The changes that cannot be undone, with what follows from each (msgids).
 PERMIT_IRREVERSIBLE: dict[PermitStatus, str] = {

@@ -64,12 +64,12 @@ COMMENT_REQUIRED = frozenset({S.REFUSED, S.WITHDRAWN})
 
 # What a change to each status is called where a user makes it (msgids).
 TRANSITION_ACTIONS: dict[RepatriateStatus, str] = {
-    S.GRANTED: N_("Grant kandas status"),
-    S.CITIZENSHIP_REQUESTED: N_("Record the citizenship application"),
-    S.CITIZEN: N_("Record the citizenship"),
-    S.REFUSED: N_("Refuse the application"),
-    S.WITHDRAWN: N_("Withdraw the application"),
-    S.EXPIRED: N_("Record the certificate's expiry"),
+    S.GRANTED: N_("&Grant kandas status"),
+    S.CITIZENSHIP_REQUESTED: N_("R&ecord the citizenship application"),
+    S.CITIZEN: N_("Record &the citizenship"),
+    S.REFUSED: N_("Re&fuse the application"),
+    S.WITHDRAWN: N_("&Withdraw the application"),
+    S.EXPIRED: N_("&Record the certificate's expiry"),
 }
 # The changes that cannot be undone (they close the case), with what follows from each (msgids).
 IRREVERSIBLE: dict[RepatriateStatus, str] = {

@@ -49,7 +49,7 @@ def run_in_background(parent: QWidget | None, label: str, task: Task) -> TaskOut
             else:
                 outcome.error = error
 
-    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+    dialog = QProgressDialog(label, _("C&ancel"), 0, 0, parent)
     dialog.setWindowTitle(_("Please wait"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setAutoReset(False)

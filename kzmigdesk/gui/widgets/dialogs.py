@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kzmigdesk.i18n import _
+
 ERROR_STYLE = "color: #b00020;"  # a label saying what is wrong
 INVALID_STYLE = "border: 2px solid #b00020;"  # a field that is wrong
 
@@ -21,6 +23,8 @@ def button_box(accepted: Callable, rejected: Callable, save: bool = False) -> QD
     """OK (or Save) and Cancel, connected to `accepted` and `rejected`."""
     first = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
     buttons = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel)
+    if not save:  # ours: Qt's Russian keeps a Latin "OK"
+        buttons.button(first).setText(_("&OK"))
     buttons.accepted.connect(accepted)
     buttons.rejected.connect(rejected)
     return buttons
@@ -49,10 +53,15 @@ def no_default_buttons(*buttons: QPushButton) -> None:
         button.setDefault(False)
 
 
+def without_mnemonic(text: str) -> str:
+    """A button's text (with its "&" mnemonic) as a title."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
 def confirm_action(parent: QWidget, action: str, consequence: str) -> bool:
     """Ask before a change that cannot be undone: the consequence, a button named by the
     action and Cancel (the default); True when the action's button was pressed."""
-    box = QMessageBox(QMessageBox.Icon.Warning, action, consequence,
+    box = QMessageBox(QMessageBox.Icon.Warning, without_mnemonic(action), consequence,
                       QMessageBox.StandardButton.Cancel, parent)
     go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)

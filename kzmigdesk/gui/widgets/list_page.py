@@ -108,6 +108,9 @@ class ListPage(QWidget):
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.column_menu)
+        # and from the list itself: a right click or the keyboard's menu key (Shift+F10)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._list_menu)
         model.headerDataChanged.connect(self._refit)  # a new language
         model.counted.connect(self.show_count)  # the reload's count came from the worker
         model.loading_changed.connect(self._show_loading)
@@ -189,6 +192,10 @@ class ListPage(QWidget):
         if position is not None:
             menu.popup(self.table.horizontalHeader().mapToGlobal(position))
         return menu
+
+    def _list_menu(self, at) -> QMenu:
+        header = self.table.horizontalHeader()
+        return self.column_menu(header.mapFromGlobal(self.table.viewport().mapToGlobal(at)))
 
     def set_column_shown(self, column: int, shown: bool) -> None:
         """Show or hide a column, remembered in the user's settings."""

@@ -53,4 +53,6 @@ def every_dialog(window, database) -> dict:
         "exchange": window.open_exchange,
         "legacy import": window.open_legacy_import,
         "audit trail": window.open_audit_trail,
+        "office profile": window.open_office_profile,
+        "outgoing register": window.open_register,
     }

@@ -16,6 +16,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import (
     DocumentType,
     HouseholdRelation,
+    OfficeKind,
     PermitCategory,
     PermitStatus,
     RepatriateStatus,
@@ -23,10 +24,18 @@ from kzmigdesk.domain.enums import (
     UserRole,
 )
 from kzmigdesk.domain.identifiers import make_bin, make_iin
-from kzmigdesk.domain.models import AuditEntry, Person, Region, ServiceType, utcnow
+from kzmigdesk.domain.models import (
+    AuditEntry,
+    Office,
+    OfficeProfile,
+    Person,
+    Region,
+    ServiceType,
+    utcnow,
+)
 from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing import forms
-from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.document import Letterhead, Signer
 from kzmigdesk.services import prints, quotas
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.adaptation import CentreInput, save_centre
@@ -47,8 +56,16 @@ TODAY = dt.date(2026, 6, 30)
 YEAR = TODAY.year
 KK, RU, KK_RU = Words.of("kk"), Words.of("ru"), Words.of("kk+ru")
 SUPERVISOR = Actor("s", UserRole.SUPERVISOR)
+HEAD = Signer({"kk": "Басқарма басшысы", "ru": "Начальник управления"},
+              {"kk": "Ә. Б. Сейітқұлов", "ru": "А. Б. Сейткулов"})
 LETTERHEAD = Letterhead("Алматы қаласының Көші-қон қызметі басқармасы",
-                        "Абай даңғылы, 150\nАлматы қ.")
+                        "Абай даңғылы, 150\nАлматы қ.",
+                        names={"kk": "Алматы қаласының Көші-қон қызметі басқармасы",
+                               "ru": "Управление миграционной службы города Алматы"},
+                        addresses={"kk": "Абай даңғылы, 150\nАлматы қ.",
+                                   "ru": "проспект Абая, 150\nг. Алматы"},
+                        bin="150340000071", phone="+7 727 000 00 00", head=HEAD,
+                        prepared_by=Signer({}, {"": "Өмірзақова Ғалия"}, title="Specialist"))
 KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІәғқңөұүһі"
 NOTES = "Ағасы Ғалым Үкібай, қарындасы Ілиана; Һ әрпі, қаһарман; ҚОҢЫРАТ, Ұлытау, Өмірзақ"
 
@@ -142,6 +159,20 @@ def granted_case(session):
     return case
 
 
+def office_with_profile(session, code="ALA-01", pattern="14-01/{n}") -> Office:
+    """An office with a complete profile: the only one, so the desk's home office."""
+    office = Office(code=code, name="Алматы қ. КҚБ", kind=OfficeKind.DISTRICT,
+                    region_id=region(session, "ALA").id)
+    session.add(office)
+    session.flush()
+    session.add(OfficeProfile(
+        office_id=office.id, names=dict(LETTERHEAD.names),
+        addresses=dict(LETTERHEAD.addresses), head_positions=dict(HEAD.positions),
+        head_names=dict(HEAD.names), bin=LETTERHEAD.bin, register_pattern=pattern))
+    session.flush()
+    return office
+
+
 def worker(session, surname, given_name, citizenship) -> Person:
     person = Person(surname=surname, given_name=given_name, sex=Sex.MALE,
                     birth_date=dt.date(1990, 2, 14), citizenship=citizenship)
@@ -189,7 +220,8 @@ def test_person_card_in_kazakh_prints_every_field_and_the_documents(database):
                   "Жеке басын куәландыратын құжаттар", "шетелдік паспорт", "Берген ел"):
         assert label in text, label
     for msgid in ("Surname", "Given name in Latin letters", "Locality", "Identity documents",
-                  "Clerk", "Person", "Signature", "Person registration card"):
+                  "Prepared by", "Head of office", "Stamp place", "Specialist", "Person",
+                  "Signature", "Person registration card"):
         assert plain(KK.t(msgid)) in text, msgid
     assert "Date of birth" not in text and "Citizenship" not in text
 
@@ -383,11 +415,14 @@ def test_referral_letter(database):
             address="Үкібай көшесі, 3", beds=10), today=TODAY)
         course = session.scalars(
             select(ServiceType).where(ServiceType.code == "kazakh_course")).one()
-        pdf = pdf_of(session, "referral_letter", person.id, addressee, purpose,
-                     service_type_id=course.id, centre_id=centre.id, letterhead=LETTERHEAD)
-        reference = prints.referral_number(person.id, TODAY)
+        office_with_profile(session)
+        letter = prints.numbered(session, prints.referral_letter(
+            session, person.id, addressee, purpose, service_type_id=course.id,
+            centre_id=centre.id, today=TODAY))
+        pdf = forms.referral_letter(letter, KK, LETTERHEAD)
         iin, category = person.iin, label(KK, person.category)
-    assert reference.startswith("20260630-") and person.id.hex[:8].upper() in reference
+    reference = letter.number
+    assert reference == "14-01/1"
     text = pdf_text(pdf)
     for value in ("«Һәуе Жолы» ЖШС", "директоры Ғ. Өмірзақовқа", purpose,
                   "Әбенов Нұрлан Құрманғазыұлы", "12.04.1985", iin, "Қытай", category,
@@ -395,7 +430,7 @@ def test_referral_letter(database):
                   "Құрманғазы атындағы бейімдеу орталығы", "Үкібай көшесі, 3", reference,
                   KK.date(TODAY), "Туған күні", "ЖСН", "Азаматтығы", "Орталық"):
         assert plain(value) in text, value
-    for msgid in ("Referral", "Referred for", "Purpose", "Clerk"):
+    for msgid in ("Referral", "Referred for", "Purpose", "Prepared by", "Head of office"):
         assert plain(KK.t(msgid)) in text, msgid
     assert all(letter in text for letter in KAZAKH_LETTERS)
 
@@ -512,6 +547,7 @@ def print_entries(database) -> list[tuple]:
 def test_a_print_is_recorded_with_its_data_only_when_the_pdf_was_written(database, tmp_path):
     with database.transaction() as session:
         person_id = abenov(session).id
+        office_with_profile(session)
     out = tmp_path / "out"  # the database is in tmp_path
     out.mkdir()
     card = out / "card.pdf"

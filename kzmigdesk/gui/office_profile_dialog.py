@@ -1,0 +1,190 @@
+"""The office profile (administrators): the office's names, addresses and head of office in
+Kazakh and Russian side by side, BIN, phone, logo and the pattern of outgoing numbers. The
+rules live in services/office_profile.py. The first start asks for it (`ask_at_first_start`)."""
+
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kzmigdesk.domain.enums import UserRole
+from kzmigdesk.gui.widgets.choices import sorted_regions
+from kzmigdesk.gui.widgets.dialogs import ask_path, button_box, error_label, no_default_buttons
+from kzmigdesk.i18n import _
+from kzmigdesk.services import office_profile
+from kzmigdesk.services.errors import ServiceError
+from kzmigdesk.services.workspace import Database
+
+LANGUAGES = ("kk", "ru")
+GROUPS = ("names", "addresses", "head_positions", "head_names")
+
+
+class OfficeProfileDialog(QDialog):
+    """Edit the profile of the home office (or of `office_id`)."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None,
+                 office_id: uuid.UUID | None = None):
+        super().__init__(parent)
+        self.database = database
+        self.profile = office_profile.load_profile(database, office_id)
+        self.logo: bytes | None = self.profile.logo
+        self.setWindowTitle(_("Office profile"))
+        layout = QVBoxLayout(self)
+
+        # The office itself: its code and region, asked only while there is none.
+        self.code, self.region = QLineEdit(self.profile.office_code), QComboBox()
+        for name, region_id in sorted_regions(database):
+            self.region.addItem(name, region_id)
+        if self.profile.region_id is not None:
+            self.region.setCurrentIndex(self.region.findData(str(self.profile.region_id)))
+        office = QFormLayout()
+        office.addRow(_("Office code"), self.code)
+        office.addRow(_("Region"), self.region)
+        creating = self.profile.office_id is None
+        self.code.setEnabled(creating)
+        self.region.setEnabled(creating)
+        layout.addLayout(office)
+
+        # Kazakh | Russian, a row per text.
+        grid = QGridLayout()
+        grid.addWidget(QLabel(_("Kazakh")), 0, 1)
+        grid.addWidget(QLabel(_("Russian")), 0, 2)
+        titles = {"names": _("Office name"), "addresses": _("Address"),
+                  "head_positions": _("Position of the head of office"),
+                  "head_names": _("Head of office")}
+        labels = {(group, code): _(office_profile.LABELS[f"{group}.{code}"])
+                  for group in GROUPS for code in LANGUAGES}
+        self.texts: dict[tuple[str, str], QLineEdit | QPlainTextEdit] = {}
+        for row, group in enumerate(GROUPS, start=1):
+            title = QLabel(titles[group])
+            grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
+            for column, code in enumerate(LANGUAGES, start=1):
+                value = getattr(self.profile, group).get(code, "")
+                if group == "addresses":
+                    edit = QPlainTextEdit(value)
+                    edit.setTabChangesFocus(True)
+                    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
+                else:
+                    edit = QLineEdit(value)
+                edit.setAccessibleName(labels[group, code])
+                edit.setMinimumWidth(260)
+                self.texts[group, code] = edit
+                grid.addWidget(edit, row, column)
+            title.setBuddy(self.texts[group, "kk"])
+        layout.addLayout(grid)
+
+        form = QFormLayout()
+        self.bin, self.phone = QLineEdit(self.profile.bin), QLineEdit(self.profile.phone)
+        self.bin.setMaxLength(12)
+        form.addRow(_("BIN"), self.bin)
+        form.addRow(_("Phone"), self.phone)
+        self.logo_view = QLabel()
+        self.logo_view.setFixedSize(64, 64)
+        self.logo_view.setFrameShape(QLabel.Shape.Box)
+        self.logo_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.choose_logo_button = QPushButton(_("Choose…"))
+        self.remove_logo_button = QPushButton(_("Remove"))
+        self.choose_logo_button.clicked.connect(self.choose_logo)
+        self.remove_logo_button.clicked.connect(lambda: self.set_logo(None))
+        no_default_buttons(self.choose_logo_button, self.remove_logo_button)
+        logo = QHBoxLayout()
+        logo.addWidget(self.logo_view)
+        logo.addWidget(self.choose_logo_button)
+        logo.addWidget(self.remove_logo_button)
+        logo.addStretch(1)
+        form.addRow(_("Logo"), logo)
+        form.labelForField(logo).setBuddy(self.choose_logo_button)
+        self.pattern = QLineEdit(self.profile.register_pattern)
+        self.pattern.textChanged.connect(self.show_example)
+        self.example = QLabel()
+        form.addRow(_("Pattern of outgoing numbers"), self.pattern)
+        form.addRow("", self.example)
+        layout.addLayout(form)
+        self.errors_label = error_label()
+        layout.addWidget(self.errors_label)
+        layout.addWidget(button_box(self.save, self.reject, save=True))
+        self.set_logo(self.logo)
+        self.show_example()
+
+    def show_example(self) -> None:
+        pattern = self.pattern.text().strip()
+        problem = office_profile.check_pattern(pattern)
+        self.example.setText(
+            _(problem).format() if problem else
+            _("{n} is the number, {year} the year: the 347th letter is {example}.").format(
+                n="{n}", year="{year}",
+                example=office_profile.format_number(pattern, 347, 2026)))
+
+    def set_logo(self, data: bytes | None) -> None:
+        self.logo = data
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            self.logo_view.setPixmap(pixmap.scaled(
+                60, 60, Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_view.clear()
+        self.remove_logo_button.setEnabled(bool(data))
+
+    def choose_logo(self) -> None:
+        path = ask_path(self, _("Logo"), _("Images (*.png *.jpg *.jpeg)"))
+        if path is not None:
+            self.load_logo(path)
+
+    def load_logo(self, path: Path) -> None:
+        try:
+            self.set_logo(path.read_bytes())
+        except OSError as error:
+            self.errors_label.setText(str(error))
+
+    def values(self) -> office_profile.ProfileInput:
+        def text(group: str, code: str) -> str:
+            edit = self.texts[group, code]
+            return edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
+
+        region = self.region.currentData()
+        return office_profile.ProfileInput(
+            **{group: {code: text(group, code) for code in LANGUAGES} for group in GROUPS},
+            bin=self.bin.text(), phone=self.phone.text(), logo=self.logo,
+            register_pattern=self.pattern.text(), code=self.code.text(),
+            region_id=uuid.UUID(region) if region else None)
+
+    def save(self) -> bool:
+        try:
+            self.profile = office_profile.save_profile(
+                self.database, self.values(), self.profile.office_id, self.profile.version)
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return False
+        self.accept()
+        return True
+
+
+def edit_office_profile(database: Database, parent: QWidget | None = None) -> bool:
+    """Open the dialog; True when the profile was saved."""
+    return OfficeProfileDialog(database, parent).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_at_first_start(database: Database, parent: QWidget | None = None) -> bool:
+    """Once the first administrator is signed in: ask for the office profile if the database
+    has none (it may be filled in later from File → Office profile…)."""
+    actor = database.actor
+    if actor is None or actor.role is not UserRole.ADMINISTRATOR:
+        return False
+    if office_profile.has_profile(database):
+        return False
+    return edit_office_profile(database, parent)

@@ -91,3 +91,22 @@ def print_document(database: Database, name: str, gather: Callable, render: Rend
                             lambda data: render(data, words, letterhead), *args, **kwargs)
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     return path
+
+
+# --- the outgoing documents of a record (issue 21) ---------------------------------------------
+
+
+def print_work_permit(database: Database, permit_id) -> Path:
+    """The work permit for the worker, under the office's next outgoing number."""
+    from kzmigdesk.printing import forms
+
+    return print_document(database, f"work-permit-{permit_id}", prints.work_permit,
+                          forms.work_permit, permit_id)
+
+
+def print_kandas_certificate(database: Database, case_id) -> Path:
+    """The kandas certificate of a case that has one, under the next outgoing number."""
+    from kzmigdesk.printing import forms
+
+    return print_document(database, f"kandas-certificate-{case_id}",
+                          prints.kandas_certificate, forms.kandas_certificate, case_id)

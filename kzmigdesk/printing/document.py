@@ -35,7 +35,7 @@ from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing.fonts import register_fonts
 
 MARGIN = 18 * mm
-HEADER_HEIGHT = 30 * mm
+HEADER_HEIGHT = 27 * mm
 GRID_COLOUR = colors.HexColor("#9e9e9e")
 HEADER_FILL = colors.HexColor("#e3ecf5")
 
@@ -197,11 +197,11 @@ def approval(words: Words, letterhead: Letterhead | None, width: float = 170 * m
         commands += [("LINEBELOW", (1, line), (1, line), 0.6, colors.black),
                      ("VALIGN", (0, line + 1), (-1, line + 1), "TOP")]
     rows[-1][0] = Paragraph(text(words.t("Stamp place")), s.cell_bold)
-    heights = [13 * mm if number % 2 == 0 else None for number in range(len(rows))]
+    heights = [10 * mm if number % 2 == 0 else None for number in range(len(rows))]
     block = Table(rows, colWidths=[0.45 * width, 0.25 * width, 0.30 * width],
                   rowHeights=heights, hAlign="LEFT")
     block.setStyle(TableStyle(commands))
-    return [Spacer(1, 8 * mm), block]
+    return [Spacer(1, 6 * mm), block]
 
 
 # --- the page -------------------------------------------------------------------------------

@@ -571,7 +571,7 @@ class _Generator:
             head_names={"kk": f"{given[0]}. {surname}", "ru": f"{given[0]}. {surname}"},
             bin=make_bin(dt.date(2010, 1 + rng.randrange(12), 1), rng.randrange(1, 9999)),
             phone=office["phone"], logo=None, logo_type=None,
-            register_pattern=f"{region.sort_order:02d}-{office['code'][-2:]}/{{n}}"))
+            register_pattern=f"{region.sort_order + 1:02d}-{office['code'][-2:]}/{{n}}"))
 
     def _setup(self) -> None:
         rng = self.rng

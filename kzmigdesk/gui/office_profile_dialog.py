@@ -10,7 +10,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -44,6 +43,18 @@ class OfficeProfileDialog(QDialog):
         self.logo: bytes | None = self.profile.logo
         self.setWindowTitle(_("Office profile"))
         layout = QVBoxLayout(self)
+        grid = QGridLayout()
+        layout.addLayout(grid)
+
+        def row(title: str, widget, buddy=None) -> None:
+            line = grid.rowCount()
+            label = QLabel(title)
+            label.setBuddy(buddy or widget)
+            grid.addWidget(label, line, 0, Qt.AlignmentFlag.AlignTop)
+            if isinstance(widget, QWidget):
+                grid.addWidget(widget, line, 1, 1, 2)
+            else:
+                grid.addLayout(widget, line, 1, 1, 2)
 
         # The office itself: its code and region, asked only while there is none.
         self.code, self.region = QLineEdit(self.profile.office_code), QComboBox()
@@ -51,47 +62,47 @@ class OfficeProfileDialog(QDialog):
             self.region.addItem(name, region_id)
         if self.profile.region_id is not None:
             self.region.setCurrentIndex(self.region.findData(str(self.profile.region_id)))
-        office = QFormLayout()
-        office.addRow(_("Office code"), self.code)
-        office.addRow(_("Region"), self.region)
         creating = self.profile.office_id is None
         self.code.setEnabled(creating)
         self.region.setEnabled(creating)
-        layout.addLayout(office)
+        row(_("Office code"), self.code)
+        row(_("Region"), self.region)
 
-        # Kazakh | Russian, a row per text.
-        grid = QGridLayout()
-        grid.addWidget(QLabel(_("Kazakh")), 0, 1)
-        grid.addWidget(QLabel(_("Russian")), 0, 2)
+        # Kazakh | Russian, a row per text; names and addresses may take several lines.
+        line = grid.rowCount()
+        grid.addWidget(QLabel(_("Kazakh")), line, 1)
+        grid.addWidget(QLabel(_("Russian")), line, 2)
         titles = {"names": _("Office name"), "addresses": _("Address"),
                   "head_positions": _("Position of the head of office"),
                   "head_names": _("Head of office")}
-        labels = {(group, code): _(office_profile.LABELS[f"{group}.{code}"])
-                  for group in GROUPS for code in LANGUAGES}
         self.texts: dict[tuple[str, str], QLineEdit | QPlainTextEdit] = {}
-        for row, group in enumerate(GROUPS, start=1):
+        for group in GROUPS:
+            line = grid.rowCount()
             title = QLabel(titles[group])
-            grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(title, line, 0, Qt.AlignmentFlag.AlignTop)
             for column, code in enumerate(LANGUAGES, start=1):
                 value = getattr(self.profile, group).get(code, "")
-                if group == "addresses":
+                if group in ("names", "addresses"):
                     edit = QPlainTextEdit(value)
                     edit.setTabChangesFocus(True)
-                    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 3 + 12)
+                    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 2 + 14)
                 else:
                     edit = QLineEdit(value)
-                edit.setAccessibleName(labels[group, code])
-                edit.setMinimumWidth(260)
+                edit.setAccessibleName(_(office_profile.LABELS[f"{group}.{code}"]))
+                edit.setMinimumWidth(300)
                 self.texts[group, code] = edit
-                grid.addWidget(edit, row, column)
+                grid.addWidget(edit, line, column)
             title.setBuddy(self.texts[group, "kk"])
-        layout.addLayout(grid)
 
-        form = QFormLayout()
         self.bin, self.phone = QLineEdit(self.profile.bin), QLineEdit(self.profile.phone)
         self.bin.setMaxLength(12)
-        form.addRow(_("BIN"), self.bin)
-        form.addRow(_("Phone"), self.phone)
+        numbers = QHBoxLayout()
+        numbers.addWidget(self.bin)
+        phone_label = QLabel(_("Phone"))
+        phone_label.setBuddy(self.phone)
+        numbers.addWidget(phone_label)
+        numbers.addWidget(self.phone)
+        row(_("BIN"), numbers, self.bin)
         self.logo_view = QLabel()
         self.logo_view.setFixedSize(64, 64)
         self.logo_view.setFrameShape(QLabel.Shape.Box)
@@ -106,16 +117,16 @@ class OfficeProfileDialog(QDialog):
         logo.addWidget(self.choose_logo_button)
         logo.addWidget(self.remove_logo_button)
         logo.addStretch(1)
-        form.addRow(_("Logo"), logo)
-        form.labelForField(logo).setBuddy(self.choose_logo_button)
+        row(_("Logo"), logo, self.choose_logo_button)
         self.pattern = QLineEdit(self.profile.register_pattern)
         self.pattern.textChanged.connect(self.show_example)
         self.example = QLabel()
-        form.addRow(_("Pattern of outgoing numbers"), self.pattern)
-        form.addRow("", self.example)
-        layout.addLayout(form)
+        self.example.setWordWrap(True)
+        row(_("Pattern of outgoing numbers"), self.pattern)
+        grid.addWidget(self.example, grid.rowCount(), 1, 1, 2)
         self.errors_label = error_label()
         layout.addWidget(self.errors_label)
+        layout.addStretch(1)
         layout.addWidget(button_box(self.save, self.reject, save=True))
         self.set_logo(self.logo)
         self.show_example()

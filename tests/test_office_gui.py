@@ -99,6 +99,22 @@ def test_the_profile_dialog_creates_the_office_and_its_profile(qtbot, database, 
     assert again.save() and office_profile.load_profile(database).logo is None
 
 
+def test_a_new_profile_begins_from_the_desks_old_letterhead(qtbot, database, tmp_path):
+    from kzmigdesk.settings import load_settings, save_settings
+
+    settings = load_settings()
+    settings.office_name = "Ақтөбе облысы көші-қон басқармасы"
+    settings.office_address = "Ақтөбе қ., Әбілқайыр хан даңғылы, 40"
+    settings.office_logo = str(tmp_path / "logo.png")
+    (tmp_path / "logo.png").write_bytes(image())
+    save_settings(settings)
+    dialog = OfficeProfileDialog(database)
+    qtbot.addWidget(dialog)
+    assert dialog.texts["names", "ru"].toPlainText() == settings.office_name
+    assert dialog.texts["addresses", "kk"].toPlainText() == settings.office_address
+    assert dialog.logo == image()
+
+
 def test_the_first_start_asks_an_administrator_once(database, monkeypatch):
     opened = []
     monkeypatch.setattr(office_profile_dialog, "edit_office_profile",

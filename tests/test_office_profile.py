@@ -124,3 +124,21 @@ def test_the_users_office_is_the_one_printed_for(database):
     assert letterhead.prepared_by.names == {"": "Әбенова Нұрсұлу"}
     assert letterhead.prepared_by.title == "Specialist"
     assert op.load_profile(admin).office_id == first.office_id  # the home office
+
+
+def test_the_command_line_prints_under_the_profile_or_refuses(database, tmp_path, capsys):
+    import pypdf
+
+    from kzmigdesk.cli import main
+
+    url, out = database.url, tmp_path / "october.pdf"
+    command = ["--db", url, "report", "monthly", "--month", "2026-10", "--out", str(out),
+               "--language", "kk+ru"]
+    assert main(command) == 1 and not out.exists()
+    assert "The office profile is not complete" in capsys.readouterr().err
+    saved = op.save_profile(database.acting_as(ADMIN), complete(database))
+    assert main(command) == 0
+    text = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+                    .split())
+    assert saved.names["kk"] in text and saved.names["ru"] in text
+    assert "беттің 1-беті" in text and "Лист 1 из" in text

@@ -3,6 +3,7 @@ Kazakh and Russian side by side, BIN, phone, logo and the pattern of outgoing nu
 rules live in services/office_profile.py. The first start asks for it (`ask_at_first_start`)."""
 
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +28,7 @@ from kzmigdesk.i18n import _
 from kzmigdesk.services import office_profile
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.workspace import Database
+from kzmigdesk.settings import load_settings
 
 LANGUAGES = ("kk", "ru")
 GROUPS = ("names", "addresses", "head_positions", "head_names")
@@ -40,6 +42,8 @@ class OfficeProfileDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.profile = office_profile.load_profile(database, office_id)
+        if self.profile.id is None:
+            self.profile = from_settings(self.profile)
         self.logo: bytes | None = self.profile.logo
         self.setWindowTitle(_("Office profile"))
         layout = QVBoxLayout(self)
@@ -183,6 +187,21 @@ class OfficeProfileDialog(QDialog):
             return False
         self.accept()
         return True
+
+
+def from_settings(profile: office_profile.Profile) -> office_profile.Profile:
+    """A new profile begun from the letterhead this desk's settings held before profiles
+    (its name and address in both languages, to be corrected, and its logo file)."""
+    settings = load_settings()
+    logo = None
+    if settings.office_logo:
+        try:
+            logo = Path(settings.office_logo).read_bytes()
+        except OSError:
+            logo = None
+    name, address = settings.office_name.strip(), settings.office_address.strip()
+    return replace(profile, names={c: name for c in LANGUAGES if name},
+                   addresses={c: address for c in LANGUAGES if address}, logo=logo)
 
 
 def edit_office_profile(database: Database, parent: QWidget | None = None) -> bool:

@@ -14,7 +14,7 @@ from kzmigdesk.domain.models import OutgoingEntry
 from kzmigdesk.services import office_profile as op
 from kzmigdesk.services import prints, register
 from kzmigdesk.services.auth import Actor
-from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.errors import NotFound, ServiceError
 
 DAY = dt.date(2026, 12, 2)
 
@@ -43,6 +43,8 @@ def test_numbers_follow_the_pattern_per_office_and_year(database):
     assert len(register.journal(admin).lines) == 5
     assert [x.number for x in register.journal(admin, 2026, search="2026/").lines] == ["2026/4"]
     assert len(register.journal(admin, 2026, search="ақжол").lines) == 4  # any case
+    with pytest.raises(ServiceError):
+        register.journal(database.acting_as(None))
 
 
 def test_a_print_that_fails_takes_no_number(database, tmp_path):

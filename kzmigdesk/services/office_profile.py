@@ -143,14 +143,14 @@ def _profile_row(session: Session, office_id: uuid.UUID | None) -> OfficeProfile
                            .where(OfficeProfile.office_id == office_id)).one_or_none()
 
 
-def _signed_in(session: Session) -> None:
+def require_signed_in(session: Session) -> None:
     if acting(session) is None:
         raise ServiceError(N_("Sign in first."))
 
 
 def profile(session: Session, office_id: uuid.UUID | None = None) -> Profile:
     """The profile of `office_id` (default: the home office); an empty one if it has none."""
-    _signed_in(session)
+    require_signed_in(session)
     office_id = office_id or home_office_id(session)
     office = session.get(Office, office_id) if office_id else None
     if office_id is not None and office is None:

@@ -29,6 +29,7 @@ from kzmigdesk.services.office_profile import (
     home_office_id,
     missing,
     profile,
+    require_signed_in,
 )
 
 KINDS = {
@@ -87,7 +88,8 @@ def journal_of(session: Session, year: int | None = None, search: str = "",
                ) -> RegisterJournal:
     """The journal of the office (default: the home office) in `year` (None: every year),
     the lines whose number, addressee or person holds `search` (in any case), in number
-    order."""
+    order. Any signed-in user reads it."""
+    require_signed_in(session)
     office_id = office_id or home_office_id(session)
     query = select(OutgoingEntry).where(OutgoingEntry.office_id == office_id)
     if year is not None:

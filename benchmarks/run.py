@@ -2,6 +2,7 @@
 3,000,000 service records), and each figure next to a floor measured in the same run.
 
     python benchmarks/run.py [--persons 1000000] [--services 3000000] [--db FILE]
+    python benchmarks/run.py --only flows --db FILE     (one row, printed)
 
 The database is made once (demo data, then service records topped up) and kept for later
 runs. The results table is written to benchmarks/RESULTS.md with the machine's description.
@@ -396,6 +397,68 @@ def monthly(path: Path, rows: list) -> None:
     raw.close()
 
 
+def floor_flows_sql(first: dt.date, last: dt.date, year: int) -> list[tuple[str, tuple]]:
+    """The flows dashboard's queries as plain SQL (a supervisor's: every office): arrivals by
+    month, category, citizenship and region; the regions; quotas and the slots they hold."""
+    return [
+        ("SELECT substr(created_at, 1, 7), category, citizenship, region_id, count(*) FROM "
+         "persons WHERE deleted_at IS NULL AND substr(created_at, 1, 7) >= ? AND "
+         "substr(created_at, 1, 7) <= ? GROUP BY substr(created_at, 1, 7), category, "
+         "citizenship, region_id", (f"{first:%Y-%m}", f"{last:%Y-%m}")),
+        ("SELECT id, names, sort_order FROM regions WHERE deleted_at IS NULL", ()),
+        ("SELECT region_id, amount FROM kandas_quotas WHERE deleted_at IS NULL AND year = ?",
+         (year,)),
+        ("SELECT resettlement_region_id, count(*) FROM repatriate_cases WHERE deleted_at IS "
+         "NULL AND quota_year = ? AND resettlement_region_id IS NOT NULL AND status IN "
+         "('granted', 'citizenship_requested', 'citizen') GROUP BY 1", (year,)),
+        ("SELECT region_id, amount FROM labour_quotas WHERE deleted_at IS NULL AND year = ?",
+         (year,)),
+        ("SELECT region_id, category, count(*) FROM work_permits WHERE deleted_at IS NULL AND "
+         "quota_year = ? AND holds_quota_slot = 1 GROUP BY 1, 2", (year,)),
+    ]
+
+
+def flows_dashboard(path: Path, rows: list) -> None:
+    """Open the Flows section as a supervisor (every office, the last 24 months): its queries,
+    and the page with its five charts drawn (off screen)."""
+    from PySide6.QtWidgets import QApplication
+
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.gui.flows_page import FlowsPage
+    from kzmigdesk.services.auth import Actor
+    from kzmigdesk.services.flows import flows, months_back
+    from kzmigdesk.services.workspace import open_database
+
+    app = QApplication.instance() or QApplication([])
+    database = open_database(str(path))  # migrated: the arrivals index (0021)
+    database.actor = Actor("benchmark", UserRole.SUPERVISOR)
+    today = dt.date.today()
+    months = months_back(today, 24)
+    raw = sqlite3.connect(path)
+    queries = floor_flows_sql(months[0], months[-1], today.year)
+
+    def show_page():
+        page = FlowsPage(database)
+        page.resize(1090, 640)
+        page.show()
+        page.refresh()
+        app.processEvents()
+        page.close()
+        page.deleteLater()
+
+    served = timed(lambda: flows(database, 24), repeat=3)
+    shown = timed(show_page, repeat=3)
+    floor = timed(lambda: [raw.execute(sql, args).fetchall() for sql, args in queries],
+                  repeat=3)
+    rows.append(("Flows dashboard: its queries (a supervisor's: every office, 24 months)",
+                 ms(served), ms(floor), f"{served / floor:.1f}×", ""))
+    rows.append(("Open the flows dashboard (queries and five charts drawn)", ms(shown),
+                 ms(floor), f"{shown / floor:.1f}×",
+                 "under 1 s: " + ("met" if shown < 1 else "MISSED")))
+    database.close()
+    raw.close()
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -425,7 +488,14 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=3_000_000)
     parser.add_argument("--db", type=Path, default=HERE / "bench.sqlite3")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--only", choices=["flows"],
+                        help="measure only this row on an existing database and print it")
     args = parser.parse_args()
+    if args.only == "flows":
+        rows: list[tuple] = []
+        flows_dashboard(args.db, rows)
+        print("\n".join(f"| {' | '.join(row)} |" for row in rows))
+        return 0
     rows: list[tuple] = []
     make_database(args.db, args.persons, args.services, rows)
     connection = sqlite3.connect(args.db)
@@ -438,6 +508,7 @@ def main() -> int:
     persons_list(args.db, rows)
     worklist(args.db, rows)
     monthly(args.db, rows)
+    flows_dashboard(args.db, rows)
     size = args.db.stat().st_size / 2**30
     lines = [
         "# Benchmark results",

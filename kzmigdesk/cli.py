@@ -282,6 +282,7 @@ def cmd_self_check(args) -> int:
     failures += check_pdf_rendering()
     failures += check_native_libraries()
     failures += check_forms()
+    failures += check_charts()
     for lang in languages.codes():
         i18n.set_language(lang)
         if lang != "en" and _("Persons") == "Persons":
@@ -336,6 +337,40 @@ def check_native_libraries() -> list[str]:
     except Exception as error:
         failures.append(f"PDF preview: {error}")
     return failures
+
+
+def check_charts() -> list[str]:
+    """Draw a chart of the Flows section (Qt Charts, from PySide6-Addons) off screen as PNG."""
+    import datetime as dt
+    import os
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtWidgets import QApplication
+
+    from kzmigdesk.domain.documents import FlowChart, Flows, FlowSeries
+
+    app = QApplication.instance()
+    if app is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication([])
+    try:
+        from PySide6.QtCharts import QChartView
+
+        from kzmigdesk.gui.flows_page import build_chart
+
+        flows = Flows((dt.date(2026, 1, 1),), 2026, None, (FlowChart(
+            "category", "Arrivals by category", "Persons", (), (FlowSeries("kandas", (3,)),),
+            stacked=True),))
+        view = QChartView(build_chart(flows, flows.charts[0], app.palette()))
+        view.resize(320, 200)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not view.grab().save(buffer, "PNG") or not bytes(data).startswith(b"\x89PNG"):
+            return ["charts: no PNG image"]
+    except Exception as error:
+        return [f"charts: {error}"]
+    return []
 
 
 def check_forms() -> list[str]:

@@ -220,7 +220,7 @@ def test_person_card_in_kazakh_prints_every_field_and_the_documents(database):
                   "Жеке басын куәландыратын құжаттар", "шетелдік паспорт", "Берген ел"):
         assert label in text, label
     for msgid in ("Surname", "Given name in Latin letters", "Locality", "Identity documents",
-                  "Prepared by", "Head of office", "Stamp place", "Specialist", "Person",
+                  "Prepared by", "Head of office", "Place of the stamp", "Specialist", "Person",
                   "Signature", "Person registration card"):
         assert plain(KK.t(msgid)) in text, msgid
     assert "Date of birth" not in text and "Citizenship" not in text

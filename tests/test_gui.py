@@ -61,10 +61,10 @@ def test_main_window_switches_language_without_restart(qtbot, database, tmp_path
 
 def test_navigation_between_sections(qtbot, database):
     window = make_window(qtbot, database)
-    assert len(SECTIONS) == window.pages.count() == window.navigation.count() == 7
+    assert len(SECTIONS) == window.pages.count() == window.navigation.count() == 8
     assert window.current_section().key == "worklist"  # the start page
     assert [a.shortcut().toString() for a in window.section_actions.actions()] == [
-        f"Ctrl+{n}" for n in range(1, 8)]
+        f"Ctrl+{n}" for n in range(1, 9)]
     window.navigation.setCurrentRow(5)
     assert window.current_section().key == "quotas"
     assert window.section_actions.actions()[5].isChecked()

@@ -42,7 +42,7 @@ def test_make_preview_save_and_print(qtbot, fixture, tmp_path, monkeypatch):  # 
 
     assert page.save_to(tmp_path / "october.xlsx", "xlsx")
     sheet = load_workbook(tmp_path / "october.xlsx").worksheets[0]
-    assert sheet["B5"].value == 3
+    assert sheet["B10"].value == 3  # the total, under the title block (rows 1-5) and header
     assert page.save_to(tmp_path / "october.pdf", "pdf")
     assert (tmp_path / "october.pdf").read_bytes() == page.pdf
     assert page.message.text() == f"Saved to {tmp_path / 'october.pdf'}."

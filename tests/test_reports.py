@@ -255,19 +255,21 @@ def test_xlsx_has_a_sheet_per_section_with_real_numbers(fixture):
     database, _office = fixture
     report = summary(database)
     workbook = load_workbook(io.BytesIO(summary_xlsx(report, EN)))
-    assert len(workbook.sheetnames) == len(report.sections)
-    sheet = workbook["New registrations by category"]
-    assert [c.value for c in sheet[1]] == ["Category", "Persons"]
-    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert len(workbook.sheetnames) == len(report.sections) + 1  # and the flows' charts
+    assert workbook.sheetnames[-1] == "Flows"
+    sheet = workbook["Registrations by category"]
+    assert sheet["A1"].value == "Monthly summary: October 2026"  # the title block, rows 1-4
+    assert [c.value for c in sheet[6]] == ["Category", "Persons"]
+    assert sheet["A6"].font.b and sheet.freeze_panes == "A7"
     assert sheet.column_dimensions["A"].width >= len("Category") + 2
-    assert [(c.value, c.data_type) for c in sheet["B"][1:]] == [
+    assert [(c.value, c.data_type) for c in sheet["B"][6:]] == [
         (3, "n"), (2, "n"), (1, "n"), (6, "n")]
     occupancy = workbook["Centre occupancy"]
-    assert occupancy["D2"].value == pytest.approx(39 / 62)
-    assert occupancy["D2"].number_format == "0.0%"
+    assert occupancy["D7"].value == pytest.approx(39 / 62)
+    assert occupancy["D7"].number_format == "0.0%"
     expiring = workbook["Expiring next month"]
-    assert expiring["D2"].value == dt.datetime(2026, 11, 10)
-    assert expiring["D2"].is_date
+    assert expiring["D7"].value == dt.datetime(2026, 11, 10)
+    assert expiring["D7"].is_date and expiring["D7"].number_format == "dd/mm/yyyy"
 
 
 def test_csv_lists_every_section(fixture):
@@ -276,12 +278,14 @@ def test_csv_lists_every_section(fixture):
     data = summary_csv(report, EN)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["Monthly summary: 2026-10", "All offices"]
+    assert rows[:3] == [["Monthly summary: October 2026"], ["Office: —"],
+                        ["Covers: All offices"]]
     start = rows.index(["Centre occupancy"])
-    assert rows[start + 1][:3] == ["Centre", "Beds", "Bed-days used"]
-    assert rows[start + 2][:3] == ["Алматы орталығы", "2", "39"]
+    assert rows[start + 1] == ["Centre", "Beds", "Bed-days used", "Average occupancy, %",
+                               "Most people on one day"]
+    assert rows[start + 2] == ["Алматы орталығы", "2", "39", "62.9", "2"]
     titles = [row[0] for row in rows if len(row) == 1]
-    assert len(titles) == len(report.sections)
+    assert len(titles) == len(report.sections) + 4  # and the title block's four lines
 
 
 def pdf_text(data: bytes) -> str:
@@ -334,7 +338,8 @@ def test_cli_writes_the_monthly_summary(fixture, tmp_path, capsys):
                      "--out", str(out), "--office", "ALA-1", "--language", "en"]) == 0
         assert out.stat().st_size > 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["Monthly summary: 2026-10", "Алматы қаласы көші-қон басқармасы"]
+    assert rows[0] == ["Monthly summary: October 2026"]
+    assert rows[2] == ["Covers: Алматы қаласы көші-қон басқармасы"]
     assert main(["--db", url, "report", "monthly", "--month", "October", "--out",
                  str(out)]) == 2
     assert main(["--db", url, "report", "monthly", "--month", "2026-10", "--office", "NONE",
@@ -384,7 +389,7 @@ def test_cli_report_that_cannot_be_written_leaves_no_file_and_no_entry(
     assert export_entries(database) == [{"month": "2026-10", "format": "csv"}]
 
 
-def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():
+def test_pdf_lists_at_most_20_rows_of_a_section_and_says_how_many_more():
     from reportlab.platypus import Paragraph
 
     from kzmigdesk.domain.documents import NUMBER, Column, Section
@@ -396,6 +401,43 @@ def test_pdf_lists_at_most_300_rows_of_a_section_and_says_how_many_more():
     parts = [part for flowable in section_flowables(section, EN)
              for part in getattr(flowable, "_content", [flowable])]
     texts = [part.getPlainText() for part in parts if isinstance(part, Paragraph)]
-    assert texts[-1] == "… and 50 more rows: the XLSX and CSV exports list them all."
+    assert texts[-1] == "… and 330 more rows: the XLSX and CSV exports list them all."
+    assert texts[0] == "Expiring next month (350)"
     table = next(part for part in parts if hasattr(part, "_cellvalues"))
-    assert len(table._cellvalues) == 301  # the header and 300 rows
+    assert len(table._cellvalues) == 21  # the header and 20 rows
+
+
+def test_quota_statement_runs_out_column_is_the_quotas_pages_forecast(demo):
+    """Each line of the statement carries the forecast of services/forecast.py that the
+    Quotas page shows, and the PDF's column says it: the day with its range, or that the
+    quota lasts the year with the usage expected by its end."""
+    from kzmigdesk.printing.forms import quota_statement as statement_pdf
+    from kzmigdesk.services.prints import quota_statement
+    from kzmigdesk.services.quotas import QuotaKind, quota_usage
+
+    today = dt.date.today()
+    forecasts = 0
+    for kind in QuotaKind:
+        with demo.sessions() as session:
+            statement = quota_statement(session, kind, today.year, today=today)
+            usage = quota_usage(session, kind, today.year, today=today)
+        assert len(statement.lines) == len(usage)
+        for line, row in zip(statement.lines, usage, strict=True):
+            forecast = row.forecast
+            if forecast is None:
+                assert (line.runs_out, line.earliest, line.latest, line.year_end_usage) == (
+                    None, None, None, None)
+                continue
+            forecasts += 1
+            assert (line.runs_out, line.earliest, line.latest, line.year_end_usage) == (
+                forecast.expected, forecast.earliest, forecast.latest,
+                forecast.year_end_usage)
+        text = " ".join(pdf_text(statement_pdf(statement, EN)).split())
+        lasting = [line for line in statement.lines
+                   if line.runs_out is None and line.year_end_usage is not None
+                   and line.remaining > 0]
+        assert text.count("lasts the year") == len(lasting)
+        for line in statement.lines:
+            if line.runs_out is not None and line.remaining > 0:
+                assert EN.date(line.runs_out) in text
+    assert forecasts  # the demo issues permits this year

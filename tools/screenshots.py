@@ -27,7 +27,7 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZE = (1280, 720)
 SECTION_FILES = {"persons": "persons", "repatriates": "repatriates", "workers": "workers",
                  "services": "services", "quotas": "quotas", "reports": "reports",
-                 "worklist": "worklist"}
+                 "worklist": "worklist", "flows": "flows"}
 
 
 def shoot(app, widget, name: str, lang: str) -> None:

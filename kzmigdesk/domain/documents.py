@@ -230,6 +230,10 @@ class QuotaLine:
     share: float
     level: str  # 'ok', 'warning' (90 % used or more) or 'full' (used up)
     runs_out: dt.date | None  # the day it is expected to run out this year, if it does
+    # The rest of the Quotas page's forecast (services/forecast.py); None: no forecast made.
+    earliest: dt.date | None = None
+    latest: dt.date | None = None  # None with runs_out: perhaps only after the year end
+    year_end_usage: int | None = None
 
 
 @dataclass(frozen=True)
@@ -338,10 +342,63 @@ class Section:
     rows: list[list] = field(default_factory=list)  # text already in the report's language
     chart: bool = False  # drawn as a bar chart of the last column in the PDF
     total: bool = False  # the last row is the total of the others
+    sheet: str = ""  # msgid: a short title for its XLSX sheet (31 characters), else the title
 
     def column(self, title: str) -> list:
         index = [c.title for c in self.columns].index(title)
         return [row[index] for row in self.rows]
+
+
+@dataclass(frozen=True)
+class SummaryIssuer:
+    """Who issues the summary: the office's name and its head (from the settings' letterhead
+    today; "" leaves a line to write on), and who prepared it."""
+
+    office: str = ""
+    head_of_office: str = ""
+    prepared_by: str = ""
+
+
+@dataclass(frozen=True)
+class QuotaCell:
+    amount: int | None  # None: no quota set
+    used: int
+
+
+@dataclass(frozen=True)
+class QuotaMatrixRow:
+    region: str  # in the report's language
+    labour: tuple[QuotaCell | None, ...]  # one per category of QuotaMatrix.categories
+    kandas: QuotaCell | None
+
+
+def _add(cells) -> QuotaCell | None:
+    cells = [cell for cell in cells if cell is not None]
+    if not cells:
+        return None
+    amounts = [cell.amount for cell in cells if cell.amount is not None]
+    return QuotaCell(sum(amounts) if amounts else None, sum(cell.used for cell in cells))
+
+
+@dataclass(frozen=True)
+class QuotaMatrix:
+    """The year's quota use, regions × labour categories (and the kandas quota), with the
+    row and column totals."""
+
+    year: int
+    categories: tuple[str, ...]  # the labour quota's permit categories, in the report's language
+    short_categories: tuple[str, ...]  # the same, short, for the columns' titles
+    rows: tuple[QuotaMatrixRow, ...]  # in region order
+
+    def labour_total(self, row: QuotaMatrixRow) -> QuotaCell | None:
+        return _add(row.labour)
+
+    def column_totals(self) -> tuple[QuotaCell | None, ...]:
+        """Each category's total, then the labour quota's and the kandas quota's."""
+        columns = [_add(row.labour[index] for row in self.rows)
+                   for index in range(len(self.categories))]
+        return (*columns, _add(self.labour_total(row) for row in self.rows),
+                _add(row.kandas for row in self.rows))
 
 
 @dataclass
@@ -349,6 +406,48 @@ class MonthlySummary:
     month: dt.date  # its first day
     office: str | None  # None: all offices
     sections: list[Section]
+    issuer: SummaryIssuer = field(default_factory=SummaryIssuer)
+    quota_matrix: QuotaMatrix | None = None  # the PDF draws it instead of the quota_usage list
+    made_on: dt.date | None = None
+    flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+
+# --- flows: arrivals by month, quota use by region (issue 19) -------------------------------
+
+
+@dataclass(frozen=True)
+class FlowSeries:
+    name: str  # in the document's language
+    values: tuple[int, ...]  # one per month of its chart, or per region of a quota chart
+
+
+@dataclass(frozen=True)
+class FlowChart:
+    key: str  # "category", "country", "region", "kandas_quota", "labour_quota"
+    title: str  # msgid
+    value_title: str  # msgid: the value axis ("Persons", "Slots")
+    labels: tuple[str, ...]  # a quota chart's regions; () for a monthly one (Flows.months)
+    series: tuple[FlowSeries, ...]
+    stacked: bool = False  # bars stacked (arrivals by category); else lines or grouped bars
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(s.values) for s in self.series)
+
+
+@dataclass(frozen=True)
+class Flows:
+    months: tuple[dt.date, ...]  # first days, oldest first
+    quota_year: int
+    office: str | None  # None: all offices
+    charts: tuple[FlowChart, ...]
+
+    def chart(self, key: str) -> FlowChart:
+        return next(c for c in self.charts if c.key == key)
+
+    @property
+    def empty(self) -> bool:
+        return all(chart.empty for chart in self.charts)

@@ -58,6 +58,7 @@ SECTIONS = (
     Section("services", N_("Services"), "kzmigdesk.gui.services_page:ServicesPage"),
     Section("quotas", N_("Quotas"), "kzmigdesk.gui.quotas_page:QuotasPage"),
     Section("reports", N_("Reports"), "kzmigdesk.gui.reports_page:ReportsPage"),
+    Section("flows", N_("Flows"), "kzmigdesk.gui.flows_page:FlowsPage"),
 )
 
 
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self.navigation.setIconSize(QSize(24, 24))
-        self.section_actions = QActionGroup(self)  # View menu: Ctrl+1 ... Ctrl+7
+        self.section_actions = QActionGroup(self)  # View menu: Ctrl+1 ... Ctrl+8
         self.built_pages: dict[int, QWidget] = {}
         self.worklist_total: int | None = None  # shown beside the Worklist's name
         for index, section in enumerate(SECTIONS):

@@ -196,7 +196,7 @@ def approval(words: Words, letterhead: Letterhead | None, width: float = 170 * m
         rows.append(["", Paragraph(text(words.t("Signature")), caption), ""])
         commands += [("LINEBELOW", (1, line), (1, line), 0.6, colors.black),
                      ("VALIGN", (0, line + 1), (-1, line + 1), "TOP")]
-    rows[-1][0] = Paragraph(text(words.t("Stamp place")), s.cell_bold)
+    rows[-1][0] = Paragraph(text(words.t("Place of the stamp")), s.cell_bold)
     heights = [10 * mm if number % 2 == 0 else None for number in range(len(rows))]
     block = Table(rows, colWidths=[0.45 * width, 0.25 * width, 0.30 * width],
                   rowHeights=heights, hAlign="LEFT")

@@ -435,10 +435,17 @@ def quota_statement(statement: QuotaStatement, words: Words,
             share = words.percent(row.share)
         if row.amount is not None and row.remaining <= 0:
             runs_out = words.t("used up")
-        elif row.runs_out is not None:
-            runs_out = day(words, row.runs_out)
+        elif row.runs_out is not None:  # the forecast, as on the Quotas page
+            runs_out = words.t("about {day} ({earliest} – {latest})",
+                               day=lambda w, r=row: day(w, r.runs_out),
+                               earliest=lambda w, r=row: day(w, r.earliest),
+                               latest=lambda w, r=row: day(w, r.latest) if r.latest
+                               else w.t("after the year end"))
+        elif row.year_end_usage is not None:
+            runs_out = words.t("lasts the year (≈ {count} used by its end)",
+                               count=words.number(row.year_end_usage))
         else:
-            runs_out = ""
+            runs_out = "—"  # no forecast: nothing issued this year yet, or another year
         cells = [str(number), words.name(row.region)]
         if labour:
             cells.append(label(words, PermitCategory, row.category))
@@ -458,7 +465,7 @@ def quota_statement(statement: QuotaStatement, words: Words,
         header.append(words.t("Permit category"))
     header += [words.t("Quota"), words.t("Used"), words.t("Remaining"), words.t("Usage"),
                words.t("Runs out")]
-    weights = (1, 35, 85, 12, 12, 12, 12, 18) if labour else (1, 50, 14, 14, 14, 14, 20)
+    weights = (1, 35, 73, 12, 12, 12, 12, 30) if labour else (1, 44, 14, 14, 14, 14, 26)
     first_number = 3 if labour else 2
     grid_table = table(rows, header, weights, numeric=(0, *range(first_number, first_number + 4)),
                        width=WIDE_PAGE_WIDTH if labour else PAGE_WIDTH)

@@ -204,6 +204,13 @@ def referral_letter(session: Session, person_id, addressee: str, purpose: str,
 # --- 5. the quota usage statement -----------------------------------------------------------
 
 
+def _forecast(forecast) -> tuple:
+    """The forecast's expected day, earliest and latest days and usage on 31 December."""
+    if forecast is None:
+        return None, None, None, None
+    return forecast.expected, forecast.earliest, forecast.latest, forecast.year_end_usage
+
+
 def quota_statement(session: Session, kind: QuotaKind | str, year: int,
                     today: dt.date | None = None) -> QuotaStatement:
     """The usage of every quota of `kind` in `year`, per region (and permit category for the
@@ -216,8 +223,7 @@ def quota_statement(session: Session, kind: QuotaKind | str, year: int,
         title=QUOTA_TITLES[kind], year=year, by_category=kind is QuotaKind.LABOUR,
         lines=tuple(QuotaLine(
             named(regions[row.region_id]), row.category, row.amount, row.used, row.remaining,
-            row.share, row.level, row.forecast.expected if row.forecast is not None else None)
-            for row in usage),
+            row.share, row.level, *_forecast(row.forecast)) for row in usage),
         today=today)
 
 

@@ -31,10 +31,15 @@ from kzmigdesk.domain.documents import (
     PERCENT,
     Column,
     MonthlySummary,
+    QuotaCell,
+    QuotaMatrix,
+    QuotaMatrixRow,
     Section,
+    SummaryIssuer,
 )
 from kzmigdesk.domain.enums import (
     LABELS,
+    PermitCategory,
     PermitStatus,
     PersonCategory,
     RepatriateStatus,
@@ -50,6 +55,7 @@ from kzmigdesk.domain.models import (
     RepatriateCase,
     ServiceRecord,
     ServiceType,
+    User,
     WorkPermit,
 )
 from kzmigdesk.i18n import N_
@@ -57,9 +63,19 @@ from kzmigdesk.i18n.words import Words
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
+from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
+from kzmigdesk.settings import load_settings
 
+SHORT_CATEGORIES = {  # a column's title in the quota matrix
+    PermitCategory.CATEGORY_1: N_("category 1"),
+    PermitCategory.CATEGORY_2: N_("category 2"),
+    PermitCategory.CATEGORY_3: N_("category 3"),
+    PermitCategory.CATEGORY_4: N_("category 4"),
+    PermitCategory.SEASONAL_AGRICULTURAL: N_("seasonal"),
+    PermitCategory.INTRA_CORPORATE: N_("intra-corporate"),
+}
 CERTIFICATE_VALID = (RepatriateStatus.GRANTED, RepatriateStatus.CITIZENSHIP_REQUESTED)
 PERMIT_VALID = (PermitStatus.ISSUED, PermitStatus.EXTENDED)
 
@@ -117,7 +133,7 @@ class _Summary:
             self._persons(Person.category, func.count()).group_by(Person.category)).all())
         category = Section("registrations_by_category", N_("New registrations by category"),
                            [Column(N_("Category")), Column(N_("Persons"), NUMBER)], chart=True,
-                           total=True)
+                           total=True, sheet=N_("Registrations by category"))
         category.rows = [[self.label(c), by_category.get(c, 0)] for c in PersonCategory]
         category.rows.append([self.t(N_("Total")), sum(by_category.values())])
 
@@ -125,7 +141,8 @@ class _Summary:
             self._persons(Person.citizenship, func.count()).group_by(Person.citizenship)).all()
         country = Section("registrations_by_country",
                           N_("New registrations by country of citizenship"),
-                          [Column(N_("Country")), Column(N_("Persons"), NUMBER)])
+                          [Column(N_("Country")), Column(N_("Persons"), NUMBER)],
+                          sheet=N_("Registrations by country"))
         country.rows = [list(item) for item in _ordered(Counter({
             self.words.country(code) if code else self.t(N_("stateless")): count
             for code, count in by_country}))]
@@ -133,7 +150,8 @@ class _Summary:
         by_region = self.session.execute(
             self._persons(Person.region_id, func.count()).group_by(Person.region_id)).all()
         region = Section("registrations_by_region", N_("New registrations by region"),
-                         [Column(N_("Region")), Column(N_("Persons"), NUMBER)])
+                         [Column(N_("Region")), Column(N_("Persons"), NUMBER)],
+                         sheet=N_("Registrations by region"))
         counts = Counter()
         for region_id, count in by_region:
             counts[self.region(region_id)] += count
@@ -176,7 +194,7 @@ class _Summary:
         names = {c.id: c.name for c in centres}
         detail = Section("services_by_centre", N_("Services delivered by centre and type"),
                          [Column(N_("Centre")), Column(N_("Service")),
-                          Column(N_("Services"), NUMBER)])
+                          Column(N_("Services"), NUMBER)], sheet=N_("Services by centre"))
         by_type = Counter()
         for centre_id, type_id, count in self.session.execute(query):
             service = self.words.name(types[type_id])
@@ -184,7 +202,8 @@ class _Summary:
             by_type[service] += count
         detail.rows.sort(key=lambda row: (row[0], -row[2], row[1]))
         total = Section("services_by_type", N_("Services delivered by type"),
-                        [Column(N_("Service")), Column(N_("Services"), NUMBER)], chart=True)
+                        [Column(N_("Service")), Column(N_("Services"), NUMBER)], chart=True,
+                        sheet=N_("Services by type"))
         total.rows = [list(item) for item in _ordered(by_type)]
         return total, detail
 
@@ -221,7 +240,9 @@ class _Summary:
                                  used / capacity if capacity else 0.0, max(per_day, default=0)])
         return section
 
-    def quotas(self) -> tuple[Section, Section]:
+    def quotas(self) -> tuple[Section, Section, QuotaMatrix]:
+        """The quota usage as a list (XLSX, CSV), as a matrix of regions × categories (PDF),
+        and the quotas expected to run out this year."""
         year = self.start.year
         usage = Section("quota_usage", N_("Quota usage"), [
             Column(N_("Quota type")), Column(N_("Region")), Column(N_("Permit category")),
@@ -231,7 +252,11 @@ class _Summary:
                               N_("Quotas expected to run out before the year end"), [
                                   Column(N_("Quota type")), Column(N_("Region")),
                                   Column(N_("Permit category")), Column(N_("Expected on"), DATE),
-                                  Column(N_("Earliest"), DATE), Column(N_("Latest"), DATE)])
+                                  Column(N_("Earliest"), DATE), Column(N_("Latest"), DATE)],
+                              sheet=N_("Quotas running out"))
+        categories = list(PermitCategory)
+        cells: dict = {}  # region id -> {category (None: kandas) -> QuotaCell}
+        order: list = []  # region ids in region order
         for kind, title in ((QuotaKind.LABOUR, N_("Foreign labour quota")),
                             (QuotaKind.KANDAS, N_("Kandas resettlement quota"))):
             for row in quota_usage(self.session, kind, year, today=self.today):
@@ -240,11 +265,22 @@ class _Summary:
                 names = [self.t(title), self.region(row.region_id),
                          self.label(row.category)]
                 usage.rows.append([*names, row.amount or 0, row.used, row.remaining, row.share])
+                if row.region_id not in cells:
+                    cells[row.region_id] = {}
+                    order.append((row.region_order, row.region_name, row.region_id))
+                cells[row.region_id][row.category] = QuotaCell(row.amount, row.used)
                 forecast = row.forecast
                 if forecast is not None and forecast.runs_out_this_year:
                     running_out.rows.append([*names, forecast.expected, forecast.earliest,
                                              forecast.latest])
-        return usage, running_out
+        matrix = QuotaMatrix(
+            year=year, categories=tuple(self.label(c) for c in categories),
+            short_categories=tuple(self.t(SHORT_CATEGORIES[c]) for c in categories),
+            rows=tuple(QuotaMatrixRow(self.region(region_id),
+                                      tuple(cells[region_id].get(c) for c in categories),
+                                      cells[region_id].get(None))
+                       for _order, _name, region_id in sorted(order, key=lambda o: o[:2])))
+        return usage, running_out, matrix
 
     def expiring(self) -> Section:
         section = Section("expiring_next_month", N_("Expiring next month"), [
@@ -306,14 +342,29 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
     summary = _Summary(session, month, words, office, today or dt.date.today())
     centres = summary._centres()
     services_by_type, services_by_centre = summary.services(centres)
-    usage, running_out = summary.quotas()
+    usage, running_out, matrix = summary.quotas()
     return MonthlySummary(
         month=summary.start,
         office=office.name if office else None,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
                   summary.expiring()],
+        issuer=issuer(session, office),
+        quota_matrix=matrix,
+        made_on=summary.today,
+        flows=flows_of(session, summary.start, DEFAULT_PERIOD, office_id, words),
     )
+
+
+def issuer(session: Session, office: Office | None) -> SummaryIssuer:
+    """The office issuing the summary (the letterhead's name in the settings, else the
+    office summarised), its head (not known yet: a line to write on) and who prepared it
+    (the signed-in user's full name; none for the command line: a line to write on)."""
+    actor = acting(session)
+    user = session.get(User, actor.user_id) if actor and actor.user_id else None
+    prepared_by = user.full_name if user else ""
+    office_name = load_settings().office_name or (office.name if office else "")
+    return SummaryIssuer(office=office_name, head_of_office="", prepared_by=prepared_by)
 
 
 def record_export(session: Session, summary: MonthlySummary, fmt: str,

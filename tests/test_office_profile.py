@@ -141,4 +141,5 @@ def test_the_command_line_prints_under_the_profile_or_refuses(database, tmp_path
     text = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
                     .split())
     assert saved.names["kk"] in text and saved.names["ru"] in text
+    assert "Ә. Сейітқұлов / А. Сейткулов" in text  # the head in the summary's approval
     assert "беттің 1-беті" in text and "Лист 1 из" in text

@@ -232,8 +232,10 @@ def persons_list(path: Path, rows: list) -> None:
     from PySide6.QtWidgets import QApplication
 
     from kzmigdesk.gui.persons_page import PersonsTableModel
+    from kzmigdesk.gui.widgets import queries
     from kzmigdesk.services.workspace import open_database
 
+    queries.IN_BACKGROUND = False  # the model's work itself, measured on this thread
     QApplication.instance() or QApplication([])
     database = open_database(str(path), upgrade=False)
     model = PersonsTableModel(database)
@@ -277,6 +279,190 @@ def persons_list(path: Path, rows: list) -> None:
                  "", "", ""))
     database.close()
     raw.close()
+
+
+# --- the persons list at every keystroke, filter and sort (issue 26) -------------------------
+
+
+class StatementLog:
+    """The statements a piece of the app ran to completion, to replay through sqlite3: the
+    floor of the same SQL without Python, SQLAlchemy or the GUI."""
+
+    def __init__(self, engine):
+        from sqlalchemy import event
+
+        self.statements: list[tuple[str, tuple]] = []
+        self.recording = False
+        event.listen(engine, "after_cursor_execute", self._executed)
+
+    def _executed(self, _conn, _cursor, statement, parameters, _context, _many) -> None:
+        if self.recording:
+            self.statements.append((statement, tuple(parameters or ())))
+
+    def record(self, work) -> list[tuple[str, tuple]]:
+        self.statements, self.recording = [], True
+        try:
+            work()
+        finally:
+            self.recording = False
+        return self.statements
+
+
+def _replay(raw: sqlite3.Connection, statements) -> None:
+    for sql, args in statements:
+        raw.execute(sql, args).fetchall()
+
+
+def _sampled_prefixes(raw: sqlite3.Connection, letters: int, cyrillic: bool, count: int,
+                      rng: random.Random) -> list[str]:
+    """Beginnings of real names (surnames and given names, in Cyrillic or Latin letters)."""
+    column = ("surname", "given_name") if cyrillic else ("surname_latin", "given_name_latin")
+    last = raw.execute("SELECT max(rowid) FROM persons").fetchone()[0]
+    found: set[str] = set()
+    while len(found) < count:
+        row = raw.execute(f"SELECT {column[0]}, {column[1]} FROM persons WHERE rowid = ?",
+                          (rng.randint(1, last),)).fetchone()
+        name = row and rng.choice(row)
+        if name and len(name) >= letters and name[:letters].isalpha():
+            found.add(name[:letters].capitalize())
+    return sorted(found)
+
+
+def list_rows(path: Path, rows: list, samples: int = 20) -> None:
+    """What the persons list does on each interaction (the service call its worker makes:
+    the count or "10,000+", the first page and the region names), p50 / p95 / worst over
+    the inputs, each beside the same statements replayed through sqlite3."""
+    from kzmigdesk.domain.enums import PersonCategory, RepatriateStatus
+    from kzmigdesk.services.person_search import SORT_KEYS, PersonFilter, list_persons
+    from kzmigdesk.services.person_search import persons_page as deep_page
+    from kzmigdesk.services.workspace import open_database
+
+    raw = sqlite3.connect(path)
+    database = open_database(str(path))
+    log = StatementLog(database.engine)
+    rng = random.Random(26)
+    region = uuid.UUID(raw.execute(  # the largest region
+        "SELECT region_id FROM persons WHERE region_id IS NOT NULL GROUP BY region_id "
+        "ORDER BY count(*) DESC LIMIT 1").fetchone()[0])
+    granted = RepatriateStatus.GRANTED.value
+
+    def measure(label: str, calls: list, repeat: int = 3) -> None:
+        app, floor = [], []
+        for call in calls:
+            statements = log.record(call)  # also the first pass into the cache, both sides
+            _replay(raw, statements)
+            app.append(timed(call, repeat))
+            floor.append(timed(lambda s=statements: _replay(raw, s), repeat))
+        p95, worst, f95 = percentile(app, 0.95), max(app), percentile(floor, 0.95)
+        met = p95 < 0.1 and worst < 0.3
+        rows.append((f"{label} (p50 / p95 / worst, {len(calls)} inputs)",
+                     f"{ms(percentile(app, 0.5))} / {ms(p95)} / {ms(worst)}",
+                     f"{ms(percentile(floor, 0.5))} / {ms(f95)} / {ms(max(floor))}",
+                     f"{p95 / max(f95, 1e-6):.1f}×",
+                     "p95 under 100 ms, worst under 300 ms: " + ("met" if met else "MISSED")))
+
+    def listing(filt, sort="name", descending=False):
+        return lambda: list_persons(database, filt, sort, descending, limit=200, exact=False)
+
+    for letters in (1, 2, 3):
+        for cyrillic in (True, False):
+            texts = _sampled_prefixes(raw, letters, cyrillic, samples, rng)
+            measure(f"List: {letters} {'letter' if letters == 1 else 'letters'} "
+                    f"({'Cyrillic' if cyrillic else 'Latin'})",
+                    [listing(PersonFilter(text=t)) for t in texts])
+    for text in ("А", "Аб", "Нұр", "Nur"):
+        measure(f"List: \"{text}\"", [listing(PersonFilter(text=text))])
+    filters = {"status": [PersonFilter(status=s.value) for s in RepatriateStatus],
+               "category": [PersonFilter(category=c) for c in PersonCategory],
+               "region": [PersonFilter(region_id=uuid.UUID(r)) for (r,) in raw.execute(
+                   "SELECT id FROM regions ORDER BY code")]}
+    for name, choices in filters.items():
+        measure(f"List: each {name} alone", [listing(f) for f in choices])
+        measure(f"List: each {name} with \"Нұр\"",
+                [listing(PersonFilter("Нұр", f.region_id, f.category, f.status))
+                 for f in choices])
+    measure("List: status \"granted\" (no text)", [listing(PersonFilter(status=granted))])
+    measure("List: the largest region and \"Нұр\"",
+            [listing(PersonFilter("Нұр", region_id=region))])
+    for sort in SORT_KEYS:
+        for descending in (False, True):
+            order = f"{sort}{', descending' if descending else ''}"
+            measure(f"List sorted by {order}: first page", [listing(PersonFilter(), sort,
+                                                                    descending)])
+            measure(f"List sorted by {order}: page at row 500,000", [
+                lambda s=sort, d=descending: deep_page(database, PersonFilter(), s, d,
+                                                       offset=500_000, limit=200)])
+    database.close()
+    raw.close()
+
+
+def typing_stall(path: Path, rows: list, text: str = "Нұрлан", pause_ms: int = 150) -> None:
+    """A clerk typing a name letter by letter in the Persons list, the real page with its
+    worker: the longest stall of the event loop (the gaps of a 5 ms timer) from the first
+    key until the list shows its exact count. Floor: the same timer, the page idle."""
+    from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from kzmigdesk.gui.persons_page import PersonsPage
+    from kzmigdesk.gui.widgets import queries
+    from kzmigdesk.services.workspace import open_database
+
+    app = QApplication.instance() or QApplication([])
+    queries.IN_BACKGROUND = True
+    database = open_database(str(path))
+    page = PersonsPage(database)
+    page.resize(1100, 700)
+    page.show()
+
+    def wait(condition, seconds: float = 120) -> None:
+        deadline = time.perf_counter() + seconds
+        while not condition() and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.001)
+
+    idle = lambda: not page.model.loading and not page.model.count_is_estimate  # noqa: E731
+    wait(idle)
+
+    def longest_gap(action, until) -> float:
+        clock, gaps = QElapsedTimer(), [0]
+        timer = QTimer(interval=5)
+        timer.timeout.connect(lambda: gaps.append(clock.restart()))
+        clock.start()
+        timer.start()
+        started = time.perf_counter()
+        action()
+        wait(until)
+        timer.stop()
+        return max(gaps) / 1000, time.perf_counter() - started
+
+    def type_name() -> None:
+        for letter in text:  # a key press as the keyboard sends it (QTest's are ASCII only)
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(page.search, QKeyEvent(
+                    kind, 0, Qt.KeyboardModifier.NoModifier, letter))
+            QTest.qWait(pause_ms)
+
+    searched = lambda: not page.search_timer.isActive() and idle()  # noqa: E731
+    stall, seconds = longest_gap(type_name, searched)
+    floor, _ = longest_gap(lambda: QTest.qWait(round(seconds * 1000)), lambda: True)
+    shown = f"{page.search.text()}: {page.count_label.text()}"
+    rows.append((f"Typing \"{text}\" in the Persons list, a key every {pause_ms} ms: the "
+                 f"longest event-loop stall (until \"{shown}\")", ms(stall),
+                 f"{ms(floor)} (idle)", "", "under 50 ms: " + ("met" if stall < 0.05
+                                                                else "MISSED")))
+    page.close()
+    database.close()
+
+
+def instant_rows(path: Path, rows: list, show=lambda _rows: None) -> None:
+    """The rows of issue 26: `python benchmarks/run.py --only instant`; show(rows) after
+    each part."""
+    typing_stall(path, rows)
+    show(rows)
+    list_rows(path, rows)
+    show(rows)
 
 
 def floor_worklist_sql(today: dt.date) -> list[tuple[str, tuple]]:
@@ -488,8 +674,10 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=3_000_000)
     parser.add_argument("--db", type=Path, default=HERE / "bench.sqlite3")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--only", choices=["flows"],
-                        help="measure only this row on an existing database and print it")
+    parser.add_argument("--only", choices=["flows", "instant"],
+                        help="only these rows, printed (the database must exist): flows = the "
+                             "flows dashboard; instant = the persons list at every keystroke, "
+                             "filter and sort")
     args = parser.parse_args()
     if args.only == "flows":
         rows: list[tuple] = []
@@ -497,6 +685,17 @@ def main() -> int:
         print("\n".join(f"| {' | '.join(row)} |" for row in rows))
         return 0
     rows: list[tuple] = []
+    if args.only == "instant":
+        print("| what | kzmigdesk | floor | ratio | target |\n|---|---|---|---|---|")
+        shown = []
+
+        def show(new_rows: list) -> None:
+            for row in new_rows[len(shown):]:
+                print(f"| {' | '.join(row)} |", flush=True)
+                shown.append(row)
+
+        instant_rows(args.db, rows, show)
+        return 0
     make_database(args.db, args.persons, args.services, rows)
     connection = sqlite3.connect(args.db)
     counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -506,6 +705,7 @@ def main() -> int:
     cold_start(args.db, rows)
     search(args.db, rows)
     persons_list(args.db, rows)
+    instant_rows(args.db, rows)
     worklist(args.db, rows)
     monthly(args.db, rows)
     flows_dashboard(args.db, rows)

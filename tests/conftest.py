@@ -32,6 +32,7 @@ POSTGRES_URL = os.environ.get("KZMIGDESK_TEST_POSTGRES_URL")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (files, backups)")
+    config.addinivalue_line("markers", "background_queries: the GUI's queries run in a worker")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -158,3 +159,14 @@ def demo(database):
 
     generate_demo_data(database, persons=60, seed=5, today=dt.date.today())
     return database
+
+
+@pytest.fixture(autouse=True)
+def queries_inline(request, monkeypatch):
+    """The GUI's lists read the database in a worker thread (gui/widgets/queries.py); the
+    tests run those queries inline, so a list has its rows as soon as it is told to reload,
+    unless marked `background_queries` (tests of the worker itself, which wait for it)."""
+    if "background_queries" not in request.keywords:
+        from kzmigdesk.gui.widgets import queries
+
+        monkeypatch.setattr(queries, "IN_BACKGROUND", False)

@@ -26,9 +26,11 @@ def every_dialog(window, database) -> dict:
     """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
     persons, repatriates, foreign workers and services)."""
     from kzmigdesk.gui.case_dialog import CaseDialog
+    from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
+    from kzmigdesk.gui.scans_dialog import ScansDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.quotas import QuotaKind
 
@@ -55,4 +57,7 @@ def every_dialog(window, database) -> dict:
         "audit trail": window.open_audit_trail,
         "office profile": window.open_office_profile,
         "outgoing register": window.open_register,
+        "change requests": window.open_change_requests,
+        "approval rules": lambda: ApprovalRulesDialog(database, window),
+        "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
     }

@@ -78,8 +78,9 @@ def test_every_row_a_signed_in_clerk_writes_names_the_clerk(open_quotas):
         permit = labour.issue_permit(session, worker, employer, labour.PermitInput(
             number="WP-1", category=PermitCategory.CATEGORY_4, region_id=region_id,
             valid_from=TODAY, valid_to=TODAY + dt.timedelta(days=100)), today=TODAY)
-        labour.change_permit_status(session, permit, PermitStatus.REVOKED, TODAY, comment="left",
-                                    today=TODAY)
+        # (a clerk's revocation would wait for approval: services/change_requests.py)
+        labour.change_permit_status(session, permit, PermitStatus.EXTENDED, TODAY,
+                                    new_valid_to=TODAY + dt.timedelta(days=200), today=TODAY)
     table = read_legacy_data("list.csv", "Surname,Name,Date of birth,Sex\n"
                              "Иванов,Пётр,12.04.1985,M\n".encode())
     with database.transaction() as session:

@@ -69,14 +69,19 @@ def test_sorting_by_header(qtbot, database):
 def test_pages_are_read_lazily(qtbot, database, monkeypatch):
     generate_demo_data(database, persons=PAGE_SIZE * 5)
     calls = []
-    real_fetch = person_search.fetch_persons
+    real_fetch, real_first = person_search.fetch_persons, person_search.first_page
 
     def counting_fetch(*args, **kwargs):
         calls.append(kwargs.get("offset", 0))
         return real_fetch(*args, **kwargs)
 
-    # Every page, the first one included, is read by the service's fetch_persons.
+    def counting_first(*args, **kwargs):
+        calls.append(0)
+        return real_first(*args, **kwargs)
+
+    # The first page is read by the service's first_page, every other one by fetch_persons.
     monkeypatch.setattr(person_search, "fetch_persons", counting_fetch)
+    monkeypatch.setattr(person_search, "first_page", counting_first)
     page = make_page(qtbot, database)
     assert page.model.rowCount() == PAGE_SIZE * 5
     QApplication.processEvents()

@@ -49,8 +49,8 @@ def person(session, birth=dt.date(1980, 5, 1), sex=Sex.MALE) -> Person:
     return p
 
 
-def clerk(session) -> User:
-    user = User(username=f"clerk{next(_names)}", full_name="Test Clerk", role=UserRole.CLERK)
+def clerk(session, role=UserRole.CLERK) -> User:
+    user = User(username=f"clerk{next(_names)}", full_name="Test Clerk", role=role)
     session.add(user)
     session.flush()
     return user
@@ -365,7 +365,8 @@ def test_closed_cases_allow_a_new_case(database, status):
 
 def test_history_keeps_date_user_and_comment(database):
     with database.transaction() as session:
-        user, supervisor = clerk(session), clerk(session)
+        # a clerk's grant waits for approval (services/change_requests.py): a supervisor's not
+        user, supervisor = clerk(session), clerk(session, UserRole.SUPERVISOR)
         case = new_case(session, user=user)
         rep.change_status(as_account(session, supervisor), case, S.GRANTED, GRANT_ON,
                           certificate_number="KND-1", comment="  quota of 2024 ", today=TODAY)

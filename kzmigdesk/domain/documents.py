@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from kzmigdesk.domain.enums import (
     DocumentType,
@@ -451,3 +452,30 @@ class Flows:
     @property
     def empty(self) -> bool:
         return all(chart.empty for chart in self.charts)
+
+
+# --- the change request form (issue 20; printing/request_form.py) ---------------------------
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    label: str  # msgid of the field's label (or the field's name)
+    old: object  # as the author saw it: text, a date, an enumeration member, a yes/no, None
+    new: object  # as proposed
+
+
+@dataclass(frozen=True)
+class ChangeRequestForm:
+    request_id: uuid.UUID
+    kind: StrEnum  # enums.ChangeKind
+    status: StrEnum  # enums.RequestStatus
+    summary: str  # the record, as named when the request was made
+    office: str | None
+    author: str
+    submitted_at: dt.datetime | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    reason: str | None
+    lines: tuple[RequestLine, ...]
+    scans: tuple[str, ...]  # the attached scans' file names
+    today: dt.date

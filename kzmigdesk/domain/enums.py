@@ -78,6 +78,24 @@ class OfficeKind(StrEnum):
     DISTRICT = "district"
 
 
+class ChangeKind(StrEnum):
+    """The kinds of change that may need a supervisor's approval (services/change_requests)."""
+
+    IDENTITY = "identity"  # a registered person's identity data
+    KANDAS_STATUS = "kandas_status"  # granting or refusing kandas status
+    CITIZENSHIP_STEP = "citizenship_step"  # the citizenship application and its outcome
+    PERMIT_REVOCATION = "permit_revocation"
+    DELETION = "deletion"  # of a person, a case or a permit
+
+
+class RequestStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
 # Labels per enumeration: StrEnum members of different enums with the same value compare
 # equal, so one flat dict would mix them up (repatriate "expired" and permit "expired").
 LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
@@ -143,6 +161,20 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
     OfficeKind: {
         OfficeKind.REGIONAL: N_("regional office"),
         OfficeKind.DISTRICT: N_("district office"),
+    },
+    ChangeKind: {
+        ChangeKind.IDENTITY: N_("identity data"),
+        ChangeKind.KANDAS_STATUS: N_("kandas status decision"),
+        ChangeKind.CITIZENSHIP_STEP: N_("citizenship step"),
+        ChangeKind.PERMIT_REVOCATION: N_("revocation of a work permit"),
+        ChangeKind.DELETION: N_("deletion of a record"),
+    },
+    RequestStatus: {
+        RequestStatus.DRAFT: N_("draft"),
+        RequestStatus.SUBMITTED: N_("awaiting approval"),
+        RequestStatus.APPROVED: N_("approved"),
+        RequestStatus.REJECTED: N_("rejected"),
+        RequestStatus.WITHDRAWN: N_("withdrawn by its author"),
     },
 }
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from kzmigdesk import languages
 from kzmigdesk.domain.enums import (
+    ChangeKind,
     DocumentType,
     HouseholdRelation,
     OfficeKind,
@@ -41,6 +42,7 @@ from kzmigdesk.domain.enums import (
     PersonCategory,
     RegionKind,
     RepatriateStatus,
+    RequestStatus,
     Sex,
     UserRole,
 )
@@ -171,6 +173,13 @@ class Person(Entity):
         Index("ix_persons_birth_date_sort_name_id", "birth_date", "sort_name", "id", **LIVE_ROWS),
         Index("ix_persons_created_at_id", "created_at", "id", **LIVE_ROWS),
         Index("ix_persons_category_status", "category", "status"),
+        # The IIN order, and each filter of the list in each of its orders, among live
+        # persons (issue 26): a filter's first page and its count read one range.
+        Index("ix_persons_iin_id_live", "iin", "id", **LIVE_ROWS),
+        *(Index(f"ix_persons_{column}_{'_'.join(order)}", column, *order, **LIVE_ROWS)
+          for column in ("status", "category", "region_id")
+          for order in (("sort_name", "id"), ("birth_date", "sort_name", "id"), ("iin", "id"),
+                        ("created_at", "id"))),
         # One live person per IIN (the services check first and say who; this is the last
         # line). Deleted persons keep theirs and do not count.
         Index("uq_persons_iin_live", "iin", unique=True,
@@ -660,3 +669,51 @@ Index("ix_persons_arrivals", Person.deleted_at, func.substr(Person.created_at, 1
 Index("ix_persons_arrivals_pg", Person.deleted_at, Person.created_at, Person.category,
       Person.citizenship, Person.region_id, Person.office_id,
       info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
+
+
+# --- change requests and scans (issue 20; services/change_requests.py) ---
+
+
+class ChangeRequest(Entity):
+    """A change that waits for a supervisor's approval: what the author proposed (`changes`)
+    and the target's values they saw (`base`, with its version), so an approver sees both side
+    by side and a request whose target changed since is never applied blindly."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (Index("ix_change_requests_status_office", "status", "office_id"),)
+
+    kind: Mapped[ChangeKind] = mapped_column(enum_type(ChangeKind))
+    status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus))
+    target_type: Mapped[str] = mapped_column(String(64), comment="the target's table")
+    target_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    changes: Mapped[dict] = mapped_column(JSON)
+    base: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[str] = mapped_column(String(255), default="", comment="the target, as named")
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    author_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str | None] = mapped_column(String(64))
+    submitted_at: Mapped[dt.datetime | None]
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_name: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    # A change received in an exchange package and held here: the office (its exchange name)
+    # that decides it; the request travels to the other office too, which only shows it.
+    held_at: Mapped[str | None] = mapped_column(String(100))
+
+
+class Scan(Entity):
+    """A scanned paper (PDF, JPEG or PNG) attached to a person or a change request, kept in
+    the database so that backups and exchange packages carry it (services/scans.py)."""
+
+    __tablename__ = "scans"
+
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    request_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("change_requests.id"),
+                                                         index=True)
+    file_name: Mapped[str]
+    media_type: Mapped[str] = mapped_column(String(32), comment="from the content's magic bytes")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)

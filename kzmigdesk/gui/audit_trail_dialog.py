@@ -70,6 +70,7 @@ class AuditTrailDialog(QDialog):
         self.setWindowTitle(_("Audit trail"))
         self.resize(1150, 650)
         self.model = TrailModel(database)
+        self.model.counted.connect(self.show_count)
         self.view = list_view(self.model)
         self.view.setAccessibleName(_("Audit trail"))
         self.username, self.entity_id = QLineEdit(), QLineEdit()
@@ -144,8 +145,11 @@ class AuditTrailDialog(QDialog):
             self.errors_label.setText(error.message())
             return False
         self.errors_label.clear()
-        self.model.reload()
+        self.model.reload()  # in the background: the count shows when it comes
+        self.show_count()
+        return True
+
+    def show_count(self) -> None:
         self.count_label.setText(i18n.ngettext("{count} entry", "{count} entries",
                                                self.model.rowCount()).format(
             count=i18n.format_number(self.model.rowCount())))
-        return True

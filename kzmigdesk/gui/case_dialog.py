@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
+from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.print_actions import print_document, print_kandas_certificate
 from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE, EXPIRY_WARNING_DAYS
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
@@ -40,6 +41,7 @@ from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.auth import Permission, actor_may
+from kzmigdesk.services.change_requests import SentForApproval
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.quotas import QuotaExceeded
 from kzmigdesk.services.workspace import Database
@@ -302,6 +304,9 @@ class CaseDialog(QDialog):
             action()
         except QuotaExceeded:
             raise  # change_status asks a supervisor for the reason
+        except SentForApproval as sent:  # the case stays as it is until a supervisor approves
+            tell_sent_for_approval(self, sent)
+            return True
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return False

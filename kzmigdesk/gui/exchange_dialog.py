@@ -133,7 +133,9 @@ class ExchangeDialog(QDialog):
         self.show_message(_("Imported from {sender}: {applied} records taken, {unchanged} "
                             "unchanged, {conflicts} conflicts kept for a supervisor.").format(
             sender=result.sender, applied=result.applied, unchanged=result.unchanged,
-            conflicts=result.conflicts))
+            conflicts=result.conflicts) + (" " + _(
+                "{held} changes were kept as change requests for a supervisor to approve.")
+                .format(held=result.held) if result.held else ""))
         self.load()
         return True
 

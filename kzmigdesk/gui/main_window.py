@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
         self.exchange_action = self.file_menu.addAction("", self.open_exchange)
         self.legacy_import_action = self.file_menu.addAction("", self.open_legacy_import)
         self.legacy_import_action.setVisible(actor_may(self.database.actor, Permission.REGISTER))
+        self.requests_action = self.file_menu.addAction("", self.open_change_requests)
+        self.requests_action.setVisible(actor_may(self.database.actor, Permission.REGISTER))
         self.audit_action = self.file_menu.addAction("", self.open_audit_trail)
         self.audit_action.setVisible(actor_may(self.database.actor, Permission.VIEW_AUDIT))
         self.users_action = self.file_menu.addAction("", self.open_users)
@@ -260,6 +262,8 @@ class MainWindow(QMainWindow):
             dialog = self.section_page("workers").open_permit(record_id)
         elif kind == "stay":
             dialog = self.section_page("services").open_record(record_id)
+        elif kind == "request":  # the queue of change requests
+            dialog = self.open_change_requests()
         else:  # an exchange conflict
             from kzmigdesk.gui.exchange_dialog import ConflictsDialog
 
@@ -324,6 +328,7 @@ class MainWindow(QMainWindow):
         self.office_profile_action.setText(_("&Office profile…"))
         self.register_action.setText(_("Outgoing re&gister…"))
         self.audit_action.setText(_("&Audit trail…"))
+        self.requests_action.setText(_("&Change requests…"))
         self.exchange_action.setText(_("&Exchange with other offices…"))
         self.legacy_import_action.setText(_("Import a &legacy list…"))
         self.backup_action.setText(_("&Back up to a folder…"))
@@ -381,6 +386,13 @@ class MainWindow(QMainWindow):
         from kzmigdesk.gui.audit_trail_dialog import AuditTrailDialog
 
         return self._show(AuditTrailDialog(self.database, self))
+
+    def open_change_requests(self):
+        from kzmigdesk.gui.change_requests_dialog import ChangeRequestsDialog
+
+        dialog = ChangeRequestsDialog(self.database, self)
+        dialog.finished.connect(self.refresh_current)
+        return self._show(dialog)
 
     def open_users(self):
         from kzmigdesk.gui.users_dialog import UsersDialog

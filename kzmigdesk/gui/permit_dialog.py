@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
+from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.colours import NOTICE_STYLE
@@ -43,6 +44,7 @@ from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.services.auth import Permission, actor_may
+from kzmigdesk.services.change_requests import SentForApproval
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.labour import (
     KAZAKHSTAN,
@@ -437,6 +439,9 @@ class PermitDialog(GuardedDialog):
                               answer.get("on") or dt.date.today(),
                               comment=answer.get("comment"),
                               new_valid_to=answer.get("new_valid_to"))
+        except SentForApproval as sent:  # the permit stays as it is until a supervisor approves
+            tell_sent_for_approval(self, sent)
+            return True
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return False

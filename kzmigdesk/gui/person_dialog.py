@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, Sex, label
+from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.timeline_dialog import TimelineDialog
@@ -32,6 +33,7 @@ from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
+from kzmigdesk.services.change_requests import SentForApproval
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
 from kzmigdesk.services.registration import (
     DocumentInput,
@@ -85,6 +87,7 @@ class PersonDialog(GuardedDialog):
         f.choosePhotoButton.clicked.connect(self.choose_photo)
         f.clearPhotoButton.clicked.connect(lambda: self.set_photo(None))
         f.timelineButton.clicked.connect(self.show_timeline)
+        f.scansButton.clicked.connect(self.show_scans)
         f.printButton.clicked.connect(self.print_card)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
@@ -130,6 +133,7 @@ class PersonDialog(GuardedDialog):
             self.add_document_row(document)
         self.show_errors([])
         f.timelineButton.setEnabled(self.person_id is not None)
+        f.scansButton.setEnabled(self.person_id is not None)
         f.printButton.setEnabled(self.person_id is not None)
         self.snapshot = self.collect()
 
@@ -187,6 +191,14 @@ class PersonDialog(GuardedDialog):
 
     def show_timeline(self) -> TimelineDialog:
         dialog = TimelineDialog(self.database, self.person_id, self.windowTitle(), self)
+        dialog.show()
+        return dialog
+
+    def show_scans(self):
+        from kzmigdesk.gui.scans_dialog import ScansDialog
+
+        dialog = ScansDialog(self.database, self.person_id, title=self.windowTitle(),
+                             parent=self)
         dialog.show()
         return dialog
 
@@ -271,6 +283,11 @@ class PersonDialog(GuardedDialog):
         except NotFound as error:
             QMessageBox.warning(self, _("Not saved"), error.message())
             return False
+        except SentForApproval as sent:  # nothing changed until a supervisor approves
+            tell_sent_for_approval(self.parentWidget() or self, sent)
+            self.snapshot = (data, documents)
+            self.accept()
+            return True
         self.person_id = person_id
         self.saved.emit(person_id)
         self.snapshot = (data, documents)

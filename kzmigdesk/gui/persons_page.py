@@ -18,6 +18,7 @@ from kzmigdesk.services.person_search import (
     PersonFilter,
     PersonRow,
     list_persons,
+    person_count,
     persons_page,
     region_choices,
 )
@@ -54,16 +55,23 @@ class PersonsTableModel(PagedTableModel):
         self._regions: dict[uuid.UUID, str] = {}
         self.reload()
 
-    def count_and_first_page(self) -> tuple[int, list[PersonRow]]:
-        """One service call per reload: the count, the first page and the region names."""
+    def count_and_first_page(self) -> tuple[int, list[PersonRow], bool]:
+        """One service call per reload: the count, the first page and the region names. At
+        scale the count is a lower bound ("10,000+") until exact_count() has read it."""
         listing = list_persons(self.database, self.filter, self.sort_key, self.descending,
-                               limit=self.PAGE_SIZE)
+                               limit=self.PAGE_SIZE, exact=False)
         self._regions = listing.regions
-        return listing.count, listing.rows
+        return listing.count, listing.rows, listing.exact
+
+    def exact_count(self) -> int:
+        return person_count(self.database, self.filter)
 
     def fetch(self, offset: int, limit: int) -> list[PersonRow]:
+        """A page; after a page at hand, from its last row on (keyset, no OFFSET)."""
+        before = self._pages.get(offset // self.PAGE_SIZE - 1) if offset else None
+        after = before[-1] if before and len(before) == limit else None
         return persons_page(self.database, self.filter, self.sort_key, self.descending,
-                            offset=offset, limit=limit)
+                            offset=offset, limit=limit, after=after)
 
     def display(self, person: PersonRow, column: int) -> str:
         return (

@@ -24,6 +24,7 @@ KIND_NAMES = {
     "stay": N_("Accommodation"),
     "person": N_("Possible duplicate"),
     "conflict": N_("Exchange conflicts"),
+    "request": N_("Change requests"),
 }
 ITEM_ROLE = Qt.ItemDataRole.UserRole  # (kind, id) of an item's record
 

@@ -374,6 +374,7 @@ ACTIONS = {
     "quota.override": N_("issued beyond the quota"),
     "exchange.import": N_("package imported"),
     "exchange.resolve": N_("exchange conflict resolved"),
+    "settings": N_("settings changed"),
 }
 RECORD_TYPES = {
     "persons": N_("Person"),
@@ -400,6 +401,9 @@ RECORD_TYPES = {
     "monthly_summary": N_("Monthly summary"),
     "office_profiles": N_("Office profile"),  # issue 21
     "outgoing_entries": N_("Outgoing register"),
+    "change_requests": N_("Change request"),
+    "scans": N_("Scan"),
+    "local_settings": N_("Settings"),
 }
 FIELDS = {
     "surname": N_("Surname"),

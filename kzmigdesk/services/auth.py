@@ -32,12 +32,14 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"  # accounts, roles, passwords
     RESTORE_BACKUP = "restore_backup"  # replace the database by a backup
     IMPORT_PACKAGES = "import_packages"  # other offices' exchange packages, and their conflicts
+    APPROVE_CHANGES = "approve_changes"  # others' change requests (services/change_requests.py)
 
 
 CLERK_PERMISSIONS = frozenset({Permission.REGISTER})
 SUPERVISOR_PERMISSIONS = CLERK_PERMISSIONS | {
     Permission.MANAGE_QUOTAS, Permission.OVERRIDE_QUOTA, Permission.EDIT_CATALOGUE,
-    Permission.EXPORT_REPORTS, Permission.VIEW_AUDIT, Permission.IMPORT_PACKAGES}
+    Permission.EXPORT_REPORTS, Permission.VIEW_AUDIT, Permission.IMPORT_PACKAGES,
+    Permission.APPROVE_CHANGES}
 ADMINISTRATOR_PERMISSIONS = SUPERVISOR_PERMISSIONS | {Permission.MANAGE_USERS,
                                                       Permission.RESTORE_BACKUP}
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
@@ -81,6 +83,7 @@ ACTION_NAMES = {
     Permission.MANAGE_USERS: N_("managing user accounts"),
     Permission.RESTORE_BACKUP: N_("restoring a backup"),
     Permission.IMPORT_PACKAGES: N_("importing other offices' packages"),
+    Permission.APPROVE_CHANGES: N_("approving change requests"),
 }
 
 

@@ -19,7 +19,11 @@ the tables' dependencies:
 - a record changed here too becomes a conflict, kept with both sides for a supervisor,
   unless the sender has already seen this office's version (`based_on`);
 - an older or equal version changes nothing, so importing twice, or an old package after a
-  newer one, changes nothing.
+  newer one, changes nothing;
+- a change of a person's identity data (or their deletion) by a role whose changes need
+  approval here, that the sending office did not approve (no approved change request for it
+  in the package), is kept as a change request for this office's supervisors instead
+  (services/change_requests.py `hold_incoming`).
 """
 
 import base64
@@ -70,6 +74,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_, _
+from kzmigdesk.services import change_requests
 from kzmigdesk.services.auth import Permission, acting, actor_may, require
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.name_index import index_names, unindex
@@ -617,6 +622,7 @@ class ImportResult:
     applied: int = 0
     unchanged: int = 0
     conflicts: int = 0
+    held: int = 0  # changes without the sending office's approval, kept as change requests
 
 
 def import_package(session: Session, data: bytes, password: str | None = None,
@@ -630,6 +636,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     order = {name: index for index, name in enumerate(tables)}
     states = _states(session, peer)
     result = ImportResult(peer.name)
+    change_requests.note_package_approvals(session, package.records, package.audit)
     try:
         for item in sorted(package.records, key=lambda i: (order[i["table"]], i["version"])):
             outcome = _apply(session, peer, tables[item["table"]], item,
@@ -685,6 +692,10 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
                                          entity_id=entity_id, local=local, incoming=incoming,
                                          incoming_version=item["version"], detected_at=now))
         return "conflicts"
+    if change_requests.hold_incoming(session, peer.name, table.name, local, incoming,
+                                     item["version"]):
+        _set_state(session, peer, table.name, entity_id, item["version"])
+        return "held"
     session.execute(table.update().where(table.c.id == entity_id).values(**values))
     _after_write(session, table, values)
     _set_state(session, peer, table.name, entity_id, item["version"])

@@ -33,7 +33,7 @@ from kzmigdesk.domain.identifiers import (
 )
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import quotas
+from kzmigdesk.services import change_requests, quotas
 from kzmigdesk.services.auth import Permission, acting_user_id, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -506,6 +506,10 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
             errors.append(_error("on", N_("must be after the permit's last valid day")))
     if errors:
         raise ValidationFailed(errors)
+    if new_status is PermitStatus.REVOKED:  # a clerk's revocation waits for approval
+        change_requests.divert(session, change_requests.ChangeKind.PERMIT_REVOCATION, permit,
+                               {"status": new_status, "on": on, "comment": comment},
+                               {"status": permit.status})
     change = PermitStatusChange(
         permit=permit, from_status=permit.status, to_status=new_status, changed_on=on,
         user_id=acting_user_id(session), comment=comment,
@@ -525,8 +529,9 @@ def change_permit_status(session: Session, permit: WorkPermit, new_status: Permi
 def set_permit_status(database: Database, permit_id: uuid.UUID, new_status: PermitStatus,
                       on: dt.date, comment: str | None = None,
                       new_valid_to: dt.date | None = None) -> None:
-    """`change_permit_status` of a stored permit, in its own transaction."""
-    with database.transaction() as session:
+    """`change_permit_status` of a stored permit, in its own transaction; SentForApproval when
+    a revocation waits for a supervisor (the request is stored)."""
+    with change_requests.transaction(database) as session:
         permit = session.get(WorkPermit, permit_id)
         if permit is None:
             raise NotFound(N_("The work permit no longer exists."))

@@ -4,10 +4,23 @@ the names."""
 
 import datetime as dt
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, intersect, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    intersect,
+    literal,
+    select,
+    tuple_,
+)
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.db.session import Database
@@ -52,6 +65,8 @@ class PersonRow:
     category: PersonCategory
     status: str | None
     citizenship: str | None
+    sort_name: str = ""  # the keys of the list's orders: the next page begins after a row
+    created_at: dt.datetime | None = None
 
     @property
     def full_name(self) -> str:
@@ -146,10 +161,41 @@ def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
 
 
 def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
-                  descending: bool = False, offset: int = 0, limit: int = 100) -> list[PersonRow]:
-    """One page of the list, sorted; the id breaks ties so that pages never overlap."""
+                  descending: bool = False, offset: int = 0, limit: int = 100,
+                  after: "PersonRow | None" = None) -> list[PersonRow]:
+    """One page of the list, sorted; the id breaks ties so that pages never overlap. With
+    `after` (the last row of the page before, at offset - limit) the page is read from that
+    row on (keyset paging: no OFFSET to skip), where the order's keys are never NULL."""
+    if after is not None and sort in KEYSET_SORTS:
+        return _page_after(session, filt, sort, descending, limit, after)
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
     query = _filtered(select(*ROW_COLUMNS), filt).order_by(*order).offset(offset).limit(limit)
+    return [PersonRow(*row) for row in session.execute(query)]
+
+
+KEYSET_SORTS = ("name", "birth_date", "registered")  # not "iin": persons without one
+
+
+def _beyond(row: "PersonRow", sort: str, descending: bool):
+    """The rows after `row` in the list's order."""
+    columns = (*SORT_KEYS[sort], Person.id)
+    values = tuple_(*(literal(getattr(row, column.key), column.type) for column in columns))
+    return tuple_(*columns) < values if descending else tuple_(*columns) > values
+
+
+def _page_after(session: Session, filt: PersonFilter, sort: str, descending: bool,
+                limit: int, after: "PersonRow") -> list[PersonRow]:
+    text = filt.text.strip()
+    words = _name_words(text) if text else None
+    if not text or words is not None:
+        try:
+            return _within(session, DENSE_WALK_SECONDS, lambda: _walk(
+                session, filt, words, sort, descending, limit, after))
+        except _TimeUp:
+            pass
+    order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
+    query = (_filtered(select(*ROW_COLUMNS), filt).where(_beyond(after, sort, descending))
+             .order_by(*order).limit(limit))
     return [PersonRow(*row) for row in session.execute(query)]
 
 
@@ -159,25 +205,186 @@ FEW_MATCHES_DIGITS = 6  # an IIN begins with the date of birth: six digits name 
 def count_and_first_page(session: Session, filt: PersonFilter = PersonFilter(),
                          sort: str = "name", descending: bool = False,
                          limit: int = 100) -> tuple[int, list[PersonRow]]:
-    """The count and the first page of the list. A search of two or more names intersects
-    their token ranges, the costly part, and a long IIN or document number prefix matches
-    few persons: either is read once, with the count taken over the matches beside the page
-    (a window function). Otherwise the count stays a cheap index count, and reading every
-    match for it would cost more than a second query."""
-    digits = re.search(r"\d", filt.text)
-    if (len(normalise_document_number(filt.text)) < FEW_MATCHES_DIGITS if digits
-            else len(query_tokens(filt.text)) < 2):
-        return count_persons(session, filt), fetch_persons(session, filt, sort, descending,
-                                                          limit=limit)
-    order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
+    """The exact count and the first page of the list (first_page, then the exact count
+    when it gave a lower bound)."""
+    first = first_page(session, filt, sort, descending, limit)
+    return (first.count if first.exact else count_persons(session, filt)), first.rows
+
+
+# --- the first page at once, at any size ---
+#
+# A list's first page is read one of two ways. When the matches are few (COUNT_CAP at most,
+# counted by an index up to that cap), they are all read and sorted. When they are many, the
+# index of the list's order is walked and each row tested (the filters on the row, each word
+# of a name search by an EXISTS on the name index) until the page is full: matches that are
+# at least one in a hundred fill it within a few thousand rows. A walk through rows that
+# rarely match would take long: on SQLite it stops after WALK_SECONDS and the matches are
+# read and sorted instead. Either way the rows are those of fetch_persons.
+
+COUNT_CAP = 10_000  # the list shows "10,000+" until the exact count, read in the background
+WALK_SECONDS = 0.06
+DENSE_WALK_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    count: int  # exact, or a lower bound (COUNT_CAP, or the page's length)
+    exact: bool
+    rows: list[PersonRow]
+
+
+class _Unindexed(ColumnElement):
+    """A column that SQLite will not read through an index ("+column"): a sort or filter
+    the query plan must not be led by. Other databases plan by their statistics."""
+
+    inherit_cache = True
+
+    def __init__(self, column):
+        self.column = column
+        self.type = column.type
+
+
+@compiles(_Unindexed)
+def _unindexed_default(element, compiler, **kw):
+    return compiler.process(element.column, **kw)
+
+
+@compiles(_Unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return "+" + compiler.process(element.column, **kw)
+
+
+def _name_words(text: str) -> list[str] | None:
+    """The tokens of a search of names (no digits); None for another text."""
+    tokens = query_tokens(text)
+    if not tokens or re.search(r"\d", normalise_document_number(text)):
+        return None
+    return tokens
+
+
+def _has_filters(filt: PersonFilter) -> bool:
+    return filt != PersonFilter(text=filt.text)
+
+
+def _capped_count(session: Session, filt: PersonFilter, words: list[str] | None) -> int | None:
+    """The count up to COUNT_CAP + 1 where one index range counts it fast (one word of a
+    name alone, one filter alone, or nothing); None otherwise."""
+    text = filt.text.strip()
+    filters = [v for v in (filt.region_id, filt.category, filt.status) if v is not None]
+    if text and (filters or words is None or len(words) > 1) or len(filters) > 1:
+        return None
+    if text:
+        numbers = matching_numbers(text)
+        matched = numbers.subquery()
+        query = select(matched.c.person_no).distinct().limit(COUNT_CAP + 1)
+    else:
+        query = _filtered(select(Person.id), filt).limit(COUNT_CAP + 1)
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def _sorted_matches(session: Session, filt: PersonFilter, sort: str, descending: bool,
+                    limit: int) -> tuple[int, list[PersonRow]]:
+    """The count and first page when the matches are few: all read (led by the search or a
+    filter's index, not the order's), counted beside the page and sorted."""
+    order = [_Unindexed(c) for c in (*SORT_KEYS[sort], Person.id)]
+    order = [c.desc() if descending else c.asc() for c in order]
     query = (_filtered(select(*ROW_COLUMNS, func.count().over()), filt)
              .order_by(*order).limit(limit))
     rows = session.execute(query).all()
     return (rows[0][-1] if rows else 0), [PersonRow(*row[:-1]) for row in rows]
 
 
+def _walk(session: Session, filt: PersonFilter, words: list[str] | None, sort: str,
+          descending: bool, limit: int, after: PersonRow | None = None) -> list[PersonRow]:
+    """The first page (or the page after a row) by the index of the list's order, each row
+    tested."""
+    query = select(*ROW_COLUMNS)
+    if after is not None:
+        query = query.where(_beyond(after, sort, descending))
+    # The most selective filter leads: its index in the list's order (see models.Person);
+    # the others are tested on the rows.
+    led = False
+    for column, value in ((Person.region_id, filt.region_id), (Person.status, filt.status),
+                          (Person.category, filt.category)):
+        if value is not None:
+            query = query.where((_Unindexed(column) if led else column) == value)
+            led = True
+    for word in words or ():
+        token = aliased(PersonNameToken)
+        number = aliased(PersonNumber)
+        query = query.where(exists().where(
+            number.person_id == Person.id, token.person_no == number.no,
+            _prefix_range(token.token, word)))
+    order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
+    return [PersonRow(*row) for row in session.execute(query.order_by(*order).limit(limit))]
+
+
+class _TimeUp(Exception):
+    pass
+
+
+def _within(session: Session, seconds: float, work):
+    """work() on SQLite, stopped (_TimeUp) after `seconds`; elsewhere as it is."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return work()
+    dbapi = connection.connection.dbapi_connection
+    deadline = time.monotonic() + seconds
+    expired = []
+
+    def check() -> int:
+        if time.monotonic() > deadline:
+            expired.append(True)
+            return 1
+        return 0
+
+    dbapi.set_progress_handler(check, 20_000)
+    try:
+        return work()
+    except OperationalError:
+        if expired:
+            raise _TimeUp() from None
+        raise
+    finally:
+        dbapi.set_progress_handler(None, 0)
+
+
+def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
+               descending: bool = False, limit: int = 100) -> FirstPage:
+    """The first page of the list and its count, fast at any size; the count is exact when
+    the matches are few, else a lower bound (exact: False) for count_persons to replace."""
+    text = filt.text.strip()
+    words = _name_words(text) if text else None
+    capped = _capped_count(session, filt, words)
+    if text and words is None:  # IIN or document numbers
+        if len(normalise_document_number(text)) >= FEW_MATCHES_DIGITS:
+            return _exact(*_sorted_matches(session, filt, sort, descending, limit))
+        rows = fetch_persons(session, filt, sort, descending, limit=limit)
+    elif text and capped is not None and capped <= COUNT_CAP:
+        return _exact(*_sorted_matches(session, filt, sort, descending, limit))
+    else:
+        # Many matches (more than COUNT_CAP) fill a page soon, unless they gather at the
+        # end of the order: the walk then has longer before the matches are sorted instead.
+        seconds = WALK_SECONDS if capped is None else DENSE_WALK_SECONDS
+        try:
+            rows = _within(session, seconds,
+                           lambda: _walk(session, filt, words, sort, descending, limit))
+        except _TimeUp:
+            return _exact(*_sorted_matches(session, filt, sort, descending, limit))
+    if len(rows) < limit:
+        return FirstPage(len(rows), True, rows)
+    if capped is not None:
+        return FirstPage(max(min(capped, COUNT_CAP), len(rows)), capped <= COUNT_CAP, rows)
+    return FirstPage(len(rows), False, rows)
+
+
+def _exact(count: int, rows: list[PersonRow]) -> FirstPage:
+    return FirstPage(count, True, rows)
+
+
 def search_persons(session: Session, text: str, limit: int = 50) -> list[PersonRow]:
-    return fetch_persons(session, PersonFilter(text=text), limit=limit)
+    """The first persons a text finds, in the list's order (first_page: fast at any size)."""
+    return first_page(session, PersonFilter(text=text), limit=limit).rows
 
 
 def region_names(session: Session) -> dict[uuid.UUID, str]:
@@ -195,19 +402,31 @@ class PersonListing:
     count: int
     rows: list[PersonRow]
     regions: dict[uuid.UUID, str]
+    exact: bool = True  # else `count` is a lower bound: person_count() gives the exact one
 
 
 def list_persons(database: Database, filt: PersonFilter = PersonFilter(), sort: str = "name",
-                 descending: bool = False, limit: int = 100) -> PersonListing:
+                 descending: bool = False, limit: int = 100,
+                 exact: bool = True) -> PersonListing:
+    """The count, the first page and the region names; with exact=False the count may be a
+    lower bound (fast at any size: see first_page)."""
     with database.sessions() as session:
-        count, rows = count_and_first_page(session, filt, sort, descending, limit=limit)
-        return PersonListing(count, rows, region_names(session))
+        first = first_page(session, filt, sort, descending, limit=limit)
+        count = first.count if first.exact or not exact else count_persons(session, filt)
+        return PersonListing(count, first.rows, region_names(session), first.exact or exact)
+
+
+def person_count(database: Database, filt: PersonFilter = PersonFilter()) -> int:
+    with database.sessions() as session:
+        return count_persons(session, filt)
 
 
 def persons_page(database: Database, filt: PersonFilter = PersonFilter(), sort: str = "name",
-                 descending: bool = False, offset: int = 0, limit: int = 100) -> list[PersonRow]:
+                 descending: bool = False, offset: int = 0, limit: int = 100,
+                 after: PersonRow | None = None) -> list[PersonRow]:
     with database.sessions() as session:
-        return fetch_persons(session, filt, sort, descending, offset=offset, limit=limit)
+        return fetch_persons(session, filt, sort, descending, offset=offset, limit=limit,
+                             after=after)
 
 
 def find_persons(database: Database, text: str, limit: int = 50) -> list[PersonRow]:

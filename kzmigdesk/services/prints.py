@@ -24,6 +24,7 @@ from kzmigdesk.domain.documents import (
     Applicant,
     CaseSummary,
     Centre,
+    ChangeRequestForm,
     EmployerPermitsExtract,
     HouseholdLine,
     IdentityDocumentLine,
@@ -294,6 +295,7 @@ _RECORDED: dict[type, Callable[[Any], tuple[str, uuid.UUID, str]]] = {
     ReferralLetter: lambda d: ("persons", d.person_id, "referral_letter"),
     WorkPermitDocument: lambda d: ("work_permits", d.permit_id, "work_permit"),
     KandasCertificate: lambda d: ("repatriate_cases", d.case_id, "kandas_certificate"),
+    ChangeRequestForm: lambda d: ("change_requests", d.request_id, "change_request_form"),
 }
 
 # The outgoing documents, which take a register number when printed: the kind (a key of
@@ -317,6 +319,14 @@ def numbered(session: Session, document: Document) -> Document:
     number = register.take_number(session, kind, document.today, addressee, person_id,
                                   person_name)
     return dataclasses.replace(document, number=number)
+
+
+def change_request_form(session: Session, request_id, today: dt.date | None = None
+                        ) -> ChangeRequestForm:
+    """A change request as a bilingual kk/ru form for the paper file (issue 20)."""
+    from kzmigdesk.services.change_requests import request_form
+
+    return request_form(session, request_id, today)
 
 
 def record_print(session: Session, document) -> None:

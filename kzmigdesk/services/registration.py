@@ -28,6 +28,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.domain.search import name_tokens, normalise_document_number, sort_key
 from kzmigdesk.i18n import N_
+from kzmigdesk.services import change_requests
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -309,6 +310,8 @@ def save_person(session: Session, data: PersonInput, documents: list[DocumentInp
         candidates = find_duplicates(session, data, new_documents, exclude_id=person_id)
     if candidates and (not confirm_duplicates or any(c.blocking for c in candidates)):
         raise DuplicatesFound(candidates)
+    if person is not None:  # a clerk's change of identity data waits for approval
+        change_requests.divert_identity(session, person, data, documents)
 
     try:
         # In a savepoint: when another clerk saved the same IIN since find_duplicates looked,
@@ -349,6 +352,8 @@ def delete_person(session: Session, person_id: uuid.UUID, expected_version: int 
     require_in(session, Permission.REGISTER, person.office_id)
     if expected_version is not None and person.version != expected_version:
         raise StaleRecord(N_("Someone else has changed this record. Reload it and try again."))
+    change_requests.divert(session, change_requests.ChangeKind.DELETION, person,
+                           {"deleted": True}, {"deleted": False})
     person.deleted_at = utcnow()
     unindex(session, person.id)
 
@@ -371,8 +376,9 @@ def register_person(database: Database, data: PersonInput,
                     documents: list[DocumentInput] | None = None,
                     person_id: uuid.UUID | None = None, expected_version: int | None = None,
                     confirm_duplicates: bool = False) -> uuid.UUID:
-    """save_person in its own transaction; the saved person's id."""
-    with database.transaction() as session:
+    """save_person in its own transaction; the saved person's id. SentForApproval when the
+    change waits for a supervisor (the request is stored)."""
+    with change_requests.transaction(database) as session:
         return save_person(session, data, documents, person_id=person_id,
                            expected_version=expected_version,
                            confirm_duplicates=confirm_duplicates).id

@@ -32,7 +32,7 @@ from kzmigdesk.domain.models import (
     utcnow,
 )
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import quotas
+from kzmigdesk.services import change_requests, quotas
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -510,9 +510,17 @@ def change_status(
         raise ValidationFailed(errors)
 
     override = None
-    if new_status is S.GRANTED and case.quota_year and case.resettlement_region_id:
+    in_quota = new_status is S.GRANTED and case.quota_year and case.resettlement_region_id
+    if in_quota:
         override = quotas.take_slot(session, QuotaKind.KANDAS, case.quota_year,
                                     case.resettlement_region_id, None, override_reason)
+    kind = change_requests.status_kind(new_status)  # a clerk's decision waits for approval
+    if kind is not None:
+        change_requests.divert(session, kind, case, {
+            "status": new_status, "on": on, "comment": comment,
+            "certificate_number": number or None, "override_reason": override_reason},
+            {"status": current})
+    if in_quota:
         case.quota_override_reason = override["reason"] if override else None
     if new_status is S.GRANTED:
         case.certificate_number = number
@@ -820,8 +828,9 @@ def change_case_status(
     override_reason: str | None = None,
 ) -> None:
     """`change_status` in a transaction of its own; QuotaExceeded (nothing written) when a
-    grant goes beyond the quota without a supervisor's `override_reason`."""
-    with database.transaction() as session:
+    grant goes beyond the quota without a supervisor's `override_reason`; SentForApproval when
+    the decision waits for a supervisor (the request is stored)."""
+    with change_requests.transaction(database) as session:
         case = _stored(session, RepatriateCase, case_id, CASE_GONE)
         change_status(session, case, new_status, on, comment=comment,
                       certificate_number=certificate_number, override_reason=override_reason)

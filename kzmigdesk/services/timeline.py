@@ -17,6 +17,7 @@ from kzmigdesk.domain.models import (
     PermitStatusChange,
     Person,
     RepatriateCase,
+    Scan,
     ServiceRecord,
     WorkPermit,
 )
@@ -40,6 +41,7 @@ DOCUMENT = N_("Document")
 CASE = N_("Repatriate case")
 PERMIT = N_("Work permit")
 SERVICE = N_("Service")
+SCAN = N_("Scan")
 
 
 def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEvent]:
@@ -83,6 +85,9 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
         if record.end_date:
             text += " " + _("until {date}").format(date=format_date(record.end_date))
         events.append(TimelineEvent(record.start_date, SERVICE, text))
+    for scan in session.scalars(select(Scan).where(Scan.person_id == person_id)):  # issue 20
+        events.append(TimelineEvent(scan.created_at.date(), SCAN, " · ".join(
+            part for part in (scan.description, scan.file_name) if part)))
     return sorted(events, key=lambda event: event.day)
 
 

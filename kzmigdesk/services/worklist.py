@@ -12,7 +12,9 @@ Its groups, as of `today`:
   sets no longest stay, so an open stay is not flagged);
 - duplicates flagged for review: persons saved in the last 30 days although a possible
   duplicate had been found (duplicate_decisions);
-- exchange conflicts, for those who may resolve them (supervisors and administrators).
+- exchange conflicts, for those who may resolve them (supervisors and administrators);
+- change requests awaiting approval, for those who may approve them (of their office),
+  when any wait.
 
 A clerk sees the records of their own office (a clerk without an office, and a supervisor or
 administrator, see every office); a stay and a duplicate belong to their person's office. Each
@@ -41,6 +43,7 @@ from kzmigdesk.domain.models import (
     WorkPermit,
 )
 from kzmigdesk.i18n import N_
+from kzmigdesk.services import change_requests
 from kzmigdesk.services.auth import Permission, acting
 
 ITEMS = 50  # items listed per group; the count covers them all
@@ -216,6 +219,13 @@ def worklist_of(session: Session, today: dt.date | None = None) -> Worklist:
     actor = acting(session)
     if actor is not None and actor.may(Permission.IMPORT_PACKAGES):
         groups.append(query.conflicts())
+    waiting = change_requests.count_waiting(session) if actor is not None and actor.may(
+        Permission.APPROVE_CHANGES) else 0
+    if waiting:  # change requests the user may decide, listed only when some wait
+        groups.append(WorkGroup("requests", N_("Requests awaiting approval"), waiting, tuple(
+            WorkItem(r.id, "request", f"{r.summary} · {r.author}",
+                     r.submitted_at.date() if r.submitted_at else None)
+            for r in change_requests.waiting(session, ITEMS))))
     return Worklist(today, tuple(groups))
 
 

@@ -5,7 +5,7 @@ of its outgoing numbers), the counter of outgoing numbers per office and year, a
 outgoing register's journal.
 
 Revision ID: 0018
-Revises: 0021
+Revises: 0020
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0018'
-down_revision: Union[str, Sequence[str], None] = '0021'
+down_revision: Union[str, Sequence[str], None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.gui.widgets.tables import fit_columns, list_view
 from kzmigdesk.i18n import _
@@ -103,10 +104,13 @@ class ListPage(QWidget):
         self.show_columns(self.hidden_columns())
         fit_columns(self.table)
         self._fitted = False
+        self._fitted_to_rows = False
         header = self.table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.column_menu)
         model.headerDataChanged.connect(self._refit)  # a new language
+        model.counted.connect(self.show_count)  # the reload's count came from the worker
+        model.loading_changed.connect(self._show_loading)
         self.table.activated.connect(self._open_index)
         self.empty_label, self.empty_button = QLabel(), QPushButton()
         self.empty_label.setWordWrap(True)
@@ -207,10 +211,27 @@ class ListPage(QWidget):
 
     def show_count(self) -> None:
         count = self.model.rowCount()
-        self.count_label.setText(self.count_text(count))
+        text = self.count_text(count)
+        if self.model.count_is_estimate:  # "10,000+ persons" until the exact count comes
+            number = i18n.format_number(count)
+            text = text.replace(number, number + "+", 1)
+        self.count_label.setText(text)
+        if self.model.loading:
+            return  # the old rows stay, greyed, until the new ones come
         empty = count == 0 and bool(self.empty_label.text()) and not self.filtered()
         self.empty_state.setVisible(empty)
         self.table.setVisible(not empty)
+
+    def _show_loading(self, loading: bool) -> None:
+        """A busy cursor over the table while a search or a filter is being read."""
+        if loading:
+            self.table.viewport().setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.table.viewport().unsetCursor()
+            self.show_count()
+            if not self._fitted_to_rows and self.model.rowCount() and self.isVisible():
+                self._fitted_to_rows = True  # the first rows came after the page was shown
+                self._fit_columns()
 
     def filtered(self) -> bool:
         """Whether a search or a filter (a choice or a check in the filters row) is set."""

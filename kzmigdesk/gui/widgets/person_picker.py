@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayo
 
 from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.list_page import SEARCH_DELAY_MS, search_hint
+from kzmigdesk.gui.widgets.queries import Query
 from kzmigdesk.i18n import _
 from kzmigdesk.services.person_search import find_persons
 from kzmigdesk.services.workspace import Database
@@ -21,6 +22,7 @@ class PersonPicker(QWidget):
     def __init__(self, database: Database):
         super().__init__()
         self.database = database
+        self.query: Query | None = None
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         search_hint(self.search, _("Search by name in any script, IIN or document number"))
@@ -40,11 +42,36 @@ class PersonPicker(QWidget):
         self.results.currentRowChanged.connect(self.selection_changed)
 
     def search_now(self) -> None:
+        """Search in the background; a newer search cancels this one."""
         self.timer.stop()
-        self.results.clear()
-        if not self.search.text().strip():
+        if self.query is not None:
+            self.query.cancel()
+            self.query = None
+        text = self.search.text()
+        if not text.strip():
+            self.results.clear()
+            self._busy(False)
             return
-        found = find_persons(self.database, self.search.text())
+        self._busy(True)
+        self.query = Query(self, self.database, lambda database: find_persons(database, text),
+                           self._found, self._failed)
+        self.query.start()
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.results.viewport().setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.results.viewport().unsetCursor()
+
+    def _failed(self, error: BaseException) -> None:
+        self.query = None
+        self._busy(False)
+        raise error
+
+    def _found(self, found) -> None:
+        self.query = None
+        self._busy(False)
+        self.results.clear()
         for person in found:
             text = ", ".join(p for p in (person.full_name, i18n.format_date(person.birth_date),
                                          person.iin) if p)

@@ -1,0 +1,767 @@
+"""Four eyes on identity data and status decisions: change requests.
+
+What needs approval is stored in this database (`ApprovalRules`, a local setting an
+administrator changes): by default every kind of `ChangeKind` (a registered person's identity
+data, granting or refusing kandas status, the citizenship steps, revoking a work permit,
+deleting a person, a case or a permit) made by a **clerk**. Creating a person does not (the
+duplicate check covers it).
+
+Supervisors' and administrators' own changes apply at once by default: they are the approvers,
+a district office often has a single supervisor (who could otherwise change nothing), and
+their changes are in the audit trail under their name. An administrator who wants four eyes
+on supervisors too adds the role to the rules; another supervisor then approves.
+
+The services that make such a change call `divert` once they have checked it (permissions,
+validation, duplicates) and before they write: when the acting user's change needs approval,
+`divert` stores a submitted request (what the author proposed, and the target's values and
+version they saw) and raises `SentForApproval`. The database-level functions open their
+transaction with `transaction(database)`, which commits that request before the exception
+reaches the window ("Sent for approval: …").
+
+A supervisor (or an administrator) of the target's office approves a request: the change is
+applied in the same transaction by the same session-level function a direct change uses
+(validation, quotas and the audit trail are one path), with `divert` standing aside. When the
+target changed since the request was made, approval refuses (`StaleRequest`, with what
+changed) until the approver confirms the version they have now seen. Nobody approves their
+own request; a rejection needs a reason; only the author withdraws. Every step is an audit
+entry (the request is an entity: its creation and each change of status are recorded).
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import (
+    ChangeKind,
+    DocumentType,
+    PermitStatus,
+    RepatriateStatus,
+    RequestStatus,
+    Sex,
+    UserRole,
+    label,
+)
+from kzmigdesk.domain.models import (
+    ChangeRequest,
+    LocalSetting,
+    Person,
+    RepatriateCase,
+    User,
+    WorkPermit,
+    utcnow,
+)
+from kzmigdesk.i18n import N_, _, format_date
+from kzmigdesk.services import audit
+from kzmigdesk.services.auth import Actor, Permission, acting, require, require_in
+from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
+
+RULES_KEY = "approval_rules"
+R = RequestStatus
+
+# The identity data of a person (the issue's list); a change of a document number counts too.
+IDENTITY_FIELDS = ("surname", "given_name", "patronymic", "birth_date", "sex", "iin",
+                   "citizenship")
+TARGETS = {"persons": Person, "repatriate_cases": RepatriateCase, "work_permits": WorkPermit}
+REQUEST_GONE = N_("The change request no longer exists.")
+TARGET_GONE = N_("The record of this request no longer exists.")
+
+
+@dataclass(frozen=True)
+class ApprovalRules:
+    """Which kinds of change need approval, when made by which roles."""
+
+    kinds: frozenset[ChangeKind] = frozenset(ChangeKind)
+    roles: frozenset[UserRole] = frozenset({UserRole.CLERK})
+
+
+DEFAULT_RULES = ApprovalRules()
+
+
+class SentForApproval(ServiceError):
+    """The change was not applied: it waits, as a submitted request, for a supervisor."""
+
+    def __init__(self, request_id: uuid.UUID, kind: ChangeKind, summary: str):
+        super().__init__(N_("Sent for approval: {what} ({summary}). It applies once a "
+                            "supervisor approves it."))
+        self.request_id = request_id
+        self.kind = kind
+        self.summary = summary
+
+    def message(self) -> str:
+        return _(self.msgid).format(what=label(self.kind), summary=self.summary)
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    label: str  # translated
+    old: str  # as shown
+    new: str
+
+
+class StaleRequest(ServiceError):
+    """The target changed since the request was made: approving it would apply it blindly."""
+
+    def __init__(self, differences: list[Difference], version: int):
+        super().__init__(N_("The record has changed since this request was made. Compare the "
+                            "changes and approve again if the request still holds."))
+        self.differences = differences
+        self.version = version  # the target's version now: pass it as `seen_version`
+
+
+class NotAnApprover(ServiceError):
+    def __init__(self, msgid: str):
+        super().__init__(msgid)
+
+
+# --- the rules ---
+
+
+def rules(session: Session) -> ApprovalRules:
+    setting = session.get(LocalSetting, RULES_KEY)
+    if setting is None:
+        return DEFAULT_RULES
+    stored = json.loads(setting.value)
+    return ApprovalRules(frozenset(ChangeKind(k) for k in stored["kinds"]),
+                         frozenset(UserRole(r) for r in stored["roles"]))
+
+
+def set_rules(session: Session, new: ApprovalRules) -> None:
+    """Store what needs approval (administrators only); audited with the old and new lists."""
+    require(acting(session), Permission.MANAGE_USERS)
+    old = rules(session)
+    value = {"kinds": sorted(new.kinds), "roles": sorted(new.roles)}
+    setting = session.get(LocalSetting, RULES_KEY)
+    if setting is None:
+        session.add(LocalSetting(key=RULES_KEY, value=json.dumps(value)))
+    else:
+        setting.value = json.dumps(value)
+    audit.record(session, "settings", "local_settings", RULES_KEY, {
+        "kinds": [sorted(old.kinds), value["kinds"]],
+        "roles": [sorted(old.roles), value["roles"]]})
+
+
+APPLYING = "kzmigdesk.change_request.applying"
+
+
+def needs_approval(session: Session, kind: ChangeKind) -> bool:
+    """Whether the acting user's change of `kind` waits for approval (never while an approved
+    request is being applied)."""
+    actor = acting(session)
+    if actor is None or session.info.get(APPLYING):
+        return False
+    current = rules(session)
+    return kind in current.kinds and actor.role in current.roles
+
+
+# --- values as stored in a request (JSON) and as shown ---
+
+
+def _encode(value):
+    if isinstance(value, bytes):  # a photo: compared by its hash
+        return {"sha256": hashlib.sha256(value).hexdigest()}
+    return audit.jsonable(value)
+
+
+DATES = {"birth_date", "issue_date", "expiry_date", "on"}
+UUIDS = {"region_id", "id"}
+
+
+def _decode(name: str, value):
+    if value is None:
+        return None
+    if name in DATES:
+        return dt.date.fromisoformat(value)
+    if name in UUIDS:
+        return uuid.UUID(value)
+    if name == "sex":
+        return Sex(value)
+    if name == "doc_type":
+        return DocumentType(value)
+    if name == "photo":
+        return base64.b64decode(value["base64"])
+    return value
+
+
+def _same(a, b) -> bool:
+    """Stored values compare by content (a photo by its hash)."""
+    if isinstance(a, dict) and isinstance(b, dict) and "sha256" in a and "sha256" in b:
+        return a["sha256"] == b["sha256"]
+    return a == b
+
+
+def _field_label(name: str) -> str:
+    from kzmigdesk.services import registration
+
+    msgid = registration.LABELS.get(name) or audit.FIELDS.get(name) or FIELD_LABELS.get(name)
+    return _(msgid) if msgid else name
+
+
+FIELD_LABELS = {
+    "documents": N_("Identity documents"),
+    "on": N_("Date of the change"),
+    "comment": N_("Comment"),
+    "region_id": N_("Region"),
+    "district": N_("District"),
+    "locality": N_("Locality"),
+    "address": N_("Address"),
+    "notes": N_("Notes"),
+    "deleted": N_("Deleted"),
+}
+
+
+def _shown(name: str, value) -> str:
+    if value is None:
+        return ""
+    if name == "photo":
+        return _("a photo")
+    if name == "documents":
+        return "; ".join(f"{label(DocumentType(d['doc_type'])) if d.get('doc_type') else ''} "
+                         f"{d.get('number') or ''}".strip() for d in value)
+    if name == "sex":
+        return label(Sex(value))
+    if name == "status":
+        for enum in (RepatriateStatus, PermitStatus):
+            if value in enum.__members__.values():
+                return label(enum(value))
+    if name == "deleted":
+        return _("yes") if value else _("no")
+    if name == "on" or name.endswith("_date"):
+        return format_date(dt.date.fromisoformat(value))
+    return str(value)
+
+
+# --- what a request holds for each kind ---
+
+
+def person_values(person, documents: list | None = None) -> dict:
+    """A person's (or a PersonInput's) form fields and documents as a request stores them."""
+    from kzmigdesk.services.registration import PersonInput
+
+    values = {f.name: _encode(getattr(person, f.name)) for f in fields(PersonInput)}
+    stored = documents if documents is not None else [
+        dict(doc_type=d.doc_type, number=d.number, issuing_country=d.issuing_country,
+             issued_by=d.issued_by, issue_date=d.issue_date, expiry_date=d.expiry_date, id=d.id)
+        for d in getattr(person, "documents", ())]
+    values["documents"] = [_encode(d) for d in stored]
+    return values
+
+
+def divert_identity(session: Session, person: Person, data, documents: list | None) -> None:
+    """A person form's save of `person` (a PersonInput, and the documents or None for those
+    stored) as a request, when it changes identity data and needs approval (`divert`)."""
+    base = person_values(person)
+    proposed = person_values(data, None if documents is None else [vars(d) for d in documents])
+    if documents is None:
+        proposed["documents"] = base["documents"]
+    if not identity_changed(base, proposed):
+        return
+    changes = {k: v for k, v in proposed.items() if base[k] != v}
+    if "photo" in changes and data.photo is not None:
+        changes["photo"]["base64"] = base64.b64encode(data.photo).decode()
+    divert(session, ChangeKind.IDENTITY, person, changes, base)
+
+
+def _document_numbers(documents: list[dict]) -> set:
+    return {(d.get("doc_type"), d.get("number")) for d in documents}
+
+
+def identity_changed(base: dict, proposed: dict) -> bool:
+    """Whether a person form's save changes identity data (a document number included)."""
+    return (any(base[name] != proposed[name] for name in IDENTITY_FIELDS)
+            or _document_numbers(base["documents"]) != _document_numbers(proposed["documents"]))
+
+
+def status_kind(status: RepatriateStatus) -> ChangeKind | None:
+    """The kind of change a case's move to `status` is (None: needs no approval)."""
+    if status in (RepatriateStatus.GRANTED, RepatriateStatus.REFUSED):
+        return ChangeKind.KANDAS_STATUS
+    if status in (RepatriateStatus.CITIZENSHIP_REQUESTED, RepatriateStatus.CITIZEN):
+        return ChangeKind.CITIZENSHIP_STEP
+    return None
+
+
+def _target_summary(target) -> str:
+    if isinstance(target, Person):
+        return f"{target.full_name}, {target.birth_date.isoformat()}"
+    if isinstance(target, RepatriateCase):
+        return f"{target.case_number}, {target.person.full_name}"
+    if isinstance(target, WorkPermit):
+        return f"{target.number}, {target.person.full_name}"
+    return str(target.id)
+
+
+# --- diverting a change to a request ---
+
+
+def divert(session: Session, kind: ChangeKind, target, changes: dict, base: dict) -> None:
+    """When the acting user's change of `kind` to `target` needs approval: store it as a
+    submitted request and raise SentForApproval (the caller has written nothing yet).
+    `changes` are the proposed values, `base` the values the author saw (JSON-able)."""
+    if not needs_approval(session, kind):
+        return
+    actor = acting(session)
+    request = ChangeRequest(
+        kind=kind, status=R.SUBMITTED, target_type=target.__tablename__, target_id=target.id,
+        changes={k: _encode(v) for k, v in changes.items()},
+        base={**{k: _encode(v) for k, v in base.items()}, "version": target.version},
+        summary=_target_summary(target)[:255], office_id=target.office_id or actor.office_id,
+        author_id=actor.user_id, author_name=actor.username, submitted_at=utcnow())
+    session.add(request)
+    session.flush()
+    raise SentForApproval(request.id, kind, request.summary)
+
+
+@contextmanager
+def transaction(database: Database):
+    """`database.transaction()`, except that a change sent for approval commits its request
+    before SentForApproval reaches the caller."""
+    sent = None
+    with database.transaction() as session:
+        try:
+            yield session
+        except SentForApproval as error:
+            sent = error
+    if sent is not None:
+        raise sent
+
+
+def delete_record(session: Session, target_type: str, target_id: uuid.UUID,
+                  expected_version: int | None = None) -> None:
+    """Delete (softly) a person, a case or a permit; a clerk's deletion waits for approval."""
+    if target_type == "persons":
+        from kzmigdesk.services.registration import delete_person
+
+        delete_person(session, target_id, expected_version)
+        return
+    target = _target(session, target_type, target_id)
+    require_in(session, Permission.REGISTER, target.office_id)
+    divert(session, ChangeKind.DELETION, target, {"deleted": True}, {"deleted": False})
+    target.deleted_at = utcnow()
+    session.flush()
+
+
+# --- changes arriving in an exchange package ---
+
+APPROVALS = "kzmigdesk.change_request.package_approvals"
+
+
+def note_package_approvals(session: Session, records: list[dict], trail: list[dict]) -> None:
+    """Remember, for `hold_incoming`, what the package says of each record's last change: its
+    author's role (from the sender's audit entries and accounts) and whether the sending office
+    approved it (an approved request for it travels in the package, naming who and when)."""
+    roles = {str(u.id): u.role.value for u in session.scalars(select(User))}
+    roles |= {r["row"]["id"]: r["row"].get("role") for r in records
+              if r["table"] == User.__tablename__}
+    authors = {}
+    for entry in sorted(trail, key=lambda e: e.get("seq") or 0):
+        if entry.get("entity_id"):  # an entry without an account: the command line or a job,
+            authors[entry["entity_id"]] = (  # which act as an administrator
+                roles.get(entry.get("user_id")) if entry.get("user_id")
+                else UserRole.ADMINISTRATOR.value)
+    session.info[APPROVALS] = (authors, {
+        r["row"].get("target_id") for r in records
+        if r["table"] == ChangeRequest.__tablename__
+        and r["row"].get("status") == R.APPROVED.value})
+
+
+def _approved_at_sender(session: Session, record_id: str) -> bool:
+    """Whether the package approves the record's change: an approved request for it, or an
+    author whose changes need no approval under this office's rules."""
+    authors, approved = session.info.get(APPROVALS, ({}, set()))
+    role = authors.get(record_id)
+    return record_id in approved or (role is not None
+                                     and UserRole(role) not in rules(session).roles)
+
+
+def hold_incoming(session: Session, sender: str, table_name: str, local: dict, incoming: dict,
+                  version: int) -> bool:
+    """A person's identity data (or their deletion) changed at another office by someone whose
+    change needs approval under this office's rules (or by someone the package does not name),
+    without an approval there: kept here as a submitted request, not applied (True then).
+    Approving it takes the other office's row; until then this office keeps its own."""
+    if table_name != Person.__tablename__ or _approved_at_sender(session, incoming["id"]):
+        return False
+    kinds = rules(session).kinds
+    if incoming.get("deleted_at") and not local.get("deleted_at"):
+        kind, shown = ChangeKind.DELETION, {"deleted": True}
+        base = {"deleted": False}
+    else:
+        from kzmigdesk.services.registration import PersonInput
+
+        names = [f.name for f in fields(PersonInput) if f.name != "photo"
+                 and local.get(f.name) != incoming.get(f.name)]
+        if not any(name in IDENTITY_FIELDS for name in names):
+            return False
+        kind = ChangeKind.IDENTITY
+        shown = {name: incoming.get(name) for name in names}
+        base = {name: local.get(name) for name in names}
+    if kind not in kinds:
+        return False
+    from kzmigdesk.services.exchange import office_name
+
+    person = session.get(Person, uuid.UUID(incoming["id"]))
+    session.add(ChangeRequest(held_at=office_name(session),
+        kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=person.id,
+        changes={**shown, "_row": incoming, "_version": version},
+        base={**base, "version": person.version}, summary=_target_summary(person)[:255],
+        office_id=person.office_id, author_name=sender[:64], submitted_at=utcnow()))
+    session.flush()
+    return True
+
+
+def _take_row(session: Session, request: ChangeRequest, target) -> None:
+    """Approve a change held from a package: the other office's row, as it sent it."""
+    from kzmigdesk.services import exchange
+    from kzmigdesk.services.name_index import index_names, unindex
+
+    row = request.changes["_row"]
+    for column in target.__table__.columns:
+        if column.name not in ("id", "version", "created_at", "updated_at"):
+            setattr(target, column.key, exchange.from_json(column, row.get(column.name)))
+    session.flush()
+    version = request.changes["_version"]
+    if version >= target.version:  # the other office's version as it is: nothing to send back
+        table = target.__table__
+        session.execute(table.update().where(table.c.id == target.id).values(
+            version=version, updated_at=exchange.from_json(table.c.updated_at,
+                                                           row.get("updated_at"))))
+        session.expire(target)
+    if target.deleted_at is None:
+        index_names(session, [(target.id, (target.surname, target.given_name, target.patronymic,
+                                           target.surname_latin, target.given_name_latin))])
+    else:
+        unindex(session, target.id)
+
+
+# --- deciding ---
+
+
+def _target(session: Session, target_type: str, target_id: uuid.UUID):
+    target = session.get(TARGETS[target_type], target_id)
+    if target is None:
+        raise NotFound(TARGET_GONE)
+    return target
+
+
+def _request(session: Session, request_id: uuid.UUID) -> ChangeRequest:
+    request = session.get(ChangeRequest, request_id)
+    if request is None:
+        raise NotFound(REQUEST_GONE)
+    return request
+
+
+def _current(session: Session, request: ChangeRequest, target) -> dict:
+    """The target's values now, for the fields of the request's base."""
+    if request.target_type == "persons" and request.kind is ChangeKind.IDENTITY:
+        return person_values(target)
+    values = {"deleted": target.deleted_at is not None}
+    if hasattr(target, "status"):
+        values["status"] = _encode(target.status)
+    return {name: values.get(name) for name in request.base if name != "version"}
+
+
+def differences(session: Session, request: ChangeRequest) -> list[Difference]:
+    """What changed in the target since the request was made (empty: nothing did)."""
+    target = session.get(TARGETS[request.target_type], request.target_id)
+    if target is None:
+        return [Difference("deleted", _field_label("deleted"), _shown("deleted", False),
+                           _shown("deleted", True))]
+    now = _current(session, request, target)
+    found = [Difference(name, _field_label(name), _shown(name, old), _shown(name, now.get(name)))
+             for name, old in request.base.items()
+             if name != "version" and not _same(old, now.get(name))]
+    if not found and target.version != request.base.get("version"):
+        found.append(Difference("version", _("Version"), str(request.base.get("version")),
+                                str(target.version)))
+    return found
+
+
+def _here(session: Session):
+    """The requests decided at this office: all but those another office holds."""
+    from kzmigdesk.services.exchange import office_name
+
+    return ChangeRequest.held_at.is_(None) | (ChangeRequest.held_at == office_name(session))
+
+
+def _require_approver(session: Session, request: ChangeRequest) -> Actor:
+    actor = require(acting(session), Permission.APPROVE_CHANGES)
+    from kzmigdesk.services.exchange import office_name
+
+    if request.held_at not in (None, office_name(session)):
+        raise NotAnApprover(N_("This change was received by another office, which decides "
+                               "it."))
+    if request.author_id is not None and request.author_id == actor.user_id:
+        raise NotAnApprover(N_("Nobody may approve or reject their own request."))
+    if (actor.role is UserRole.SUPERVISOR and actor.office_id is not None
+            and request.office_id is not None and request.office_id != actor.office_id):
+        raise NotAnApprover(N_("This request belongs to another office: a supervisor decides "
+                               "the requests of their own office."))
+    return actor
+
+
+def _require_submitted(request: ChangeRequest) -> None:
+    if request.status is not R.SUBMITTED:
+        raise ServiceError(N_("This request has been decided already ({status})."),
+                           status=label(request.status))
+
+
+def _decided(session: Session, request: ChangeRequest, status: RequestStatus,
+             reason: str | None = None) -> None:
+    """The request's new status, decided by the acting user."""
+    actor = acting(session)
+    request.status = status
+    request.decided_by_id = actor.user_id
+    request.decided_by_name = actor.username
+    request.decided_at = utcnow()
+    request.reason = reason
+
+
+def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = None) -> None:
+    """Apply the request's change and mark it approved, in the caller's transaction.
+
+    StaleRequest when the target changed since the request was made, unless `seen_version` is
+    its version now (the approver has compared them)."""
+    request = _request(session, request_id)
+    _require_approver(session, request)
+    _require_submitted(request)
+    target = _target(session, request.target_type, request.target_id)
+    changed = differences(session, request)
+    if changed and seen_version != target.version:
+        raise StaleRequest(changed, target.version)
+    session.info[APPLYING] = True
+    try:
+        _apply(session, request, target)
+    finally:
+        session.info.pop(APPLYING, None)
+    _decided(session, request, R.APPROVED)
+    session.flush()
+
+
+def _apply(session: Session, request: ChangeRequest, target) -> None:
+    """The change, through the session-level function a direct change uses."""
+    from kzmigdesk.services import labour, registration, repatriation
+
+    changes = request.changes
+    if "_row" in changes:  # held from an exchange package
+        _take_row(session, request, target)
+    elif request.kind is ChangeKind.DELETION:
+        delete_record(session, request.target_type, target.id)
+    elif request.kind is ChangeKind.IDENTITY:
+        data = registration.PersonInput.from_person(target)
+        for f in fields(data):
+            if f.name in changes:
+                setattr(data, f.name, _decode(f.name, changes[f.name]))
+        documents = None
+        if "documents" in changes:
+            documents = [registration.DocumentInput(**{k: _decode(k, v) for k, v in d.items()})
+                         for d in changes["documents"]]
+        registration.save_person(session, data, documents, person_id=target.id,
+                                 expected_version=target.version, confirm_duplicates=True)
+    elif request.kind is ChangeKind.PERMIT_REVOCATION:
+        labour.change_permit_status(session, target, PermitStatus.REVOKED,
+                                    _decode("on", changes["on"]), comment=changes.get("comment"))
+    else:
+        repatriation.change_status(
+            session, target, RepatriateStatus(changes["status"]), _decode("on", changes["on"]),
+            comment=changes.get("comment"), certificate_number=changes.get("certificate_number"),
+            override_reason=changes.get("override_reason"))
+
+
+def reject(session: Session, request_id: uuid.UUID, reason: str | None) -> None:
+    request = _request(session, request_id)
+    _require_approver(session, request)
+    _require_submitted(request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed([FieldError("reason", N_("Reason"), N_("is required"))])
+    _decided(session, request, R.REJECTED, reason)
+    session.flush()
+
+
+def withdraw(session: Session, request_id: uuid.UUID) -> None:
+    """The author takes back their request (a draft or a submitted one)."""
+    request = _request(session, request_id)
+    actor = require(acting(session), Permission.REGISTER)
+    if request.author_id != actor.user_id:
+        raise ServiceError(N_("Only the author of a request may withdraw it."))
+    if request.status not in (R.DRAFT, R.SUBMITTED):
+        raise ServiceError(N_("This request has been decided already ({status})."),
+                           status=label(request.status))
+    _decided(session, request, R.WITHDRAWN)
+    session.flush()
+
+
+def submit(session: Session, request_id: uuid.UUID) -> None:
+    """A draft goes to the supervisors (its author only)."""
+    request = _request(session, request_id)
+    actor = require(acting(session), Permission.REGISTER)
+    if request.author_id != actor.user_id or request.status is not R.DRAFT:
+        raise ServiceError(N_("Only the author of a draft may submit it."))
+    request.status = R.SUBMITTED
+    request.submitted_at = utcnow()
+    session.flush()
+
+
+# --- the queue ---
+
+
+def _visible(query, session: Session):
+    """Approvers see the requests of their office (administrators and supervisors without an
+    office: all); anyone else their own requests."""
+    actor = acting(session)
+    if actor is None:
+        return query.where(False)
+    query = query.where(_here(session))
+    if not actor.may(Permission.APPROVE_CHANGES):
+        return query.where(ChangeRequest.author_id == actor.user_id)
+    if actor.role is UserRole.SUPERVISOR and actor.office_id is not None:
+        return query.where((ChangeRequest.office_id == actor.office_id)
+                           | ChangeRequest.office_id.is_(None))
+    return query
+
+
+def count_waiting(session: Session) -> int:
+    """Submitted requests the acting user may decide (or, for a clerk, waits for)."""
+    query = select(func.count()).select_from(ChangeRequest).where(
+        ChangeRequest.status == R.SUBMITTED)
+    return session.scalar(_visible(query, session))
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: uuid.UUID
+    kind: ChangeKind
+    status: RequestStatus
+    summary: str
+    author: str
+    submitted_at: dt.datetime | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    row: RequestRow
+    fields: tuple[Difference, ...]  # what the request changes: old (as the author saw) → new
+    changed_since: tuple[Difference, ...]  # what changed in the record since: then → now
+    target_version: int | None
+    may_decide: bool
+    may_withdraw: bool
+
+
+def _row(request: ChangeRequest) -> RequestRow:
+    return RequestRow(request.id, request.kind, request.status, request.summary,
+                      request.author_name or "", request.submitted_at, request.decided_by_name,
+                      request.decided_at, request.reason)
+
+
+def waiting(session: Session, limit: int = 500, waiting_only: bool = True) -> list[RequestRow]:
+    """The requests the acting user sees (`_visible`), the oldest waiting first."""
+    query = select(ChangeRequest)
+    if waiting_only:
+        query = query.where(ChangeRequest.status == R.SUBMITTED)
+    query = _visible(query, session).order_by(
+        ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at)
+    return [_row(r) for r in session.scalars(query.limit(limit))]
+
+
+def list_requests(database: Database, waiting_only: bool = True) -> list[RequestRow]:
+    """The requests the signed-in user sees, the oldest waiting first."""
+    with database.sessions() as session:
+        return waiting(session, waiting_only=waiting_only)
+
+
+def load_request(database: Database, request_id: uuid.UUID) -> RequestDetail:
+    with database.sessions() as session:
+        request = _request(session, request_id)
+        actor = acting(session)
+        shown = [Difference(name, _field_label(name), _shown(name, request.base.get(name)),
+                            _shown(name, new))
+                 for name, new in request.changes.items()
+                 if not name.startswith("_") and not _same(request.base.get(name), new)]
+        target = session.get(TARGETS[request.target_type], request.target_id)
+        waiting = request.status is R.SUBMITTED
+        may_decide = waiting and actor is not None and actor.may(Permission.APPROVE_CHANGES) \
+            and request.author_id != actor.user_id
+        return RequestDetail(
+            _row(request), tuple(shown),
+            tuple(differences(session, request)) if waiting else (),
+            target.version if target is not None else None, may_decide,
+            request.status in (R.DRAFT, R.SUBMITTED) and actor is not None
+            and request.author_id == actor.user_id)
+
+
+def _printed(name: str, value):
+    """A stored value as the request form prints it (in each of its languages)."""
+    if value is None or name == "photo":
+        return None if value is None else "✓"
+    if name == "documents":
+        return "; ".join(d.get("number") or "" for d in value)
+    if name == "status":
+        for enum in (RepatriateStatus, PermitStatus):
+            if value in enum.__members__.values():
+                return enum(value)
+    if name in DATES or name.endswith("_date"):
+        return dt.date.fromisoformat(value)
+    if name == "sex":
+        return Sex(value)
+    return value
+
+
+def request_form(session: Session, request_id: uuid.UUID, today: dt.date | None = None):
+    """The data of the printed request (domain/documents.ChangeRequestForm)."""
+    from kzmigdesk.domain.documents import ChangeRequestForm, RequestLine
+    from kzmigdesk.domain.models import Office, Scan
+    from kzmigdesk.services import registration
+
+    request = _request(session, request_id)
+    office = session.get(Office, request.office_id) if request.office_id else None
+    lines = tuple(
+        RequestLine(registration.LABELS.get(name) or audit.FIELDS.get(name)
+                    or FIELD_LABELS.get(name) or name,
+                    _printed(name, request.base.get(name)), _printed(name, new))
+        for name, new in request.changes.items()
+        if not name.startswith("_") and not _same(request.base.get(name), new))
+    scans = tuple(session.scalars(select(Scan.file_name).where(Scan.request_id == request.id)
+                                  .order_by(Scan.created_at)))
+    return ChangeRequestForm(
+        request.id, request.kind, request.status, request.summary,
+        office.name if office else None, request.author_name or "", request.submitted_at,
+        request.decided_by_name, request.decided_at, request.reason, lines, scans,
+        today or dt.date.today())
+
+
+def approve_request(database: Database, request_id: uuid.UUID,
+                    seen_version: int | None = None) -> None:
+    with database.transaction() as session:
+        approve(session, request_id, seen_version)
+
+
+def reject_request(database: Database, request_id: uuid.UUID, reason: str | None) -> None:
+    with database.transaction() as session:
+        reject(session, request_id, reason)
+
+
+def withdraw_request(database: Database, request_id: uuid.UUID) -> None:
+    with database.transaction() as session:
+        withdraw(session, request_id)
+
+
+def approval_rules(database: Database) -> ApprovalRules:
+    with database.sessions() as session:
+        return rules(session)
+
+
+def set_approval_rules(database: Database, new: ApprovalRules) -> None:
+    with database.transaction() as session:
+        set_rules(session, new)

@@ -1,0 +1,220 @@
+"""The windows' side of change requests: the person form, the case and permit dialogs say
+that a clerk's change was sent for approval; the queue shows old and new values side by side,
+approves, rejects with a reason, refuses a stale request until compared."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from test_change_requests import (  # noqa: F401
+    TODAY,
+    _identity_applied,
+    _revoke,
+    _revoked,
+    as_,
+    requests,
+    stored,
+    world,  # the fixture
+)
+
+from kzmigdesk import i18n
+from kzmigdesk.domain.enums import PermitStatus, RepatriateStatus, RequestStatus
+from kzmigdesk.domain.models import Person, RepatriateCase
+from kzmigdesk.gui.case_dialog import CaseDialog
+from kzmigdesk.gui.change_requests_dialog import ChangeRequestsDialog
+from kzmigdesk.gui.permit_dialog import PermitDialog
+from kzmigdesk.gui.person_dialog import PersonDialog
+from kzmigdesk.services import change_requests as cr
+
+
+def shown(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def message_boxes(widget) -> list[str]:
+    return [box.text() for box in widget.findChildren(QMessageBox)]
+
+
+def queue(qtbot, world, who) -> ChangeRequestsDialog:  # noqa: F811
+    return shown(qtbot, ChangeRequestsDialog(as_(world, who)))
+
+
+def cells(table) -> list[list[str]]:
+    return [[table.item(row, column).text() for column in range(table.columnCount())]
+            for row in range(table.rowCount())]
+
+
+def test_a_clerks_identity_change_from_the_form_waits_and_is_approved(qtbot, world):  # noqa: F811
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    form.ask_discard = lambda: True
+    form.form.surname.setText("Әбенұлы")
+    assert form.save()
+    assert form.result() == form.DialogCode.Accepted  # closed: nothing left to save
+    [text] = message_boxes(form)
+    assert text.startswith("Sent for approval: identity data (Әбенов Нұрлан")
+    assert not _identity_applied(world)
+
+    dialog = queue(qtbot, world, "serik")
+    assert cells(dialog.list)[0][:3] == ["identity data", "Әбенов Нұрлан, 1980-01-01",
+                                         "aigerim"]
+    assert cells(dialog.fields) == [["Surname", "Әбенов", "Әбенұлы"]]
+    assert dialog.approve_button.isEnabled() and not dialog.withdraw_button.isEnabled()
+    assert dialog.approve()
+    assert _identity_applied(world)
+    assert dialog.list.rowCount() == 0
+
+
+def test_the_queue_refuses_a_stale_request_until_compared(qtbot, world):  # noqa: F811
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    form.form.surname.setText("Әбенұлы")
+    form.save()
+    other = shown(qtbot, PersonDialog(as_(world, "serik"), world["person"]))
+    other.form.phone.setText("+77015550000")
+    assert other.save()
+    dialog = queue(qtbot, world, "serik")
+    assert dialog.since.isVisibleTo(dialog)
+    assert cells(dialog.since) == [["Phone", "+77011234567", "+77015550000"]]
+    assert not dialog.approve()  # not blindly
+    assert "has changed since" in dialog.errors_label.text()
+    assert dialog.approve_button.text() == "&Approve against the record as it is now"
+    i18n.set_language("kk")
+    try:
+        kk = ChangeRequestsDialog(as_(world, "serik"))
+        shown(qtbot, kk).resize(1000, 620)
+        kk.grab().save("/tmp/requests-queue-kk.png")
+    finally:
+        i18n.set_language("en")
+    assert dialog.approve()
+    person = stored(world, Person, world["person"])
+    assert (person.surname, person.phone) == ("Әбенұлы", "+77015550000")
+
+
+def test_reject_with_a_reason_and_withdraw_from_the_queue(qtbot, world):  # noqa: F811
+    permit = shown(qtbot, PermitDialog(as_(world, "aigerim"), world["permit"]))
+    permit.ask_transition = lambda status: {"on": TODAY, "comment": "left the employer"}
+    permit.confirm_transition = lambda status: True
+    assert permit.change_status(PermitStatus.REVOKED)
+    assert message_boxes(permit)[0].startswith("Sent for approval: revocation of a work permit")
+    dialog = queue(qtbot, world, "serik")
+    assert not dialog.reject_request()  # no reason given
+    assert "Reason" in dialog.errors_label.text()
+    dialog.reason.setText("the contract still runs")
+    assert dialog.reject_request()
+    assert not _revoked(world)
+    assert requests(world)[0].status is RequestStatus.REJECTED
+
+    case = shown(qtbot, CaseDialog(as_(world, "aigerim"), world["case"]))
+    case.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-9"}
+    case.confirm_transition = lambda status: True
+    assert case.change_status(RepatriateStatus.GRANTED)
+    assert message_boxes(case)[0].startswith("Sent for approval: kandas status decision")
+    assert stored(world, RepatriateCase, world["case"]).status is RepatriateStatus.APPLIED
+    mine = queue(qtbot, world, "aigerim")  # the author sees their own requests
+    assert mine.withdraw_button.isEnabled() and not mine.approve_button.isEnabled()
+    assert mine.withdraw()
+    assert requests(world)[1].status is RequestStatus.WITHDRAWN
+    mine.show_decided.setChecked(True)
+    assert [row[4] for row in cells(mine.list)] == ["rejected", "withdrawn by its author"]
+    assert dt.date.today() == TODAY
+
+
+def test_scans_attached_opened_and_removed_from_the_person_form_and_a_request(
+        qtbot, world, tmp_path):  # noqa: F811
+    from test_scans import PDF, png
+
+    from kzmigdesk.services import scans
+
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    dialog = form.show_scans()
+    qtbot.addWidget(dialog)
+    opened = []
+    dialog.open_file = opened.append
+    passport = tmp_path / "passport.png"
+    passport.write_bytes(png())
+    dialog.description.setText("passport")
+    assert dialog.attach(passport)
+    not_a_scan = tmp_path / "decision.pdf"
+    not_a_scan.write_bytes(b"<html>not a pdf</html>")
+    assert not dialog.attach(not_a_scan)
+    assert "Only PDF, JPEG and PNG" in dialog.errors_label.text()
+    assert cells(dialog.table)[0][:3] == ["passport", "passport.png", "PNG"]
+    path = dialog.open_scan()
+    assert opened == [path] and path.read_bytes() == passport.read_bytes()
+
+    with pytest.raises(cr.SentForApproval) as sent:
+        _revoke(world, "aigerim")
+    decision = tmp_path / "decision-scan.pdf"
+    decision.write_bytes(PDF)
+    queue_dialog = queue(qtbot, world, "serik")
+    request_scans = queue_dialog.show_scans()
+    qtbot.addWidget(request_scans)
+    assert request_scans.attach(decision)
+    assert [r.file_name for r in scans.list_scans(world["database"],
+                                                  request_id=sent.value.request_id)] == [
+        "decision-scan.pdf"]
+    assert dialog.remove()
+    assert scans.list_scans(world["database"], world["person"]) == []
+
+
+def test_a_request_prints_as_a_bilingual_form(qtbot, world, monkeypatch, tmp_path):  # noqa: F811
+    import subprocess
+
+    from pypdf import PdfReader
+
+    from kzmigdesk.gui import print_actions
+
+    with pytest.raises(cr.SentForApproval) as sent:
+        form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+        form.form.surname.setText("Әбенұлы")
+        form.form.birth_date.setDate(form.form.birth_date.date().addDays(1))
+        from kzmigdesk.services.registration import register_person
+
+        data, documents = form.collect()
+        register_person(as_(world, "aigerim"), data, documents, person_id=world["person"],
+                        expected_version=form.version)
+    cr.reject_request(as_(world, "serik"), sent.value.request_id, "the passport says otherwise")
+    urls = []
+    monkeypatch.setattr(print_actions.QDesktopServices, "openUrl", urls.append)
+    monkeypatch.setattr(print_actions, "temporary_pdf", lambda name: tmp_path / f"{name}.pdf")
+    dialog = queue(qtbot, world, "serik")
+    dialog.show_decided.setChecked(True)
+    path = dialog.print_form()
+    assert urls and path.read_bytes().startswith(b"%PDF")
+    page = " ".join(PdfReader(path).pages[0].extract_text().split())
+    for expected in ("Өзгерту туралы сұрау / Запрос на изменение", "Тегі / Фамилия",
+                     "Әбенов", "Әбенұлы", "02.01.1980", "the passport says otherwise",
+                     "қабылданбады / отклонён", "aigerim", "serik"):
+        assert expected in page, expected
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path),
+                    "/tmp/requests-form"], check=False)
+    with world["database"].sessions() as session:
+        from sqlalchemy import select
+
+        from kzmigdesk.domain.models import AuditEntry
+
+        assert session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "print", AuditEntry.entity_type == "change_requests")).one()
+
+
+def test_an_administrator_changes_what_needs_approval(qtbot, world):  # noqa: F811
+    from kzmigdesk.domain.enums import ChangeKind, UserRole
+    from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
+
+    admin_queue = queue(qtbot, world, "admin")
+    assert admin_queue.rules_button.isVisible()
+    assert not queue(qtbot, world, "serik").rules_button.isVisible()
+    dialog = admin_queue.edit_rules()
+    qtbot.addWidget(dialog)
+    assert all(box.isChecked() for box in dialog.kinds.values())
+    dialog.kinds[ChangeKind.PERMIT_REVOCATION].setChecked(False)
+    dialog.roles[UserRole.SUPERVISOR].setChecked(True)
+    assert dialog.save()
+    rules = cr.approval_rules(world["database"])
+    assert ChangeKind.PERMIT_REVOCATION not in rules.kinds
+    assert rules.roles == {UserRole.CLERK, UserRole.SUPERVISOR}
+    refused = ApprovalRulesDialog(as_(world, "serik"))
+    qtbot.addWidget(refused)
+    assert not refused.save() and "does not allow" in refused.errors_label.text()

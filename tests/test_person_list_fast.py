@@ -1,0 +1,150 @@
+"""The persons list's fast first page (person_search.first_page) shows exactly what the plain
+query shows (fetch_persons and count_persons), whichever way it reads it: the matches read
+and sorted, or the index of the order walked, with the count exact or a lower bound."""
+
+import datetime as dt
+import shutil
+
+import pytest
+from conftest import TEST_ADMINISTRATOR
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from kzmigdesk.demo import generate_demo_data
+from kzmigdesk.domain.enums import PermitStatus, PersonCategory, RepatriateStatus
+from kzmigdesk.domain.models import Person, Region
+from kzmigdesk.services import person_search
+from kzmigdesk.services.person_search import (
+    SORT_KEYS,
+    PersonFilter,
+    count_persons,
+    fetch_persons,
+    first_page,
+)
+from kzmigdesk.services.registration import delete_person
+from kzmigdesk.services.workspace import open_database
+
+LIMIT = 20
+TEXTS = ["а", "А", "a", "Н", "n", "ж", "zh", "Ә", "Аб", "ab", "Нұ", "nu", "Нұр", "Nur", "сер",
+         "ser", "abenov", "Нұрлан Әбенов", "a b", "ab nu", "ов", "zzz", "", "-", "8", "85",
+         "1985", "850412", "FA", "e5"]
+STATUSES = [None, RepatriateStatus.GRANTED.value, PermitStatus.ISSUED.value]
+CATEGORIES = [None, *PersonCategory]
+
+
+@pytest.fixture(scope="module")
+def listed(migrated_template, tmp_path_factory):
+    """A demo database of 1,500 persons (a few deleted) and its regions."""
+    path = tmp_path_factory.mktemp("fast") / "list.sqlite3"
+    shutil.copy(migrated_template, path)
+    database = open_database(str(path))
+    database.actor = TEST_ADMINISTRATOR
+    generate_demo_data(database, persons=1500, seed=26, today=dt.date(2026, 12, 1))
+    with database.transaction() as session:
+        for person_id in session.scalars(select(Person.id).order_by(Person.id).limit(15)):
+            delete_person(session, person_id)
+    with database.sessions() as session:
+        regions = [None, *session.scalars(select(Region.id).order_by(Region.code).limit(3))]
+    yield database, regions
+    database.close()
+
+
+@pytest.fixture(params=["sorted", "walked", "either"])
+def plan(request, monkeypatch):
+    """Force each way of reading the first page: the matches sorted (every walk stops at
+    once, few matches counted), the index walked (no time limit, a small count cap), or
+    as it comes."""
+    if request.param == "sorted":
+        monkeypatch.setattr(person_search, "WALK_SECONDS", 0)
+        monkeypatch.setattr(person_search, "DENSE_WALK_SECONDS", 0)
+        monkeypatch.setattr(person_search, "COUNT_CAP", 10**9)
+    elif request.param == "walked":
+        monkeypatch.setattr(person_search, "WALK_SECONDS", 60)
+        monkeypatch.setattr(person_search, "DENSE_WALK_SECONDS", 60)
+        monkeypatch.setattr(person_search, "COUNT_CAP", 30)
+    return request.param
+
+
+def check(session, filt: PersonFilter, sort: str, descending: bool) -> None:
+    first = first_page(session, filt, sort, descending, limit=LIMIT)
+    expected = fetch_persons(session, filt, sort, descending, limit=LIMIT)
+    assert first.rows == expected, (filt, sort, descending)
+    count = count_persons(session, filt)
+    if first.exact:
+        assert first.count == count, (filt, sort, descending)
+    else:
+        assert len(first.rows) <= first.count <= count
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_text_in_every_order(listed, plan, text):
+    database, _regions = listed
+    with database.sessions() as session:
+        for sort in SORT_KEYS:
+            for descending in (False, True):
+                check(session, PersonFilter(text=text), sort, descending)
+
+
+def test_every_filter_alone_and_with_text(listed, plan):
+    database, regions = listed
+    with database.sessions() as session:
+        for region in regions:
+            for category in CATEGORIES:
+                for status in STATUSES:
+                    for text in ("", "а", "Nur"):
+                        filt = PersonFilter(text, region, category, status)
+                        for sort in SORT_KEYS:
+                            check(session, filt, sort, sort == "iin")
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet="аәбнұрсжкмтиовelnurabkmz -1", max_size=6),
+       filters=st.tuples(st.integers(0, 3), st.sampled_from(CATEGORIES),
+                         st.sampled_from(STATUSES)),
+       sort=st.sampled_from(list(SORT_KEYS)), descending=st.booleans(),
+       walk_seconds=st.sampled_from([0, 60]), cap=st.sampled_from([5, 200, 10_000]))
+def test_any_search_shows_what_the_plain_query_shows(listed, monkeypatch, text, filters, sort,
+                                                     descending, walk_seconds, cap):
+    database, regions = listed
+    monkeypatch.setattr(person_search, "WALK_SECONDS", walk_seconds)
+    monkeypatch.setattr(person_search, "DENSE_WALK_SECONDS", walk_seconds)
+    monkeypatch.setattr(person_search, "COUNT_CAP", cap)
+    region, category, status = filters
+    with database.sessions() as session:
+        check(session, PersonFilter(text, regions[region], category, status), sort, descending)
+
+
+def test_the_same_on_any_database(database):
+    """On the test run's database (PostgreSQL too): the plans' SQL is right there."""
+    generate_demo_data(database, persons=150, seed=3, today=dt.date(2026, 12, 1))
+    with database.sessions() as session:
+        region = session.scalars(select(Person.region_id).limit(1)).first()
+        for text in ("а", "Nur", "ab nu", "85", ""):
+            for filt in (PersonFilter(text), PersonFilter(text, region_id=region),
+                         PersonFilter(text, status=RepatriateStatus.GRANTED.value)):
+                for sort in SORT_KEYS:
+                    check(session, filt, sort, False)
+                    first = fetch_persons(session, filt, sort, True, limit=5)
+                    if first:
+                        assert fetch_persons(session, filt, sort, True, 5, 5, after=first[-1]) \
+                            == fetch_persons(session, filt, sort, True, 5, 5)
+
+
+def test_a_page_after_a_row_is_the_page_at_its_offset(listed, plan):
+    """Keyset paging: the page after the last row of a page is the next page by OFFSET."""
+    database, regions = listed
+    with database.sessions() as session:
+        for filt in (PersonFilter(), PersonFilter("а"), PersonFilter("ab nu"),
+                     PersonFilter("85"), PersonFilter(region_id=regions[1]),
+                     PersonFilter("Nur", status=RepatriateStatus.GRANTED.value)):
+            for sort in SORT_KEYS:
+                for descending in (False, True):
+                    pages = [fetch_persons(session, filt, sort, descending, offset, LIMIT)
+                             for offset in (0, LIMIT, 2 * LIMIT)]
+                    for number, (before, page) in enumerate(zip(pages, pages[1:],
+                                                                strict=False), 1):
+                        if before:  # "iin" (not keyset) reads at the offset
+                            assert fetch_persons(session, filt, sort, descending,
+                                                 number * LIMIT, LIMIT, after=before[-1]) == page

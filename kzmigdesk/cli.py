@@ -416,8 +416,8 @@ def cmd_report(args) -> int:
     from kzmigdesk.domain.models import Office
     from kzmigdesk.files import write_atomically
     from kzmigdesk.i18n.words import Words
-    from kzmigdesk.printing.document import Letterhead
     from kzmigdesk.printing.summary_files import export_summary
+    from kzmigdesk.services.office_profile import ProfileMissing, letterhead_of
     from kzmigdesk.services.reports import monthly_summary, parse_month, record_export
     from kzmigdesk.services.workspace import open_database
     from kzmigdesk.settings import load_settings
@@ -441,8 +441,15 @@ def cmd_report(args) -> int:
                     print(_("No office has the code {code}.").format(code=args.office),
                           file=sys.stderr)
                     return 2
+            # the office's letterhead (else this database's own office's): none, no report
+            try:
+                letterhead = letterhead_of(session, office_id)
+            except ProfileMissing:
+                if office_id is None:
+                    raise
+                letterhead = letterhead_of(session)
             summary = monthly_summary(session, month, words, office_id)
-        data = export_summary(summary, args.format, words, Letterhead.from_settings())
+        data = export_summary(summary, args.format, words, letterhead)
 
         def record() -> None:
             with database.transaction() as session:

@@ -55,6 +55,8 @@ def every_dialog(window, database) -> dict:
         "exchange": window.open_exchange,
         "legacy import": window.open_legacy_import,
         "audit trail": window.open_audit_trail,
+        "office profile": window.open_office_profile,
+        "outgoing register": window.open_register,
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),

@@ -176,6 +176,7 @@ def test_a_request_prints_as_a_bilingual_form(qtbot, world, monkeypatch, tmp_pat
         register_person(as_(world, "aigerim"), data, documents, person_id=world["person"],
                         expected_version=form.version)
     cr.reject_request(as_(world, "serik"), sent.value.request_id, "the passport says otherwise")
+    office_a_has_a_profile(world)  # nothing is printed without one (issue 21)
     urls = []
     monkeypatch.setattr(print_actions.QDesktopServices, "openUrl", urls.append)
     monkeypatch.setattr(print_actions, "temporary_pdf", lambda name: tmp_path / f"{name}.pdf")
@@ -218,3 +219,22 @@ def test_an_administrator_changes_what_needs_approval(qtbot, world):  # noqa: F8
     refused = ApprovalRulesDialog(as_(world, "serik"))
     qtbot.addWidget(refused)
     assert not refused.save() and "does not allow" in refused.errors_label.text()
+
+
+def office_a_has_a_profile(setting) -> None:
+    from sqlalchemy import select
+
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.domain.models import Office
+    from kzmigdesk.services import office_profile
+    from kzmigdesk.services.auth import Actor
+
+    database = setting["database"]
+    with database.sessions() as session:
+        office_id = session.scalars(select(Office.id).where(Office.code == "A")).one()
+    office_profile.save_profile(
+        database.acting_as(Actor("admin", UserRole.ADMINISTRATOR)), office_profile.ProfileInput(
+            names={"kk": "А бөлімшесі", "ru": "Отдел А"}, addresses={"kk": "Алматы қ.",
+                                                                  "ru": "г. Алматы"},
+            head_positions={"kk": "Бөлім басшысы", "ru": "Начальник отдела"},
+            head_names={"kk": "Ә. Сейітов", "ru": "А. Сеитов"}), office_id=office_id)

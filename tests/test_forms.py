@@ -16,6 +16,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import (
     DocumentType,
     HouseholdRelation,
+    OfficeKind,
     PermitCategory,
     PermitStatus,
     RepatriateStatus,
@@ -23,10 +24,18 @@ from kzmigdesk.domain.enums import (
     UserRole,
 )
 from kzmigdesk.domain.identifiers import make_bin, make_iin
-from kzmigdesk.domain.models import AuditEntry, Person, Region, ServiceType, utcnow
+from kzmigdesk.domain.models import (
+    AuditEntry,
+    Office,
+    OfficeProfile,
+    Person,
+    Region,
+    ServiceType,
+    utcnow,
+)
 from kzmigdesk.i18n.words import Words
 from kzmigdesk.printing import forms
-from kzmigdesk.printing.document import Letterhead
+from kzmigdesk.printing.document import Letterhead, Signer, page_of
 from kzmigdesk.services import prints, quotas
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.adaptation import CentreInput, save_centre
@@ -47,8 +56,16 @@ TODAY = dt.date(2026, 6, 30)
 YEAR = TODAY.year
 KK, RU, KK_RU = Words.of("kk"), Words.of("ru"), Words.of("kk+ru")
 SUPERVISOR = Actor("s", UserRole.SUPERVISOR)
+HEAD = Signer({"kk": "Басқарма басшысы", "ru": "Начальник управления"},
+              {"kk": "Ә. Б. Сейітқұлов", "ru": "А. Б. Сейткулов"})
 LETTERHEAD = Letterhead("Алматы қаласының Көші-қон қызметі басқармасы",
-                        "Абай даңғылы, 150\nАлматы қ.")
+                        "Абай даңғылы, 150\nАлматы қ.",
+                        names={"kk": "Алматы қаласының Көші-қон қызметі басқармасы",
+                               "ru": "Управление миграционной службы города Алматы"},
+                        addresses={"kk": "Абай даңғылы, 150\nАлматы қ.",
+                                   "ru": "проспект Абая, 150\nг. Алматы"},
+                        bin="150340000713", phone="+7 727 000 00 00", head=HEAD,
+                        prepared_by=Signer({}, {"": "Өмірзақова Ғалия"}, title="Specialist"))
 KAZAKH_LETTERS = "ӘҒҚҢӨҰҮҺІәғқңөұүһі"
 NOTES = "Ағасы Ғалым Үкібай, қарындасы Ілиана; Һ әрпі, қаһарман; ҚОҢЫРАТ, Ұлытау, Өмірзақ"
 
@@ -142,6 +159,20 @@ def granted_case(session):
     return case
 
 
+def office_with_profile(session, code="ALA-01", pattern="14-01/{n}") -> Office:
+    """An office with a complete profile: the only one, so the desk's home office."""
+    office = Office(code=code, name="Алматы қ. КҚБ", kind=OfficeKind.DISTRICT,
+                    region_id=region(session, "ALA").id)
+    session.add(office)
+    session.flush()
+    session.add(OfficeProfile(
+        office_id=office.id, names=dict(LETTERHEAD.names),
+        addresses=dict(LETTERHEAD.addresses), head_positions=dict(HEAD.positions),
+        head_names=dict(HEAD.names), bin=LETTERHEAD.bin, register_pattern=pattern))
+    session.flush()
+    return office
+
+
 def worker(session, surname, given_name, citizenship) -> Person:
     person = Person(surname=surname, given_name=given_name, sex=Sex.MALE,
                     birth_date=dt.date(1990, 2, 14), citizenship=citizenship)
@@ -189,7 +220,8 @@ def test_person_card_in_kazakh_prints_every_field_and_the_documents(database):
                   "Жеке басын куәландыратын құжаттар", "шетелдік паспорт", "Берген ел"):
         assert label in text, label
     for msgid in ("Surname", "Given name in Latin letters", "Locality", "Identity documents",
-                  "Clerk", "Person", "Signature", "Person registration card"):
+                  "Prepared by", "Head of office", "Place of the stamp", "Specialist", "Person",
+                  "Signature", "Person registration card"):
         assert plain(KK.t(msgid)) in text, msgid
     assert "Date of birth" not in text and "Citizenship" not in text
 
@@ -383,11 +415,14 @@ def test_referral_letter(database):
             address="Үкібай көшесі, 3", beds=10), today=TODAY)
         course = session.scalars(
             select(ServiceType).where(ServiceType.code == "kazakh_course")).one()
-        pdf = pdf_of(session, "referral_letter", person.id, addressee, purpose,
-                     service_type_id=course.id, centre_id=centre.id, letterhead=LETTERHEAD)
-        reference = prints.referral_number(person.id, TODAY)
+        office_with_profile(session)
+        letter = prints.numbered(session, prints.referral_letter(
+            session, person.id, addressee, purpose, service_type_id=course.id,
+            centre_id=centre.id, today=TODAY))
+        pdf = forms.referral_letter(letter, KK, LETTERHEAD)
         iin, category = person.iin, label(KK, person.category)
-    assert reference.startswith("20260630-") and person.id.hex[:8].upper() in reference
+    reference = letter.number
+    assert reference == "14-01/1"
     text = pdf_text(pdf)
     for value in ("«Һәуе Жолы» ЖШС", "директоры Ғ. Өмірзақовқа", purpose,
                   "Әбенов Нұрлан Құрманғазыұлы", "12.04.1985", iin, "Қытай", category,
@@ -395,7 +430,7 @@ def test_referral_letter(database):
                   "Құрманғазы атындағы бейімдеу орталығы", "Үкібай көшесі, 3", reference,
                   KK.date(TODAY), "Туған күні", "ЖСН", "Азаматтығы", "Орталық"):
         assert plain(value) in text, value
-    for msgid in ("Referral", "Referred for", "Purpose", "Clerk"):
+    for msgid in ("Referral", "Referred for", "Purpose", "Prepared by", "Head of office"):
         assert plain(KK.t(msgid)) in text, msgid
     assert all(letter in text for letter in KAZAKH_LETTERS)
 
@@ -512,6 +547,7 @@ def print_entries(database) -> list[tuple]:
 def test_a_print_is_recorded_with_its_data_only_when_the_pdf_was_written(database, tmp_path):
     with database.transaction() as session:
         person_id = abenov(session).id
+        office_with_profile(session)
     out = tmp_path / "out"  # the database is in tmp_path
     out.mkdir()
     card = out / "card.pdf"
@@ -583,3 +619,144 @@ def test_column_widths_fit_the_longest_words_and_the_page():
     assert widths[2] > widths[1] > widths[0]
     squeezed = forms.column_widths(rows, header, (1, 1, 1), 20)
     assert sum(squeezed) == pytest.approx(20)
+
+
+# --- issue 21: the office on every form, the work permit, the kandas certificate ------------
+
+
+def page_count_words(words: Words, pdf: bytes) -> list[str]:
+    count = len(pdf_pages(pdf))
+    return [plain(page_of(words, number, count)) for number in range(1, count + 1)]
+
+
+def every_form(session, words: Words) -> dict[str, bytes]:
+    """Each form of the hand-made records, printed as a desk prints it: an outgoing one with
+    its register number taken."""
+    case = granted_case(session)
+    person = case.person
+    company = employer(session)
+    work = permit(session, worker(session, "Өмірзақ", "Ғалым", "CN"), company, "WP-2026-0000001")
+    gathered = {
+        "person_card": prints.person_card(session, person.id, today=TODAY),
+        "case_summary": prints.case_summary(session, case.id, today=TODAY),
+        "employer_permits_extract": prints.employer_permits_extract(session, company.id,
+                                                                    today=TODAY),
+        "referral_letter": prints.referral_letter(session, person.id, "ТОО «Ақжол»",
+                                                  "жұмысқа орналасу", today=TODAY),
+        "quota_statement": prints.quota_statement(session, "kandas", YEAR, today=TODAY),
+        "work_permit": prints.work_permit(session, work.id, today=TODAY),
+        "kandas_certificate": prints.kandas_certificate(session, case.id, today=TODAY),
+        "register_journal": None,
+    }
+    pdfs = {}
+    for form, data in gathered.items():
+        if form == "register_journal":
+            data = prints.register_journal(session, YEAR, today=TODAY)
+        pdfs[form] = getattr(forms, form)(prints.numbered(session, data), words, LETTERHEAD)
+    return pdfs
+
+
+OUTGOING = ("referral_letter", "quota_statement", "work_permit", "kandas_certificate")
+
+
+@pytest.mark.parametrize("words", [KK, KK_RU], ids=["kk", "kk+ru"])
+def test_every_form_has_the_office_its_head_the_stamp_and_page_x_of_y(database, open_quotas,
+                                                                      words):
+    with database.transaction() as session:
+        office_with_profile(session)
+        pdfs = every_form(session, words)
+    numbers = iter(range(1, len(OUTGOING) + 1))
+    for form, pdf in pdfs.items():
+        pages = [plain(page.extract_text()) for page in pdf_pages(pdf)]
+        text = " ".join(pages)
+        for value in (LETTERHEAD.names["kk"], "Ә. Б. Сейітқұлов", "Басқарма басшысы",
+                      "Өмірзақова Ғалия", "БСН 150340000713", "М.О."):
+            assert plain(value) in text, (form, value)
+        if words is KK_RU:
+            for value in (LETTERHEAD.names["ru"], "А. Б. Сейткулов", "Начальник управления",
+                          "М.П.", "БИН 150340000713", "Исх. №" if form in OUTGOING else ""):
+                assert plain(value) in text, (form, value)
+        for page, words_of_page in zip(pages, page_count_words(words, pdf), strict=True):
+            assert words_of_page in page, (form, words_of_page)
+        if form in OUTGOING:  # its register number, and the day written out
+            assert f"Шығ. №{'' if words is KK else ' / Исх. №'} 14-01/{next(numbers)}" in text
+            assert "2026 жылғы 30 маусым" in text, form
+            if words is KK_RU:
+                assert "30 июня 2026 г." in text, form
+        else:
+            assert "Шығ. №" not in text, form
+    journal = pdf_text(pdfs["register_journal"])
+    for number in range(1, len(OUTGOING) + 1):
+        assert f"14-01/{number}" in journal
+    assert "Әбенов Нұрлан Құрманғазыұлы" in journal and "ТОО «Ақжол»" in journal
+
+
+def test_a_long_form_counts_its_pages(database, open_quotas):
+    with database.transaction() as session:
+        company = employer(session)
+        for n in range(60):
+            permit(session, worker(session, f"Өмірзақ{n}", "Ғалым", "CN"), company,
+                   f"WP-2026-{n:07d}", days=100 + n)
+        pdf = pdf_of(session, "employer_permits_extract", company.id, words=KK_RU,
+                     letterhead=LETTERHEAD)
+    pages = [plain(page.extract_text()) for page in pdf_pages(pdf)]
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        assert (f"{len(pages)} беттің {number}-беті / Лист {number} из {len(pages)}") in page
+        assert LETTERHEAD.names["kk"] in page and LETTERHEAD.names["ru"] in page
+
+
+def test_dates_written_out_in_each_language():
+    from kzmigdesk.printing.document import long_date
+
+    day_ = dt.date(2026, 12, 2)
+    assert long_date(KK, day_) == "2026 жылғы 2 желтоқсан"
+    assert plain(long_date(RU, day_)) == "2 декабря 2026 г."  # a narrow no-break space
+    assert plain(long_date(KK_RU, day_)) == "2026 жылғы 2 желтоқсан / 2 декабря 2026 г."
+    assert long_date(Words.of("en"), day_) == "2 December 2026"
+
+
+def test_work_permit_for_the_worker(database, open_quotas):
+    with database.transaction() as session:
+        office_with_profile(session, pattern="15-12/{n}")
+        person = abenov(session)
+        company = employer(session)
+        issued = permit(session, person, company, "WP-2026-0000347", category=C.CATEGORY_3)
+        data = prints.numbered(session, prints.work_permit(session, issued.id, today=TODAY))
+        pdf = forms.work_permit(data, KK_RU, LETTERHEAD)
+        iin = person.iin
+    assert data.number == "15-12/1"
+    text = pdf_text(pdf)
+    for value in ("WP-2026-0000347", "Әбенов Нұрлан Құрманғазыұлы", "ABENOV NURLAN", iin,
+                  "«Құрманғазы Өнеркәсіп» ЖШС", company.bin, "дәнекерлеуші",
+                  "Шығыс Қазақстан облысы", "2026 жылғы 1 наурыз", "1 марта 2026 г.",
+                  "EG1234567", "15-12/1", "Қытай"):
+        assert plain(value) in text, value
+    for msgid in ("Permit to work for a foreign worker", "Worker", "Employer name",
+                  "Permit category", "Valid to"):
+        assert plain(KK_RU.t(msgid)) in text, msgid
+    assert label(KK, C.CATEGORY_3) in text
+
+
+def test_kandas_certificate_for_the_case(database, open_quotas):
+    with database.transaction() as session:
+        office_with_profile(session)
+        case = granted_case(session)
+        data = prints.numbered(session, prints.kandas_certificate(session, case.id,
+                                                                  today=TODAY))
+        pdf = forms.kandas_certificate(data, KK_RU, LETTERHEAD)
+        with pytest.raises(NotFound):
+            prints.kandas_certificate(session, uuid.uuid4(), today=TODAY)
+        applied = rep.open_case(
+            session, relative(session, "Үкібаев", "Ерлан", dt.date(1970, 1, 1)),
+            rep.CaseInput(country_of_origin="MN", application_date=TODAY), [], today=TODAY)
+        with pytest.raises(NotFound):  # no certificate yet
+            prints.kandas_certificate(session, applied.id, today=TODAY)
+    text = pdf_text(pdf)
+    for value in ("KND-2026-0042", "Әбенов Нұрлан Құрманғазыұлы", "Өмірзақова Ғалия",
+                  "Әбенов Үкібай", "Ақмола облысы", "2026 жылғы 2 наурыз", "2 марта 2026 г.",
+                  "14-01/1", "Қытай"):
+        assert plain(value) in text, value
+    assert plain(KK_RU.t("Kandas certificate")) in text
+    members = text[text.index(plain(KK_RU.t("Household members"))):]
+    assert "Әбенов Нұрлан" not in members  # the holder is not listed again

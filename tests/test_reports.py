@@ -28,6 +28,7 @@ from kzmigdesk.domain.models import (
     KandasQuota,
     LabourQuota,
     Office,
+    OfficeProfile,
     PermitStatusChange,
     Person,
     Region,
@@ -61,6 +62,11 @@ def fixture(database):
         astana = Office(code="AST-1", name="Астана", kind=OfficeKind.REGIONAL, region_id=ast.id)
         session.add_all([almaty, astana])
         session.flush()
+        session.add(OfficeProfile(  # the letterhead of what is printed (issue 21)
+            office_id=almaty.id, names={"kk": almaty.name, "ru": "УМС города Алматы"},
+            addresses={"kk": "Алматы қ.", "ru": "г. Алматы"},
+            head_positions={"kk": "Басқарма басшысы", "ru": "Начальник управления"},
+            head_names={"kk": "Ә. Сейітов", "ru": "А. Сеитов"}, register_pattern="15-12/{n}"))
 
         def person(surname, given, category, citizenship, created, office, region):
             p = Person(surname=surname, given_name=given, sex=Sex.MALE,

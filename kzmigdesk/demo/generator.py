@@ -78,7 +78,9 @@ from kzmigdesk.domain.models import (
     IdentityDocument,
     KandasQuota,
     LabourQuota,
+    LocalSetting,
     Office,
+    OfficeProfile,
     PermitStatusChange,
     Person,
     Region,
@@ -90,6 +92,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.services.name_index import index_names
+from kzmigdesk.services.office_profile import HOME_OFFICE
 from kzmigdesk.services.users import hash_password
 
 BATCH_SIZE = 5000
@@ -546,6 +549,30 @@ class _Generator:
 
     # --- setup: offices, users, centres, employers ---
 
+    first_office: uuid.UUID | None = None
+
+    def _office_profile(self, office: dict, region, kind: OfficeKind, district: str) -> None:
+        """The office's profile (issue 21), so that the demo prints; its own random numbers,
+        so that the rest of the demo data stays as it was."""
+        rng = random.Random(office["code"])
+        self.first_office = self.first_office or office["id"]
+        regional = kind is OfficeKind.REGIONAL
+        kk_region = region.names.get("kk", "")
+        surname = rng.choice(KZ_SURNAMES)
+        given = rng.choice(KZ_MALE)
+        self._add(OfficeProfile, self._entity(
+            office_id=office["id"],
+            names={"kk": (f"{kk_region} көші-қон қызметі басқармасы" if regional else
+                          f"{kk_region}, {district}: көші-қон қызметі бөлімі"),
+                   "ru": office["name"]},
+            addresses={"kk": office["address"], "ru": office["address"]},
+            head_positions={"kk": "Басқарма басшысы" if regional else "Бөлім басшысы",
+                            "ru": "Начальник управления" if regional else "Начальник отдела"},
+            head_names={"kk": f"{given[0]}. {surname}", "ru": f"{given[0]}. {surname}"},
+            bin=make_bin(dt.date(2010, 1 + rng.randrange(12), 1), rng.randrange(1, 9999)),
+            phone=office["phone"], logo=None, logo_type=None,
+            register_pattern=f"{region.sort_order + 1:02d}-{office['code'][-2:]}/{{n}}"))
+
     def _setup(self) -> None:
         rng = self.rng
         session = self.session
@@ -604,6 +631,7 @@ class _Generator:
                     phone=self._landline(code),
                 ))
                 self.region_offices.setdefault(code, []).append(office["id"])
+                self._office_profile(office, region, kind, district)
                 if kind is OfficeKind.REGIONAL:
                     add_user(UserRole.SUPERVISOR, office["id"])
                 for _ in range(2):
@@ -670,7 +698,9 @@ class _Generator:
             if sector == AGRICULTURE:
                 self.agri_employers.append(entry)
 
-        self._flush((Office, User, AdaptationCentre, Employer))
+        self._flush((Office, User, AdaptationCentre, Employer, OfficeProfile))
+        if self.session.get(LocalSetting, HOME_OFFICE) is None and self.first_office:
+            self.session.add(LocalSetting(key=HOME_OFFICE, value=str(self.first_office)))
 
     # --- kandas households ---
 

@@ -28,6 +28,46 @@ class Named:
     names: Mapping[str, str]
 
 
+# --- the letterhead and the signers every document shares (issue 21) -----------------------
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a document: a position and a name, each by language code (a name the same
+    in every language may be given once, under any key); `title` (a msgid, translated when
+    printed) stands for the position when `positions` is empty."""
+
+    positions: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The office a document comes from, from its profile (services/office_profile.py):
+    names and addresses by language code, BIN, phone, the logo's bytes, the head of office;
+    and who prepared the document (the signed-in user). `name`, `address` and `logo` (a
+    file's path) are one language's letterhead, as the desk's settings held it."""
+
+    name: str = ""
+    address: str = ""
+    logo: str | bytes = ""  # the image's bytes (PNG or JPEG), or a file's path
+    names: Mapping[str, str] = field(default_factory=dict)
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    bin: str = ""
+    phone: str = ""
+    head: Signer | None = None
+    prepared_by: Signer | None = None
+
+    @classmethod
+    def from_settings(cls) -> "Letterhead":
+        """The letterhead the desk's settings held before office profiles (issue 21)."""
+        from kzmigdesk.settings import load_settings
+
+        settings = load_settings()
+        return cls(settings.office_name, settings.office_address, settings.office_logo)
+
+
 # --- 1. the person registration card --------------------------------------------------------
 
 
@@ -165,7 +205,7 @@ class Centre:
 @dataclass(frozen=True)
 class ReferralLetter:
     person_id: uuid.UUID
-    number: str  # the referral's reference number
+    number: str | None  # its outgoing register number, given when it is printed
     addressee: str
     purpose: str
     full_name: str
@@ -203,6 +243,84 @@ class QuotaStatement:
     year: int
     by_category: bool  # the labour quota: per region and permit category
     lines: tuple[QuotaLine, ...]  # in region order
+    today: dt.date
+    number: str | None = None  # its outgoing register number, given when it is printed
+
+
+# --- 6. the work permit document of a worker (issue 21) -------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkPermitDocument:
+    """One work permit, as the worker receives it."""
+
+    permit_id: uuid.UUID
+    person_id: uuid.UUID
+    permit_number: str
+    full_name: str
+    full_name_latin: str | None
+    birth_date: dt.date | None
+    citizenship: str | None
+    iin: str | None
+    identity_document: IdentityDocumentLine | None  # the latest one
+    employer: str
+    employer_bin: str
+    employer_address: str | None
+    category: PermitCategory | str
+    profession: str | None
+    region: Named | None
+    valid_from: dt.date
+    valid_to: dt.date
+    status: PermitStatus | str
+    today: dt.date
+    number: str | None = None  # its outgoing register number, given when it is printed
+
+
+# --- 7. the kandas certificate of a case (issue 21) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class KandasCertificate:
+    """The certificate of a granted repatriate case: the kandas and the household."""
+
+    case_id: uuid.UUID
+    person_id: uuid.UUID
+    case_number: str
+    certificate_number: str | None
+    issue_date: dt.date | None
+    expiry_date: dt.date | None
+    full_name: str
+    birth_date: dt.date | None
+    iin: str | None
+    country_of_origin: str | None
+    arrival_date: dt.date | None
+    resettlement_region: Named | None
+    status: RepatriateStatus | str
+    members: tuple[HouseholdLine, ...]  # the household, the head first
+    today: dt.date
+    number: str | None = None  # its outgoing register number, given when it is printed
+
+
+# --- 8. the outgoing register's journal (issue 21) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    number: str
+    issued_on: dt.date
+    kind: str  # msgid of the document's kind
+    addressee: str | None
+    person_name: str | None
+    user_name: str | None
+
+
+@dataclass(frozen=True)
+class RegisterJournal:
+    """The outgoing register of an office: the lines of a year (or all), a search's."""
+
+    year: int | None
+    search: str
+    lines: tuple[JournalLine, ...]  # in number order
     today: dt.date
 
 

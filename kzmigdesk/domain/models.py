@@ -601,6 +601,62 @@ class LegacyImportRow(Base):
     cells: Mapped[str | None] = mapped_column(Text, comment="a rejected row's cells, JSON")
 
 
+# --- office profile and outgoing register (issue 21) ---
+
+
+class OfficeProfile(Entity):
+    """What an office's documents say about it: its letterhead (names and address by language,
+    BIN, phone, logo), its head, and the pattern of its outgoing register numbers. One per
+    office, apart from the Office row (kept narrow: it is loaded with every user)."""
+
+    __tablename__ = "office_profiles"
+
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"), unique=True)
+    # Language code → text, as the names of reference data.
+    names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    addresses: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    head_positions: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    head_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    bin: Mapped[str | None] = mapped_column(String(12))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_type: Mapped[str | None] = mapped_column(String(16), comment="png or jpeg")
+    register_pattern: Mapped[str] = mapped_column(String(64), default="{n}")
+
+    office: Mapped[Office] = relationship()
+
+
+class RegisterCounter(Base):
+    """The last outgoing number an office gave in a year: the row a new number locks.
+    Local bookkeeping, never exchanged (each office numbers its own letters)."""
+
+    __tablename__ = "register_counters"
+
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutgoingEntry(Entity):
+    """One line of the outgoing register: a document that left the office under a number."""
+
+    __tablename__ = "outgoing_entries"
+    __table_args__ = (UniqueConstraint("office_id", "year", "seq"),
+                      Index("ix_outgoing_entries_issued_on", "issued_on", "seq"))
+
+    office_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("offices.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[dt.date]
+    kind: Mapped[str] = mapped_column(String(32), comment="the document's kind")
+    addressee: Mapped[str | None] = mapped_column(Text)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_name: Mapped[str | None] = mapped_column(String(300))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    user_name: Mapped[str | None] = mapped_column(String(255))
+
+
 # --- flows on screen (issue 19) ---
 
 # The live persons by the month they were registered ("YYYY-MM"), with what the flows

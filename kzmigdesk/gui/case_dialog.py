@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
-from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.print_actions import print_document, print_kandas_certificate
 from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE, EXPIRY_WARNING_DAYS
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label, without_mnemonic
@@ -213,8 +213,12 @@ class CaseDialog(QDialog):
         self.print_button = QPushButton(_("&Print summary…"))
         self.print_button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_summary)
+        self.certificate_button = QPushButton(_("Pr&int certificate…"))
+        self.certificate_button.setAutoDefault(False)
+        self.certificate_button.clicked.connect(self.print_certificate)
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
+        bottom.addWidget(self.certificate_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
 
@@ -244,6 +248,7 @@ class CaseDialog(QDialog):
             "certificate_expiry_date": i18n.format_date(case.certificate_expiry_date),
         }
         self.setWindowTitle(_("Case {case_number}").format(case_number=case.case_number))
+        self.certificate_button.setEnabled(bool(case.certificate_number))
         for key, text in shown.items():
             self.values[key].setText(text)
         today = dt.date.today()
@@ -373,6 +378,13 @@ class CaseDialog(QDialog):
         try:
             return print_document(self.database, f"case-{self.case_id}",
                                   prints.case_summary, forms.case_summary, self.case_id)
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return None
+
+    def print_certificate(self) -> Path | None:
+        try:
+            return print_kandas_certificate(self.database, self.case_id)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return None

@@ -137,6 +137,11 @@ class MainWindow(QMainWindow):
         self.audit_action.setVisible(actor_may(self.database.actor, Permission.VIEW_AUDIT))
         self.users_action = self.file_menu.addAction("", self.open_users)
         self.users_action.setVisible(actor_may(self.database.actor, Permission.MANAGE_USERS))
+        # issue 21: the office profile (administrators) and the outgoing register
+        self.office_profile_action = self.file_menu.addAction("", self.open_office_profile)
+        self.office_profile_action.setVisible(actor_may(self.database.actor,
+                                                        Permission.MANAGE_USERS))
+        self.register_action = self.file_menu.addAction("", self.open_register)
         self.file_menu.addSeparator()
         self.quit_action = self.file_menu.addAction("", self.close)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -320,6 +325,8 @@ class MainWindow(QMainWindow):
         self.new_action.setText(_("&New…"))
         self.settings_action.setText(_("&Settings…"))
         self.users_action.setText(_("&Users…"))
+        self.office_profile_action.setText(_("&Office profile…"))
+        self.register_action.setText(_("Outgoing re&gister…"))
         self.audit_action.setText(_("&Audit trail…"))
         self.requests_action.setText(_("&Change requests…"))
         self.exchange_action.setText(_("&Exchange with other offices…"))
@@ -391,6 +398,16 @@ class MainWindow(QMainWindow):
         from kzmigdesk.gui.users_dialog import UsersDialog
 
         return self._show(UsersDialog(self.database, self))
+
+    def open_office_profile(self):
+        from kzmigdesk.gui.office_profile_dialog import OfficeProfileDialog
+
+        return self._show(OfficeProfileDialog(self.database, self))
+
+    def open_register(self):
+        from kzmigdesk.gui.register_dialog import RegisterDialog
+
+        return self._show(RegisterDialog(self.database, self))
 
     def open_settings(self):
         from kzmigdesk.gui.settings_dialog import SettingsDialog

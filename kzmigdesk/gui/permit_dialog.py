@@ -367,8 +367,11 @@ class PermitDialog(GuardedDialog):
         self.transitions = QHBoxLayout()
         self.transition_buttons: dict[PermitStatus, QPushButton] = {}
         self.close_button = QPushButton(_("&Close"))
-        no_default_buttons(self.employer_button, self.close_button)
+        self.print_button = QPushButton(_("Pr&int permit…"))
+        self.print_button.clicked.connect(self.print_permit)
+        no_default_buttons(self.employer_button, self.close_button, self.print_button)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.print_button)
         buttons.addLayout(self.transitions)
         buttons.addStretch()
         buttons.addWidget(self.close_button)
@@ -379,6 +382,16 @@ class PermitDialog(GuardedDialog):
         self.body.addLayout(buttons)
         self.employer_button.clicked.connect(self.open_employer)
         self.close_button.clicked.connect(self.accept)
+
+    def print_permit(self):
+        """The permit for the worker, under the office's next outgoing number (issue 21)."""
+        from kzmigdesk.gui.print_actions import print_work_permit
+
+        try:
+            return print_work_permit(self.database, self.permit_id)
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return None
 
     def load(self) -> None:
         """Show the stored permit, its history and the status changes it allows."""

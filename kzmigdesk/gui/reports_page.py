@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n, languages
 from kzmigdesk.files import write_atomically
-from kzmigdesk.gui.print_actions import open_pdf
+from kzmigdesk.gui.print_actions import document_letterhead, open_pdf
 from kzmigdesk.gui.widgets.background import run_in_background
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE
 from kzmigdesk.gui.widgets.list_page import elide_combo
 from kzmigdesk.i18n import _
 from kzmigdesk.i18n.words import BILINGUAL, Words
-from kzmigdesk.printing.document import Letterhead
 from kzmigdesk.printing.summary_files import FORMATS, export_summary
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.offices import office_choices
@@ -149,7 +148,12 @@ class ReportsPage(QWidget):
         month, words = self.chosen_month(), Words.of(self.language.currentData())
         office = self.office.currentData()
         office_id = uuid.UUID(office) if office else None
-        letterhead, today = Letterhead.from_settings(), self.today()
+        try:  # the office profile's letterhead: without one, no report (issue 21)
+            letterhead = document_letterhead(self.database)
+        except ServiceError as error:
+            self.show_message(error.message(), True)
+            return False
+        today = self.today()
 
         def task(progress, cancelled):
             progress(0, 3)

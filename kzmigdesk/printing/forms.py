@@ -1,6 +1,6 @@
 """The printable forms: the person registration card, the repatriate case summary, the work
-permit register extract of an employer, the service referral letter and the quota usage
-statement.
+permit register extract of an employer, the service referral letter, the quota usage
+statement, the work permit of a worker and the kandas certificate.
 
 Each form lays out the data the services gathered (the prints service, as the dataclasses of
 kzmigdesk.domain.documents) and returns the PDF's bytes. Every label goes through the
@@ -21,10 +21,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from kzmigdesk.domain.documents import (
     CaseSummary,
     EmployerPermitsExtract,
+    KandasCertificate,
     PersonCard,
     QuotaLine,
     QuotaStatement,
     ReferralLetter,
+    RegisterJournal,
+    WorkPermitDocument,
 )
 from kzmigdesk.domain.enums import (
     LABELS,
@@ -43,10 +46,12 @@ from kzmigdesk.printing.document import (
     HEADER_FILL,
     MARGIN,
     Letterhead,
+    approval,
     fields,
     grid,
     heading,
     keep,
+    long_date,
     paragraph,
     photo,
     render,
@@ -235,7 +240,8 @@ def person_card(person: PersonCard, words: Words,
             weights=(40, 28, 26, 36, 22, 22)))
     else:
         story.append(paragraph(words.t("No identity documents are recorded.")))
-    story.append(keep(*signatures(words, [words.t("Clerk"), words.t("Person")])))
+    story.append(keep(*signatures(words, [words.t("Person")]),
+                      *approval(words, letterhead, PAGE_WIDTH)))
     return render(story, words.t("Person registration card"), words, letterhead,
                   printed_on=person.today)
 
@@ -289,7 +295,7 @@ def case_summary(case: CaseSummary, words: Words,
         header=[words.t("Date"), words.t("Previous status"), words.t("New status"),
                 words.t("Comment")],
         weights=(1, 45, 45, 60)))
-    story.append(keep(*signatures(words, [words.t("Clerk")])))
+    story.append(keep(*approval(words, letterhead, PAGE_WIDTH)))
     return render(story, words.t("Repatriate case summary"), words, letterhead,
                   printed_on=case.today)
 
@@ -335,7 +341,7 @@ def employer_permits_extract(employer: EmployerPermitsExtract, words: Words,
         paragraph(words.t("Permits in total: {count}", count=words.number(len(permits)))),
         paragraph(words.t("Of them in force on {date}: {count}", date=day(words, today),
                           count=words.number(employer.in_force))),
-        *signatures(words, [words.t("Clerk")])))
+        *approval(words, letterhead, 200 * mm)))
     return render(story, words.t("Extract from the register of work permits"), words,
                   letterhead, wide=True, printed_on=today)
 
@@ -350,11 +356,10 @@ def referral_letter(letter: ReferralLetter, words: Words,
     today, service, centre = letter.today, letter.service, letter.centre
     s = styles()
 
-    # The reference and the day on the left, the addressee on the right, as in a letter.
+    # The addressee on the right, as in a letter (the number and the day are above it).
     addressee_lines = [line.strip() for line in letter.addressee.splitlines() if line.strip()]
     reference = Table([[
-        [paragraph(words.t("Ref. No. {number}", number=letter.number)),
-         paragraph(words.date(today))],
+        "",
         Paragraph("<br/>".join(text(line) for line in addressee_lines) or "_" * 36,
                   s.heading),
     ]], colWidths=[PAGE_WIDTH * 0.45, PAGE_WIDTH * 0.55])
@@ -389,9 +394,10 @@ def referral_letter(letter: ReferralLetter, words: Words,
         fields(referred, width=PAGE_WIDTH),
         Spacer(1, 6 * mm),
         keep(paragraph(words.t("Please let the migration office know the outcome.")),
-             *signatures(words, [words.t("Clerk")])),
+             *approval(words, letterhead, PAGE_WIDTH)),
     ]
-    return render(story, words.t("Referral"), words, letterhead, printed_on=today)
+    return render(story, words.t("Referral"), words, letterhead, printed_on=today,
+                  number=letter.number or "")
 
 
 # --- 5. the quota usage statement -----------------------------------------------------------
@@ -416,9 +422,9 @@ def quota_statement(statement: QuotaStatement, words: Words,
     ], width=120 * mm)), Spacer(1, 4 * mm)]
     if not usage:
         story.append(paragraph(words.t("No quota is set for {year}.", year=year)))
-        story.append(keep(*signatures(words, [words.t("Clerk")])))
+        story.append(keep(*approval(words, letterhead, PAGE_WIDTH)))
         return render(story, words.t("Quota usage statement"), words, letterhead,
-                      printed_on=today)
+                      printed_on=today, number=statement.number or "")
 
     rows, fills = [], []
     for number, row in enumerate(usage, start=1):
@@ -485,6 +491,121 @@ def quota_statement(statement: QuotaStatement, words: Words,
         Spacer(1, 2 * mm),
         paragraph(words.t("At 90 % or more: {quotas}", quotas="; ".join(warning) or "—")),
         paragraph(words.t("Used up: {quotas}", quotas="; ".join(full) or "—")),
-        *signatures(words, [words.t("Clerk")])))
+        *approval(words, letterhead, WIDE_PAGE_WIDTH if labour else PAGE_WIDTH)))
     return render(story, words.t("Quota usage statement"), words, letterhead, wide=labour,
-                  printed_on=today)
+                  printed_on=today, number=statement.number or "")
+
+
+# --- 6. the work permit of a worker ---------------------------------------------------------
+
+
+def work_permit(permit: WorkPermitDocument, words: Words,
+                letterhead: Letterhead | None = None) -> bytes:
+    """One work permit, as the worker receives it: the worker, the employer, the position,
+    the region and the period, under the office's outgoing number."""
+    today = permit.today
+    worker = [
+        (words.t("Name"), permit.full_name),
+        (words.t("Name in Latin letters"), permit.full_name_latin),
+        (words.t("Date of birth"), day(words, permit.birth_date)),
+        (words.t("Citizenship"), citizenship(words, permit.citizenship)),
+        (words.t("IIN"), permit.iin),
+    ]
+    document = permit.identity_document
+    if document is not None:
+        worker.append((words.t("Identity document"), " ".join(filter(None, (
+            label(words, DocumentType, document.doc_type), document.number,
+            day(words, document.expiry_date) and words.t(
+                "valid to {date}", date=day(words, document.expiry_date)))))))
+    work = [
+        (words.t("Employer name"), permit.employer),
+        (words.t("BIN"), permit.employer_bin),
+        (words.t("Address"), permit.employer_address),
+        (words.t("Profession"), permit.profession),
+        (words.t("Permit category"), label(words, PermitCategory, permit.category)),
+        (words.t("Region"), words.name(permit.region)),
+        (words.t("Valid from"), long_date(words, permit.valid_from)),
+        (words.t("Valid to"), long_date(words, permit.valid_to)),
+        (words.t("Status"), label(words, PermitStatus, permit.status)),
+    ]
+    story: list[Flowable] = [
+        Paragraph(text(words.t("No. {number}", number=permit.permit_number)),
+                  styles().heading),
+        paragraph(words.t("The foreign worker named below may work for the employer named "
+                          "below, in the position and region and for the period given."),
+                  small=True),
+        heading(words.t("Worker")),
+        fields([(k, v) for k, v in worker if v], width=PAGE_WIDTH),
+        heading(words.t("Work")),
+        fields(work, width=PAGE_WIDTH),
+        keep(*approval(words, letterhead, PAGE_WIDTH)),
+    ]
+    return render(story, words.t("Permit to work for a foreign worker"), words, letterhead,
+                  printed_on=today, number=permit.number or "")
+
+
+# --- 7. the kandas certificate --------------------------------------------------------------
+
+
+def kandas_certificate(certificate: KandasCertificate, words: Words,
+                       letterhead: Letterhead | None = None) -> bytes:
+    """The certificate of a kandas: the person, the case, the region of resettlement and the
+    household members it covers."""
+    today = certificate.today
+    pairs = [
+        (words.t("Certificate number"), certificate.certificate_number),
+        (words.t("Date of issue"), long_date(words, certificate.issue_date)),
+        (words.t("Certificate expiry"), long_date(words, certificate.expiry_date)),
+        (words.t("Name"), certificate.full_name),
+        (words.t("Date of birth"), day(words, certificate.birth_date)),
+        (words.t("IIN"), certificate.iin),
+        (words.t("Country of origin"), words.country(certificate.country_of_origin)),
+        (words.t("Arrival date"), day(words, certificate.arrival_date)),
+        (words.t("Region of resettlement"), words.name(certificate.resettlement_region)),
+        (words.t("Case number"), certificate.case_number),
+        (words.t("Status"), label(words, RepatriateStatus, certificate.status)),
+    ]
+    story: list[Flowable] = [
+        paragraph(words.t("This certifies that the person named below is recognised as a "
+                          "kandas (an ethnic Kazakh resettling in Kazakhstan).")),
+        Spacer(1, 3 * mm),
+        fields(pairs, width=PAGE_WIDTH),
+    ]
+    members = certificate.members[1:]  # the head is the certificate's holder
+    if members:
+        story += [heading(words.t("Household members")), table(
+            _numbered([[m.full_name, label(words, HouseholdRelation, m.relation),
+                        day(words, m.birth_date), m.iin] for m in members]),
+            header=[words.t("No."), words.t("Name"), words.t("Relation"),
+                    words.t("Date of birth"), words.t("IIN")],
+            weights=(1, 70, 41, 25, 29), numeric=(0,))]
+    story.append(keep(*approval(words, letterhead, PAGE_WIDTH)))
+    return render(story, words.t("Kandas certificate"), words, letterhead, printed_on=today,
+                  number=certificate.number or "")
+
+
+
+# --- 8. the outgoing register's journal -----------------------------------------------------
+
+
+def register_journal(journal: RegisterJournal, words: Words,
+                     letterhead: Letterhead | None = None) -> bytes:
+    """The outgoing register of the office: every number of the year (or of a search), its
+    date, document, addressee, person and who prepared it; landscape."""
+    story: list[Flowable] = [_left(fields([
+        (words.t("Year"), str(journal.year) if journal.year else words.t("Every year")),
+        *([(words.t("Search"), journal.search)] if journal.search else []),
+        (words.t("Documents"), words.number(len(journal.lines))),
+    ], width=120 * mm)), Spacer(1, 4 * mm)]
+    if journal.lines:
+        story.append(table(
+            [[line.number, day(words, line.issued_on), words.t(line.kind), line.addressee,
+              line.person_name, line.user_name] for line in journal.lines],
+            header=[words.t("Outgoing number"), words.t("Date"), words.t("Document"),
+                    words.t("Addressee"), words.t("Person"), words.t("Prepared by")],
+            weights=(18, 14, 30, 45, 35, 30), width=WIDE_PAGE_WIDTH))
+    else:
+        story.append(paragraph(words.t("No document has an outgoing number yet.")))
+    story.append(keep(*approval(words, letterhead, WIDE_PAGE_WIDTH)))
+    return render(story, words.t("Outgoing register"), words, letterhead, wide=True,
+                  printed_on=journal.today)

@@ -35,6 +35,7 @@ from kzmigdesk.printing.document import (
     Letterhead,
     grid,
     heading,
+    in_each,
     keep,
     paragraph,
     render,
@@ -280,8 +281,11 @@ def header_block(summary: MonthlySummary, words: Words) -> Table:
 def summary_pdf(summary: MonthlySummary, words: Words, letterhead: Letterhead | None = None,
                 printed_on: dt.date | None = None) -> bytes:
     title = words.t("Monthly summary: {month}", month=lambda w: w.month(summary.month))
-    if not summary.issuer.office and letterhead is not None and letterhead.name:
-        summary = replace(summary, issuer=replace(summary.issuer, office=letterhead.name))
+    if letterhead is not None:  # the office profile's name and head (issue 21) come first
+        office = in_each(words, letterhead.names) or summary.issuer.office or letterhead.name
+        head = in_each(words, letterhead.head.names) if letterhead.head else ""
+        summary = replace(summary, issuer=replace(
+            summary.issuer, office=office, head_of_office=head or summary.issuer.head_of_office))
     story: list[Flowable] = [header_block(summary, words), Spacer(1, 2 * mm)]
     for section in summary.sections:
         if section.key == "quota_usage" and summary.quota_matrix is not None:

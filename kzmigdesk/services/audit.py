@@ -399,6 +399,8 @@ RECORD_TYPES = {
     "regions": N_("Region"),
     "legacy_imports": N_("Import a legacy list"),
     "monthly_summary": N_("Monthly summary"),
+    "office_profiles": N_("Office profile"),  # issue 21
+    "outgoing_entries": N_("Outgoing register"),
     "change_requests": N_("Change request"),
     "scans": N_("Scan"),
     "local_settings": N_("Settings"),

@@ -8,9 +8,11 @@ leaves no record, a record that could not be written leaves no file. A missing r
 NotFound.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +28,7 @@ from kzmigdesk.domain.documents import (
     EmployerPermitsExtract,
     HouseholdLine,
     IdentityDocumentLine,
+    KandasCertificate,
     Named,
     PermitLine,
     PersonCard,
@@ -34,6 +37,7 @@ from kzmigdesk.domain.documents import (
     ReferralLetter,
     StatusLine,
     Worker,
+    WorkPermitDocument,
 )
 from kzmigdesk.domain.enums import PermitStatus
 from kzmigdesk.domain.models import (
@@ -49,7 +53,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_
-from kzmigdesk.services import audit
+from kzmigdesk.services import audit, register
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.labour import employer_permits
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
@@ -61,6 +65,8 @@ NO_CASE = N_("The case no longer exists.")
 NO_EMPLOYER = N_("The employer no longer exists.")
 NO_SERVICE_TYPE = N_("The service no longer exists.")
 NO_CENTRE = N_("The centre no longer exists.")
+NO_PERMIT = N_("The permit no longer exists.")
+NO_CERTIFICATE = N_("The case has no kandas certificate yet.")
 
 QUOTA_TITLES = {
     QuotaKind.LABOUR: N_("Foreign labour quota"),
@@ -176,11 +182,6 @@ def employer_permits_extract(session: Session, employer_id,
 # --- 4. the service referral letter ---------------------------------------------------------
 
 
-def referral_number(person_id: uuid.UUID, on: dt.date) -> str:
-    """The referral's reference number: the day and the start of the person's id."""
-    return f"{on:%Y%m%d}-{person_id.hex[:8].upper()}"
-
-
 def referral_letter(session: Session, person_id, addressee: str, purpose: str,
                     service_type_id=None, centre_id=None,
                     today: dt.date | None = None) -> ReferralLetter:
@@ -193,7 +194,7 @@ def referral_letter(session: Session, person_id, addressee: str, purpose: str,
     centre = (_load(session, AdaptationCentre, centre_id, NO_CENTRE)
               if centre_id is not None else None)
     return ReferralLetter(
-        person_id=person.id, number=referral_number(person.id, today),
+        person_id=person.id, number=None,
         addressee=addressee or "", purpose=purpose or "", full_name=person.full_name,
         birth_date=person.birth_date, iin=person.iin, citizenship=person.citizenship,
         category=person.category, service=named(service),
@@ -227,6 +228,62 @@ def quota_statement(session: Session, kind: QuotaKind | str, year: int,
         today=today)
 
 
+# --- 6. the work permit of a worker ---------------------------------------------------------
+
+
+def _identity_document(session: Session, person_id) -> IdentityDocumentLine | None:
+    d = session.scalars(
+        select(IdentityDocument).where(IdentityDocument.person_id == person_id)
+        .order_by(IdentityDocument.issue_date.desc(), IdentityDocument.created_at.desc())
+    ).first()
+    return (IdentityDocumentLine(d.doc_type, d.number, d.issuing_country, d.issued_by,
+                                 d.issue_date, d.expiry_date) if d is not None else None)
+
+
+def work_permit(session: Session, permit_id, today: dt.date | None = None
+                ) -> WorkPermitDocument:
+    """One permit as the worker receives it: worker, employer, position, region, period."""
+    permit = _load(session, WorkPermit, permit_id, NO_PERMIT)
+    person, employer = permit.person, permit.employer
+    latin = " ".join(p for p in (person.surname_latin, person.given_name_latin) if p)
+    return WorkPermitDocument(
+        permit_id=permit.id, person_id=person.id, permit_number=permit.number,
+        full_name=person.full_name, full_name_latin=latin or None,
+        birth_date=person.birth_date, citizenship=person.citizenship, iin=person.iin,
+        identity_document=_identity_document(session, person.id), employer=employer.name,
+        employer_bin=employer.bin, employer_address=employer.address,
+        category=permit.category, profession=permit.profession, region=named(permit.region),
+        valid_from=permit.valid_from, valid_to=permit.valid_to, status=permit.status,
+        today=today or dt.date.today())
+
+
+# --- 7. the kandas certificate --------------------------------------------------------------
+
+
+def kandas_certificate(session: Session, case_id, today: dt.date | None = None
+                       ) -> KandasCertificate:
+    """The certificate of a case that has one (granted), with its household."""
+    case = _load(session, RepatriateCase, case_id, NO_CASE)
+    if not case.certificate_number:
+        raise NotFound(NO_CERTIFICATE)
+    person = case.person
+    return KandasCertificate(
+        case_id=case.id, person_id=person.id, case_number=case.case_number,
+        certificate_number=case.certificate_number,
+        issue_date=case.certificate_issue_date, expiry_date=case.certificate_expiry_date,
+        full_name=person.full_name, birth_date=person.birth_date, iin=person.iin,
+        country_of_origin=case.country_of_origin, arrival_date=case.arrival_date,
+        resettlement_region=named(case.resettlement_region), status=case.status,
+        members=tuple(HouseholdLine(m.person.full_name, m.relation, m.person.birth_date,
+                                    m.person.iin) for m in household_members(session, case)),
+        today=today or dt.date.today())
+
+
+# --- 8. the outgoing register's journal -----------------------------------------------------
+
+register_journal = register.journal_of
+
+
 # --- printing and its record ----------------------------------------------------------------
 
 # The forms with personal data whose print the audit trail records: the entity, its id, the
@@ -236,8 +293,32 @@ _RECORDED: dict[type, Callable[[Any], tuple[str, uuid.UUID, str]]] = {
     CaseSummary: lambda d: ("repatriate_cases", d.case_id, "case_summary"),
     EmployerPermitsExtract: lambda d: ("employers", d.employer_id, "employer_permits_extract"),
     ReferralLetter: lambda d: ("persons", d.person_id, "referral_letter"),
+    WorkPermitDocument: lambda d: ("work_permits", d.permit_id, "work_permit"),
+    KandasCertificate: lambda d: ("repatriate_cases", d.case_id, "kandas_certificate"),
     ChangeRequestForm: lambda d: ("change_requests", d.request_id, "change_request_form"),
 }
+
+# The outgoing documents, which take a register number when printed: the kind (a key of
+# register.KINDS), the addressee, the person's id and name.
+_REGISTERED: dict[type, Callable[[Any], tuple]] = {
+    ReferralLetter: lambda d: ("referral_letter", d.addressee, d.person_id, d.full_name),
+    QuotaStatement: lambda d: ("quota_statement", None, None, None),
+    WorkPermitDocument: lambda d: ("work_permit", d.full_name, d.person_id, d.full_name),
+    KandasCertificate: lambda d: ("kandas_certificate", d.full_name, d.person_id,
+                                  d.full_name),
+}
+
+
+def numbered(session: Session, document: Document) -> Document:
+    """An outgoing document with its register number taken (in the session's transaction);
+    any other document as it is."""
+    registered = _REGISTERED.get(type(document))
+    if registered is None:
+        return document
+    kind, addressee, person_id, person_name = registered(document)
+    number = register.take_number(session, kind, document.today, addressee, person_id,
+                                  person_name)
+    return dataclasses.replace(document, number=number)
 
 
 def change_request_form(session: Session, request_id, today: dt.date | None = None
@@ -259,16 +340,20 @@ def record_print(session: Session, document) -> None:
 
 def write_pdf(database: Database, path: Path, gather: Callable[..., Document],
               render: Callable[[Document], bytes], *args, **kwargs) -> Path:
-    """Gather a form's data with `gather(session, *args, **kwargs)`, make its PDF with
-    `render(data)`, write it to `path`, then record the print in a transaction of its own;
-    ServiceError (NotFound) from `gather` and OSError from the write reach the caller."""
-    with database.sessions() as session:
-        document = gather(session, *args, **kwargs)
-    pdf = render(document)
-
-    def record() -> None:
+    """Gather a form's data with `gather(session, *args, **kwargs)`, give an outgoing
+    document its register number, make its PDF with `render(data)`, write it to `path`, then
+    record the print: all in one transaction, so that a print that fails (ServiceError from
+    `gather`, OSError from the write, ...) takes no number, leaves no record and no file."""
+    written = False
+    try:
         with database.transaction() as session:
-            record_print(session, document)
-
-    write_atomically(path, pdf, record)
+            document = numbered(session, gather(session, *args, **kwargs))
+            pdf = render(document)
+            write_atomically(path, pdf, lambda: record_print(session, document))
+            written = True
+    except BaseException:
+        if written:  # the transaction failed to commit after the file was written
+            with suppress(OSError):
+                path.unlink()
+        raise
     return path

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from kzmigdesk import languages
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.identifiers import normalized_line
-from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
+from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType, User
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
+from kzmigdesk.services import ownership
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.fields import NOT_A_PHONE, PHONE, REQUIRED, clean, clean_lines, field_errors
+from kzmigdesk.services.ownership import default_owner
 from kzmigdesk.services.person_search import matching_ids
 
 LABELS = {
@@ -410,7 +412,8 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
             raise OverlappingStay(other)
         _check_free_beds(session, centre, data.start_date, data.end_date, record)
 
-    if record is None:
+    new = record is None
+    if new:
         record = ServiceRecord()
         session.add(record)
     record.person_id = person.id
@@ -423,6 +426,8 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
     record.notes = clean_lines(data.notes)
     record.hours_attended = data.hours_attended
     record.completed = data.completed
+    if new:
+        default_owner(session, record)
     session.flush()
     return record
 
@@ -522,11 +527,16 @@ class ServiceRow:
     hours_attended: int | None
     completed: bool | None
     outcome: str | None
+    owner_name: str = ""  # the assigned clerk's full name (services/ownership.py)
+    past_end: bool = False  # a stay going on past its planned end (services/deadlines.py)
 
 
 def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
-                       service_type_id: uuid.UUID | None, open_stays_only: bool):
-    """Restrict a query of service records to the list's filters."""
+                       service_type_id: uuid.UUID | None, open_stays_only: bool, mine=None):
+    """Restrict a query of service records to the list's filters; `mine` is a condition on
+    the owner (ownership.mine), or None."""
+    if mine is not None:
+        query = query.where(mine)
     ids = matching_ids(text or "")
     if ids is not None:
         query = query.where(ServiceRecord.person_id.in_(ids))
@@ -543,31 +553,35 @@ def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
 
 def count_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
                    service_type_id: uuid.UUID | None = None,
-                   open_stays_only: bool = False) -> int:
+                   open_stays_only: bool = False, mine: bool = False) -> int:
     """How many service records the list shows for this search text and these filters."""
     query = select(func.count()).select_from(ServiceRecord)
+    owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
     return session.scalar(_services_filtered(query, text, centre_id, service_type_id,
-                                             open_stays_only))
+                                             open_stays_only, owner))
 
 
 def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
                    service_type_id: uuid.UUID | None = None, open_stays_only: bool = False,
-                   offset: int = 0, limit: int = 200) -> list[ServiceRow]:
+                   offset: int = 0, limit: int = 200, mine: bool = False) -> list[ServiceRow]:
     """One page of the service records list, latest start first (then id, descending).
 
     `text` matches the person by name in any script, IIN or document number; `open_stays_only`
-    keeps the stays still going on (accommodation without an end date)."""
+    keeps the stays still going on (accommodation without an end date); `mine` the records the
+    acting user owns."""
     # The page's ids first, from the list index alone; only then the joins, for its rows.
     order = (ServiceRecord.start_date.desc(), ServiceRecord.id.desc())
+    owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
     page = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
-                              open_stays_only)
+                              open_stays_only, owner)
     page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
-        select(ServiceRecord, Person, AdaptationCentre, ServiceType)
+        select(ServiceRecord, Person, AdaptationCentre, ServiceType, User.full_name)
         .join(page, page.c.id == ServiceRecord.id)
         .outerjoin(Person, ServiceRecord.person_id == Person.id)
         .outerjoin(AdaptationCentre, ServiceRecord.centre_id == AdaptationCentre.id)
         .outerjoin(ServiceType, ServiceRecord.service_type_id == ServiceType.id)
+        .outerjoin(User, ServiceRecord.owner_id == User.id)
         .order_by(*order)
     )
     rows = session.execute(query)
@@ -583,8 +597,10 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
             hours_attended=record.hours_attended,
             completed=record.completed,
             outcome=record.outcome,
+            owner_name=owner or "",
+            past_end=record.end_date is None and record.past_end_flagged_on is not None,
         )
-        for record, person, centre, kind in rows
+        for record, person, centre, kind, owner in rows
     ]
 
 

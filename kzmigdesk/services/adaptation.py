@@ -43,6 +43,7 @@ LABELS = {
     "hours_attended": N_("Hours attended"),
     "completed": N_("Completed"),
     "phone": N_("Phone"),
+    "planned_end_date": N_("Planned end"),
 }
 IN_FUTURE = N_("is in the future")
 DOES_NOT_EXIST = N_("does not exist")
@@ -306,6 +307,7 @@ class ServiceInput:
     notes: str | None = None
     hours_attended: int | None = None
     completed: bool | None = None
+    planned_end_date: dt.date | None = None  # a stay's planned last day
 
 
 def _stays(centre_id: uuid.UUID | None = None, person_id: uuid.UUID | None = None,
@@ -401,6 +403,11 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
             errors.append(_error("hours_attended", ONLY_COURSES))
     if data.completed is not None and service_type is not None and not is_course:
         errors.append(_error("completed", ONLY_COURSES))
+    if data.planned_end_date is not None:
+        if service_type is not None and not service_type.is_accommodation:
+            errors.append(_error("planned_end_date", N_("applies only to stays")))
+        elif data.start_date and data.planned_end_date < data.start_date:
+            errors.append(_error("planned_end_date", N_("is before the start date")))
     if errors:
         raise ValidationFailed(errors)
 
@@ -426,6 +433,10 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
     record.notes = clean_lines(data.notes)
     record.hours_attended = data.hours_attended
     record.completed = data.completed
+    record.planned_end_date = data.planned_end_date
+    if record.past_end_flagged_on is not None and (
+            data.planned_end_date is None or data.planned_end_date >= today):
+        record.past_end_flagged_on = None  # its end moved: no longer past it
     if new:
         default_owner(session, record)
     session.flush()
@@ -471,6 +482,9 @@ class ServiceDetails:
     notes: str | None
     hours_attended: int | None
     completed: bool | None
+    planned_end_date: dt.date | None = None
+    past_end: bool = False  # going on past its planned end (flagged by the deadlines run)
+    owner_name: str = ""
 
     @property
     def is_open_stay(self) -> bool:
@@ -493,7 +507,10 @@ def load_service(database: Database, record_id: uuid.UUID) -> ServiceDetails:
             centre_id=record.centre_id, service_type=_type_record(record.service_type),
             start_date=record.start_date, end_date=record.end_date,
             staff_name=record.staff_name, outcome=record.outcome, notes=record.notes,
-            hours_attended=record.hours_attended, completed=record.completed)
+            hours_attended=record.hours_attended, completed=record.completed,
+            planned_end_date=record.planned_end_date,
+            past_end=record.end_date is None and record.past_end_flagged_on is not None,
+            owner_name=session.get(User, record.owner_id).full_name if record.owner_id else "")
 
 
 def store_service(database: Database, data: ServiceInput,

@@ -25,11 +25,13 @@ def first_id(page):
 def every_dialog(window, database) -> dict:
     """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
     persons, repatriates, foreign workers and services)."""
+    from kzmigdesk.gui.assign_dialog import AssignDialog
     from kzmigdesk.gui.case_dialog import CaseDialog
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.services.labour import employer_choices
+    from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
 
     persons, cases, workers, services = (window.page(i) for i in range(1, 5))
@@ -53,4 +55,5 @@ def every_dialog(window, database) -> dict:
         "exchange": window.open_exchange,
         "legacy import": window.open_legacy_import,
         "audit trail": window.open_audit_trail,
+        "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
     }

@@ -247,3 +247,34 @@ def test_mine_filters_of_the_three_lists(database, office):
     with database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(RepatriateCase).where(
             RepatriateCase.owner_id == aigerim.user_id)) == 2
+
+
+def test_the_mine_pages_read_the_owner_indexes(database, office):
+    """SQLite reads each "Mine" list's page from its owner index, in the list's order."""
+    from sqlalchemy import event
+
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plans")
+    mine = database.acting_as(office["aigerim"])
+    statements = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    pages = {"ix_repatriate_cases_owner": lambda: rep.cases_page(mine, 0, 200, mine=True),
+             "ix_work_permits_owner": lambda: labour.permits_page(mine, mine=True),
+             "ix_service_records_owner": lambda: adaptation.fetch_services_in(mine, mine=True)}
+    for index, read in pages.items():
+        statements.clear()
+        event.listen(database.engine, "before_cursor_execute", keep)
+        try:
+            read()
+        finally:
+            event.remove(database.engine, "before_cursor_execute", keep)
+        statement, parameters = next(s for s in statements if "LIMIT" in s[0])
+        with database.engine.connect() as connection:
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {statement}", parameters))
+        # the page's ids in order from the index; only its 200 rows are sorted again
+        page = plan.split(" SCAN anon")[0]
+        assert index in page and "TEMP B-TREE" not in page, plan

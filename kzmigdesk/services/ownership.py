@@ -35,7 +35,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_
-from kzmigdesk.services.auth import Actor, Permission, acting, require
+from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound, ServiceError
 
 
@@ -78,7 +78,8 @@ def _describe(session: Session, record) -> str:
     return person.full_name if person is not None else str(record.id)
 
 
-def _log(session: Session, record, owner: User | None, actor: Actor | None) -> None:
+def _log(session: Session, record, owner: User | None) -> None:
+    actor = acting(session)
     by = session.get(User, actor.user_id) if actor and actor.user_id else None
     session.add(OwnerChange(
         record_type=record.__tablename__, record_id=record.id,
@@ -99,7 +100,7 @@ def default_owner(session: Session, record) -> None:
     if record.id is None:
         record.id = uuid.uuid4()
     record.owner_id = user.id
-    _log(session, record, user, actor)
+    _log(session, record, user)
 
 
 def _records(session: Session, kind: FileKind, ids) -> list:
@@ -137,7 +138,7 @@ def assign_in(session: Session, kind: FileKind, ids, owner_id: uuid.UUID | None)
     changed = [record for record in records if record.owner_id != owner_id]
     for record in changed:
         record.owner_id = owner_id
-        _log(session, record, owner, actor)
+        _log(session, record, owner)
     session.flush()
     return len(changed)
 

@@ -25,6 +25,7 @@ def first_id(page):
 def every_dialog(window, database) -> dict:
     """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
     persons, repatriates, foreign workers and services)."""
+    from kzmigdesk.gui.assign_dialog import AssignDialog
     from kzmigdesk.gui.case_dialog import CaseDialog
     from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
@@ -32,6 +33,7 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
     from kzmigdesk.services.labour import employer_choices
+    from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
 
     persons, cases, workers, services = (window.page(i) for i in range(1, 5))
@@ -60,4 +62,5 @@ def every_dialog(window, database) -> dict:
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
+        "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
     }

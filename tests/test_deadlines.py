@@ -121,3 +121,91 @@ def test_the_window_applies_the_deadlines_at_start_and_once_a_day(qtbot, open_qu
     with database.sessions() as session:
         assert {p.status for p in session.scalars(select(WorkPermit))} == {
             PermitStatus.EXPIRED}
+
+
+def test_stays_past_their_planned_end_are_flagged_once(database):
+    """A stay still going on after its planned last day is flagged by the run, once, under the
+    system user; a stay checked out, or whose end is moved on, is not (or no longer)."""
+    from kzmigdesk.domain.models import AdaptationCentre, ServiceRecord, ServiceType
+    from kzmigdesk.services import adaptation
+    from kzmigdesk.services.adaptation import ServiceInput
+    from kzmigdesk.services.worklist import worklist
+
+    start = dt.date(2026, 1, 10)
+    with database.transaction() as session:
+        region = session.scalars(select(Region).where(Region.code == "ALA")).one()
+        centre = AdaptationCentre(name="Алматы орталығы", region_id=region.id, beds=10)
+        session.add(centre)
+        session.flush()
+        stay = session.scalars(select(ServiceType).where(
+            ServiceType.is_accommodation.is_(True))).first()
+        ids = []
+        for name, planned, end in (("Late", dt.date(2026, 3, 9), None),
+                                   ("Today", TODAY, None),
+                                   ("Left", dt.date(2026, 3, 1), dt.date(2026, 3, 1))):
+            ids.append(adaptation.record_service(session, ServiceInput(
+                person(session, name).id, centre.id, stay.id, start, end,
+                planned_end_date=planned), today=TODAY).id)
+    first = run_deadlines(database, TODAY)
+    assert first == DeadlinesRun(stays_flagged=1)
+    assert first.message() == "1 stay past its planned end."
+    assert run_deadlines(database, TODAY) == DeadlinesRun()  # once only
+    assert run_deadlines(database, TODAY + dt.timedelta(days=1)) == DeadlinesRun(
+        stays_flagged=1)  # the next day, the stay planned to end today
+    with database.sessions() as session:
+        flagged = {r.id: r.past_end_flagged_on for r in session.scalars(select(ServiceRecord))}
+        assert flagged == {ids[0]: TODAY, ids[1]: TODAY + dt.timedelta(days=1), ids[2]: None}
+        entries = session.scalars(select(AuditEntry).where(
+            AuditEntry.username == "system", AuditEntry.entity_id == str(ids[0]))).all()
+        assert [e.changes for e in entries] == [
+            {"past_end_flagged_on": [None, TODAY.isoformat()]}]
+        summary = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "deadlines")).all()
+        assert [e.changes.get("stays") for e in summary] == [1, 1]
+    tomorrow = TODAY + dt.timedelta(days=1)
+    [group] = [g for g in worklist(database, tomorrow).groups if g.key == "past_end"]
+    assert group.count == 2 and [i.id for i in group.items] == ids[:2]
+    # checked out, or the end moved on: off the worklist
+    adaptation.check_out(database, ids[0], TODAY)
+    later = dt.date.today() + dt.timedelta(days=30)  # the service's today is the real one
+    adaptation.store_service(database, ServiceInput(
+        _person_of(database, ids[1]), centre.id, stay.id, start, planned_end_date=later),
+        ids[1])
+    [group] = [g for g in worklist(database, tomorrow).groups if g.key == "past_end"]
+    assert group.count == 0
+    with database.sessions() as session:
+        assert session.get(ServiceRecord, ids[1]).past_end_flagged_on is None
+
+
+def _person_of(database, record_id):
+    from kzmigdesk.domain.models import ServiceRecord
+
+    with database.sessions() as session:
+        return session.get(ServiceRecord, record_id).person_id
+
+
+def test_a_planned_end_is_for_stays_and_not_before_their_start(database):
+    from kzmigdesk.domain.models import AdaptationCentre, ServiceType
+    from kzmigdesk.services import adaptation
+    from kzmigdesk.services.adaptation import ServiceInput
+    from kzmigdesk.services.errors import ValidationFailed
+
+    with database.transaction() as session:
+        region = session.scalars(select(Region).where(Region.code == "ALA")).one()
+        centre = AdaptationCentre(name="Орталық", region_id=region.id, beds=10)
+        session.add(centre)
+        session.flush()
+        stay = session.scalars(select(ServiceType).where(
+            ServiceType.is_accommodation.is_(True))).first()
+        course = session.scalars(select(ServiceType).where(ServiceType.code == "legal")).one()
+        who = person(session, "Planned").id
+        for kind, planned, problem in (
+                (course, TODAY, "Planned end: applies only to stays"),
+                (stay, TODAY - dt.timedelta(days=1), "Planned end: is before the start date")):
+            try:
+                adaptation.record_service(session, ServiceInput(
+                    who, centre.id, kind.id, TODAY, planned_end_date=planned), today=TODAY)
+            except ValidationFailed as failed:
+                assert [e.message() for e in failed.errors] == [problem]
+            else:
+                raise AssertionError("accepted")

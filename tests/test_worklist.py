@@ -28,31 +28,47 @@ MADE_ON = dt.date(2026, 6, 14)  # the demo data's day
 TODAY = MADE_ON + dt.timedelta(days=1)  # the worklist's: what lapsed on MADE_ON shows
 SUPERVISOR = Actor("serik", UserRole.SUPERVISOR)
 
-# The groups' filters written again as plain SQL; {office} narrows to one office (or nothing).
+# The groups' filters written again as plain SQL; {office} narrows to one office (or nothing),
+# {owner} to a clerk's own records and those nobody owns (or nothing).
 LIVE = "deleted_at IS NULL"
 CASES = (f"SELECT count(*) FROM repatriate_cases WHERE {LIVE} AND status IN ({{statuses}}) "
-         "AND certificate_expiry_date BETWEEN :first AND :last {office}")
+         "AND certificate_expiry_date BETWEEN :first AND :last {office} {owner}")
 PERMITS = (f"SELECT count(*) FROM work_permits WHERE {LIVE} AND status IN ({{statuses}}) "
-           "AND valid_to BETWEEN :first AND :last {office}")
+           "AND valid_to BETWEEN :first AND :last {office} {owner}")
 STAYS = ("SELECT count(*) FROM service_records r JOIN service_types t ON t.id = r.service_type_id "
          "JOIN persons p ON p.id = r.person_id WHERE r.deleted_at IS NULL "
-         "AND t.is_accommodation = :yes AND r.end_date BETWEEN :first AND :last {office}")
+         "AND t.is_accommodation = :yes AND (r.end_date BETWEEN :first AND :last "
+         "OR r.end_date IS NULL AND r.planned_end_date BETWEEN :first AND :last) "
+         "{office} {owner}")
+PAST_END = ("SELECT count(*) FROM service_records r JOIN service_types t "
+            "ON t.id = r.service_type_id JOIN persons p ON p.id = r.person_id "
+            "WHERE r.deleted_at IS NULL AND t.is_accommodation = :yes AND r.end_date IS NULL "
+            "AND r.past_end_flagged_on IS NOT NULL {office} {owner}")
 DUPLICATES = ("SELECT count(*) FROM duplicate_decisions d JOIN persons p ON p.id = d.person_id "
               "WHERE d.deleted_at IS NULL AND d.created_at >= :since {office}")
 GRANTED, IN_FORCE = "'granted'", "'issued', 'extended'"
 
 
-def sql_counts(database, office_id=None) -> dict[str, int]:
+def sql_counts(database, office_id=None, owner_id=None) -> dict[str, int]:
     day = dt.timedelta(days=1)
     soon, ahead = TODAY + 7 * day, TODAY + 30 * day
     with database.engine.connect() as connection:
         def count(query, statuses="", first=None, last=None, person_office=False, **params):
-            office = ""
+            office = owner = ""
             if office_id is not None:
                 office = "AND p.office_id = :office" if person_office else \
                     "AND office_id = :office"
-            return connection.execute(text(query.format(statuses=statuses, office=office)), {
-                "first": first, "last": last, "office": office_id, **params}).scalar()
+            if owner_id is not None and query != DUPLICATES:
+                column = "r.owner_id" if person_office else "owner_id"
+                owner = f"AND ({column} = :owner OR {column} IS NULL)"
+            return connection.execute(text(query.format(statuses=statuses, office=office,
+                                                        owner=owner)), {
+                "first": first, "last": last, "office": stored(office_id),
+                "owner": stored(owner_id), **params}).scalar()
+
+        def stored(value):  # a UUID as the database keeps it (SQLite: 32 hex digits)
+            sqlite = connection.dialect.name == "sqlite"
+            return value.hex if sqlite and isinstance(value, uuid.UUID) else value
 
         def deadlines(first, last, cases=GRANTED, permits=IN_FORCE):
             return count(CASES, cases, first, last) + count(PERMITS, permits, first, last)
@@ -64,6 +80,7 @@ def sql_counts(database, office_id=None) -> dict[str, int]:
             "ahead": deadlines(soon + day, ahead),
             "awaiting_extension": count(PERMITS, "'issued'", TODAY, ahead),
             "stays": count(STAYS, first=TODAY, last=soon, person_office=True, yes=True),
+            "past_end": count(PAST_END, person_office=True, yes=True),
             "duplicates": count(DUPLICATES, person_office=True,
                                 since=dt.datetime(2026, 5, 16)),
         }
@@ -78,9 +95,14 @@ def demo(database):
         session.scalars(select(RepatriateCase).where(
             RepatriateCase.status == RepatriateStatus.GRANTED)).first(
         ).certificate_expiry_date = MADE_ON
-        session.scalars(select(ServiceRecord).join(ServiceType).where(
-            ServiceType.is_accommodation.is_(True), ServiceRecord.end_date.is_(None))).first(
-        ).end_date = TODAY + dt.timedelta(days=3)
+        stays = session.scalars(select(ServiceRecord).join(ServiceType).where(
+            ServiceType.is_accommodation.is_(True)).order_by(
+            ServiceRecord.end_date.is_not(None), ServiceRecord.id)).all()
+        stays[0].end_date = TODAY + dt.timedelta(days=3)  # the first two are going on
+        stays[1].planned_end_date = stays[1].start_date  # past its planned end (deadlines.py)
+        stays[1].past_end_flagged_on = TODAY
+        # going on again, planned to end soon
+        stays[2].end_date, stays[2].planned_end_date = None, TODAY + dt.timedelta(days=5)
         first, second = session.query(Person).limit(2).all()
         session.add(DuplicateDecision(person_id=first.id, candidate_id=second.id,
                                       reason="name", score=0.9,
@@ -163,3 +185,33 @@ def test_the_worklist_is_the_first_section_shows_its_count_and_opens_items(qtbot
         with qtbot.waitSignal(page.counted):  # read again once the dialog closes
             dialog.close()
 
+
+
+def test_a_clerk_sees_their_own_files_and_those_nobody_owns(demo):
+    """Files of the clerk's office owned by a colleague leave the clerk's worklist; the counts
+    still agree with direct SQL."""
+    from collections import Counter
+
+    from kzmigdesk.domain.models import User
+    from kzmigdesk.services import ownership
+    from kzmigdesk.services.ownership import FileKind
+    from kzmigdesk.services.users import actor_of
+
+    with demo.sessions() as session:
+        permits = session.scalars(select(WorkPermit).where(WorkPermit.valid_to.between(
+            TODAY, TODAY + dt.timedelta(days=30)), WorkPermit.office_id.is_not(None))).all()
+        office_id = Counter(p.office_id for p in permits).most_common(1)[0][0]
+        ours = [p.id for p in permits if p.office_id == office_id]
+        me, colleague = (actor_of(u) for u in session.scalars(
+            select(User).where(User.office_id == office_id).order_by(User.username)).all()[:2])
+    assert len(ours) >= 2
+    supervisor = Actor("serik", UserRole.SUPERVISOR, user_id=None)
+    ownership.assign(demo.acting_as(supervisor), FileKind.PERMIT, ours[:1], colleague.user_id)
+    ownership.assign(demo.acting_as(supervisor), FileKind.PERMIT, ours[1:2], me.user_id)
+    mine = worklist(demo.acting_as(me), TODAY)
+    counts = {group.key: group.count for group in mine.groups}
+    assert counts == sql_counts(demo, office_id, me.user_id)
+    everyone = worklist(demo.acting_as(Actor("x", UserRole.CLERK, office_id=office_id)), TODAY)
+    assert mine.total == everyone.total - 1
+    listed = {item.id for group in mine.groups for item in group.items}
+    assert ours[1] in listed and ours[0] not in listed

@@ -307,6 +307,9 @@ class RepatriateCase(Entity):
         Index("ix_repatriate_cases_list", "application_date", "case_number", "id", **LIVE_ROWS),
         Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id", "status",
               "certificate_issue_date", "deleted_at"),
+        # "Mine": an owner's cases in the list's order (issue 19).
+        Index("ix_repatriate_cases_owner", "owner_id", "application_date", "case_number", "id",
+              **LIVE_ROWS),
     )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -324,6 +327,8 @@ class RepatriateCase(Entity):
     # Why a supervisor granted the case beyond its region's kandas quota (services/quotas.py).
     quota_override_reason: Mapped[str | None] = mapped_column(Text)
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(  # the assigned clerk (ownership.py)
+        ForeignKey("users.id"))
 
     person: Mapped[Person] = relationship()
     household: Mapped[Household | None] = relationship()
@@ -369,6 +374,8 @@ class WorkPermit(Entity):
               "holds_quota_slot", "valid_from", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
+        # "Mine": an owner's permits in the list's order (issue 19).
+        Index("ix_work_permits_owner", "owner_id", "valid_from", "number", **LIVE_ROWS),
     )
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -385,6 +392,8 @@ class WorkPermit(Entity):
     holds_quota_slot: Mapped[bool] = mapped_column(default=True, server_default=true())
     quota_override_reason: Mapped[str | None] = mapped_column(Text)
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(  # the assigned clerk (ownership.py)
+        ForeignKey("users.id"))
 
     employer: Mapped[Employer] = relationship(back_populates="permits")
     person: Mapped[Person] = relationship()
@@ -436,6 +445,12 @@ class ServiceRecord(Entity):
         # Stays by type and last day: centre occupancy (services/reports.py, adaptation.py).
         Index("ix_service_records_stays", "service_type_id", "end_date", "start_date",
               "centre_id"),
+        # "Mine": an owner's records in the list's order (issue 19).
+        Index("ix_service_records_owner", "owner_id", "start_date", "id", **LIVE_ROWS),
+        # Stays still going on past their planned end (services/deadlines.py, worklist.py).
+        Index("ix_service_records_planned_end", "planned_end_date",
+              sqlite_where=text("end_date IS NULL AND deleted_at IS NULL"),
+              postgresql_where=text("end_date IS NULL AND deleted_at IS NULL")),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
@@ -449,6 +464,12 @@ class ServiceRecord(Entity):
     notes: Mapped[str | None] = mapped_column(Text)
     hours_attended: Mapped[int | None] = mapped_column(Integer)
     completed: Mapped[bool | None]
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(  # the assigned clerk (ownership.py)
+        ForeignKey("users.id"))
+    # A stay still going on (no end_date) is planned to end on this day; the deadlines run
+    # flags it on the first day past it (past_end_flagged_on) until the person is checked out.
+    planned_end_date: Mapped[dt.date | None]
+    past_end_flagged_on: Mapped[dt.date | None]
 
     person: Mapped[Person] = relationship()
     centre: Mapped[AdaptationCentre] = relationship()
@@ -717,3 +738,20 @@ class Scan(Entity):
     sha256: Mapped[str] = mapped_column(String(64))
     description: Mapped[str | None] = mapped_column(String(200))
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+# --- case owners (issue 19) ---
+
+
+class OwnerChange(Entity):
+    """A record's owner changed (services/ownership.py): the timeline shows it. The names are
+    kept as they were, so that it reads the same at an office that does not know the users."""
+
+    __tablename__ = "owner_changes"
+
+    record_type: Mapped[str] = mapped_column(String(32), comment="the record's table")
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(comment="None: unassigned")
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import RepatriateStatus, label
+from kzmigdesk.gui.assign_dialog import OwnerControls
 from kzmigdesk.gui.case_dialog import (
     CaseDialog,
     expiry_warning,
@@ -22,6 +23,7 @@ from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import repatriation as rep
+from kzmigdesk.services.ownership import FileKind
 from kzmigdesk.services.workspace import Database
 
 S = RepatriateStatus
@@ -33,6 +35,7 @@ COLUMNS = (
     N_("Status"),
     N_("Certificate expiry"),
     rep.LABEL_MEMBERS,
+    N_("Owner"),
 )
 
 
@@ -45,12 +48,14 @@ class CasesTableModel(PagedTableModel):
     def __init__(self, database: Database):
         super().__init__(database)
         self.text, self.status, self.expiring_only = "", None, False
+        self.mine = False  # only the signed-in user's cases
         self.today = dt.date.today()
         self.reload()
 
     def _filters(self) -> dict:
         within = EXPIRY_WARNING_DAYS if self.expiring_only else None
-        return dict(text=self.text, status=self.status, expiring_within=within, today=self.today)
+        return dict(text=self.text, status=self.status, expiring_within=within, today=self.today,
+                    mine=self.mine)
 
     def count(self) -> int:
         self.today = dt.date.today()
@@ -68,6 +73,7 @@ class CasesTableModel(PagedTableModel):
             label(case.status),
             i18n.format_date(case.certificate_expiry_date),
             i18n.format_number(case.household_size),
+            case.owner_name,
         )[column]
 
     def decoration(self, case: rep.CaseRow, role):
@@ -88,6 +94,7 @@ class CasesPage(ListPage):
     """Search box, status filter, expiring certificates and the paged table of cases."""
 
     KEY = "repatriates"
+    MINOR_COLUMNS = (N_("Owner"),)
 
     def __init__(self, database: Database):
         super().__init__(database, CasesTableModel(database))
@@ -96,9 +103,12 @@ class CasesPage(ListPage):
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self.new_case)
         self.empty_button.clicked.connect(self.new_case)
+        self.owners = OwnerControls(self, FileKind.CASE)
         self.add_filter(self.status)
         self.filters.addWidget(self.expiring)
+        self.filters.addWidget(self.owners.mine)
         self.filters.addStretch(1)
+        self.buttons.addWidget(self.owners.button)
         self.buttons.addWidget(self.new_button)
         self.expiring.toggled.connect(self.apply_filter)
         self.retranslate()
@@ -110,6 +120,7 @@ class CasesPage(ListPage):
             "Certificates expiring within {days} day", "Certificates expiring within {days} days",
             EXPIRY_WARNING_DAYS).format(days=i18n.format_number(EXPIRY_WARNING_DAYS)))
         self.new_button.setText(_("New case…"))
+        self.owners.retranslate()
         self.empty_label.setText(_("No repatriate case is open yet."))
         self.empty_button.setText(_("New case…"))
         fill_filter(self.status, _("All statuses"), [(label(s), s.value) for s in S])
@@ -118,6 +129,7 @@ class CasesPage(ListPage):
 
     def set_model_filter(self) -> None:
         status = self.status.currentData()
+        self.model.mine = self.owners.mine.isChecked()
         self.model.set_filter(self.search.text(), S(status) if status else None,
                               self.expiring.isChecked())
 

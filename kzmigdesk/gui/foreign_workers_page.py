@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
+from kzmigdesk.gui.assign_dialog import OwnerControls
 from kzmigdesk.gui.employer_dialog import EmployersDialog
 from kzmigdesk.gui.permit_dialog import PermitDialog, citizenship_name
 from kzmigdesk.gui.widgets.colours import EXPIRY_WARNING_DAYS, expiring_row
@@ -21,10 +22,11 @@ from kzmigdesk.services.labour import (
     permit_expires_within,
     permits_page,
 )
+from kzmigdesk.services.ownership import FileKind
 from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Permit number"), N_("Worker"), N_("Citizenship"), N_("Employer"),
-           N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"))
+           N_("Category"), N_("Valid from"), N_("Valid to"), N_("Status"), N_("Owner"))
 
 
 def expiry_warning(valid_to: dt.date, today: dt.date) -> str:
@@ -42,13 +44,14 @@ class PermitsTableModel(PagedTableModel):
     def __init__(self, database: Database):
         super().__init__(database)
         self.text, self.status, self.category, self.expiring_only = "", None, None, False
+        self.mine = False  # only the signed-in user's permits
         self.today = dt.date.today()
         self.reload()
 
     def _filters(self) -> dict:
         within = EXPIRY_WARNING_DAYS if self.expiring_only else None
         return dict(text=self.text, status=self.status, category=self.category,
-                    expiring_within=within, today=self.today)
+                    expiring_within=within, today=self.today, mine=self.mine)
 
     def count(self) -> int:
         self.today = dt.date.today()
@@ -73,6 +76,7 @@ class PermitsTableModel(PagedTableModel):
             i18n.format_date(permit.valid_from),
             i18n.format_date(permit.valid_to),
             label(permit.status),
+            permit.owner_name,
         )[column]
 
     def set_filter(self, text: str, status: PermitStatus | None,
@@ -92,7 +96,7 @@ class ForeignWorkersPage(ListPage):
     itself answers it by opening the permit dialog (see `open_permit`)."""
 
     KEY = "workers"
-    MINOR_COLUMNS = (N_("Citizenship"), N_("Valid from"))
+    MINOR_COLUMNS = (N_("Citizenship"), N_("Valid from"), N_("Owner"))
 
     def __init__(self, database: Database):
         super().__init__(database, PermitsTableModel(database))
@@ -103,9 +107,12 @@ class ForeignWorkersPage(ListPage):
         self.employers_button = QPushButton()
         for combo in (self.status, self.category):
             self.add_filter(combo)
+        self.owners = OwnerControls(self, FileKind.PERMIT)
         self.filters.addWidget(self.expiring)
+        self.filters.addWidget(self.owners.mine)
         self.filters.addStretch(1)
         self.expiring.toggled.connect(self.apply_filter)
+        self.buttons.addWidget(self.owners.button)
         self.buttons.addWidget(self.new_button)
         self.buttons.addWidget(self.employers_button)
         self.new_button.clicked.connect(lambda: self.open_permit(None))
@@ -119,6 +126,7 @@ class ForeignWorkersPage(ListPage):
             _("Search by permit number, employer BIN, or the worker's name, IIN or document "
               "number"))
         self.new_button.setText(_("New permit…"))
+        self.owners.retranslate()
         self.empty_label.setText(_("No work permit is recorded yet."))
         self.empty_button.setText(_("New permit…"))
         self.employers_button.setText(_("Employers…"))
@@ -133,6 +141,7 @@ class ForeignWorkersPage(ListPage):
 
     def set_model_filter(self) -> None:
         status, category = self.status.currentData(), self.category.currentData()
+        self.model.mine = self.owners.mine.isChecked()
         self.model.set_filter(self.search.text(),
                               PermitStatus(status) if status else None,
                               PermitCategory(category) if category else None,

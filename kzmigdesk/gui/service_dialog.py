@@ -69,12 +69,14 @@ class ServiceDialog(GuardedDialog):
         self.person_label = QLabel()
         self.centre, self.service_type = QComboBox(), QComboBox()
         self.start_date, self.end_date = date_edit(), date_edit()
+        self.planned_end = date_edit()  # a stay's planned last day (issue 19)
         self.staff_name, self.outcome = QLineEdit(), QLineEdit()
         self.notes = QPlainTextEdit()
         self.hours = QSpinBox()
         self.hours.setRange(0, 100000)
         self.completed = QCheckBox(_("Completed"))
         self._courses: set[str] = set()
+        self._stays: set[str] = set()
         self.centre.addItem("", None)
         for name, centre_id in centre_choices(database):
             self.centre.addItem(name, str(centre_id))
@@ -83,6 +85,8 @@ class ServiceDialog(GuardedDialog):
             self.service_type.addItem(kind.name, str(kind.id))
             if kind.is_course:
                 self._courses.add(str(kind.id))
+            if kind.is_accommodation:
+                self._stays.add(str(kind.id))
 
         form = QFormLayout()
         if self.picker is not None:
@@ -93,6 +97,7 @@ class ServiceDialog(GuardedDialog):
         form.addRow(_("Service"), self.service_type)
         form.addRow(_("Start date"), self.start_date)
         form.addRow(_("End date"), self.end_date)
+        form.addRow(_("Planned end"), self.planned_end)
         form.addRow(_("Staff member"), self.staff_name)
         form.addRow(_("Outcome"), self.outcome)
         form.addRow(_("Notes"), self.notes)
@@ -119,7 +124,8 @@ class ServiceDialog(GuardedDialog):
             "person_id": self.picker.search if self.picker else self.person_label,
             "centre_id": self.centre, "service_type_id": self.service_type,
             "start_date": self.start_date, "end_date": self.end_date,
-            "hours_attended": self.hours, "completed": self.completed,
+            "planned_end_date": self.planned_end, "hours_attended": self.hours,
+            "completed": self.completed,
         }
         self.service_type.currentIndexChanged.connect(self._type_changed)
         self.save_button.clicked.connect(self.save)
@@ -137,6 +143,9 @@ class ServiceDialog(GuardedDialog):
         self._type_changed()
         self.remember_state()
 
+    def is_stay(self) -> bool:
+        return self.service_type.currentData() in self._stays
+
     def is_course(self) -> bool:
         return self.service_type.currentData() in self._courses
 
@@ -144,6 +153,7 @@ class ServiceDialog(GuardedDialog):
         course = self.is_course()
         self.hours.setEnabled(course)
         self.completed.setEnabled(course)
+        self.planned_end.setEnabled(self.is_stay())
         self.check_out_button.setVisible(self._is_open_stay)
 
     def load(self) -> None:
@@ -153,6 +163,8 @@ class ServiceDialog(GuardedDialog):
         self._is_open_stay = record.is_open_stay
         if kind.is_course:
             self._courses.add(str(kind.id))
+        if kind.is_accommodation:
+            self._stays.add(str(kind.id))
         self.setWindowTitle(_("Service record: {name}").format(name=record.person_name))
         self.person_label.setText(record.person_name)
         if self.service_type.findData(str(kind.id)) < 0:  # an inactive type kept by the record
@@ -161,6 +173,7 @@ class ServiceDialog(GuardedDialog):
         self.service_type.setCurrentIndex(max(0, self.service_type.findData(str(kind.id))))
         self.start_date.setDate(to_qdate(record.start_date))
         self.end_date.setDate(to_qdate(record.end_date))
+        self.planned_end.setDate(to_qdate(record.planned_end_date))
         self.staff_name.setText(record.staff_name or "")
         self.outcome.setText(record.outcome or "")
         self.notes.setPlainText(record.notes or "")
@@ -182,6 +195,7 @@ class ServiceDialog(GuardedDialog):
             notes=self.notes.toPlainText(),
             hours_attended=self.hours.value() if course else None,
             completed=self.completed.isChecked() if course else None,
+            planned_end_date=from_qdate(self.planned_end.date()) if self.is_stay() else None,
         )
 
     def show_errors(self, error: ServiceError) -> None:

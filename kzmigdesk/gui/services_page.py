@@ -12,9 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
 from kzmigdesk import i18n
+from kzmigdesk.gui.assign_dialog import OwnerControls
 from kzmigdesk.gui.catalogue_dialog import CatalogueDialog
 from kzmigdesk.gui.centres_dialog import CentresDialog
 from kzmigdesk.gui.service_dialog import ServiceDialog
+from kzmigdesk.gui.widgets.colours import expiring_row
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
 from kzmigdesk.i18n import N_, _
@@ -26,10 +28,11 @@ from kzmigdesk.services.adaptation import (
     length_of_stay,
     service_catalogue,
 )
+from kzmigdesk.services.ownership import FileKind
 from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Person"), N_("Service"), N_("Centre"), N_("Start date"), N_("End date"),
-           N_("Length of stay"), N_("Hours attended"), N_("Outcome"))
+           N_("Length of stay"), N_("Hours attended"), N_("Outcome"), N_("Owner"))
 
 
 def days_text(days: int) -> str:
@@ -50,12 +53,13 @@ class ServicesTableModel(PagedTableModel):
         self.centre_id: uuid.UUID | None = None
         self.service_type_id: uuid.UUID | None = None
         self.open_stays_only = False
+        self.mine = False  # only the signed-in user's records
         self.reload()
 
     def _filters(self) -> dict:
         return {"text": self.text, "centre_id": self.centre_id,
                 "service_type_id": self.service_type_id,
-                "open_stays_only": self.open_stays_only}
+                "open_stays_only": self.open_stays_only, "mine": self.mine}
 
     def count(self) -> int:
         return count_services_in(self.database, **self._filters())
@@ -76,7 +80,14 @@ class ServicesTableModel(PagedTableModel):
             "",
             i18n.format_number(row.hours_attended),
             row.outcome or "",
+            row.owner_name,
         )[column]
+
+    def decoration(self, row: ServiceRow, role):
+        if not row.past_end:
+            return None
+        return expiring_row(role, lambda: _(
+            "The stay is past its planned end: check the person out, or move its end."))
 
     def set_filter(self, text: str, centre_id: uuid.UUID | None,
                    service_type_id: uuid.UUID | None, open_stays_only: bool) -> None:
@@ -92,7 +103,7 @@ class ServicesPage(ListPage):
     itself answers it by opening the service dialog (see `open_record`)."""
 
     KEY = "services"
-    MINOR_COLUMNS = (N_("Hours attended"), N_("End date"))
+    MINOR_COLUMNS = (N_("Hours attended"), N_("End date"), N_("Owner"))
 
     def __init__(self, database: Database):
         super().__init__(database, ServicesTableModel(database))
@@ -104,10 +115,13 @@ class ServicesPage(ListPage):
         self.catalogue_button = QPushButton()
         for combo in (self.centre, self.service_type):
             self.add_filter(combo)
+        self.owners = OwnerControls(self, FileKind.SERVICE)
         self.filters.addWidget(self.current_stays)
+        self.filters.addWidget(self.owners.mine)
         self.filters.addStretch(1)
         self.current_stays.toggled.connect(self.apply_filter)
-        for button in (self.new_button, self.centres_button, self.catalogue_button):
+        for button in (self.owners.button, self.new_button, self.centres_button,
+                       self.catalogue_button):
             self.buttons.addWidget(button)
         self.new_button.clicked.connect(self.open_new)
         self.empty_button.clicked.connect(self.open_new)
@@ -120,6 +134,7 @@ class ServicesPage(ListPage):
         search_hint(self.search,
             _("Search by the person's name in any script, IIN or document number"))
         self.current_stays.setText(_("Current stays only"))
+        self.owners.retranslate()
         self.new_button.setText(_("New service…"))
         self.empty_label.setText(_("No service is recorded yet."))
         self.empty_button.setText(_("New service…"))
@@ -141,6 +156,7 @@ class ServicesPage(ListPage):
         super().refresh()
 
     def set_model_filter(self) -> None:
+        self.model.mine = self.owners.mine.isChecked()
         self.model.set_filter(self.search.text(), _uuid(self.centre.currentData()),
                               _uuid(self.service_type.currentData()),
                               self.current_stays.isChecked())

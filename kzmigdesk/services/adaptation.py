@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from kzmigdesk import languages
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.identifiers import normalized_line
-from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType
+from kzmigdesk.domain.models import AdaptationCentre, Person, ServiceRecord, ServiceType, User
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.i18n import N_, _, format_date
+from kzmigdesk.services import ownership
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.fields import NOT_A_PHONE, PHONE, REQUIRED, clean, clean_lines, field_errors
+from kzmigdesk.services.ownership import default_owner
 from kzmigdesk.services.person_search import matching_ids
 
 LABELS = {
@@ -41,6 +43,7 @@ LABELS = {
     "hours_attended": N_("Hours attended"),
     "completed": N_("Completed"),
     "phone": N_("Phone"),
+    "planned_end_date": N_("Planned end"),
 }
 IN_FUTURE = N_("is in the future")
 DOES_NOT_EXIST = N_("does not exist")
@@ -304,6 +307,7 @@ class ServiceInput:
     notes: str | None = None
     hours_attended: int | None = None
     completed: bool | None = None
+    planned_end_date: dt.date | None = None  # a stay's planned last day
 
 
 def _stays(centre_id: uuid.UUID | None = None, person_id: uuid.UUID | None = None,
@@ -399,6 +403,11 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
             errors.append(_error("hours_attended", ONLY_COURSES))
     if data.completed is not None and service_type is not None and not is_course:
         errors.append(_error("completed", ONLY_COURSES))
+    if data.planned_end_date is not None:
+        if service_type is not None and not service_type.is_accommodation:
+            errors.append(_error("planned_end_date", N_("applies only to stays")))
+        elif data.start_date and data.planned_end_date < data.start_date:
+            errors.append(_error("planned_end_date", N_("is before the start date")))
     if errors:
         raise ValidationFailed(errors)
 
@@ -410,7 +419,8 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
             raise OverlappingStay(other)
         _check_free_beds(session, centre, data.start_date, data.end_date, record)
 
-    if record is None:
+    new = record is None
+    if new:
         record = ServiceRecord()
         session.add(record)
     record.person_id = person.id
@@ -423,6 +433,12 @@ def record_service(session: Session, data: ServiceInput, record: ServiceRecord |
     record.notes = clean_lines(data.notes)
     record.hours_attended = data.hours_attended
     record.completed = data.completed
+    record.planned_end_date = data.planned_end_date
+    if record.past_end_flagged_on is not None and (
+            data.planned_end_date is None or data.planned_end_date >= today):
+        record.past_end_flagged_on = None  # its end moved: no longer past it
+    if new:
+        default_owner(session, record)
     session.flush()
     return record
 
@@ -466,6 +482,9 @@ class ServiceDetails:
     notes: str | None
     hours_attended: int | None
     completed: bool | None
+    planned_end_date: dt.date | None = None
+    past_end: bool = False  # going on past its planned end (flagged by the deadlines run)
+    owner_name: str = ""
 
     @property
     def is_open_stay(self) -> bool:
@@ -488,7 +507,10 @@ def load_service(database: Database, record_id: uuid.UUID) -> ServiceDetails:
             centre_id=record.centre_id, service_type=_type_record(record.service_type),
             start_date=record.start_date, end_date=record.end_date,
             staff_name=record.staff_name, outcome=record.outcome, notes=record.notes,
-            hours_attended=record.hours_attended, completed=record.completed)
+            hours_attended=record.hours_attended, completed=record.completed,
+            planned_end_date=record.planned_end_date,
+            past_end=record.end_date is None and record.past_end_flagged_on is not None,
+            owner_name=session.get(User, record.owner_id).full_name if record.owner_id else "")
 
 
 def store_service(database: Database, data: ServiceInput,
@@ -522,11 +544,16 @@ class ServiceRow:
     hours_attended: int | None
     completed: bool | None
     outcome: str | None
+    owner_name: str = ""  # the assigned clerk's full name (services/ownership.py)
+    past_end: bool = False  # a stay going on past its planned end (services/deadlines.py)
 
 
 def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
-                       service_type_id: uuid.UUID | None, open_stays_only: bool):
-    """Restrict a query of service records to the list's filters."""
+                       service_type_id: uuid.UUID | None, open_stays_only: bool, mine=None):
+    """Restrict a query of service records to the list's filters; `mine` is a condition on
+    the owner (ownership.mine), or None."""
+    if mine is not None:
+        query = query.where(mine)
     ids = matching_ids(text or "")
     if ids is not None:
         query = query.where(ServiceRecord.person_id.in_(ids))
@@ -543,31 +570,35 @@ def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
 
 def count_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
                    service_type_id: uuid.UUID | None = None,
-                   open_stays_only: bool = False) -> int:
+                   open_stays_only: bool = False, mine: bool = False) -> int:
     """How many service records the list shows for this search text and these filters."""
     query = select(func.count()).select_from(ServiceRecord)
+    owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
     return session.scalar(_services_filtered(query, text, centre_id, service_type_id,
-                                             open_stays_only))
+                                             open_stays_only, owner))
 
 
 def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
                    service_type_id: uuid.UUID | None = None, open_stays_only: bool = False,
-                   offset: int = 0, limit: int = 200) -> list[ServiceRow]:
+                   offset: int = 0, limit: int = 200, mine: bool = False) -> list[ServiceRow]:
     """One page of the service records list, latest start first (then id, descending).
 
     `text` matches the person by name in any script, IIN or document number; `open_stays_only`
-    keeps the stays still going on (accommodation without an end date)."""
+    keeps the stays still going on (accommodation without an end date); `mine` the records the
+    acting user owns."""
     # The page's ids first, from the list index alone; only then the joins, for its rows.
     order = (ServiceRecord.start_date.desc(), ServiceRecord.id.desc())
+    owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
     page = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
-                              open_stays_only)
+                              open_stays_only, owner)
     page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
-        select(ServiceRecord, Person, AdaptationCentre, ServiceType)
+        select(ServiceRecord, Person, AdaptationCentre, ServiceType, User.full_name)
         .join(page, page.c.id == ServiceRecord.id)
         .outerjoin(Person, ServiceRecord.person_id == Person.id)
         .outerjoin(AdaptationCentre, ServiceRecord.centre_id == AdaptationCentre.id)
         .outerjoin(ServiceType, ServiceRecord.service_type_id == ServiceType.id)
+        .outerjoin(User, ServiceRecord.owner_id == User.id)
         .order_by(*order)
     )
     rows = session.execute(query)
@@ -583,8 +614,10 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
             hours_attended=record.hours_attended,
             completed=record.completed,
             outcome=record.outcome,
+            owner_name=owner or "",
+            past_end=record.end_date is None and record.past_end_flagged_on is not None,
         )
-        for record, person, centre, kind in rows
+        for record, person, centre, kind, owner in rows
     ]
 
 

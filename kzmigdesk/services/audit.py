@@ -404,6 +404,7 @@ RECORD_TYPES = {
     "change_requests": N_("Change request"),
     "scans": N_("Scan"),
     "local_settings": N_("Settings"),
+    "owner_changes": N_("Change of owner"),
 }
 FIELDS = {
     "surname": N_("Surname"),
@@ -478,6 +479,13 @@ FIELDS = {
     "file": N_("File"),
     "form": N_("Form"),
     "format": N_("Format"),
+    "owner_id": N_("Owner"),
+    "owner_name": N_("Owner"),
+    "changed_by": N_("Changed by"),
+    "record_id": N_("Record"),
+    "record_type": N_("Record type"),
+    "planned_end_date": N_("Planned end"),
+    "past_end_flagged_on": N_("Past its planned end since"),
 }
 
 

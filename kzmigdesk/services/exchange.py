@@ -637,6 +637,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     states = _states(session, peer)
     result = ImportResult(peer.name)
     change_requests.note_package_approvals(session, package.records, package.audit)
+    session.info.pop(KNOWN_USERS, None)
     try:
         for item in sorted(package.records, key=lambda i: (order[i["table"]], i["version"])):
             outcome = _apply(session, peer, tables[item["table"]], item,
@@ -645,6 +646,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     except (IntegrityError, DataError) as error:
         raise PackageRefused(N_("The package's records do not fit this database: {problem}"),
                              problem=str(error.orig).splitlines()[0]) from None
+    finally:
+        session.info.pop(KNOWN_USERS, None)
     session.add(ImportedPackage(package_id=package.manifest["package_id"], peer_id=peer.id,
                                 imported_at=now, records=len(package.records)))
     peer.last_import_at = now
@@ -665,6 +668,7 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     entity_id = uuid.UUID(item["id"])
     incoming = item["row"]
     values = {c.name: from_json(c, incoming.get(c.name)) for c in table.columns}
+    _drop_unknown_users(session, table, values)
     local_row = session.execute(select(table).where(table.c.id == entity_id)).first()
     if local_row is None:
         session.execute(table.insert().values(**values))
@@ -701,6 +705,27 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     _set_state(session, peer, table.name, entity_id, item["version"])
     _close_conflicts(session, entity_id, now)
     return "applied"
+
+
+KNOWN_USERS = "exchange.known_users"  # during an import: user id → known here
+
+
+def _drop_unknown_users(session: Session, table, values: dict) -> None:
+    """Users travel before the records naming them (a case's owner, the clerk of a status
+    change); a user this office still does not know is left out of the record (the case
+    arrives unassigned) rather than failing the whole import."""
+    for column in table.columns:
+        value = values.get(column.name)
+        if value is None or not any(key.column.table.name == "users"
+                                    for key in column.foreign_keys):
+            continue
+        known = session.info.setdefault(KNOWN_USERS, {})
+        if value not in known:
+            users = Base.metadata.tables["users"]
+            known[value] = session.execute(
+                select(users.c.id).where(users.c.id == value)).first() is not None
+        if not known[value]:
+            values[column.name] = None
 
 
 def _close_conflicts(session: Session, entity_id: uuid.UUID, now: dt.datetime) -> None:

@@ -31,9 +31,9 @@ from kzmigdesk.domain.identifiers import (
     normalized_line,
     validate_bin,
 )
-from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, WorkPermit
+from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, User, WorkPermit
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import change_requests, quotas
+from kzmigdesk.services import change_requests, ownership, quotas
 from kzmigdesk.services.auth import Permission, acting_user_id, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -43,6 +43,7 @@ from kzmigdesk.services.errors import (
     ValidationFailed,
 )
 from kzmigdesk.services.fields import REQUIRED, clean, field_errors
+from kzmigdesk.services.ownership import default_owner
 from kzmigdesk.services.person_search import (
     ROW_COLUMNS,
     PersonRow,
@@ -363,6 +364,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         office_id=actor.office_id,
     )
     session.add(permit)
+    default_owner(session, permit)
     session.add(PermitStatusChange(
         permit=permit, from_status=None, to_status=PermitStatus.ISSUED, changed_on=today,
         user_id=actor.user_id,
@@ -631,6 +633,7 @@ class PermitRow:
     status: PermitStatus
     person_id: uuid.UUID
     employer_id: uuid.UUID
+    owner_name: str = ""  # the assigned clerk's full name (services/ownership.py)
 
 
 IN_FORCE = (PermitStatus.ISSUED, PermitStatus.EXTENDED)
@@ -644,10 +647,13 @@ def permit_expires_within(status: PermitStatus, valid_to: dt.date, today: dt.dat
 
 def _permits_filtered(query, text: str, status: PermitStatus | None,
                       category: PermitCategory | None, expiring_within: int | None = None,
-                      today: dt.date | None = None):
+                      today: dt.date | None = None, mine=None):
     """Restrict a query of permits to the list's filters (it needs no join: counting the
     permits of a large office must not read every person and employer). `expiring_within`
-    days keeps the permits in force whose last valid day falls in them, from `today` on."""
+    days keeps the permits in force whose last valid day falls in them, from `today` on;
+    `mine` is a condition on the owner (ownership.mine), or None."""
+    if mine is not None:
+        query = query.where(mine)
     needle = normalized_line(text) or ""
     if needle:
         by_bin = select(Employer.id).where(
@@ -674,25 +680,28 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
 
 def count_permits(session: Session, text: str = "", status: PermitStatus | None = None,
                   category: PermitCategory | None = None, expiring_within: int | None = None,
-                  today: dt.date | None = None) -> int:
+                  today: dt.date | None = None, mine: bool = False) -> int:
     """How many permits the list shows for this search text and these filters."""
     query = select(func.count()).select_from(WorkPermit)
+    owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
     return session.scalar(_permits_filtered(query, text, status, category, expiring_within,
-                                            today))
+                                            today, owner))
 
 
 def fetch_permits(session: Session, text: str = "", status: PermitStatus | None = None,
                   category: PermitCategory | None = None, offset: int = 0,
                   limit: int = 200, expiring_within: int | None = None,
-                  today: dt.date | None = None) -> list[PermitRow]:
+                  today: dt.date | None = None, mine: bool = False) -> list[PermitRow]:
     """One page of the permits list, newest (latest valid_from, then number) first.
 
     `text` matches the start of a permit number or an employer's BIN, or the worker by name
-    in any script, IIN or document number (as in the persons list)."""
+    in any script, IIN or document number (as in the persons list); `mine` keeps the
+    permits the acting user owns."""
     # The page's ids first, from the list index alone; only then the joins, for its rows.
     order = (WorkPermit.valid_from.desc(), WorkPermit.number.desc())
+    owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
     page = _permits_filtered(select(WorkPermit.id), text, status, category, expiring_within,
-                             today)
+                             today, owner)
     page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
         select(
@@ -700,12 +709,13 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
             Person.patronymic, Person.citizenship, Employer.name, Employer.bin,
             WorkPermit.category, WorkPermit.profession, WorkPermit.valid_from,
             WorkPermit.valid_to, WorkPermit.status, WorkPermit.person_id,
-            WorkPermit.employer_id,
+            WorkPermit.employer_id, User.full_name,
         )
         .join(page, page.c.id == WorkPermit.id)
         # Outer joins: a permit stays listed (as counted) even if its holder was deleted.
         .outerjoin(Person, WorkPermit.person_id == Person.id)
         .outerjoin(Employer, WorkPermit.employer_id == Employer.id)
+        .outerjoin(User, WorkPermit.owner_id == User.id)
         .order_by(*order)
     )
     rows = session.execute(query)
@@ -715,7 +725,7 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
             worker_name=" ".join(part for part in row[2:5] if part),
             citizenship=row[5], employer_name=row[6], employer_bin=row[7], category=row[8],
             profession=row[9], valid_from=row[10], valid_to=row[11], status=row[12],
-            person_id=row[13], employer_id=row[14],
+            person_id=row[13], employer_id=row[14], owner_name=row[15] or "",
         )
         for row in rows
     ]
@@ -732,15 +742,16 @@ def _permit_row(permit: WorkPermit) -> PermitRow:
 
 def count_permits_in(database: Database, text: str = "", status: PermitStatus | None = None,
                      category: PermitCategory | None = None,
-                     expiring_within: int | None = None, today: dt.date | None = None) -> int:
+                     expiring_within: int | None = None, today: dt.date | None = None,
+                     mine: bool = False) -> int:
     with database.sessions() as session:
-        return count_permits(session, text, status, category, expiring_within, today)
+        return count_permits(session, text, status, category, expiring_within, today, mine)
 
 
 def permits_page(database: Database, text: str = "", status: PermitStatus | None = None,
                  category: PermitCategory | None = None, offset: int = 0,
                  limit: int = 200, expiring_within: int | None = None,
-                 today: dt.date | None = None) -> list[PermitRow]:
+                 today: dt.date | None = None, mine: bool = False) -> list[PermitRow]:
     with database.sessions() as session:
         return fetch_permits(session, text, status, category, offset=offset, limit=limit,
-                             expiring_within=expiring_within, today=today)
+                             expiring_within=expiring_within, today=today, mine=mine)

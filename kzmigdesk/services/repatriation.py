@@ -29,10 +29,11 @@ from kzmigdesk.domain.models import (
     Person,
     Region,
     RepatriateCase,
+    User,
     utcnow,
 )
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import change_requests, quotas
+from kzmigdesk.services import change_requests, ownership, quotas
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -42,6 +43,7 @@ from kzmigdesk.services.errors import (
     ValidationFailed,
 )
 from kzmigdesk.services.fields import REQUIRED, clean_lines
+from kzmigdesk.services.ownership import default_owner
 from kzmigdesk.services.person_search import matching_ids
 from kzmigdesk.services.quotas import QuotaKind
 
@@ -346,6 +348,7 @@ def open_case(
         office_id=case.office_id or actor.office_id,
     )
     session.add(repatriate_case)
+    default_owner(session, repatriate_case)
     session.add(CaseStatusChange(
         case=repatriate_case, from_status=None, to_status=S.APPLIED, changed_on=today,
         user_id=actor.user_id, comment=None))
@@ -596,6 +599,7 @@ class CaseRow:
     certificate_number: str | None
     certificate_expiry_date: dt.date | None
     household_size: int
+    owner_name: str = ""  # the assigned clerk's full name (services/ownership.py)
 
     def expires_within(self, today: dt.date, days: int) -> bool:
         """A granted case whose certificate expires between today and `days` days later."""
@@ -610,7 +614,10 @@ def _expires_within(status, expiry: dt.date | None, today: dt.date, days: int) -
     )
 
 
-def _filtered_cases(query, text: str, status, expiring_within, today):
+def _filtered_cases(query, text: str, status, expiring_within, today, mine=None):
+    """`mine`: a condition on the owner (ownership.mine), or None."""
+    if mine is not None:
+        query = query.where(mine)
     text = normalized_line(text) or ""
     if text:
         conditions = [
@@ -642,10 +649,12 @@ def count_cases(
     status: RepatriateStatus | None = None,
     expiring_within: int | None = None,
     today: dt.date | None = None,
+    mine: bool = False,
 ) -> int:
     """How many cases `fetch_cases` lists with the same filters."""
     query = select(func.count()).select_from(RepatriateCase)
-    return session.scalar(_filtered_cases(query, text, status, expiring_within, today))
+    owner = ownership.mine(session, RepatriateCase.owner_id) if mine else None
+    return session.scalar(_filtered_cases(query, text, status, expiring_within, today, owner))
 
 
 def fetch_cases(
@@ -656,11 +665,13 @@ def fetch_cases(
     today: dt.date | None = None,
     offset: int = 0,
     limit: int = 200,
+    mine: bool = False,
 ) -> list[CaseRow]:
     """One page of cases, the latest applications (and case numbers) first. `text` matches the
     start of a case or certificate number, or the applicant by name in any script, IIN or
     document number;
-    `expiring_within` keeps granted cases whose certificate expires within that many days."""
+    `expiring_within` keeps granted cases whose certificate expires within that many days;
+    `mine` the cases the acting user owns."""
     size = (
         select(func.count(HouseholdMember.id))
         .where(
@@ -673,17 +684,20 @@ def fetch_cases(
     # The page's ids first, from the list index alone; only then the joins, for its rows.
     order = (RepatriateCase.application_date.desc(), RepatriateCase.case_number.desc(),
              RepatriateCase.id.desc())
-    page = _filtered_cases(select(RepatriateCase.id), text, status, expiring_within, today)
+    owner = ownership.mine(session, RepatriateCase.owner_id) if mine else None
+    page = _filtered_cases(select(RepatriateCase.id), text, status, expiring_within, today,
+                           owner)
     page = page.order_by(*order).offset(offset).limit(limit).subquery()
     query = (
         select(
             RepatriateCase.id, RepatriateCase.case_number, Person.surname, Person.given_name,
             Person.patronymic, RepatriateCase.country_of_origin, RepatriateCase.application_date,
             RepatriateCase.status, RepatriateCase.certificate_number,
-            RepatriateCase.certificate_expiry_date, size,
+            RepatriateCase.certificate_expiry_date, size, User.full_name,
         )
         .join(page, page.c.id == RepatriateCase.id)
         .outerjoin(Person, Person.id == RepatriateCase.person_id)  # listed as counted
+        .outerjoin(User, User.id == RepatriateCase.owner_id)
         .order_by(*order)
     )
     rows = session.execute(query)
@@ -694,6 +708,7 @@ def fetch_cases(
             country_of_origin=row[5], application_date=row[6], status=row[7],
             certificate_number=row[8], certificate_expiry_date=row[9],
             household_size=max(row[10] or 0, 1),  # a case without a household: the applicant
+            owner_name=row[11] or "",
         )
         for row in rows
     ]

@@ -1,5 +1,5 @@
 """A person's timeline: registration, documents, case status changes, permits and services,
-in date order, in one list."""
+and every change of the owner of their cases, permits and services, in date order."""
 
 import datetime as dt
 import uuid
@@ -14,6 +14,7 @@ from kzmigdesk.domain.models import (
     CaseStatusChange,
     HouseholdMember,
     IdentityDocument,
+    OwnerChange,
     PermitStatusChange,
     Person,
     RepatriateCase,
@@ -42,6 +43,7 @@ CASE = N_("Repatriate case")
 PERMIT = N_("Work permit")
 SERVICE = N_("Service")
 SCAN = N_("Scan")
+OWNER = N_("Owner")
 
 
 def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEvent]:
@@ -73,14 +75,23 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
         if change.comment:
             text += f" ({change.comment})"
         events.append(TimelineEvent(change.changed_on, CASE, text))
+    records = {case_id: _("Case {case_number}").format(case_number=number)
+               for case_id, number in session.execute(
+                   select(RepatriateCase.id, RepatriateCase.case_number)
+                   .where(RepatriateCase.id.in_(cases)))}
     for change, number in session.execute(
             select(PermitStatusChange, WorkPermit.number)
             .join(WorkPermit, PermitStatusChange.permit_id == WorkPermit.id)
             .where(WorkPermit.person_id == person_id)):
         events.append(TimelineEvent(change.changed_on, PERMIT, _(
             "Permit {number}: {status}").format(number=number, status=label(change.to_status))))
+    records.update((permit_id, _("Permit {number}").format(number=number))
+                   for permit_id, number in session.execute(
+                       select(WorkPermit.id, WorkPermit.number)
+                       .where(WorkPermit.person_id == person_id)))
     for record in session.scalars(
             select(ServiceRecord).where(ServiceRecord.person_id == person_id)):
+        records[record.id] = record.service_type.name
         text = f"{record.service_type.name}, {record.centre.name}"
         if record.end_date:
             text += " " + _("until {date}").format(date=format_date(record.end_date))
@@ -88,7 +99,25 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
     for scan in session.scalars(select(Scan).where(Scan.person_id == person_id)):  # issue 20
         events.append(TimelineEvent(scan.created_at.date(), SCAN, " · ".join(
             part for part in (scan.description, scan.file_name) if part)))
+    events += _owner_changes(session, records)
     return sorted(events, key=lambda event: event.day)
+
+
+def _owner_changes(session: Session, records: dict) -> list[TimelineEvent]:
+    """"Case K-1: assigned to X by Y" for each change of the owner of `records` (id → how
+    the timeline names it), in the order they were made."""
+    events = []
+    for change in session.scalars(select(OwnerChange).where(
+            OwnerChange.record_id.in_(list(records))).order_by(OwnerChange.changed_at)):
+        by = change.changed_by or "?"
+        if change.owner_name:
+            text = _("{record}: assigned to {owner} by {user}").format(
+                record=records[change.record_id], owner=change.owner_name, user=by)
+        else:
+            text = _("{record}: unassigned by {user}").format(
+                record=records[change.record_id], user=by)
+        events.append(TimelineEvent(change.changed_at.date(), OWNER, text))
+    return events
 
 
 def load_timeline(database: Database, person_id: uuid.UUID) -> list[TimelineEvent]:

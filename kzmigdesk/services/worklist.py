@@ -8,16 +8,19 @@ Its groups, as of `today`:
   permits in force whose last valid day falls from today to then;
 - permits awaiting extension: issued permits (in force, never extended) running out within 30
   days; they are in the expiring groups too, so the total counts them once;
-- stays ending: accommodation stays whose planned last day is today or within 7 days (the app
-  sets no longest stay, so an open stay is not flagged);
+- stays ending: accommodation stays whose last day (`end_date`, or the planned one of a stay
+  still going on) is today or within 7 days;
+- stays past their end: stays still going on that the deadlines run flagged past their
+  planned last day (services/deadlines.py);
 - duplicates flagged for review: persons saved in the last 30 days although a possible
   duplicate had been found (duplicate_decisions);
 - exchange conflicts, for those who may resolve them (supervisors and administrators);
 - change requests awaiting approval, for those who may approve them (of their office),
   when any wait.
 
-A clerk sees the records of their own office (a clerk without an office, and a supervisor or
-administrator, see every office); a stay and a duplicate belong to their person's office. Each
+A clerk sees the records of their own office that are theirs or nobody's (services/ownership.py;
+a clerk without an office sees those of every office; a supervisor or administrator sees every
+record of every office); a stay and a duplicate belong to their person's office. Each
 group's count and its first `ITEMS` items come from the same filters, on indexed columns
 (certificate expiry, permit last day, the stays index).
 """
@@ -26,7 +29,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.db.session import Database
@@ -101,6 +104,16 @@ class _Query:
         actor = acting(session)
         clerk = actor is not None and actor.role is UserRole.CLERK
         self.office_id = actor.office_id if clerk else None
+        self.owner_id = actor.user_id if clerk else None
+
+    def _theirs(self, where: list, office_column, owner_column) -> list:
+        """`where` narrowed to the acting clerk's office, and to their own records and
+        those nobody owns."""
+        if self.office_id is not None:
+            where.append(office_column == self.office_id)
+        if self.owner_id is not None:
+            where.append(or_(owner_column == self.owner_id, owner_column.is_(None)))
+        return where
 
     def _count_and_rows(self, count_query, rows_query) -> tuple[int, list]:
         return (self.session.scalar(count_query),
@@ -110,8 +123,7 @@ class _Query:
                      statuses=(RepatriateStatus.GRANTED,)) -> tuple[int, list[WorkItem]]:
         where = [RepatriateCase.certificate_expiry_date.between(first, last),
                  _unindexed(RepatriateCase.status).in_([str(s) for s in statuses])]
-        if self.office_id is not None:
-            where.append(RepatriateCase.office_id == self.office_id)
+        self._theirs(where, RepatriateCase.office_id, RepatriateCase.owner_id)
         count, rows = self._count_and_rows(
             select(func.count()).select_from(RepatriateCase).where(*where),
             select(RepatriateCase.id, RepatriateCase.case_number,
@@ -125,8 +137,7 @@ class _Query:
     def permits(self, first: dt.date, last: dt.date,
                 statuses=IN_FORCE) -> tuple[int, list[WorkItem]]:
         where = [WorkPermit.valid_to.between(first, last), WorkPermit.status.in_(statuses)]
-        if self.office_id is not None:
-            where.append(WorkPermit.office_id == self.office_id)
+        self._theirs(where, WorkPermit.office_id, WorkPermit.owner_id)
         count, rows = self._count_and_rows(
             select(func.count()).select_from(WorkPermit).where(*where),
             select(WorkPermit.id, WorkPermit.number, WorkPermit.valid_to, Person.surname,
@@ -145,25 +156,39 @@ class _Query:
         items = sorted(case_items + permit_items, key=lambda item: (item.day, item.text))
         return WorkGroup(key, title, cases + permits, tuple(items[:ITEMS]))
 
-    def stays(self) -> WorkGroup:
+    def _stays(self, key: str, title: str, last_day, *where) -> WorkGroup:
+        """The stays (accommodation records) matching `where`, by `last_day`."""
         accommodation = select(ServiceType.id).where(ServiceType.is_accommodation.is_(True))
-        where = [ServiceRecord.service_type_id.in_(accommodation),
-                 ServiceRecord.end_date.between(
-                     self.today, self.today + dt.timedelta(days=STAYS_AHEAD))]
+        where = [ServiceRecord.service_type_id.in_(accommodation), *where]
         count_query = select(func.count()).select_from(ServiceRecord)
         if self.office_id is not None:
             count_query = count_query.join(Person, Person.id == ServiceRecord.person_id)
-            where.append(Person.office_id == self.office_id)
+        self._theirs(where, Person.office_id, ServiceRecord.owner_id)
         count, rows = self._count_and_rows(
             count_query.where(*where),
-            select(ServiceRecord.id, ServiceRecord.end_date, Person.surname, Person.given_name,
+            select(ServiceRecord.id, last_day, Person.surname, Person.given_name,
                    Person.patronymic, AdaptationCentre.name)
             .join(Person, Person.id == ServiceRecord.person_id)
             .outerjoin(AdaptationCentre, AdaptationCentre.id == ServiceRecord.centre_id)
-            .where(*where).order_by(ServiceRecord.end_date, ServiceRecord.id))
+            .where(*where).order_by(last_day, ServiceRecord.id))
         items = [WorkItem(row[0], "stay", f"{_name(*row[2:5])} · {row[5] or ''}", row[1])
                  for row in rows]
-        return WorkGroup("stays", N_("Stays ending within 7 days"), count, tuple(items))
+        return WorkGroup(key, title, count, tuple(items))
+
+    def stays(self) -> WorkGroup:
+        first, last = self.today, self.today + dt.timedelta(days=STAYS_AHEAD)
+        return self._stays(
+            "stays", N_("Stays ending within 7 days"),
+            func.coalesce(ServiceRecord.end_date, ServiceRecord.planned_end_date),
+            or_(ServiceRecord.end_date.between(first, last),
+                and_(ServiceRecord.end_date.is_(None),
+                     ServiceRecord.planned_end_date.between(first, last))))
+
+    def stays_past_end(self) -> WorkGroup:
+        return self._stays("past_end", N_("Stays past their end"),
+                           ServiceRecord.planned_end_date,
+                           ServiceRecord.end_date.is_(None),
+                           ServiceRecord.past_end_flagged_on.is_not(None))
 
     def duplicates(self) -> WorkGroup:
         since = self.today - dt.timedelta(days=DUPLICATES_SINCE)
@@ -214,6 +239,7 @@ def worklist_of(session: Session, today: dt.date | None = None) -> Worklist:
         WorkGroup("awaiting_extension", N_("Permits awaiting extension"), awaiting,
                   tuple(awaiting_items), in_total=False),
         query.stays(),
+        query.stays_past_end(),
         query.duplicates(),
     ]
     actor = acting(session)

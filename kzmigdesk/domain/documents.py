@@ -234,3 +234,16 @@ class MonthlySummary:
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
+
+
+# --- the recovery sheet of an encrypted database (issue 22) ---
+
+
+@dataclass(frozen=True)
+class RecoverySheet:
+    """What the administrator prints once and locks away: the key of an encrypted database
+    (db/keys.py), in groups of four hexadecimal digits, to type on another computer."""
+
+    database: str  # the file, as shown to a person
+    groups: tuple[str, ...]  # the key: 16 groups of 4 hex digits
+    made_on: dt.date

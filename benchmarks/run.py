@@ -151,6 +151,20 @@ def cold_start(path: Path, rows: list, runs: int = 5) -> None:
                  "under 400 MB: " + ("met" if rss < 400 else "MISSED")))
 
 
+def raw_connection(path: Path):
+    """The floor's connection: sqlite3, or for an encrypted database (issue 22) SQLCipher's
+    with its key from the credential store (or KZMIGDESK_DATABASE_KEY)."""
+    from kzmigdesk.db import keys
+
+    if not keys.looks_encrypted(path):
+        return sqlite3.connect(path)
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(str(path))
+    connection.execute(keys.pragma(keys.stored_key(path)))
+    return connection
+
+
 def sample_queries(connection: sqlite3.Connection, count: int = 100) -> dict[str, list[str]]:
     rng = random.Random(11)  # the same persons in every run on the same database
     last = connection.execute("SELECT max(rowid) FROM persons").fetchone()[0]
@@ -193,7 +207,7 @@ def search(path: Path, rows: list) -> None:
     from kzmigdesk.services.person_search import PersonFilter, count_and_first_page
     from kzmigdesk.services.workspace import open_database
 
-    raw = sqlite3.connect(path)
+    raw = raw_connection(path)
     queries = sample_queries(raw)
     database = open_database(str(path), upgrade=False)
     try:
@@ -241,7 +255,7 @@ def persons_list(path: Path, rows: list) -> None:
         model.reload()
         model.index(0, 0).data()
 
-    raw = sqlite3.connect(path)
+    raw = raw_connection(path)
     raw.execute("SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, "
                 "id LIMIT 200 OFFSET 900000").fetchall()  # the pages into the cache for both
     opened = timed(open_list, repeat=3)
@@ -377,7 +391,7 @@ def monthly(path: Path, rows: list) -> None:
     # monthly` does (the Reports page builds the summary once for its preview and files).
     results = {fmt: built + timed(lambda fmt=fmt: export_summary(summary, fmt, words), repeat=2)
                for fmt in ("pdf", "xlsx")}
-    raw = sqlite3.connect(path)
+    raw = raw_connection(path)
     start, end = month.isoformat(), (month + dt.timedelta(days=32)).replace(day=1).isoformat()
     floor = timed(lambda: [raw.execute(sql, (start, end)).fetchall() for sql in (
         "SELECT category, count(*) FROM persons WHERE created_at >= ? AND created_at < ? "
@@ -425,8 +439,17 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=3_000_000)
     parser.add_argument("--db", type=Path, default=HERE / "bench.sqlite3")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--only", help="run only these rows on the database as it is, e.g. "
+                        "search,persons_list,monthly (a table of them is printed; RESULTS.md "
+                        "is left alone)")
     args = parser.parse_args()
     rows: list[tuple] = []
+    if args.only:
+        for name in args.only.split(","):
+            {"search": search, "persons_list": persons_list, "worklist": worklist,
+             "monthly": monthly}[name.strip()](args.db, rows)
+        print("\n".join(f"| {' | '.join(row)} |" for row in rows))
+        return 0
     make_database(args.db, args.persons, args.services, rows)
     connection = sqlite3.connect(args.db)
     counts = {table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -141,8 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_commands.add_parser("verify", help="check the hash chain; report the first entry "
-                              "that was changed, removed or inserted")
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check the hash chain and that it passes through every chain head "
+        "sent to other offices; report the first entry that was changed, removed or inserted")
+    audit_verify.add_argument("--peer", help="check instead the trail a peer office sent here "
+                              "(through every chain head it sent)")
 
     report = commands.add_parser("report", help="reports")
     report_commands = report.add_subparsers(dest="report_command", metavar="REPORT",
@@ -569,16 +572,38 @@ def cmd_audit(args) -> int:
     database = open_database(args.db)
     try:
         with database.sessions() as session:
-            check = audit.verify(session)
+            if args.peer:
+                anchored = audit.verify_peer(session, args.peer)
+            else:
+                anchored = audit.verify_anchors(session)
     finally:
         database.close()
-    if check.intact:
+    check = anchored.chain
+    if not check.intact:
+        print(_("The audit trail is broken at entry {seq}: {reason}.").format(
+            seq=check.first_broken, reason=_(check.reason)), file=sys.stderr)
+        return 1
+    if args.peer:
+        print(_("The audit trail of {office}, as its packages brought it here, is intact: "
+                "{count} entries.").format(office=args.peer,
+                                           count=i18n.format_number(check.entries)))
+    else:
         print(_("The audit trail is intact: {count} entries.").format(
             count=i18n.format_number(check.entries)))
-        return 0
-    print(_("The audit trail is broken at entry {seq}: {reason}.").format(
-        seq=check.first_broken, reason=_(check.reason)), file=sys.stderr)
-    return 1
+    for office, seq, anchor in anchored.anchors:
+        print(_("Chain head checked: {office}, entry {seq}, {hash}").format(
+            office=office, seq=seq, hash=anchor[:16]))
+    if anchored.failed is not None:
+        office, seq, anchor = anchored.failed
+        print(_("The audit trail does not pass through the chain head exchanged with {office} "
+                "(entry {seq}, {hash}): {reason}.").format(
+            office=office, seq=seq, hash=anchor[:16], reason=_(anchored.reason)),
+            file=sys.stderr)
+        return 1
+    if not anchored.anchors:
+        print(_("No chain head was exchanged with another office yet: a trail rewritten or "
+                "cut short before now would pass this check."))
+    return 0
 
 
 def cmd_backup(args) -> int:

@@ -89,7 +89,7 @@ def encrypt_database(db: str | None = None, now: dt.datetime | None = None) -> E
         if companion.exists() and companion.stat().st_size > 0:
             raise DatabaseFileError(path, N_("It is in use: close the application everywhere "
                                              "it is open and try again."))
-    key = keys.new_key()
+    key = keys.key_for_new_database()
     new = path.with_name(path.name + ".encrypting")
     new.unlink(missing_ok=True)
     try:

@@ -171,3 +171,25 @@ def test_a_package_with_a_malformed_anchor_is_refused(offices):
             out.writestr(name, archive.read(name))
     with region.transaction() as session:
         assert exchange.import_package(session, buffer.getvalue()).applied >= 1
+
+
+def test_a_peers_entries_are_kept_and_verified_on_either_database(database):
+    """The entries of a package as audit.jsonl has them (here this database's own, as if a
+    peer had sent them), kept and checked: on SQLite and on PostgreSQL."""
+    from kzmigdesk.services import exchange
+
+    with database.transaction() as session:
+        exchange.set_office_name(session, REGION)
+        exchange.add_peer(session, DISTRICT)
+    register(database, "Әбенов")
+    with database.transaction() as session:
+        rows = [exchange.row_json(row) for row in session.execute(
+            select(AuditEntry.__table__).order_by(AuditEntry.seq))]
+        peer = exchange.peer_by_name(session, DISTRICT)
+        head = audit.head(session)
+        assert audit.anchor_received(session, peer, "p1", head.as_json(), rows) == len(rows)
+        assert audit.anchor_received(session, peer, "p1", None, rows) == 0  # kept once
+    with database.sessions() as session:
+        check = audit.verify_peer(session, DISTRICT)
+    assert check.intact and check.chain.entries == len(rows)
+    assert check.anchors == ((DISTRICT, head.seq, head.hash),)

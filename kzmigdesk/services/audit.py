@@ -333,9 +333,10 @@ def anchor_received(session: Session, peer: ExchangePeer, package_id: str,
     if anchor is not None:
         session.add(AuditAnchor(direction="received", peer_id=peer.id, package_id=package_id,
                                 seq=anchor["seq"], hash=anchor["hash"]))
+    numbers = [entry["seq"] for entry in entries]
     known = set(session.scalars(select(PeerAuditEntry.seq).where(
-        PeerAuditEntry.peer_id == peer.id, PeerAuditEntry.seq.in_(
-            [entry["seq"] for entry in entries]))))
+        PeerAuditEntry.peer_id == peer.id,
+        PeerAuditEntry.seq.between(min(numbers), max(numbers))))) if numbers else set()
     columns = AuditEntry.__table__.columns
     rows = [{"peer_id": peer.id, **{c.name: from_json(c, entry.get(c.name)) for c in columns}}
             for entry in entries if entry["seq"] not in known]

@@ -33,7 +33,6 @@ NO_KEY_STORE = N_("It is encrypted, and this computer has no credential store to
                   "key: give the key in the environment variable KZMIGDESK_DATABASE_KEY.")
 NO_CIPHER = N_("It is encrypted, and this installation cannot open encrypted databases (the "
                "sqlcipher3 module is missing).")
-KEY_PROBLEMS = (NO_KEY, WRONG_KEY, NO_KEY_STORE, NO_CIPHER)
 
 
 class DatabaseFileError(ServiceError):

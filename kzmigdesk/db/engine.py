@@ -53,6 +53,9 @@ def make_engine(url: str, key: bytes | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+ENCRYPTED_CACHE_KIB = int(os.environ.get("KZMIGDESK_ENCRYPTED_CACHE_KIB", 131072))
+
+
 def _sqlcipher_engine(url: str, key: bytes) -> Engine:
     import sqlcipher3
 
@@ -65,6 +68,9 @@ def _sqlcipher_engine(url: str, key: bytes) -> Engine:
         connection = sqlcipher3.connect(*args, **kwargs)
         connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key: no stderr lines
         connection.execute(pragma(key))
+        # Pages are decrypted (and their HMAC checked) when read into SQLite's own cache,
+        # not from the operating system's: a larger cache keeps a working set decrypted.
+        connection.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")
         return connection
 
     engine.dispose()

@@ -317,17 +317,14 @@ def show_key(db: str, key: bytes, sheet: Path | None) -> None:
             "opened on another computer):").format(database=database))
     print(keys.format_key(key))
     if sheet is not None:
-        import datetime as dt
-
-        from kzmigdesk.domain.documents import RecoverySheet
         from kzmigdesk.files import write_atomically
         from kzmigdesk.i18n.words import Words
         from kzmigdesk.printing.recovery_sheet import recovery_sheet
+        from kzmigdesk.services.workspace import recovery_sheet as sheet_data
 
         check_output(sheet)
-        write_atomically(sheet, recovery_sheet(RecoverySheet(
-            database=database, groups=tuple(keys.key_groups(key)), made_on=dt.date.today()),
-            Words.of(i18n.current_language())))
+        write_atomically(sheet, recovery_sheet(sheet_data(db, key),
+                                               Words.of(i18n.current_language())))
         print(_("The recovery sheet was written to {file}.").format(file=sheet))
 
 

@@ -169,3 +169,13 @@ def import_key(db: str | None, text: str) -> Path:
                                 ) from None
     keys.store_key(path, key)
     return path
+
+
+def recovery_sheet(db: str | None, key: bytes, today: dt.date | None = None):
+    """The recovery sheet's data (domain.documents.RecoverySheet) of the database `db` and
+    its key: printing.recovery_sheet renders it. For the first start, which shows the key
+    of the database it has just made (`Database.created_key`) once."""
+    from kzmigdesk.domain.documents import RecoverySheet
+
+    return RecoverySheet(database=describe_url(resolve_database_url(db)),
+                         groups=tuple(keys.key_groups(key)), made_on=today or dt.date.today())

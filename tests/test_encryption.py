@@ -245,10 +245,10 @@ def test_backup_and_restore_of_an_encrypted_database(encrypted, tmp_path):
 
 
 def test_a_backup_opens_on_another_computer_with_the_key_from_the_sheet(encrypted, tmp_path,
-                                                                         capsys):
+                                                                         capsys, monkeypatch):
     path, key = encrypted
     made = backup.backup(f"sqlite:///{path}", tmp_path / "backups")
-    store().clear()  # another computer
+    monkeypatch.setattr(keyring.get_keyring(), "entries", {})  # another computer
     copy = tmp_path / "elsewhere.sqlite3"
     copy.write_bytes(made.read_bytes())
     assert main(["--db", str(copy), "audit", "verify"]) == 1

@@ -152,6 +152,20 @@ def cold_start(path: Path, rows: list, runs: int = 5) -> None:
                  "under 400 MB: " + ("met" if rss < 400 else "MISSED")))
 
 
+def raw_connection(path: Path):
+    """The floor's connection: sqlite3, or for an encrypted database (issue 22) SQLCipher's
+    with its key from the credential store (or KZMIGDESK_DATABASE_KEY)."""
+    from kzmigdesk.db import keys
+
+    if not keys.looks_encrypted(path):
+        return sqlite3.connect(path)
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(str(path))
+    connection.execute(keys.pragma(keys.stored_key(path)))
+    return connection
+
+
 def sample_queries(connection: sqlite3.Connection, count: int = 100) -> dict[str, list[str]]:
     rng = random.Random(11)  # the same persons in every run on the same database
     last = connection.execute("SELECT max(rowid) FROM persons").fetchone()[0]
@@ -194,7 +208,7 @@ def search(path: Path, rows: list) -> None:
     from kzmigdesk.services.person_search import PersonFilter, count_and_first_page
     from kzmigdesk.services.workspace import open_database
 
-    raw = sqlite3.connect(path)
+    raw = raw_connection(path)
     queries = sample_queries(raw)
     database = open_database(str(path), upgrade=False)
     try:
@@ -244,7 +258,7 @@ def persons_list(path: Path, rows: list) -> None:
         model.reload()
         model.index(0, 0).data()
 
-    raw = sqlite3.connect(path)
+    raw = raw_connection(path)
     raw.execute("SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, "
                 "id LIMIT 200 OFFSET 900000").fetchall()  # the pages into the cache for both
     opened = timed(open_list, repeat=3)
@@ -564,7 +578,7 @@ def monthly(path: Path, rows: list) -> None:
     # monthly` does (the Reports page builds the summary once for its preview and files).
     results = {fmt: built + timed(lambda fmt=fmt: export_summary(summary, fmt, words), repeat=2)
                for fmt in ("pdf", "xlsx")}
-    raw = sqlite3.connect(path)
+    raw = raw_connection(path)
     start, end = month.isoformat(), (month + dt.timedelta(days=32)).replace(day=1).isoformat()
     floor = timed(lambda: [raw.execute(sql, (start, end)).fetchall() for sql in (
         "SELECT category, count(*) FROM persons WHERE created_at >= ? AND created_at < ? "
@@ -674,27 +688,28 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=3_000_000)
     parser.add_argument("--db", type=Path, default=HERE / "bench.sqlite3")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--only", choices=["flows", "instant"],
-                        help="only these rows, printed (the database must exist): flows = the "
-                             "flows dashboard; instant = the persons list at every keystroke, "
-                             "filter and sort")
+    parser.add_argument("--only", help="run only these rows on the database as it is, e.g. "
+                        "search,persons_list,worklist,monthly,flows,instant (a table of them "
+                        "is printed; RESULTS.md is left alone)")
     args = parser.parse_args()
-    if args.only == "flows":
-        rows: list[tuple] = []
-        flows_dashboard(args.db, rows)
-        print("\n".join(f"| {' | '.join(row)} |" for row in rows))
-        return 0
     rows: list[tuple] = []
-    if args.only == "instant":
+    if args.only:
         print("| what | kzmigdesk | floor | ratio | target |\n|---|---|---|---|---|")
-        shown = []
+        shown: list = []
 
         def show(new_rows: list) -> None:
             for row in new_rows[len(shown):]:
                 print(f"| {' | '.join(row)} |", flush=True)
                 shown.append(row)
 
-        instant_rows(args.db, rows, show)
+        measures = {"search": search, "persons_list": persons_list, "worklist": worklist,
+                    "monthly": monthly, "flows": flows_dashboard}
+        for name in (name.strip() for name in args.only.split(",")):
+            if name == "instant":
+                instant_rows(args.db, rows, show)
+            else:
+                measures[name](args.db, rows)
+                show(rows)
         return 0
     make_database(args.db, args.persons, args.services, rows)
     connection = sqlite3.connect(args.db)

@@ -73,6 +73,24 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply the migrations up to the newest revision "
                            "to an existing database")
     db_commands.add_parser("check", help="fail when the models and the migrations drift")
+    init.add_argument("--plain", action="store_true", help="do not encrypt the new database")
+    init.add_argument("--sheet", type=Path, help="write the new key's recovery sheet (PDF) "
+                      "to this file")
+    encrypt = db_commands.add_parser("encrypt", help="encrypt a plain SQLite database in "
+                                     "place with a new key (the original is kept aside)")
+    encrypt.add_argument("path", nargs="?", help="the database file (default: --db)")
+    encrypt.add_argument("--sheet", type=Path, help="write the key's recovery sheet (PDF) to "
+                         "this file")
+    key = db_commands.add_parser("key", help="an encrypted database's key: show it (with its "
+                                 "recovery sheet), or keep one typed from the sheet")
+    key.add_argument("path", nargs="?", help="the database or backup file (default: --db)")
+    key_action = key.add_mutually_exclusive_group(required=True)
+    key_action.add_argument("--show", action="store_true", help="print the key")
+    key_action.add_argument("--import", dest="import_key", action="store_true",
+                            help="read the key from the recovery sheet (typed or pasted on "
+                            "standard input) and keep it in this computer's credential store")
+    key.add_argument("--sheet", type=Path, help="with --show: write the recovery sheet (PDF) "
+                     "to this file")
 
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
                         "load every language and form, render a PDF, and report")
@@ -123,8 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_commands.add_parser("verify", help="check the hash chain; report the first entry "
-                              "that was changed, removed or inserted")
+    audit_verify = audit_commands.add_parser(
+        "verify", help="check the hash chain and that it passes through every chain head "
+        "sent to other offices; report the first entry that was changed, removed or inserted")
+    audit_verify.add_argument("--peer", help="check instead the trail a peer office sent here "
+                              "(through every chain head it sent)")
 
     report = commands.add_parser("report", help="reports")
     report_commands = report.add_subparsers(dest="report_command", metavar="REPORT",
@@ -225,6 +246,8 @@ def cmd_db(args) -> int:
     from kzmigdesk.db.files import DatabaseFileError, sqlite_path
     from kzmigdesk.services.workspace import describe_url, open_database, resolve_database_url
 
+    if args.db_command in ("encrypt", "key"):
+        return cmd_db_key(args)
     if args.db_command in ("init", "upgrade"):
         if args.db_command == "init":
             url = resolve_database_url(args.path or args.db)
@@ -233,7 +256,7 @@ def cmd_db(args) -> int:
                 raise DatabaseFileError(path, N_("It already exists; nothing was changed. "
                                                  "Bring it up to date with: kzmigdesk db "
                                                  "upgrade"))
-            database = open_database(url, create=True)
+            database = open_database(url, create=True, encrypt=False if args.plain else None)
         else:
             database = open_database(args.db)
         try:
@@ -242,6 +265,11 @@ def cmd_db(args) -> int:
                 revision=migrate.current_revision(database.engine)))
         finally:
             database.close()
+        if database.created_key is not None:
+            show_key(database.url, database.created_key, args.sheet)
+        elif args.db_command == "init" and path is not None and not args.plain:
+            print(_("The database is not encrypted: this computer has no credential store "
+                    "to keep its key in."), file=sys.stderr)
         return 0
     drift = migrate.migrations_drift()
     if drift:
@@ -254,6 +282,52 @@ def cmd_db(args) -> int:
     return 0
 
 
+def cmd_db_key(args) -> int:
+    """`db encrypt` and `db key`: the key is printed once, with its recovery sheet."""
+    from kzmigdesk.services import workspace
+
+    db = args.path or args.db
+    if args.db_command == "encrypt":
+        done = workspace.encrypt_database(db)
+        print(_("The database {database} is encrypted ({rows} rows copied and checked). The "
+                "original, not encrypted, was kept as {kept}: delete it once the database "
+                "opens.").format(database=done.path, rows=i18n.format_number(done.rows),
+                                 kept=done.kept))
+        show_key(str(done.path), done.key, args.sheet)
+        return 0
+    if args.import_key:
+        if sys.stdin.isatty():
+            print(_("Type the key from the recovery sheet: "), end="", flush=True)
+        path = workspace.import_key(db, sys.stdin.readline())
+        print(_("The key of {database} is kept in this computer's credential store.").format(
+            database=path))
+        return 0
+    show_key(db, workspace.key_of(db), args.sheet)
+    return 0
+
+
+def show_key(db: str, key: bytes, sheet: Path | None) -> None:
+    """Print an encrypted database's key, and write its recovery sheet when asked."""
+    from kzmigdesk.db import keys
+    from kzmigdesk.services.workspace import describe_url, resolve_database_url
+
+    database = describe_url(resolve_database_url(db))
+    print(_("The key of the encrypted database {database} (write it down or print the "
+            "recovery sheet, and keep it locked away; without it the database cannot be "
+            "opened on another computer):").format(database=database))
+    print(keys.format_key(key))
+    if sheet is not None:
+        from kzmigdesk.files import write_atomically
+        from kzmigdesk.i18n.words import Words
+        from kzmigdesk.printing.recovery_sheet import recovery_sheet
+        from kzmigdesk.services.workspace import recovery_sheet as sheet_data
+
+        check_output(sheet)
+        write_atomically(sheet, recovery_sheet(sheet_data(db, key),
+                                               Words.of(i18n.current_language())))
+        print(_("The recovery sheet was written to {file}.").format(file=sheet))
+
+
 def cmd_self_check(args) -> int:
     """Migrate a scratch database, load every catalog and form, use the compiled libraries;
     exit 0 when all is well, and say where the data folders were found."""
@@ -264,7 +338,8 @@ def cmd_self_check(args) -> int:
 
     failures = []
     with tempfile.TemporaryDirectory(prefix="kzmigdesk-self-check-") as folder:
-        database = open_database(str(Path(folder) / "self-check.sqlite3"), create=True)
+        database = open_database(str(Path(folder) / "self-check.sqlite3"), create=True,
+                                 encrypt=False)  # the encrypted one: check_encrypted_database
         try:
             if migrate.needs_upgrade(database.engine):
                 failures.append("database not at head revision after upgrade")
@@ -281,6 +356,7 @@ def cmd_self_check(args) -> int:
             failures.append(str(error))
     failures += check_pdf_rendering()
     failures += check_native_libraries()
+    failures += check_encrypted_database()
     failures += check_forms()
     failures += check_charts()
     for lang in languages.codes():
@@ -371,6 +447,46 @@ def check_charts() -> list[str]:
     except Exception as error:
         return [f"charts: {error}"]
     return []
+
+
+def check_encrypted_database() -> list[str]:
+    """Make, migrate and reopen a SQLCipher database (its key given in the environment, so
+    no credential store is needed), and make sure plain SQLite cannot read it."""
+    import os
+    import sqlite3
+
+    from kzmigdesk.db import keys
+    from kzmigdesk.domain.models import Region
+    from kzmigdesk.services.workspace import open_database
+
+    failures = []
+    previous = os.environ.get(keys.KEY_ENV)
+    os.environ[keys.KEY_ENV] = keys.new_key().hex()
+    try:
+        with tempfile.TemporaryDirectory(prefix="kzmigdesk-self-check-") as folder:
+            path = Path(folder) / "encrypted.sqlite3"
+            open_database(str(path), create=True, encrypt=True).close()
+            database = open_database(str(path))
+            try:
+                with database.sessions() as session:
+                    if session.query(Region).count() != 20:
+                        failures.append("encrypted database: expected 20 regions")
+            finally:
+                database.close()
+            try:
+                sqlite3.connect(path).execute("SELECT * FROM sqlite_master").fetchall()
+                failures.append("encrypted database: plain SQLite reads it")
+            except sqlite3.DatabaseError:
+                pass
+    except Exception as error:
+        message = error.message() if hasattr(error, "message") else error
+        failures.append(f"encrypted database: {message}")
+    finally:
+        if previous is None:
+            os.environ.pop(keys.KEY_ENV, None)
+        else:
+            os.environ[keys.KEY_ENV] = previous
+    return failures
 
 
 def check_forms() -> list[str]:
@@ -495,16 +611,38 @@ def cmd_audit(args) -> int:
     database = open_database(args.db)
     try:
         with database.sessions() as session:
-            check = audit.verify(session)
+            if args.peer:
+                anchored = audit.verify_peer(session, args.peer)
+            else:
+                anchored = audit.verify_anchors(session)
     finally:
         database.close()
-    if check.intact:
+    check = anchored.chain
+    if not check.intact:
+        print(_("The audit trail is broken at entry {seq}: {reason}.").format(
+            seq=check.first_broken, reason=_(check.reason)), file=sys.stderr)
+        return 1
+    if args.peer:
+        print(_("The audit trail of {office}, as its packages brought it here, is intact: "
+                "{count} entries.").format(office=args.peer,
+                                           count=i18n.format_number(check.entries)))
+    else:
         print(_("The audit trail is intact: {count} entries.").format(
             count=i18n.format_number(check.entries)))
-        return 0
-    print(_("The audit trail is broken at entry {seq}: {reason}.").format(
-        seq=check.first_broken, reason=_(check.reason)), file=sys.stderr)
-    return 1
+    for office, seq, anchor in anchored.anchors:
+        print(_("Chain head checked: {office}, entry {seq}, {hash}").format(
+            office=office, seq=seq, hash=anchor[:16]))
+    if anchored.failed is not None:
+        office, seq, anchor = anchored.failed
+        print(_("The audit trail does not pass through the chain head exchanged with {office} "
+                "(entry {seq}, {hash}): {reason}.").format(
+            office=office, seq=seq, hash=anchor[:16], reason=_(anchored.reason)),
+            file=sys.stderr)
+        return 1
+    if not anchored.anchors:
+        print(_("No chain head was exchanged with another office yet: a trail rewritten or "
+                "cut short before now would pass this check."))
+    return 0
 
 
 def cmd_backup(args) -> int:

@@ -170,3 +170,34 @@ def queries_inline(request, monkeypatch):
         from kzmigdesk.gui.widgets import queries
 
         monkeypatch.setattr(queries, "IN_BACKGROUND", False)
+
+
+# --- encrypted databases (issue 22) ---------------------------------------------------------
+# The credential store is an in-memory one for the whole run (CI has no OS keyring). Tests
+# make plain databases unless KZMIGDESK_NEW_DATABASES=encrypted is set: then every new
+# database of the run (the template too) is encrypted with SQLCipher.
+import keyring  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        self.entries = {}
+
+    def get_password(self, service, username):
+        return self.entries.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service, username):
+        from keyring.errors import PasswordDeleteError
+
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+keyring.set_keyring(MemoryKeyring())
+os.environ.setdefault("KZMIGDESK_NEW_DATABASES", "plain")

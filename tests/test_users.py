@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from tampering import unsealed
 
 from kzmigdesk.domain.enums import OfficeKind, PermitCategory, Sex, UserRole
 from kzmigdesk.domain.models import AuditEntry, Office, Person, Region, User
@@ -219,7 +220,7 @@ def test_cli_audit_verify_reports_the_first_broken_entry(database, accounts, cap
 
     assert main(["--db", database.url, "audit", "verify"]) == 0
     assert capsys.readouterr().out.startswith("The audit trail is intact: ")
-    with database.transaction() as session:
+    with database.transaction() as session, unsealed(session):
         session.execute(AuditEntry.__table__.update().where(AuditEntry.seq == 3)
                         .values(changes={"full_name": [None, "Someone else"]}))
     assert main(["--db", database.url, "audit", "verify"]) == 1

@@ -1,4 +1,5 @@
-"""Engine and sessions. SQLite by default (foreign keys on, WAL); PostgreSQL by URL."""
+"""Engine and sessions. SQLite by default (foreign keys on, WAL), encrypted with SQLCipher
+when given a key (db/keys.py); PostgreSQL by URL."""
 
 import os
 from pathlib import Path
@@ -38,13 +39,42 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, key: bytes | None = None) -> Engine:
+    """An engine of `url`; a SQLite file with `key` is opened with SQLCipher (sqlcipher3 as
+    the DBAPI module, each connection keyed before anything else), with the same pragmas."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url)
+        if key is None:
+            engine = create_engine(url)
+        else:
+            engine = _sqlcipher_engine(url, key)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+ENCRYPTED_CACHE_KIB = int(os.environ.get("KZMIGDESK_ENCRYPTED_CACHE_KIB", 131072))
+
+
+def _sqlcipher_engine(url: str, key: bytes) -> Engine:
+    import sqlcipher3
+
+    from kzmigdesk.db.keys import pragma
+
+    engine = create_engine(url, module=sqlcipher3)
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+
+    def connect():
+        connection = sqlcipher3.connect(*args, **kwargs)
+        connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key: no stderr lines
+        connection.execute(pragma(key))
+        # Pages are decrypted (and their HMAC checked) when read into SQLite's own cache,
+        # not from the operating system's: a larger cache keeps a working set decrypted.
+        connection.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")
+        return connection
+
+    engine.dispose()
+    return create_engine(url, module=sqlcipher3, creator=connect)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

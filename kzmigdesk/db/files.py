@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from kzmigdesk.db import migrate
+from kzmigdesk.db import keys, migrate
 from kzmigdesk.errors import ServiceError
 from kzmigdesk.i18n import N_, _
 
@@ -24,6 +24,15 @@ UNREADABLE = N_("The file cannot be read; check its permissions.")
 NO_DRIVER = N_("This installation has no driver for it ({module}); on a desk of an office "
                 "with a PostgreSQL server, install kzmigdesk with the postgres extra.")
 NEWER = N_("It was made by a newer version of kzmigdesk; open it with that version.")
+NO_KEY = N_("It is encrypted, and its key is not on this computer. Type the key from the "
+            "database's recovery sheet with: kzmigdesk db key --import")
+WRONG_KEY = N_("It is encrypted, and the key kept for it does not open it (or the file is "
+               "damaged). Type the key from the database's recovery sheet with: kzmigdesk db "
+               "key --import")
+NO_KEY_STORE = N_("It is encrypted, and this computer has no credential store to keep its "
+                  "key: give the key in the environment variable KZMIGDESK_DATABASE_KEY.")
+NO_CIPHER = N_("It is encrypted, and this installation cannot open encrypted databases (the "
+               "sqlcipher3 module is missing).")
 
 
 class DatabaseFileError(ServiceError):
@@ -58,6 +67,7 @@ def is_read_only(error: BaseException) -> bool:
 @dataclass(frozen=True)
 class FileCheck:
     problem: str | None = None  # msgid; None: the file is a kzmigdesk database (or absent)
+    key: bytes | None = None  # an encrypted database's key (from the credential store)
 
     @property
     def ok(self) -> bool:
@@ -90,34 +100,77 @@ def check_file(path: Path, thorough: bool = False) -> FileCheck:
         return FileCheck(UNREADABLE)
     if not header:
         return FileCheck(N_("The file is empty."))
+    key = None
     if header != SQLITE_HEADER:
-        return FileCheck(N_("The file is not a SQLite database."))
+        if not keys.looks_encrypted(path):
+            return FileCheck(N_("The file is not a SQLite database."))
+        try:
+            import sqlcipher3  # noqa: F401
+        except ImportError:
+            return FileCheck(NO_CIPHER)
+        try:
+            key = keys.stored_key(path)
+        except keys.NoKeyStore:
+            return FileCheck(NO_KEY_STORE)
+        except ValueError:  # KZMIGDESK_DATABASE_KEY is not a key
+            return FileCheck(WRONG_KEY)
+        if key is None:
+            return FileCheck(NO_KEY)
+        try:
+            _read_only(path, key).close()
+        except Exception:  # noqa: BLE001 (sqlcipher3's DatabaseError: not this key)
+            return FileCheck(WRONG_KEY)
+    problem = _check_tables(path, key, thorough)
+    return FileCheck(problem, key if problem is None else None)
+
+
+def _check_tables(path: Path, key: bytes | None, thorough: bool) -> str | None:
+    """Why the (readable) SQLite file is not a usable kzmigdesk database, or None."""
+    problem = None
     try:
-        connection = _read_only(path)
+        connection = _read_only(path, key)
         try:
             tables = {row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not OUR_TABLES <= tables:
-                return FileCheck(FOREIGN)
-            revisions = [row[0] for row in connection.execute(
-                "SELECT version_num FROM alembic_version")]
-            if not set(revisions) <= migrate.known_revisions():
-                return FileCheck(NEWER)
-            if thorough:
+                problem = FOREIGN
+            elif not {row[0] for row in connection.execute(
+                    "SELECT version_num FROM alembic_version")} <= migrate.known_revisions():
+                problem = NEWER
+            elif thorough:
                 result = connection.execute("PRAGMA integrity_check").fetchone()[0]
                 if result != "ok":
-                    return FileCheck(N_("The database file is damaged."))
+                    problem = N_("The database file is damaged.")
         finally:
             connection.close()
     except sqlite3.DatabaseError:
-        return FileCheck(N_("The database file is damaged."))
-    return FileCheck()
+        problem = N_("The database file is damaged.")
+    except Exception as error:  # sqlcipher3's errors are its own classes
+        if type(error).__module__.startswith("sqlcipher3"):
+            problem = N_("The database file is damaged.")
+        else:
+            raise
+    return problem
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot change `path`. Without a -wal file beside it the file holds
-    all its data and is read as immutable (SQLite would otherwise create -wal and -shm files
-    for a database in WAL mode, even when reading only)."""
+def _read_only(path: Path, key: bytes | None = None):
+    """A connection that cannot change `path` (SQLCipher's, with `key`, for an encrypted
+    file). Without a -wal file beside it the file holds all its data and is read as
+    immutable (SQLite would otherwise create -wal and -shm files for a database in WAL mode,
+    even when reading only)."""
     wal = path.with_name(path.name + "-wal")
     mode = "mode=ro" if wal.exists() else "immutable=1"
-    return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30)
+    uri = f"{path.resolve().as_uri()}?{mode}"
+    if key is None:
+        return sqlite3.connect(uri, uri=True, timeout=30)
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(uri, uri=True, timeout=30)
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(keys.pragma(key))
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the key opens it
+    except BaseException:
+        connection.close()
+        raise
+    return connection

@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -10,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from kzmigdesk.db import files, migrate
+from kzmigdesk.db import files, keys, migrate
 from kzmigdesk.db.engine import (
     describe_url,
     make_engine,
@@ -27,6 +28,9 @@ class Database:
     url: str
     engine: Engine
     factory: sessionmaker[Session]
+    created_key: bytes | None = None
+    """The key of an encrypted database that open_database has just created: shown once to
+    the administrator (the recovery sheet), kept in the credential store (db/keys.py)."""
     actor: Any = None
     """The signed-in user (services.auth.Actor), bound at sign-in or by the command line: the
     acting user of every session and transaction of this database. It is the one channel
@@ -73,28 +77,34 @@ def in_chunks(values: list, size: int = IN_LIST) -> Iterable[list]:
         yield values[start:start + size]
 
 
-def open_database(db: str | None = None, upgrade: bool = True, create: bool = False
-                  ) -> Database:
+def open_database(db: str | None = None, upgrade: bool = True, create: bool = False,
+                  encrypt: bool | None = None) -> Database:
     """Open the database named by `--db`, the environment or the default, migrating it.
 
     A SQLite file is checked first (files.check_file) and refused, untouched, unless it is a
     kzmigdesk database of this version or an older one; a missing file is created only when
-    `create` is true (`kzmigdesk db init`, the first start, tests). A database of any kind
-    whose revision is newer than this version's migrations is refused."""
+    `create` is true (`kzmigdesk db init`, the first start, tests), encrypted with a new key
+    when `encrypt` is true (None: keys.encrypt_new_databases()). An encrypted file opens
+    with its key from the credential store. A database of any kind whose revision is newer
+    than this version's migrations is refused."""
     url = resolve_database_url(db)
     path = files.sqlite_path(url)
+    key = created_key = None
     if path is not None:
         new = not path.exists() or (create and path.is_file() and path.stat().st_size == 0)
         if new and not create:
             raise files.DatabaseFileError(path, "", files.NO_SUCH_DATABASE)
         if new:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if encrypt if encrypt is not None else keys.encrypt_new_databases():
+                key = created_key = create_encrypted(path)
         else:
             check = files.check_file(path)
             if not check.ok:
                 raise files.DatabaseFileError(path, check.problem)
+            key = check.key
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, key) if key is not None else make_engine(url)
     except ModuleNotFoundError as error:  # e.g. PostgreSQL without psycopg installed
         raise files.DatabaseFileError(describe_url(url), files.NO_DRIVER,
                                       module=error.name) from None
@@ -111,7 +121,30 @@ def open_database(db: str | None = None, upgrade: bool = True, create: bool = Fa
     except BaseException:
         engine.dispose()
         raise
-    return Database(url=url, engine=engine, factory=make_session_factory(engine))
+    return Database(url=url, engine=engine, factory=make_session_factory(engine),
+                    created_key=created_key)
+
+
+def create_encrypted(path: Path, key: bytes | None = None) -> bytes:
+    """Make `path` an empty SQLCipher database with `key` (a new one if None) and keep the
+    key in the credential store; the file is removed again if the key cannot be kept."""
+    import sqlcipher3
+
+    key = key or keys.key_for_new_database()
+    connection = sqlcipher3.connect(str(path))
+    try:
+        connection.execute(keys.pragma(key))
+        connection.execute("CREATE TABLE kzmigdesk_new (x)")  # writes the first page (salt)
+        connection.execute("DROP TABLE kzmigdesk_new")
+        connection.commit()
+    finally:
+        connection.close()
+    try:
+        keys.store_key(path, key)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return key
 
 
 def check_server_database(engine: Engine) -> None:

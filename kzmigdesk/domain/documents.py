@@ -479,3 +479,16 @@ class ChangeRequestForm:
     lines: tuple[RequestLine, ...]
     scans: tuple[str, ...]  # the attached scans' file names
     today: dt.date
+
+
+# --- the recovery sheet of an encrypted database (issue 22) ---
+
+
+@dataclass(frozen=True)
+class RecoverySheet:
+    """What the administrator prints once and locks away: the key of an encrypted database
+    (db/keys.py), in groups of four hexadecimal digits, to type on another computer."""
+
+    database: str  # the file, as shown to a person
+    groups: tuple[str, ...]  # the key: 16 groups of 4 hex digits
+    made_on: dt.date

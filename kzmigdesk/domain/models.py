@@ -755,3 +755,43 @@ class OwnerChange(Entity):
     owner_name: Mapped[str | None] = mapped_column(String(200))
     changed_by: Mapped[str | None] = mapped_column(String(200))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# --- a sealed audit trail: anchors and the peers' trails (issue 22); never exchanged ---
+
+
+class AuditAnchor(Base):
+    """A chain head that left this office in a package ("sent") or arrived from a peer
+    ("received"): the trail must still pass through every head sent (services/audit.py)."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    direction: Mapped[str] = mapped_column(String(8), comment="sent or received")
+    peer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exchange_peers.id"), index=True)
+    package_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PeerAuditEntry(Base):
+    """An audit entry of a peer office, as it arrived in its packages (the region holds each
+    district's trail): the columns of AuditEntry, keyed by the peer and the entry's number."""
+
+    __tablename__ = "peer_audit_entries"
+
+    peer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exchange_peers.id"),
+                                               primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    id: Mapped[uuid.UUID]
+    occurred_at: Mapped[dt.datetime]
+    user_id: Mapped[uuid.UUID | None]
+    username: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[uuid.UUID | None]
+    action: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str | None] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

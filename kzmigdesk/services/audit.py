@@ -1,5 +1,13 @@
 """The audit trail: append-only entries, each chained to the previous one by a SHA-256 hash,
-so that editing, deleting or inserting an entry in the table breaks the chain (`verify`)."""
+so that editing, deleting or inserting an entry in the table breaks the chain (`verify`).
+
+The database refuses UPDATE and DELETE on the trail (migration 0019), but whoever holds the
+file can remove that, rewrite an entry and recompute every later hash with `entry_hash`, or
+cut the tail: the chain alone still passes. Anchors catch that: every exchange package
+carries the chain head (number and hash) at the time; the sender keeps each head it sent
+(`verify_anchors` checks the trail still passes through them), the receiver keeps each head
+it received and the entries themselves, per sending office (`verify_peer`). What is written
+after the last anchor is protected by the chain only."""
 
 import datetime as dt
 import enum
@@ -14,7 +22,15 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from kzmigdesk.db.session import Database
-from kzmigdesk.domain.models import AuditEntry, Entity, ordered_uuid, utcnow
+from kzmigdesk.domain.models import (
+    AuditAnchor,
+    AuditEntry,
+    Entity,
+    ExchangePeer,
+    PeerAuditEntry,
+    ordered_uuid,
+    utcnow,
+)
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.auth import Permission, acting, require
 
@@ -255,8 +271,12 @@ class ChainCheck:
 
 def verify(session: Session) -> ChainCheck:
     """Walk the trail in order; report the first entry whose hash, link or number is wrong."""
+    return _walk(session.scalars(select(AuditEntry).order_by(AuditEntry.seq)))
+
+
+def _walk(entries) -> ChainCheck:
     previous_hash, expected_seq, count = GENESIS_HASH, 1, 0
-    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+    for entry in entries:
         count += 1
         if entry.seq != expected_seq:
             return ChainCheck(count, entry.seq, N_("an entry before it is missing"))
@@ -266,6 +286,125 @@ def verify(session: Session) -> ChainCheck:
             return ChainCheck(count, entry.seq, N_("its content was changed"))
         previous_hash, expected_seq = entry.hash, expected_seq + 1
     return ChainCheck(count)
+
+
+# --- anchors: chain heads that left the office, and the peers' trails -----------------------
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    seq: int  # the last entry's number (0: the trail is empty)
+    hash: str  # its hash (GENESIS_HASH for an empty trail)
+
+    def as_json(self) -> dict:
+        return {"seq": self.seq, "hash": self.hash}
+
+
+def head(session: Session) -> ChainHead:
+    """The trail's last entry, as it stands in the session's transaction."""
+    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return ChainHead(last.seq, last.hash) if last else ChainHead(0, GENESIS_HASH)
+
+
+def chain_head(database: Database) -> ChainHead:
+    """The chain head now: printed in the monthly summary's approval block, so that the
+    signed paper anchors the trail too (compare it later with `kzmigdesk audit verify`)."""
+    with database.sessions() as session:
+        return head(session)
+
+
+def anchor_sent(session: Session, peer: ExchangePeer, package_id: str) -> dict:
+    """At export: the head the package carries, kept as sent to `peer` (the manifest's
+    "anchor")."""
+    current = head(session)
+    session.add(AuditAnchor(direction="sent", peer_id=peer.id, package_id=package_id,
+                            seq=current.seq, hash=current.hash))
+    return current.as_json()
+
+
+def anchor_received(session: Session, peer: ExchangePeer, package_id: str,
+                    anchor: dict | None, entries: list[dict]) -> int:
+    """At import: keep the sender's head and its entries (as the package's audit.jsonl has
+    them, every column of audit_entries), per sending office. An entry already kept is kept
+    as it first arrived. The number of entries kept."""
+    from kzmigdesk.services.exchange import from_json
+
+    if anchor is not None:
+        session.add(AuditAnchor(direction="received", peer_id=peer.id, package_id=package_id,
+                                seq=anchor["seq"], hash=anchor["hash"]))
+    numbers = [entry["seq"] for entry in entries]
+    known = set(session.scalars(select(PeerAuditEntry.seq).where(
+        PeerAuditEntry.peer_id == peer.id,
+        PeerAuditEntry.seq.between(min(numbers), max(numbers))))) if numbers else set()
+    columns = AuditEntry.__table__.columns
+    rows = [{"peer_id": peer.id, **{c.name: from_json(c, entry.get(c.name)) for c in columns}}
+            for entry in entries if entry["seq"] not in known]
+    if rows:
+        session.execute(insert(PeerAuditEntry.__table__), rows)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    chain: ChainCheck  # the chain itself, as verify says
+    anchors: tuple[tuple[str, int, str], ...]  # (peer, seq, hash) checked, in order of seq
+    failed: tuple[str, int, str] | None = None  # the first anchor the trail does not pass
+    reason: str | None = None  # msgid
+
+    @property
+    def intact(self) -> bool:
+        return self.chain.intact and self.failed is None
+
+
+def _check_anchors(session: Session, chain: ChainCheck, anchors, entry_model, where
+                   ) -> AnchorCheck:
+    checked, seen = [], set()
+    for peer_name, seq, anchor_hash in anchors:
+        if (seq, anchor_hash) in seen:
+            continue
+        seen.add((seq, anchor_hash))
+        checked.append((peer_name, seq, anchor_hash))
+        if seq == 0:
+            continue  # sent while the trail was empty
+        found = session.scalar(select(entry_model.hash).where(entry_model.seq == seq, *where))
+        if found is None:
+            return AnchorCheck(chain, tuple(checked), (peer_name, seq, anchor_hash),
+                               N_("the entry it names is missing: the trail was cut"))
+        if found != anchor_hash:
+            return AnchorCheck(chain, tuple(checked), (peer_name, seq, anchor_hash),
+                               N_("the entry it names has another hash: the trail was "
+                                  "rewritten"))
+    return AnchorCheck(chain, tuple(checked))
+
+
+def _anchors(session: Session, direction: str, peer_id=None):
+    query = (select(ExchangePeer.name, AuditAnchor.seq, AuditAnchor.hash)
+             .join(ExchangePeer, ExchangePeer.id == AuditAnchor.peer_id)
+             .where(AuditAnchor.direction == direction)
+             .order_by(AuditAnchor.seq, AuditAnchor.recorded_at))
+    if peer_id is not None:
+        query = query.where(AuditAnchor.peer_id == peer_id)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def verify_anchors(session: Session) -> AnchorCheck:
+    """`verify`, and that the trail still passes through every head sent to a peer office
+    (the entry it names is there, with that hash)."""
+    return _check_anchors(session, verify(session), _anchors(session, "sent"), AuditEntry, ())
+
+
+def verify_peer(session: Session, peer_name: str) -> AnchorCheck:
+    """A peer office's trail as its packages brought it here (from its first entry, each
+    linked to the one before), through every head it sent here."""
+    from kzmigdesk.services.exchange import peer_by_name
+
+    peer = peer_by_name(session, peer_name)
+    entries = session.scalars(select(PeerAuditEntry).where(PeerAuditEntry.peer_id == peer.id)
+                              .order_by(PeerAuditEntry.seq))
+    chain = _walk(entries)
+    return _check_anchors(session, chain, _anchors(session, "received", peer.id),
+                          PeerAuditEntry, (PeerAuditEntry.peer_id == peer.id,))
 
 
 # --- browsing the trail (supervisors) ------------------------------------------------------

@@ -4,6 +4,11 @@ SHA-256 checksum beside each backup (NAME.sha256, in the format of `sha256sum`) 
 and `verify` check, restore with the current file kept aside, and the check of a database file
 at start (damaged or not ours).
 
+An encrypted database (SQLCipher) is backed up encrypted with the same key; the backup file
+has an identity of its own, under which the key is kept in the credential store too, so it
+is checked and restored like any other. (Those entries stay when a backup is rotated away: a
+database restored from it has the same identity.)
+
 A PostgreSQL database is backed up on its server (pg_dump), not here.
 """
 
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from kzmigdesk.db import keys
 from kzmigdesk.db.files import FileCheck, check_file  # noqa: F401 (the check of a file)
 from kzmigdesk.db.session import Database
 from kzmigdesk.files import write_atomically
@@ -96,9 +102,15 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
         number += 1
         target = folder / f"{PREFIX}{now:%Y%m%d-%H%M%S}-{number}{SUFFIX}"
     partial = target.with_suffix(".partial")
-    source = sqlite3.connect(source_path, timeout=30)
+    key = None
+    if keys.looks_encrypted(source_path):
+        check = check_file(source_path)
+        if not check.ok:
+            raise BackupError(check.problem)
+        key = check.key
+    source = connect(source_path, key)
     try:
-        destination = sqlite3.connect(partial)
+        destination = connect(partial, key)
         try:
             source.backup(destination)  # all pages in one step: a consistent copy
         finally:
@@ -108,6 +120,8 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
     digest = sha256(partial)
     partial.replace(target)
     try:
+        if key is not None:
+            keys.store_key(target, key)
         write_atomically(checksum_file(target), f"{digest}  {target.name}\n".encode())
     except BaseException:
         target.unlink(missing_ok=True)
@@ -118,6 +132,17 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
             old.unlink(missing_ok=True)
             checksum_file(old).unlink(missing_ok=True)
     return target
+
+
+def connect(path: Path, key: bytes | None):
+    """A connection to the SQLite file `path`: SQLCipher's with `key`, else sqlite3's."""
+    if key is None:
+        return sqlite3.connect(path, timeout=30)
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(str(path), timeout=30)
+    connection.execute(keys.pragma(key))
+    return connection
 
 
 def checksum_problem(backup_file: Path) -> str | None:

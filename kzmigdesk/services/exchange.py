@@ -308,6 +308,9 @@ def export_package(session: Session, peer_name: str, password: str | None = None
         "audit_seq": [peer.last_sent_seq + 1, last_seq],
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
+    from kzmigdesk.services import audit
+
+    manifest["anchor"] = audit.anchor_sent(session, peer, package_id)  # issue 22
     manifest["hmac"] = _signature(peer.key, manifest)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -523,6 +526,15 @@ class ManifestNotValid(PackageRefused):
         return _(self.msgid).format(problem=_(self.params["problem"]).format(**self.details))
 
 
+# Fields a manifest may have (packages of earlier versions do not): the sender's audit chain
+# head, kept by the receiver (services/audit.py, anchors).
+OPTIONAL_MANIFEST_FIELDS = {
+    "anchor": lambda value: (isinstance(value, dict) and sorted(value) == ["hash", "seq"]
+                             and _is_int(value["seq"], 0) and isinstance(value["hash"], str)
+                             and bool(HEX64.fullmatch(value["hash"]))),
+}
+
+
 def _check_manifest(manifest) -> None:
     """Refused unless the manifest has every field, of its JSON type, and nothing else."""
     if not isinstance(manifest, dict):
@@ -533,7 +545,10 @@ def _check_manifest(manifest) -> None:
         if field not in manifest or not valid(manifest[field]):
             raise ManifestNotValid(N_("“{field}” is missing or wrong."), field=field)
     for field in manifest:
-        if field not in MANIFEST_FIELDS:
+        if field in OPTIONAL_MANIFEST_FIELDS and not OPTIONAL_MANIFEST_FIELDS[field](
+                manifest[field]):
+            raise ManifestNotValid(N_("“{field}” is missing or wrong."), field=field)
+        if field not in MANIFEST_FIELDS and field not in OPTIONAL_MANIFEST_FIELDS:
             raise ManifestNotValid(N_("it has an unknown field “{field}”."), field=field[:50])
 
 
@@ -654,6 +669,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     peer.last_package_created_at = dt.datetime.fromisoformat(package.manifest["created_at"])
     from kzmigdesk.services import audit
 
+    audit.anchor_received(session, peer, package.manifest["package_id"],  # issue 22
+                          package.manifest.get("anchor"), package.audit)
     audit.record(session, "exchange.import", None, None, {
         "package": package.manifest["package_id"], "from": peer.name,
         "records": len(package.records), "audit_entries": len(package.audit),

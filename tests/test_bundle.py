@@ -102,27 +102,41 @@ def test_frozen_postgres_driver_loads(bundle, tmp_path):
     assert "No module named" not in result.stderr and "ImportError" not in result.stderr
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="looks for the database in XDG_DATA_HOME")
-def test_frozen_gui_starts(bundle, tmp_path):
-    """The desktop program migrates its new database and waits in the first-start dialog
-    (creating the administrator) until it is stopped."""
-    database = tmp_path / "data" / "kzmigdesk" / "kzmigdesk.sqlite3"
+def start_gui(bundle: Path, tmp_path: Path, until, seconds: float = 120) -> tuple[bool, str]:
+    """Starts the frozen desktop program, waits until `until()` holds (or the program ends, or
+    `seconds` pass), and tells whether it was still running then, with what it printed."""
     gui = subprocess.Popen([program(bundle, "kzmigdesk-gui")], cwd=tmp_path,
                            env=frozen_env(tmp_path), stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
     try:
-        revision = None
-        deadline = time.monotonic() + 120
-        while revision != head_revision() and gui.poll() is None and time.monotonic() < deadline:
+        deadline = time.monotonic() + seconds
+        while not until() and gui.poll() is None and time.monotonic() < deadline:
             time.sleep(1)
-            revision = database_revision(database)
-        time.sleep(2)  # past the migration, into the dialog
+        time.sleep(2)  # into the dialog it waits in
         running = gui.poll() is None
     finally:
         gui.terminate()
         output = gui.communicate(timeout=30)[0]
+    return running, output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="looks for the database in XDG_DATA_HOME")
+def test_frozen_gui_starts(bundle, tmp_path):
+    """On a new computer the desktop program first waits for the language, before it creates
+    anything; once a language is saved it migrates its new database and waits in the next
+    first-start dialog (creating the administrator) until it is stopped."""
+    database = tmp_path / "data" / "kzmigdesk" / "kzmigdesk.sqlite3"
+    running, output = start_gui(bundle, tmp_path, until=lambda: False, seconds=8)
     assert running, output
-    assert revision == head_revision(), output
+    assert not database.exists(), output
+
+    settings = tmp_path / "config" / "kzmigdesk" / "settings.json"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('{"language": "kk"}', encoding="utf-8")  # as the chooser saves it
+    running, output = start_gui(bundle, tmp_path,
+                                until=lambda: database_revision(database) == head_revision())
+    assert running, output
+    assert database_revision(database) == head_revision(), output
 
 
 def database_revision(path: Path) -> str | None:

@@ -121,25 +121,20 @@ def test_a_print_is_recorded_once_its_pdf_is_written(
     assert print_entries(database) == [*before, str(person_id)]
 
 
-def test_settings_dialog_sets_the_letterhead_and_document_language(qtbot, tmp_path):
+def test_settings_dialog_sets_the_document_language_and_points_to_the_profile(qtbot):
+    """The letterhead is the office profile in the database: the settings keep only the
+    language of printed forms, and say where the letterhead is set."""
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
     from kzmigdesk.gui.settings_dialog import SettingsDialog
-    from kzmigdesk.printing.document import Letterhead
 
     dialog = SettingsDialog()
     qtbot.addWidget(dialog)
+    assert not dialog.findChildren(QLineEdit)
+    assert any("Office profile…" in label.text() for label in dialog.findChildren(QLabel))
     dialog.document_language.setCurrentIndex(dialog.document_language.findData("kk+ru"))
-    dialog.office_name.setText("Ақтөбе облысы көші-қон басқармасы")
-    dialog.office_address.setPlainText("1\n2\n3\n4")
-    assert not dialog.save()
-    assert dialog.errors_label.text() == "The address may have at most three lines."
-    dialog.office_address.setPlainText("Ақтөбе қ., Әбілқайыр хан даңғылы, 40\nтел. 8 7132 00 00 00")
-    dialog.office_logo.setText(str(tmp_path / "logo.png"))
     assert dialog.save()
     assert print_actions.document_words().languages == ("kk", "ru")
-    assert Letterhead.from_settings() == Letterhead(
-        "Ақтөбе облысы көші-қон басқармасы",
-        "Ақтөбе қ., Әбілқайыр хан даңғылы, 40\nтел. 8 7132 00 00 00", str(tmp_path / "logo.png"))
     again = SettingsDialog()
     qtbot.addWidget(again)
-    assert again.office_name.text() == "Ақтөбе облысы көші-қон басқармасы"
     assert again.document_language.currentData() == "kk+ru"

@@ -64,11 +64,16 @@ def test_the_command_lines_demo_fits_too(larger_demo):
         assert len(pages(summary_pdf(summary, words))) <= PAGE_LIMITS[language]
 
 
-def test_header_block_names_office_month_preparer_and_approval(demo, monkeypatch):
-    from kzmigdesk.settings import Settings
+def test_header_block_names_office_month_preparer_and_approval(demo):
+    """The issuer is this desk's office profile (in the summary's first language) with its
+    head; the preparer is the signed-in user."""
+    from kzmigdesk.services import office_profile
+    from kzmigdesk.services.auth import Actor
+    from tests.test_office_profile import complete
 
-    monkeypatch.setattr("kzmigdesk.services.reports.load_settings",
-                        lambda: Settings(office_name="Абай облысының көші-қон басқармасы"))
+    office_profile.save_profile(demo.acting_as(Actor("admin", UserRole.ADMINISTRATOR)), complete(
+        demo, names={"kk": "Абай облысының көші-қон басқармасы",
+                     "ru": "Управление миграции области Абай"}, code="ABA-01"))
     with demo.transaction() as session:
         user = User(username="aigerim", full_name="Айгерім Сәрсенова", password_hash=None,
                     role=UserRole.SUPERVISOR)
@@ -78,6 +83,7 @@ def test_header_block_names_office_month_preparer_and_approval(demo, monkeypatch
         summary = monthly_summary(session, dt.date(2026, 10, 1), Words.of("kk+ru"),
                                   today=TODAY)
     assert summary.issuer.office == "Абай облысының көші-қон басқармасы"
+    assert summary.issuer.head_of_office == "Ә. Сейітқұлов"
     assert summary.issuer.prepared_by == "Айгерім Сәрсенова"
     first = pages(summary_pdf(summary, Words.of("kk+ru")))[0]
     for expected in ("Абай облысының көші-қон басқармасы", "Қазан 2026 / Октябрь 2026",

@@ -59,14 +59,6 @@ class Letterhead:
     head: Signer | None = None
     prepared_by: Signer | None = None
 
-    @classmethod
-    def from_settings(cls) -> "Letterhead":
-        """The letterhead the desk's settings held before office profiles (issue 21)."""
-        from kzmigdesk.settings import load_settings
-
-        settings = load_settings()
-        return cls(settings.office_name, settings.office_address, settings.office_logo)
-
 
 # --- 1. the person registration card --------------------------------------------------------
 

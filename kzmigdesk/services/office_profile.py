@@ -136,6 +136,13 @@ def home_office_id(session: Session) -> uuid.UUID | None:
     return only[0] if len(only) == 1 else None
 
 
+def home_names(session: Session) -> tuple[dict[str, str], dict[str, str]]:
+    """The home office's names and its head's names by language ({} without a profile),
+    for documents that print only a name (no sign-in needed: the command line's too)."""
+    row = _profile_row(session, home_office_id(session))
+    return (dict(row.names), dict(row.head_names)) if row is not None else ({}, {})
+
+
 def _profile_row(session: Session, office_id: uuid.UUID | None) -> OfficeProfile | None:
     if office_id is None:
         return None

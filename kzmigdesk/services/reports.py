@@ -64,9 +64,9 @@ from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
+from kzmigdesk.services.office_profile import home_names
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
-from kzmigdesk.settings import load_settings
 
 SHORT_CATEGORIES = {  # a column's title in the quota matrix
     PermitCategory.CATEGORY_1: N_("category 1"),
@@ -349,22 +349,25 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
                   summary.expiring()],
-        issuer=issuer(session, office),
+        issuer=issuer(session, office, words),
         quota_matrix=matrix,
         made_on=summary.today,
         flows=flows_of(session, summary.start, DEFAULT_PERIOD, office_id, words),
     )
 
 
-def issuer(session: Session, office: Office | None) -> SummaryIssuer:
-    """The office issuing the summary (the letterhead's name in the settings, else the
-    office summarised), its head (not known yet: a line to write on) and who prepared it
+def issuer(session: Session, office: Office | None, words: Words) -> SummaryIssuer:
+    """The office issuing the summary (this desk's office profile, in the summary's first
+    language that it has, else the office summarised) with its head, and who prepared it
     (the signed-in user's full name; none for the command line: a line to write on)."""
     actor = acting(session)
     user = session.get(User, actor.user_id) if actor and actor.user_id else None
     prepared_by = user.full_name if user else ""
-    office_name = load_settings().office_name or (office.name if office else "")
-    return SummaryIssuer(office=office_name, head_of_office="", prepared_by=prepared_by)
+    names, heads = home_names(session)
+    first = next((code for code in (*words.languages, "ru", "kk") if names.get(code)), None)
+    office_name = names[first] if first else (office.name if office else "")
+    return SummaryIssuer(office=office_name, head_of_office=heads.get(first, "") if first else "",
+                         prepared_by=prepared_by)
 
 
 def record_export(session: Session, summary: MonthlySummary, fmt: str,

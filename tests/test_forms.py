@@ -760,3 +760,22 @@ def test_kandas_certificate_for_the_case(database, open_quotas):
     assert plain(KK_RU.t("Kandas certificate")) in text
     members = text[text.index(plain(KK_RU.t("Household members"))):]
     assert "Әбенов Нұрлан" not in members  # the holder is not listed again
+
+
+def test_the_register_journals_signatures_never_stand_alone_on_a_page():
+    """Whatever the number of lines, the last page carries the last register lines with
+    the approval block (the head's name)."""
+    from kzmigdesk.domain.documents import JournalLine, RegisterJournal
+
+    widows = []
+    for count in range(10, 70, 3):
+        lines = tuple(JournalLine(f"14-01/{n}", dt.date(2026, 3, 1), "Referral letter",
+                                  "ТОО «Ақжол»", "Әбенов Нұрлан", "Өмірзақова Ғалия")
+                      for n in range(1, count + 1))
+        pdf = forms.register_journal(RegisterJournal(2026, "", lines, dt.date(2026, 6, 30)),
+                                     KK, LETTERHEAD)
+        last = plain(pdf_pages(pdf)[-1].extract_text())
+        assert plain("Ә. Б. Сейітқұлов") in last, count
+        if f"14-01/{count}" not in last:
+            widows.append(count)
+    assert not widows

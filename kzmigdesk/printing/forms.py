@@ -140,6 +140,27 @@ def table(rows: Sequence[Sequence], header: Sequence[str], weights: Sequence[flo
     return result
 
 
+TAIL_ROWS = 2  # the rows a table's closing block (total, signatures) takes to its page
+
+
+def table_closed_by(rows: Sequence[Sequence], header: Sequence[str], weights: Sequence[float],
+                    closing: Sequence[Flowable], numeric: Sequence[int] = (),
+                    width: float = PAGE_WIDTH) -> list[Flowable]:
+    """`table` followed by `closing`, whose page always carries the table's last rows too:
+    a signature block never stands alone on a page. The tail is a second grid with the
+    same column widths, so the two read as one table."""
+    rows = [[str(cell) if cell is not None else "" for cell in row] for row in rows]
+    widths = column_widths(rows, header, weights, width)
+    split = max(0, len(rows) - TAIL_ROWS)
+    padding = TableStyle([("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                          ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING)])
+    head = grid(rows[:split], header=header, widths=widths, numeric=numeric)
+    tail = grid(rows[split:], header=None if split else header, widths=widths, numeric=numeric)
+    for part in (head, tail):
+        part.setStyle(padding)
+    return [*([head] if split else []), keep(tail, *closing)]
+
+
 def _left(flowable: Table) -> Table:
     flowable.hAlign = "LEFT"
     return flowable
@@ -328,20 +349,23 @@ def employer_permits_extract(employer: EmployerPermitsExtract, words: Words,
             for p in permits]
     story: list[Flowable] = [_left(fields(pairs, width=160 * mm)),
                              heading(words.t("Work permits"))]
+    closing = [
+        Spacer(1, 3 * mm),
+        paragraph(words.t("Permits in total: {count}", count=words.number(len(permits)))),
+        paragraph(words.t("Of them in force on {date}: {count}", date=day(words, today),
+                          count=words.number(employer.in_force))),
+        *approval(words, letterhead, 200 * mm)]
     if rows:
-        story.append(table(
+        story += table_closed_by(
             _numbered(rows),
             header=[words.t("No."), words.t("Permit number"), words.t("Worker"),
                     words.t("Citizenship"), words.t("Category"), words.t("Profession"),
                     words.t("Region"), words.t("Valid from"), words.t("Valid to"),
                     words.t("Status")],
-            weights=(1, 1, 34, 1, 62, 28, 20, 1, 1, 20), numeric=(0,), width=WIDE_PAGE_WIDTH))
-    story.append(keep(
-        Spacer(1, 3 * mm),
-        paragraph(words.t("Permits in total: {count}", count=words.number(len(permits)))),
-        paragraph(words.t("Of them in force on {date}: {count}", date=day(words, today),
-                          count=words.number(employer.in_force))),
-        *approval(words, letterhead, 200 * mm)))
+            weights=(1, 1, 34, 1, 62, 28, 20, 1, 1, 20), closing=closing, numeric=(0,),
+            width=WIDE_PAGE_WIDTH)
+    else:
+        story.append(keep(*closing))
     return render(story, words.t("Extract from the register of work permits"), words,
                   letterhead, wide=True, printed_on=today)
 
@@ -597,15 +621,16 @@ def register_journal(journal: RegisterJournal, words: Words,
         *([(words.t("Search"), journal.search)] if journal.search else []),
         (words.t("Documents"), words.number(len(journal.lines))),
     ], width=120 * mm)), Spacer(1, 4 * mm)]
+    closing = approval(words, letterhead, WIDE_PAGE_WIDTH)
     if journal.lines:
-        story.append(table(
+        story += table_closed_by(
             [[line.number, day(words, line.issued_on), words.t(line.kind), line.addressee,
               line.person_name, line.user_name] for line in journal.lines],
             header=[words.t("Outgoing number"), words.t("Date"), words.t("Document"),
                     words.t("Addressee"), words.t("Person"), words.t("Prepared by")],
-            weights=(18, 14, 30, 45, 35, 30), width=WIDE_PAGE_WIDTH))
+            weights=(18, 14, 30, 45, 35, 30), closing=closing, width=WIDE_PAGE_WIDTH)
     else:
-        story.append(paragraph(words.t("No document has an outgoing number yet.")))
-    story.append(keep(*approval(words, letterhead, WIDE_PAGE_WIDTH)))
+        story += [paragraph(words.t("No document has an outgoing number yet.")),
+                  keep(*closing)]
     return render(story, words.t("Outgoing register"), words, letterhead, wide=True,
                   printed_on=journal.today)

@@ -278,7 +278,7 @@ def test_csv_lists_every_section(fixture):
     data = summary_csv(report, EN)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[:3] == [["Monthly summary: October 2026"], ["Office: —"],
+    assert rows[:3] == [["Monthly summary: October 2026"], ["Office: УМС города Алматы"],
                         ["Covers: All offices"]]
     start = rows.index(["Centre occupancy"])
     assert rows[start + 1] == ["Centre", "Beds", "Bed-days used", "Average occupancy, %",

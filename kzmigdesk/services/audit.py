@@ -514,6 +514,10 @@ ACTIONS = {
     "exchange.import": N_("package imported"),
     "exchange.resolve": N_("exchange conflict resolved"),
     "settings": N_("settings changed"),
+    "retention.rules": N_("retention rules changed"),  # issue 23
+    "retention.purge": N_("purge approved"),
+    "retention.anonymise": N_("anonymised by a purge"),
+    "retention.delete": N_("deleted by a purge"),
 }
 RECORD_TYPES = {
     "persons": N_("Person"),
@@ -544,6 +548,8 @@ RECORD_TYPES = {
     "scans": N_("Scan"),
     "local_settings": N_("Settings"),
     "owner_changes": N_("Change of owner"),
+    "retention_rules": N_("Retention rules"),  # issue 23
+    "retention_purges": N_("Purge of personal data"),
 }
 FIELDS = {
     "surname": N_("Surname"),
@@ -625,6 +631,15 @@ FIELDS = {
     "record_type": N_("Record type"),
     "planned_end_date": N_("Planned end"),
     "past_end_flagged_on": N_("Past its planned end since"),
+    "purge": N_("Purge"),  # issue 23
+    "persons": N_("Persons"),
+    "rules": N_("Rules"),
+    "approved_on": N_("Approved on"),
+    "approved_by": N_("Approved by"),
+    "case_closed": N_("Repatriate case, after it is closed"),
+    "permit_ended": N_("Work permit, after it ends"),
+    "service_ended": N_("Adaptation service, after it ends"),
+    "person_inactive": N_("Person, after their record last changed"),
 }
 
 

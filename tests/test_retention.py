@@ -277,3 +277,29 @@ def test_the_purge_travels_to_the_other_office(tmp_path, migrated_template):
     finally:
         for database in offices:
             database.close()
+
+
+@pytest.mark.sqlite_only
+def test_command_line_rules_propose_and_purge(database, capsys):
+    from kzmigdesk.cli import main
+
+    url = str(database.engine.url.database)
+    old = person(database, "Ескі")
+    person(database, "Жаңа")
+    with database.transaction() as session:
+        session.execute(update(Person.__table__).where(Person.__table__.c.id == old)
+                        .values(updated_at=dt.datetime(2015, 1, 1)))
+    assert main(["--db", url, "retention", "rules", "case_closed=7"]) == 0
+    out = capsys.readouterr().out
+    assert "case_closed: 7 years" in out and "person_inactive: 5 years" in out
+    assert main(["--db", url, "retention", "rules", "case=7"]) == 2
+    assert main(["--db", url, "retention", "propose"]) == 0
+    out = capsys.readouterr().out
+    assert "Ескі Нұрлан" in out and "Жаңа" not in out
+    assert "Due for purge today: 1 persons." in out
+    assert main(["--db", url, "retention", "purge"]) == 2  # without --yes
+    assert main(["--db", url, "retention", "purge", "--yes"]) == 0
+    assert "Purged: 1 persons anonymised" in capsys.readouterr().out
+    with database.sessions() as session:
+        assert session.get(Person, old).surname == retention.ANONYMOUS
+        assert audit.verify(session).intact

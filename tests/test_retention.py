@@ -303,3 +303,23 @@ def test_command_line_rules_propose_and_purge(database, capsys):
     with database.sessions() as session:
         assert session.get(Person, old).surname == retention.ANONYMOUS
         assert audit.verify(session).intact
+
+
+def test_the_trail_window_withholds_a_purged_persons_old_values(database):
+    gone = person(database, "Құпия", iin=IIN)
+    kept = person(database, "Қалады")
+    with database.transaction() as session:
+        scans.attach(session, PDF, "passport.pdf", person_id=gone)
+        session.execute(update(Person.__table__).where(Person.__table__.c.id == gone)
+                        .values(updated_at=dt.datetime(2015, 1, 1)))
+    assert retention.approve_purge(database, [gone], today=NOW).persons == 1
+    entries = audit.trail_page(database, audit.TrailFilter(), 0, 1000)
+    shown = json.dumps([e.changes for e in entries], ensure_ascii=False)
+    assert "Құпия" not in shown and IIN not in shown and "passport.pdf" not in shown
+    assert "Қалады" in shown  # the others' values are shown as before
+    assert {e.entity_type for e in entries if e.withheld} >= {"persons", "scans"}
+    with database.sessions() as session:  # the entries themselves are as they were
+        stored = json.dumps([e.changes for e in session.scalars(select(AuditEntry))],
+                            ensure_ascii=False)
+        assert "Құпия" in stored
+        assert audit.verify(session).intact

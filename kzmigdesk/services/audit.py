@@ -474,6 +474,7 @@ class TrailEntry:
     entity_type: str | None
     entity_id: str | None
     changes: dict | None
+    withheld: bool = False  # a purged person's record: its values are not shown (issue 23)
 
 
 def count_trail(database: Database, trail: TrailFilter) -> int:
@@ -482,10 +483,17 @@ def count_trail(database: Database, trail: TrailFilter) -> int:
 
 
 def trail_page(database: Database, trail: TrailFilter, offset: int, limit: int) -> list[TrailEntry]:
+    from kzmigdesk.services import retention
+
     with database.sessions() as session:
+        entries = fetch_entries(session, trail, offset, limit)
+        hidden = retention.withheld(session, [(e.entity_type, e.entity_id) for e in entries
+                                              if e.changes and not e.action.startswith(
+                                                  "retention.")])
         return [TrailEntry(e.seq, e.occurred_at, e.username, e.action, e.entity_type,
-                           e.entity_id, e.changes)
-                for e in fetch_entries(session, trail, offset, limit)]
+                           e.entity_id, None if e.entity_id in hidden else e.changes,
+                           e.entity_id in hidden)
+                for e in entries]
 
 
 def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:

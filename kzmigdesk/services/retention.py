@@ -418,6 +418,61 @@ def is_purged(session: Session, person_id: uuid.UUID) -> bool:
     return session.get(PurgedPerson, person_id) is not None
 
 
+# The tables whose rows belong to a person, and how: (table, column naming the person, or the
+# parent table and column whose row does).
+BELONGS = {
+    "persons": ("id", None),
+    "identity_documents": ("person_id", None),
+    "repatriate_cases": ("person_id", None),
+    "work_permits": ("person_id", None),
+    "service_records": ("person_id", None),
+    "household_members": ("person_id", None),
+    "duplicate_decisions": ("person_id", None),
+    "outgoing_entries": ("person_id", None),
+    "households": ("head_id", None),
+    "change_requests": ("target_id", None),
+    "case_status_changes": ("case_id", "repatriate_cases"),
+    "permit_status_changes": ("permit_id", "work_permits"),
+}
+
+
+def withheld(session: Session, entries: list[tuple[str | None, str | None]]) -> set[str]:
+    """Of the trail's (record type, record id) pairs, the ids of records of purged persons
+    (and of scans a purge deleted): the trail's window shows their entries' values withheld.
+    The entries themselves stay as they are (the hash chain covers them)."""
+    from kzmigdesk.domain.models import AuditEntry, Base
+
+    by_type: dict[str, set[str]] = {}
+    for entity_type, entity_id in entries:
+        if entity_id and (entity_type in BELONGS or entity_type == "scans"):
+            by_type.setdefault(entity_type, set()).add(entity_id)
+    if not by_type or session.scalar(select(func.count()).select_from(PurgedPerson)) == 0:
+        return set()
+    found = set()
+    purged = select(PurgedPerson.person_id)
+    for entity_type, ids in by_type.items():
+        keys = []
+        for value in ids:
+            try:
+                keys.append(uuid.UUID(value))
+            except ValueError:
+                continue
+        if entity_type == "scans":
+            found |= set(session.scalars(select(AuditEntry.entity_id).where(
+                AuditEntry.action == "retention.delete", AuditEntry.entity_id.in_(ids))))
+            continue
+        column, parent = BELONGS[entity_type]
+        table = Base.metadata.tables[entity_type]
+        if parent is None:
+            query = select(table.c.id).where(table.c.id.in_(keys), table.c[column].in_(purged))
+        else:
+            owner = Base.metadata.tables[parent]
+            query = select(table.c.id).join(owner, owner.c.id == table.c[column]).where(
+                table.c.id.in_(keys), owner.c.person_id.in_(purged))
+        found |= {str(value) for value in session.scalars(query)}
+    return found
+
+
 # --- for the windows and the command line ---------------------------------------------------
 
 

@@ -307,7 +307,7 @@ def test_command_line_rules_propose_and_purge(database, capsys):
 
 def test_the_trail_window_withholds_a_purged_persons_old_values(database):
     gone = person(database, "Құпия", iin=IIN)
-    kept = person(database, "Қалады")
+    person(database, "Қалады")
     with database.transaction() as session:
         scans.attach(session, PDF, "passport.pdf", person_id=gone)
         session.execute(update(Person.__table__).where(Person.__table__.c.id == gone)

@@ -323,3 +323,18 @@ def test_the_trail_window_withholds_a_purged_persons_old_values(database):
                             ensure_ascii=False)
         assert "Құпия" in stored
         assert audit.verify(session).intact
+
+
+def test_a_deleted_person_still_holds_data_and_is_purged_too(database):
+    deleted = person(database, "Өшірілген", iin=IIN)
+    with database.transaction() as session:
+        session.execute(update(Person.__table__).where(Person.__table__.c.id == deleted)
+                        .values(deleted_at=dt.datetime(2016, 2, 1),
+                                updated_at=dt.datetime(2016, 2, 1)))
+    due = retention.proposal(database, NOW).due
+    assert [(d.person_id, d.ended_on) for d in due] == [(deleted, dt.date(2016, 2, 1))]
+    assert retention.approve_purge(database, [deleted], today=NOW).persons == 1
+    with database.sessions() as session:
+        row = session.execute(select(Person.__table__.c.surname, Person.__table__.c.iin)
+                              .where(Person.__table__.c.id == deleted)).one()
+        assert tuple(row) == (retention.ANONYMOUS, None)

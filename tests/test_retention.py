@@ -268,6 +268,22 @@ def test_the_purge_travels_to_the_other_office(tmp_path, migrated_template):
                 assert retention.is_purged(session, gone)
                 assert audit.verify(session).intact
                 assert not exchange.open_conflicts(session)
+        # A package made before the purge, imported after it, brings nothing back.
+        with district.transaction() as session:
+            scans.attach(session, PDF, "late.pdf", person_id=kept)
+        late = person(district, "Кешіккен")
+        with district.transaction() as session:
+            scans.attach(session, PDF, "late.pdf", person_id=late)
+            old_package = exchange.export_package(session, REGION).data
+            session.execute(update(Person.__table__).where(Person.__table__.c.id == late)
+                            .values(updated_at=dt.datetime(2015, 1, 1)))
+        assert retention.approve_purge(district, [late], today=NOW).persons == 1
+        send(district, region, REGION)
+        with region.transaction() as session:
+            exchange.import_package(session, old_package)
+        with region.sessions() as session:
+            assert session.get(Person, late).surname == retention.ANONYMOUS
+            assert [s.person_id for s in session.scalars(select(Scan))] == [kept]
         # Back again: the region's rows agree, nothing to conflict over.
         result = send(region, district, DISTRICT)
         assert result.conflicts == 0

@@ -402,7 +402,7 @@ def apply_received(session: Session, records: list[dict]) -> int:
         fresh = [pid for pid in ids if session.get(PurgedPerson, pid) is None]
         anonymise(session, purge_id, day, fresh)
         done += len(fresh)
-    if touched:
+    if touched and session.scalar(select(PurgedPerson.person_id).limit(1)) is not None:
         again = {}
         for chunk in _chunks([uuid.UUID(pid) for pid in touched]):
             for purged in session.scalars(select(PurgedPerson)

@@ -68,3 +68,18 @@ def test_screenshot_in_kazakh(qtbot, database):
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.grab().save("/tmp/retention-dialog-kk.png")
+
+
+def test_reading_the_proposal_can_be_cancelled(qtbot, database, monkeypatch):
+    aged(database, "Ескі")
+    original = retention.due_persons
+
+    def cancelled_at_once(session, today=None, among=None, progress=None, cancelled=None):
+        return original(session, today, among, progress, lambda: True)
+
+    monkeypatch.setattr(retention, "due_persons", cancelled_at_once)
+    dialog = RetentionDialog(database, today=NOW)
+    qtbot.addWidget(dialog)
+    assert dialog.proposal is None and dialog.table.rowCount() == 0
+    assert not dialog.purge_button.isEnabled()
+    assert dialog.errors_label.text() == "Stopped."

@@ -82,13 +82,24 @@ class RetentionDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the proposal in the background (every person, case, permit and service is
+        read): a progress dialog shows after a moment, with Cancel."""
         self.errors_label.clear()
-        try:
-            self.proposal = retention.proposal(self.database, self.today)
-        except ServiceError as error:
-            self.errors_label.setText(error.message())
-            self.proposal = None
+        self.proposal = None
+        self.purge_button.setEnabled(False)
+        outcome = run_in_background(
+            self, _("Finding the persons due for purge…"),
+            lambda progress, cancelled: retention.proposal(self.database, self.today,
+                                                           progress, cancelled))
+        if not outcome.ok:
+            fill_table(self.table, [], [_(c) for c in COLUMNS])
+            self.count_label.clear()
+            if outcome.error is not None:
+                self.errors_label.setText(outcome.error.message()
+                                          if isinstance(outcome.error, ServiceError)
+                                          else str(outcome.error))
             return
+        self.proposal = outcome.result
         rows = [[due.name, i18n.format_date(due.born), due.iin or "",
                  _(retention.RECORD_TYPES[due.rule]), i18n.format_date(due.ended_on),
                  i18n.format_date(due.due_on)] for due in self.proposal.due]

@@ -53,7 +53,7 @@ from kzmigdesk.domain.models import (
 from kzmigdesk.i18n import N_
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Permission, acting, require
-from kzmigdesk.services.errors import FieldError, ValidationFailed
+from kzmigdesk.services.errors import FieldError, ServiceError, ValidationFailed
 from kzmigdesk.services.name_index import unindex
 from kzmigdesk.text import sort_key
 
@@ -170,10 +170,25 @@ def _office_filter(session: Session):
     return None
 
 
+class Cancelled(ServiceError):
+    def __init__(self):
+        super().__init__(N_("Stopped."))
+
+
 def due_persons(session: Session, today: dt.date | None = None,
-                among: Iterable[uuid.UUID] | None = None) -> list[DuePerson]:
-    """The persons due for purge on `today` (not purged yet), by due date then name."""
+                among: Iterable[uuid.UUID] | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> list[DuePerson]:
+    """The persons due for purge on `today` (not purged yet), by due date then name.
+    `progress(done, 5)` after each of its five reads; Cancelled once `cancelled()`."""
     office_id = _office_filter(session)
+
+    def step(done: int) -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        if progress is not None:
+            progress(done, 5)
+
     today = today or dt.date.today()
     years = rule_years(session)
     persons_table = Person.__table__
@@ -186,6 +201,7 @@ def due_persons(session: Session, today: dt.date | None = None,
     wanted = None if among is None else set(among)
     persons = {row.id: row for row in session.execute(query)
                if wanted is None or row.id in wanted}
+    step(1)
     if not persons:
         return []
     # Per person: the candidates (due date, rule, ended on); None once something is open.
@@ -215,18 +231,21 @@ def due_persons(session: Session, today: dt.date | None = None,
         else:
             end = None
         ended(row.person_id, CASE_CLOSED, end)
+    step(2)
     permits = WorkPermit.__table__
     for row in session.execute(select(permits.c.person_id, permits.c.valid_to,
                                       permits.c.deleted_at)):
         if row.person_id in persons:
             end = _day(row.deleted_at) if row.deleted_at is not None else row.valid_to
             ended(row.person_id, PERMIT_ENDED, end)
+    step(3)
     services = ServiceRecord.__table__
     for row in session.execute(select(services.c.person_id, services.c.end_date,
                                       services.c.deleted_at)):
         if row.person_id in persons:
             end = _day(row.deleted_at) if row.deleted_at is not None else row.end_date
             ended(row.person_id, SERVICE_ENDED, end)
+    step(4)
     for person_id, row in persons.items():
         ended(person_id, PERSON_INACTIVE, _day(row.deleted_at or row.updated_at))
     due = []
@@ -239,6 +258,7 @@ def due_persons(session: Session, today: dt.date | None = None,
             name = " ".join(p for p in (row.surname, row.given_name, row.patronymic) if p)
             due.append(DuePerson(person_id, name, row.iin, row.birth_date, rule, end, due_on))
     due.sort(key=lambda d: (d.due_on, d.name, str(d.person_id)))
+    step(5)
     return due
 
 
@@ -493,11 +513,14 @@ def save_rules(database: Database, years: dict[str, int]) -> None:
         set_rules(session, years)
 
 
-def proposal(database: Database, today: dt.date | None = None) -> Proposal:
+def proposal(database: Database, today: dt.date | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> Proposal:
     """This month's purge proposal: who is due today, under which rule."""
     today = today or dt.date.today()
     with database.sessions() as session:
-        return Proposal(today, tuple(due_persons(session, today)), tuple(rules_of(session)))
+        return Proposal(today, tuple(due_persons(session, today, None, progress, cancelled)),
+                        tuple(rules_of(session)))
 
 
 def approve_purge(database: Database, person_ids: Iterable[uuid.UUID],

@@ -45,6 +45,7 @@ class RetentionDialog(QDialog):
         for rule in retention.rules(database):
             box = QSpinBox()
             box.setRange(0, retention.MAX_YEARS)
+            box.setMaximumWidth(100)
             box.setValue(rule.years)
             box.setEnabled(may_set)
             box.setAccessibleName(_(rule.label))

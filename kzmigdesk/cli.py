@@ -139,6 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
                                                   required=True)
     deadlines_commands.add_parser("run", help="apply today's deadlines and say what changed")
 
+    retention = commands.add_parser("retention", help="how long personal data are kept: the "
+                                    "rules, the monthly purge proposal and the purge")
+    retention_commands = retention.add_subparsers(dest="retention_command", metavar="ACTION",
+                                                  required=True)
+    rules = retention_commands.add_parser("rules", help="show the retention rules, or set some "
+                                          "(TYPE=YEARS; 0 keeps without a limit)")
+    rules.add_argument("set", nargs="*", metavar="TYPE=YEARS")
+    retention_commands.add_parser("propose", help="list the persons due for purge today and the "
+                                  "rule that makes each due")
+    purge = retention_commands.add_parser("purge", help="anonymise the persons due today (a "
+                                          "supervisor's approval of the proposal)")
+    purge.add_argument("--yes", action="store_true", required=True,
+                       help="confirm: the purge cannot be undone")
+
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_verify = audit_commands.add_parser(
@@ -205,7 +219,7 @@ def run(argv: list[str]) -> int:
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
                "restore": cmd_restore, "exchange": cmd_exchange,
-               "deadlines": cmd_deadlines}[args.command]
+               "deadlines": cmd_deadlines, "retention": cmd_retention}[args.command]
     return handler(args)
 
 
@@ -599,6 +613,48 @@ def cmd_deadlines(args) -> int:
     database = open_database(args.db)
     try:
         print(run_deadlines(database).message())
+    finally:
+        database.close()
+    return 0
+
+
+def cmd_retention(args) -> int:
+    from kzmigdesk.services import retention
+    from kzmigdesk.services.workspace import open_database
+
+    database = open_database(args.db)
+    database.actor = command_line_actor()
+    try:
+        if args.retention_command == "rules":
+            if args.set:
+                years = {}
+                for item in args.set:
+                    key, _sep, value = item.partition("=")
+                    if key not in retention.RECORD_TYPES or not value.strip().isdigit():
+                        raise UsageError(f"not TYPE=YEARS with TYPE one of "
+                                         f"{', '.join(retention.RECORD_TYPES)}: {item!r}")
+                    years[key] = int(value)
+                retention.save_rules(database, years)
+            for rule in retention.rules(database):
+                kept = (_("{years} years").format(years=rule.years) if rule.years
+                        else _("without a limit"))
+                print(f"{rule.record_type}: {kept} ({_(rule.label)})")
+            return 0
+        proposal = retention.proposal(database)
+        if args.retention_command == "propose":
+            for due in proposal.due:
+                print(_("{name}, born {born}: due since {due} ({rule}, ended {ended})").format(
+                    name=due.name, born=i18n.format_date(due.born),
+                    due=i18n.format_date(due.due_on),
+                    rule=_(retention.RECORD_TYPES[due.rule]),
+                    ended=i18n.format_date(due.ended_on)))
+            print(_("Due for purge today: {count} persons.").format(
+                count=i18n.format_number(len(proposal.due))))
+            return 0
+        result = retention.approve_purge(database, [d.person_id for d in proposal.due])
+        print(_("Purged: {persons} persons anonymised, {records} records changed or "
+                "deleted.").format(persons=i18n.format_number(result.persons),
+                                   records=i18n.format_number(result.records)))
     finally:
         database.close()
     return 0

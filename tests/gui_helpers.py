@@ -62,5 +62,6 @@ def every_dialog(window, database) -> dict:
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
+        "retention": window.open_retention,
         "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
     }

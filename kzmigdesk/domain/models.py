@@ -795,3 +795,45 @@ class PeerAuditEntry(Base):
     changes: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- retention of personal data (issue 23; services/retention.py) ---
+
+
+class RetentionRule(Base):
+    """How long this office keeps a kind of record after it ended: set by its administrator,
+    never exchanged (each office sets its own; the purges themselves travel)."""
+
+    __tablename__ = "retention_rules"
+
+    record_type: Mapped[str] = mapped_column(String(32), primary_key=True,
+                                             comment="see retention.RECORD_TYPES")
+    years: Mapped[int] = mapped_column(Integer, comment="0: kept without a limit")
+    changed_at: Mapped[dt.datetime | None]
+    changed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class RetentionPurge(Entity):
+    """A purge a supervisor approved: the persons whose records were anonymised, each with the
+    rule that made them due (ids and rule codes only, never the data). It travels in exchange
+    packages, and every office that receives it anonymises the same records."""
+
+    __tablename__ = "retention_purges"
+
+    approved_on: Mapped[dt.date]
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+    # [[person id, rule code], ...]
+    persons: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class PurgedPerson(Base):
+    """A person whose records were anonymised here (by a purge of this office or of a peer):
+    local bookkeeping, filled wherever a purge is applied, never exchanged."""
+
+    __tablename__ = "purged_persons"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    purge_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    purged_on: Mapped[dt.date]

@@ -50,7 +50,8 @@ class TrailModel(PagedTableModel):
             return i18n.format_datetime(moment)
         return [entry.username or "", audit.action_label(entry.action),
                 audit.record_type_label(entry.entity_type), entry.entity_id or "",
-                audit.describe_changes(entry.changes)][column - 2]
+                _("values withheld: the person's data were purged") if entry.withheld
+                else audit.describe_changes(entry.changes)][column - 2]
 
 
 def date_filter() -> tuple[QCheckBox, QDateEdit]:

@@ -142,6 +142,10 @@ class MainWindow(QMainWindow):
         self.office_profile_action.setVisible(actor_may(self.database.actor,
                                                         Permission.MANAGE_USERS))
         self.register_action = self.file_menu.addAction("", self.open_register)
+        # issue 23: retention rules and the purge proposal (supervisors and administrators)
+        self.retention_action = self.file_menu.addAction("", self.open_retention)
+        self.retention_action.setVisible(actor_may(self.database.actor,
+                                                   Permission.PURGE_RECORDS))
         self.file_menu.addSeparator()
         self.quit_action = self.file_menu.addAction("", self.close)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -328,6 +332,7 @@ class MainWindow(QMainWindow):
         self.office_profile_action.setText(_("&Office profile…"))
         self.register_action.setText(_("Outgoing re&gister…"))
         self.audit_action.setText(_("&Audit trail…"))
+        self.retention_action.setText(_("Retention of personal &data…"))
         self.requests_action.setText(_("&Change requests…"))
         self.exchange_action.setText(_("&Exchange with other offices…"))
         self.legacy_import_action.setText(_("Import a &legacy list…"))
@@ -408,6 +413,11 @@ class MainWindow(QMainWindow):
         from kzmigdesk.gui.register_dialog import RegisterDialog
 
         return self._show(RegisterDialog(self.database, self))
+
+    def open_retention(self):
+        from kzmigdesk.gui.retention_dialog import RetentionDialog
+
+        return self._show(RetentionDialog(self.database, self))
 
     def open_settings(self):
         from kzmigdesk.gui.settings_dialog import SettingsDialog

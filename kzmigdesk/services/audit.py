@@ -474,6 +474,7 @@ class TrailEntry:
     entity_type: str | None
     entity_id: str | None
     changes: dict | None
+    withheld: bool = False  # a purged person's record: its values are not shown (issue 23)
 
 
 def count_trail(database: Database, trail: TrailFilter) -> int:
@@ -482,10 +483,17 @@ def count_trail(database: Database, trail: TrailFilter) -> int:
 
 
 def trail_page(database: Database, trail: TrailFilter, offset: int, limit: int) -> list[TrailEntry]:
+    from kzmigdesk.services import retention
+
     with database.sessions() as session:
+        entries = fetch_entries(session, trail, offset, limit)
+        hidden = retention.withheld(session, [(e.entity_type, e.entity_id) for e in entries
+                                              if e.changes and not e.action.startswith(
+                                                  "retention.")])
         return [TrailEntry(e.seq, e.occurred_at, e.username, e.action, e.entity_type,
-                           e.entity_id, e.changes)
-                for e in fetch_entries(session, trail, offset, limit)]
+                           e.entity_id, None if e.entity_id in hidden else e.changes,
+                           e.entity_id in hidden)
+                for e in entries]
 
 
 def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:
@@ -514,6 +522,10 @@ ACTIONS = {
     "exchange.import": N_("package imported"),
     "exchange.resolve": N_("exchange conflict resolved"),
     "settings": N_("settings changed"),
+    "retention.rules": N_("retention rules changed"),  # issue 23
+    "retention.purge": N_("purge approved"),
+    "retention.anonymise": N_("anonymised by a purge"),
+    "retention.delete": N_("deleted by a purge"),
 }
 RECORD_TYPES = {
     "persons": N_("Person"),
@@ -544,6 +556,8 @@ RECORD_TYPES = {
     "scans": N_("Scan"),
     "local_settings": N_("Settings"),
     "owner_changes": N_("Change of owner"),
+    "retention_rules": N_("Retention rules"),  # issue 23
+    "retention_purges": N_("Purge of personal data"),
 }
 FIELDS = {
     "surname": N_("Surname"),
@@ -625,6 +639,15 @@ FIELDS = {
     "record_type": N_("Record type"),
     "planned_end_date": N_("Planned end"),
     "past_end_flagged_on": N_("Past its planned end since"),
+    "purge": N_("Purge"),  # issue 23
+    "persons": N_("Persons"),
+    "rules": N_("Rules"),
+    "approved_on": N_("Approved on"),
+    "approved_by": N_("Approved by"),
+    "case_closed": N_("Repatriate case, after it is closed"),
+    "permit_ended": N_("Work permit, after it ends"),
+    "service_ended": N_("Adaptation service, after it ends"),
+    "person_inactive": N_("Person, after their record last changed"),
 }
 
 

@@ -33,15 +33,18 @@ class Permission(StrEnum):
     RESTORE_BACKUP = "restore_backup"  # replace the database by a backup
     IMPORT_PACKAGES = "import_packages"  # other offices' exchange packages, and their conflicts
     APPROVE_CHANGES = "approve_changes"  # others' change requests (services/change_requests.py)
+    PURGE_RECORDS = "purge_records"  # approve a purge of personal data (services/retention.py)
+    SET_RETENTION = "set_retention"  # how long each kind of record is kept
 
 
 CLERK_PERMISSIONS = frozenset({Permission.REGISTER})
 SUPERVISOR_PERMISSIONS = CLERK_PERMISSIONS | {
     Permission.MANAGE_QUOTAS, Permission.OVERRIDE_QUOTA, Permission.EDIT_CATALOGUE,
     Permission.EXPORT_REPORTS, Permission.VIEW_AUDIT, Permission.IMPORT_PACKAGES,
-    Permission.APPROVE_CHANGES}
+    Permission.APPROVE_CHANGES, Permission.PURGE_RECORDS}
 ADMINISTRATOR_PERMISSIONS = SUPERVISOR_PERMISSIONS | {Permission.MANAGE_USERS,
-                                                      Permission.RESTORE_BACKUP}
+                                                      Permission.RESTORE_BACKUP,
+                                                      Permission.SET_RETENTION}
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
     UserRole.CLERK: CLERK_PERMISSIONS,
     UserRole.SUPERVISOR: SUPERVISOR_PERMISSIONS,
@@ -84,6 +87,8 @@ ACTION_NAMES = {
     Permission.RESTORE_BACKUP: N_("restoring a backup"),
     Permission.IMPORT_PACKAGES: N_("importing other offices' packages"),
     Permission.APPROVE_CHANGES: N_("approving change requests"),
+    Permission.PURGE_RECORDS: N_("approving a purge of personal data"),
+    Permission.SET_RETENTION: N_("setting how long personal data are kept"),
 }
 
 

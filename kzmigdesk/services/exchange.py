@@ -663,6 +663,9 @@ def import_package(session: Session, data: bytes, password: str | None = None,
                              problem=str(error.orig).splitlines()[0]) from None
     finally:
         session.info.pop(KNOWN_USERS, None)
+    from kzmigdesk.services import retention
+
+    retention.apply_received(session, package.records)  # purges travel (issue 23)
     session.add(ImportedPackage(package_id=package.manifest["package_id"], peer_id=peer.id,
                                 imported_at=now, records=len(package.records)))
     peer.last_import_at = now

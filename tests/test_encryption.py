@@ -268,3 +268,23 @@ def test_the_key_is_raw_no_key_derivation_per_connection(encrypted):
     path, key = encrypted
     assert keys.pragma(key) == f"PRAGMA key = \"x'{key.hex()}'\""
     assert os.path.getsize(path) % 4096 == 0
+
+
+def test_a_read_only_url_of_an_encrypted_database_is_backed_up_encrypted(encrypted, tmp_path,
+                                                                          capsys):
+    """A `file:…?mode=ro` URL names the same encrypted file: its backup is SQLCipher's with
+    the same key (it used to be taken for a plain database and fail or copy nothing)."""
+    path, key = encrypted
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    made = backup.backup(url, tmp_path / "backups")
+    assert keys.looks_encrypted(made) and "Әбенов".encode() not in made.read_bytes()
+    assert keys.stored_key(made) == key and backup.verify(made).problem is None
+    copy = open_database(str(made))
+    try:
+        assert surnames(copy) == sorted(NAMES)
+    finally:
+        copy.close()
+    assert main(["--db", url, "backup", "--to", str(tmp_path / "cli")]) == 0
+    assert "Backed up to" in capsys.readouterr().out
+    [second] = (tmp_path / "cli").glob("kzmigdesk-*.sqlite3")
+    assert keys.looks_encrypted(second) and backup.verify(second).problem is None

@@ -201,3 +201,23 @@ class MemoryKeyring(KeyringBackend):
 
 keyring.set_keyring(MemoryKeyring())
 os.environ.setdefault("KZMIGDESK_NEW_DATABASES", "plain")
+
+
+# The suite also runs with KZMIGDESK_NEW_DATABASES=encrypted and a key in
+# KZMIGDESK_DATABASE_KEY (issue 22): every test database is then a SQLCipher file.
+ENCRYPTED_RUN = os.environ.get("KZMIGDESK_NEW_DATABASES") == "encrypted"
+plain_run_only = pytest.mark.skipif(
+    ENCRYPTED_RUN, reason="about the choice of plain or encrypted, or the credential store: "
+                          "meaningful when the run makes plain databases")
+
+
+def connect_file(path):
+    """A DB-API connection to the SQLite file `path`: sqlite3's for a plain file, SQLCipher's
+    with its key for an encrypted one."""
+    from pathlib import Path
+
+    from kzmigdesk.db import keys
+    from kzmigdesk.services.backup import connect
+
+    path = Path(path)
+    return connect(path, keys.stored_key(path) if keys.looks_encrypted(path) else None)

@@ -31,6 +31,7 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
+    from kzmigdesk.gui.recovery_key_dialog import RecoveryKeyDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
@@ -64,4 +65,5 @@ def every_dialog(window, database) -> dict:
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
         "retention": window.open_retention,
         "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
+        "recovery key": lambda: RecoveryKeyDialog(database.url, bytes(range(32)), window),
     }

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import connect_file, plain_run_only
 from sqlalchemy import func, select
 
 from kzmigdesk.cli import main
@@ -42,7 +43,7 @@ def surnames(database) -> list[str]:
 
 
 def sqlite_check(path: Path) -> str:
-    connection = sqlite3.connect(path)
+    connection = connect_file(path)
     try:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -291,6 +292,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(database, tmp_path):
         again.close()
 
 
+@plain_run_only  # an encrypted file damaged so reads as one its key does not open
 def test_check_file_finds_foreign_and_damaged_files(database, tmp_path):
     assert backup.check_file(tmp_path / "absent.sqlite3").ok
     assert backup.check_file(Path(database.url.removeprefix("sqlite:///")), thorough=True).ok

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import connect_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +81,7 @@ def make_bad(kind: str, folder: Path, template: Path) -> Path:
         connection.close()
     elif kind == "newer":  # a kzmigdesk database of a later version
         shutil.copyfile(template, path)
-        connection = sqlite3.connect(path)
+        connection = connect_file(path)
         connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
         connection.commit()
         connection.close()
@@ -263,9 +264,13 @@ JUNK = st.sampled_from(["-5", "0", "1", "3", "2026-13", "2026-01", "", " ", "ru"
 def database_digest(path: Path) -> str:
     import hashlib
 
-    connection = sqlite3.connect(path)
+    connection = connect_file(path)
     try:
-        return hashlib.sha256("\n".join(connection.iterdump()).encode()).hexdigest()
+        tables = [row[0] for row in connection.execute(  # no iterdump() in sqlcipher3
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        dump = [repr(sorted(connection.execute(f'SELECT * FROM "{t}"'), key=repr))
+                for t in tables]
+        return hashlib.sha256("\n".join(tables + dump).encode()).hexdigest()
     finally:
         connection.close()
 

@@ -11,6 +11,7 @@ import sys
 
 import keyring
 import pytest
+from conftest import plain_run_only
 from sqlalchemy import func, select
 
 from kzmigdesk.cli import main
@@ -75,6 +76,7 @@ def audit_actor():
     return TEST_ADMINISTRATOR
 
 
+@plain_run_only
 def test_a_new_database_is_encrypted_and_unreadable_without_its_key(encrypted):
     path, key = encrypted
     assert len(key) == 32 and not path.read_bytes().startswith(b"SQLite format 3")
@@ -97,6 +99,7 @@ def test_tests_make_plain_databases_unless_asked(database):
     assert database.created_key is None
 
 
+@plain_run_only
 def test_a_missing_or_wrong_key_is_a_clear_message_never_file_is_not_a_database(encrypted):
     path, key = encrypted
     del store()[(keys.SERVICE, keys.identity(path))]
@@ -117,6 +120,7 @@ def test_a_missing_or_wrong_key_is_a_clear_message_never_file_is_not_a_database(
     database.close()
 
 
+@plain_run_only
 def test_without_a_credential_store_or_sqlcipher_the_message_says_so(encrypted, monkeypatch):
     path, key = encrypted
     from keyring.backends import fail
@@ -132,6 +136,7 @@ def test_without_a_credential_store_or_sqlcipher_the_message_says_so(encrypted, 
     assert NO_KEY != NO_CIPHER
 
 
+@plain_run_only
 def test_without_a_credential_store_a_new_database_is_plain_with_a_warning(
         tmp_path, monkeypatch, capsys):
     from keyring.backends import fail
@@ -171,6 +176,7 @@ def test_the_recovery_sheet_shows_the_key_in_groups(tmp_path):
     assert keys.parse_key(" ".join(keys.key_groups(key))) == key
 
 
+@plain_run_only
 def test_db_encrypt_converts_a_plain_database_with_nothing_lost(database, tmp_path, capsys):
     add_persons(database)
     path = database.url.removeprefix("sqlite:///")
@@ -201,6 +207,7 @@ def test_db_encrypt_converts_a_plain_database_with_nothing_lost(database, tmp_pa
     assert "It is encrypted already." in capsys.readouterr().err
 
 
+@plain_run_only
 def test_db_encrypt_leaves_everything_as_it_was_when_the_key_cannot_be_kept(
         database, tmp_path, monkeypatch):
     path = database.url.removeprefix("sqlite:///")
@@ -244,6 +251,7 @@ def test_backup_and_restore_of_an_encrypted_database(encrypted, tmp_path):
     database.close()
 
 
+@plain_run_only
 def test_a_backup_opens_on_another_computer_with_the_key_from_the_sheet(encrypted, tmp_path,
                                                                          capsys, monkeypatch):
     path, key = encrypted
@@ -268,3 +276,23 @@ def test_the_key_is_raw_no_key_derivation_per_connection(encrypted):
     path, key = encrypted
     assert keys.pragma(key) == f"PRAGMA key = \"x'{key.hex()}'\""
     assert os.path.getsize(path) % 4096 == 0
+
+
+def test_a_read_only_url_of_an_encrypted_database_is_backed_up_encrypted(encrypted, tmp_path,
+                                                                          capsys):
+    """A `file:…?mode=ro` URL names the same encrypted file: its backup is SQLCipher's with
+    the same key (it used to be taken for a plain database and fail or copy nothing)."""
+    path, key = encrypted
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    made = backup.backup(url, tmp_path / "backups")
+    assert keys.looks_encrypted(made) and "Әбенов".encode() not in made.read_bytes()
+    assert keys.stored_key(made) == key and backup.verify(made).problem is None
+    copy = open_database(str(made))
+    try:
+        assert surnames(copy) == sorted(NAMES)
+    finally:
+        copy.close()
+    assert main(["--db", url, "backup", "--to", str(tmp_path / "cli")]) == 0
+    assert "Backed up to" in capsys.readouterr().out
+    [second] = (tmp_path / "cli").glob("kzmigdesk-*.sqlite3")
+    assert keys.looks_encrypted(second) and backup.verify(second).problem is None

@@ -2,9 +2,9 @@
 newer version is refused (SQLite and PostgreSQL); a new one is created only when asked."""
 
 import shutil
-import sqlite3
 
 import pytest
+from conftest import connect_file
 
 from kzmigdesk.db import files, migrate
 from kzmigdesk.services.workspace import DatabaseFileError, open_database
@@ -19,7 +19,7 @@ def test_the_known_revisions_are_those_of_the_migrations():
 def test_a_newer_sqlite_database_is_refused_untouched(tmp_path, migrated_template):
     path = tmp_path / "newer.sqlite3"
     shutil.copyfile(migrated_template, path)
-    with sqlite3.connect(path) as connection:
+    with connect_file(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     connection.close()
     before = path.read_bytes()
@@ -112,7 +112,7 @@ def test_the_window_offers_no_restore_over_a_folder_or_a_newer_database(qtbot, t
     assert shown[-1].endswith("It is a folder, not a database file.")
     newer = tmp_path / "newer.sqlite3"
     shutil.copyfile(migrated_template, newer)
-    with sqlite3.connect(newer) as connection:
+    with connect_file(newer) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099'")
     connection.close()
     assert backup_actions.check_at_start(str(newer), ask=lambda *a: asked.append(a)) == (

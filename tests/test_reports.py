@@ -285,7 +285,7 @@ def test_csv_lists_every_section(fixture):
                                "Most people on one day"]
     assert rows[start + 2] == ["Алматы орталығы", "2", "39", "62.9", "2"]
     titles = [row[0] for row in rows if len(row) == 1]
-    assert len(titles) == len(report.sections) + 4  # and the title block's four lines
+    assert len(titles) == len(report.sections) + 5  # and the title block's five lines
 
 
 def pdf_text(data: bytes) -> str:
@@ -441,3 +441,30 @@ def test_quota_statement_runs_out_column_is_the_quotas_pages_forecast(demo):
             if line.runs_out is not None and line.remaining > 0:
                 assert EN.date(line.runs_out) in text
     assert forecasts  # the demo issues permits this year
+
+
+def test_pdf_approval_block_prints_the_audit_chain_head_which_moves_with_a_write(fixture):
+    """Issue 22: the signed paper anchors the trail: the approval block prints the chain head
+    (`audit.chain_head`), and a later audited write makes the next summary print another."""
+    from kzmigdesk.printing.monthly import summary_pdf
+    from kzmigdesk.services import audit
+    from kzmigdesk.services.reports import record_export
+
+    database, _office = fixture
+    head = audit.chain_head(database)
+    assert head.seq > 0
+    report = summary(database)
+    assert (report.audit_seq, report.audit_hash) == (head.seq, head.hash)
+    text = pdf_text(summary_pdf(report, EN, printed_on=TODAY)).replace("\n", "")
+    assert f"Audit trail: entry No. {head.seq}" in text
+    assert head.hash in text.replace(" ", "")
+    assert f"entry No. {head.seq}: {head.hash}" in summary_csv(report, EN).decode("utf-8-sig")
+
+    with database.transaction() as session:  # an audited write: the export is recorded
+        record_export(session, report, "pdf")
+    after = audit.chain_head(database)
+    assert after.seq > head.seq and after.hash != head.hash
+    again = summary(database)
+    assert (again.audit_seq, again.audit_hash) == (after.seq, after.hash)
+    text = pdf_text(summary_pdf(again, EN, printed_on=TODAY)).replace("\n", "")
+    assert after.hash in text.replace(" ", "") and head.hash not in text.replace(" ", "")

@@ -403,6 +403,10 @@ class MonthlySummary:
     quota_matrix: QuotaMatrix | None = None  # the PDF draws it instead of the quota_usage list
     made_on: dt.date | None = None
     flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
+    # the audit trail's chain head when it was made (issue 22): number and hash of the last
+    # entry, printed in the approval block so that the signed paper anchors the trail
+    audit_seq: int | None = None
+    audit_hash: str = ""
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)

@@ -11,6 +11,7 @@ from kzmigdesk.gui import qt_translations
 from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.office_profile_dialog import ask_at_first_start
+from kzmigdesk.gui.recovery_key_dialog import show_created_key
 from kzmigdesk.gui.sign_in_dialog import ask_language, sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
@@ -105,6 +106,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     database.actor = actor  # every service acts as the signed-in user from now on
     window = MainWindow(database, on_language_chosen=choose_language)
     window.show()
+    show_created_key(database, db, window)  # a new encrypted database's key, once (issue 22)
     ask_at_first_start(database, window)  # the office profile, once (issue 21)
     window.deadlines.start()  # certificates and permits past their dates expire now
     offer_demo_data(window, database)

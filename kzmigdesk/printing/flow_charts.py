@@ -47,6 +47,8 @@ def add_flow_charts(workbook, flows: Flows | None, words: Words) -> None:
     sheet.set_column(0, 0, 28)
     row = 0
     for chart_data in flows.charts:
+        if chart_data.series and not any(series.values for series in chart_data.series):
+            continue  # a quota chart of no region (no quota set yet): nothing to draw
         header, rows = _table(flows, chart_data, words)
         sheet.write_string(row, 0, words.t(chart_data.title), title_format)
         sheet.write_row(row + 1, 0, header, header_format)

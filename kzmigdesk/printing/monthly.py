@@ -271,6 +271,13 @@ def header_block(summary: MonthlySummary, words: Words) -> Table:
         Paragraph(text(words.t(N_("Date"))) + ": " + "_" * 16, centre),
         Paragraph(text(words.t(N_("Place of the stamp"))), centre),
     ]
+    if summary.audit_seq is not None:  # the chain head (issue 22): compare with `audit verify`
+        tiny = ParagraphStyle("chain", parent=s.small, alignment=TA_CENTER, fontSize=6,
+                              leading=7.5)
+        right += [Spacer(1, 1.5 * mm),
+                  Paragraph(text(words.t(N_("Audit trail: entry No. {seq}"),
+                                         seq=str(summary.audit_seq))), tiny),
+                  Paragraph(f'<font face="Courier">{text(summary.audit_hash)}</font>', tiny)]
     table = Table([[left, right]], colWidths=[PAGE_WIDTH - 95 * mm, 95 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),

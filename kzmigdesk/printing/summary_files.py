@@ -51,6 +51,9 @@ def title_lines(summary: MonthlySummary, words: Words) -> list[str]:
         words.t(N_("Made on {date} by {name}"), date=lambda w: w.date(made_on),
                 name=issuer.prepared_by or "—"),
     ]
+    if summary.audit_seq is not None:  # the audit trail's chain head (issue 22)
+        lines.append(words.t(N_("Audit trail: entry No. {seq}"), seq=str(summary.audit_seq))
+                     + f": {summary.audit_hash}")
     return lines
 
 

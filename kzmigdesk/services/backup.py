@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from kzmigdesk.db import keys
-from kzmigdesk.db.files import FileCheck, check_file  # noqa: F401 (the check of a file)
+from kzmigdesk.db.files import FileCheck, check_file, sqlite_path  # noqa: F401 (FileCheck)
 from kzmigdesk.db.session import Database
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_, _
@@ -51,11 +51,11 @@ def default_folder() -> Path:
 
 def sqlite_file(url: str) -> Path:
     """The database file of a SQLite URL; BackupError for any other database."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+    path = sqlite_path(url)  # a `file:…?mode=ro` URL names its file too (issue 22)
+    if path is None:
         raise BackupError(N_("Only a SQLite database is backed up here; back up a PostgreSQL "
                              "database on its server with pg_dump."))
-    return Path(parsed.database)
+    return path
 
 
 def backups(folder: Path | None = None) -> list[Path]:

@@ -343,6 +343,7 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
     centres = summary._centres()
     services_by_type, services_by_centre = summary.services(centres)
     usage, running_out, matrix = summary.quotas()
+    trail = audit.head(session)
     return MonthlySummary(
         month=summary.start,
         office=office.name if office else None,
@@ -353,6 +354,8 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         quota_matrix=matrix,
         made_on=summary.today,
         flows=flows_of(session, summary.start, DEFAULT_PERIOD, office_id, words),
+        audit_seq=trail.seq,
+        audit_hash=trail.hash,
     )
 
 

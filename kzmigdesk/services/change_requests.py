@@ -382,59 +382,120 @@ def _approved_at_sender(session: Session, record_id: str) -> bool:
                                      and UserRole(role) not in rules(session).roles)
 
 
-def hold_incoming(session: Session, sender: str, table_name: str, local: dict, incoming: dict,
-                  version: int) -> bool:
-    """A person's identity data (or their deletion) changed at another office by someone whose
-    change needs approval under this office's rules (or by someone the package does not name),
-    without an approval there: kept here as a submitted request, not applied (True then).
-    Approving it takes the other office's row; until then this office keeps its own."""
-    if table_name != Person.__tablename__ or _approved_at_sender(session, incoming["id"]):
-        return False
-    kinds = rules(session).kinds
+HELD = "kzmigdesk.change_request.held"  # during an import: target id → its held request
+HISTORIES = {"case_status_changes": "case_id", "permit_status_changes": "permit_id"}
+
+
+def _incoming_kind(table_name: str, local: dict, incoming: dict):
+    """What change a record arriving from another office makes here, as (kind, proposed,
+    base), or None when it needs no approval: a person's identity data, a case's decision,
+    a permit's revocation, or the deletion of any of them."""
     if incoming.get("deleted_at") and not local.get("deleted_at"):
-        kind, shown = ChangeKind.DELETION, {"deleted": True}
-        base = {"deleted": False}
-    else:
+        return ChangeKind.DELETION, {"deleted": True}, {"deleted": False}
+    if table_name == Person.__tablename__:
         from kzmigdesk.services.registration import PersonInput
 
         names = [f.name for f in fields(PersonInput) if f.name != "photo"
                  and local.get(f.name) != incoming.get(f.name)]
         if not any(name in IDENTITY_FIELDS for name in names):
-            return False
-        kind = ChangeKind.IDENTITY
-        shown = {name: incoming.get(name) for name in names}
-        base = {name: local.get(name) for name in names}
-    if kind not in kinds:
+            return None
+        return (ChangeKind.IDENTITY, {name: incoming.get(name) for name in names},
+                {name: local.get(name) for name in names})
+    status = incoming.get("status")
+    if status == local.get("status"):
+        return None
+    if table_name == RepatriateCase.__tablename__:
+        kind = status_kind(RepatriateStatus(status))
+    elif table_name == WorkPermit.__tablename__ and status == PermitStatus.REVOKED.value:
+        kind = ChangeKind.PERMIT_REVOCATION
+    else:
+        return None
+    if kind is None:
+        return None
+    proposed = {"status": status}
+    for name in ("certificate_number", "certificate_issue_date"):
+        if incoming.get(name) != local.get(name):
+            proposed[name] = incoming.get(name)
+    return kind, proposed, {"status": local.get("status")}
+
+
+def hold_incoming(session: Session, sender: str, table_name: str, local: dict, incoming: dict,
+                  version: int) -> bool:
+    """A change that needs approval under this office's rules (a person's identity data, a
+    case's decision, a permit's revocation, the deletion of a person, a case or a permit),
+    made at another office by someone whose change needs approval here (or whom the package
+    does not name), without an approval there: kept here as a submitted request, not applied
+    (True then). Approving it takes the other office's row; until then this office keeps its
+    own. The status history rows of a held decision wait in the same request (`hold_history`).
+    """
+    if table_name not in TARGETS or _approved_at_sender(session, incoming["id"]):
         return False
+    found = _incoming_kind(table_name, local, incoming)
+    if found is None or found[0] not in rules(session).kinds:
+        return False
+    kind, shown, base = found
     from kzmigdesk.services.exchange import office_name
 
-    person = session.get(Person, uuid.UUID(incoming["id"]))
-    session.add(ChangeRequest(held_at=office_name(session),
-        kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=person.id,
+    target = session.get(TARGETS[table_name], uuid.UUID(incoming["id"]))
+    request = ChangeRequest(
+        held_at=office_name(session),
+        kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=target.id,
         changes={**shown, "_row": incoming, "_version": version},
-        base={**base, "version": person.version}, summary=_target_summary(person)[:255],
-        office_id=person.office_id, author_name=sender[:64], submitted_at=utcnow()))
+        base={**base, "version": target.version}, summary=_target_summary(target)[:255],
+        office_id=target.office_id, author_name=sender[:64], submitted_at=utcnow())
+    session.add(request)
+    session.flush()
+    session.info.setdefault(HELD, {})[incoming["id"]] = request.id
+    return True
+
+
+def hold_history(session: Session, table_name: str, row: dict) -> bool:
+    """A new status history row (of a case or a permit) whose decision is held in this
+    import: kept in the held request, written when it is approved (True then)."""
+    parent = HISTORIES.get(table_name)
+    held = session.info.get(HELD, {})
+    if parent is None or row.get(parent) not in held:
+        return False
+    request = session.get(ChangeRequest, held[row[parent]])
+    request.changes = {**request.changes,
+                       "_history": [*request.changes.get("_history", []),
+                                    {"table": table_name, "row": row}]}
     session.flush()
     return True
 
 
 def _take_row(session: Session, request: ChangeRequest, target) -> None:
-    """Approve a change held from a package: the other office's row, as it sent it."""
+    """Approve a change held from a package: the other office's row, as it sent it (and the
+    status history rows that came with it)."""
+    from kzmigdesk.domain.models import Base
     from kzmigdesk.services import exchange
     from kzmigdesk.services.name_index import index_names, unindex
 
     row = request.changes["_row"]
-    for column in target.__table__.columns:
+    table = target.__table__
+    values = {c.name: exchange.from_json(c, row.get(c.name)) for c in table.columns}
+    exchange.drop_unknown_users(session, table, values)
+    for column in table.columns:
         if column.name not in ("id", "version", "created_at", "updated_at"):
-            setattr(target, column.key, exchange.from_json(column, row.get(column.name)))
+            setattr(target, column.key, values[column.name])
     session.flush()
     version = request.changes["_version"]
     if version >= target.version:  # the other office's version as it is: nothing to send back
-        table = target.__table__
         session.execute(table.update().where(table.c.id == target.id).values(
             version=version, updated_at=exchange.from_json(table.c.updated_at,
                                                            row.get("updated_at"))))
         session.expire(target)
+    for held in request.changes.get("_history", []):
+        history = Base.metadata.tables[held["table"]]
+        values = {c.name: exchange.from_json(c, held["row"].get(c.name))
+                  for c in history.columns}
+        exchange.drop_unknown_users(session, history, values)
+        if session.execute(select(history.c.id).where(history.c.id == values["id"])).first():
+            continue
+        session.execute(history.insert().values(**values))
+    session.info.pop(exchange.KNOWN_USERS, None)
+    if not isinstance(target, Person):
+        return
     if target.deleted_at is None:
         index_names(session, [(target.id, (target.surname, target.given_name, target.patronymic,
                                            target.surname_latin, target.given_name_latin))])

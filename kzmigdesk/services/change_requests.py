@@ -33,6 +33,7 @@ import hashlib
 import json
 import uuid
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 
 from sqlalchemy import func, select
@@ -61,7 +62,13 @@ from kzmigdesk.domain.models import (
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Actor, Permission, acting, require, require_in
-from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
+from kzmigdesk.services.errors import (
+    FieldError,
+    NotFound,
+    ServiceError,
+    StaleRecord,
+    ValidationFailed,
+)
 
 RULES_KEY = "approval_rules"
 R = RequestStatus
@@ -88,12 +95,17 @@ DEFAULT_RULES = ApprovalRules()
 class SentForApproval(ServiceError):
     """The change was not applied: it waits, as a submitted request, for a supervisor."""
 
-    def __init__(self, request_id: uuid.UUID, kind: ChangeKind, summary: str):
-        super().__init__(N_("Sent for approval: {what} ({summary}). It applies once a "
-                            "supervisor approves it."))
+    def __init__(self, request_id: uuid.UUID, kind: ChangeKind, summary: str,
+                 draft: bool = False):
+        super().__init__(
+            N_("Saved as a draft: {what} ({summary}). Nobody sees it until you submit it "
+               "(Change requests).") if draft else
+            N_("Sent for approval: {what} ({summary}). It applies once a supervisor approves "
+               "it."))
         self.request_id = request_id
         self.kind = kind
         self.summary = summary
+        self.draft = draft  # kept as its author's draft, not yet submitted
 
     def message(self) -> str:
         return _(self.msgid).format(what=label(self.kind), summary=self.summary)
@@ -302,22 +314,40 @@ def _target_summary(target) -> str:
 # --- diverting a change to a request ---
 
 
+_DRAFTING: ContextVar[bool] = ContextVar("kzmigdesk_drafting", default=False)
+
+
+@contextmanager
+def drafting():
+    """Within it, a change that needs approval is kept as its author's draft (not submitted:
+    no supervisor sees it) until they submit it (`submit`)."""
+    token = _DRAFTING.set(True)
+    try:
+        yield
+    finally:
+        _DRAFTING.reset(token)
+
+
 def divert(session: Session, kind: ChangeKind, target, changes: dict, base: dict) -> None:
     """When the acting user's change of `kind` to `target` needs approval: store it as a
-    submitted request and raise SentForApproval (the caller has written nothing yet).
-    `changes` are the proposed values, `base` the values the author saw (JSON-able)."""
+    submitted request (a draft within `drafting()`) and raise SentForApproval (the caller has
+    written nothing yet). `changes` are the proposed values, `base` the values the author saw
+    (JSON-able)."""
     if not needs_approval(session, kind):
         return
     actor = acting(session)
+    draft = _DRAFTING.get()
     request = ChangeRequest(
-        kind=kind, status=R.SUBMITTED, target_type=target.__tablename__, target_id=target.id,
+        kind=kind, status=R.DRAFT if draft else R.SUBMITTED,
+        target_type=target.__tablename__, target_id=target.id,
         changes={k: _encode(v) for k, v in changes.items()},
         base={**{k: _encode(v) for k, v in base.items()}, "version": target.version},
         summary=_target_summary(target)[:255], office_id=target.office_id or actor.office_id,
-        author_id=actor.user_id, author_name=actor.username, submitted_at=utcnow())
+        author_id=actor.user_id, author_name=actor.username,
+        submitted_at=None if draft else utcnow())
     session.add(request)
     session.flush()
-    raise SentForApproval(request.id, kind, request.summary)
+    raise SentForApproval(request.id, kind, request.summary, draft)
 
 
 @contextmanager
@@ -344,9 +374,27 @@ def delete_record(session: Session, target_type: str, target_id: uuid.UUID,
         return
     target = _target(session, target_type, target_id)
     require_in(session, Permission.REGISTER, target.office_id)
+    if expected_version is not None and target.version != expected_version:
+        raise StaleRecord(N_("Someone else has changed this record. Reload it and try "
+                             "again."))
     divert(session, ChangeKind.DELETION, target, {"deleted": True}, {"deleted": False})
     target.deleted_at = utcnow()
     session.flush()
+
+
+def delete(database: Database, target_type: str, target_id: uuid.UUID,
+           expected_version: int | None = None) -> None:
+    """`delete_record` in its own transaction (the windows' delete buttons); SentForApproval
+    when the deletion waits for a supervisor (the request is stored)."""
+    with transaction(database) as session:
+        delete_record(session, target_type, target_id, expected_version)
+
+
+def deletion_needs_approval(database: Database) -> bool:
+    """Whether the signed-in user's deletion would wait for a supervisor (the windows say so
+    before they ask)."""
+    with database.sessions() as session:
+        return needs_approval(session, ChangeKind.DELETION)
 
 
 # --- changes arriving in an exchange package ---
@@ -586,11 +634,15 @@ def _decided(session: Session, request: ChangeRequest, status: RequestStatus,
     request.reason = reason
 
 
-def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = None) -> None:
+def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = None,
+            override_reason: str | None = None) -> None:
     """Apply the request's change and mark it approved, in the caller's transaction.
 
     StaleRequest when the target changed since the request was made, unless `seen_version` is
-    its version now (the approver has compared them)."""
+    its version now (the approver has compared them). QuotaExceeded when applying it would go
+    beyond a quota (a grant when the region's kandas quota is full), unless the approver, a
+    supervisor, gives `override_reason`: it is recorded (the quota override's audit entry, the
+    case) and kept as the request's reason."""
     request = _request(session, request_id)
     _require_approver(session, request)
     _require_submitted(request)
@@ -600,14 +652,16 @@ def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = 
         raise StaleRequest(changed, target.version)
     session.info[APPLYING] = True
     try:
-        _apply(session, request, target)
+        _apply(session, request, target, override_reason)
     finally:
         session.info.pop(APPLYING, None)
-    _decided(session, request, R.APPROVED)
+    _decided(session, request, R.APPROVED,
+             override_reason.strip() if override_reason and override_reason.strip() else None)
     session.flush()
 
 
-def _apply(session: Session, request: ChangeRequest, target) -> None:
+def _apply(session: Session, request: ChangeRequest, target,
+           override_reason: str | None = None) -> None:
     """The change, through the session-level function a direct change uses."""
     from kzmigdesk.services import labour, registration, repatriation
 
@@ -634,7 +688,7 @@ def _apply(session: Session, request: ChangeRequest, target) -> None:
         repatriation.change_status(
             session, target, RepatriateStatus(changes["status"]), _decode("on", changes["on"]),
             comment=changes.get("comment"), certificate_number=changes.get("certificate_number"),
-            override_reason=changes.get("override_reason"))
+            override_reason=override_reason or changes.get("override_reason"))
 
 
 def reject(session: Session, request_id: uuid.UUID, reason: str | None) -> None:
@@ -681,7 +735,8 @@ def _visible(query, session: Session):
     actor = acting(session)
     if actor is None:
         return query.where(False)
-    query = query.where(_here(session))
+    query = query.where(_here(session)).where(  # a draft: its author's only
+        (ChangeRequest.status != R.DRAFT) | (ChangeRequest.author_id == actor.user_id))
     if not actor.may(Permission.APPROVE_CHANGES):
         return query.where(ChangeRequest.author_id == actor.user_id)
     if actor.role is UserRole.SUPERVISOR and actor.office_id is not None:
@@ -718,6 +773,7 @@ class RequestDetail:
     target_version: int | None
     may_decide: bool
     may_withdraw: bool
+    may_submit: bool = False  # its author's draft
 
 
 def _row(request: ChangeRequest) -> RequestRow:
@@ -759,6 +815,8 @@ def load_request(database: Database, request_id: uuid.UUID) -> RequestDetail:
             tuple(differences(session, request)) if waiting else (),
             target.version if target is not None else None, may_decide,
             request.status in (R.DRAFT, R.SUBMITTED) and actor is not None
+            and request.author_id == actor.user_id,
+            request.status is R.DRAFT and actor is not None
             and request.author_id == actor.user_id)
 
 
@@ -803,14 +861,20 @@ def request_form(session: Session, request_id: uuid.UUID, today: dt.date | None 
 
 
 def approve_request(database: Database, request_id: uuid.UUID,
-                    seen_version: int | None = None) -> None:
+                    seen_version: int | None = None, override_reason: str | None = None) -> None:
     with database.transaction() as session:
-        approve(session, request_id, seen_version)
+        approve(session, request_id, seen_version, override_reason)
 
 
 def reject_request(database: Database, request_id: uuid.UUID, reason: str | None) -> None:
     with database.transaction() as session:
         reject(session, request_id, reason)
+
+
+def submit_request(database: Database, request_id: uuid.UUID) -> None:
+    """Its author sends a draft to the supervisors."""
+    with database.transaction() as session:
+        submit(session, request_id)
 
 
 def withdraw_request(database: Database, request_id: uuid.UUID) -> None:

@@ -569,7 +569,7 @@ def test_a_draft_waits_for_its_author_to_submit_it(world):
     with as_(world, "serik").sessions() as session:
         assert cr.count_waiting(session) == 0
     assert "requests" not in {g.key for g in worklist(as_(world, "serik")).groups}
-    [own] = cr.list_requests(as_(world, "aigerim"), waiting_only=False)
+    [own] = cr.list_requests(as_(world, "aigerim"))  # among the requests they wait for
     assert own.status is RequestStatus.DRAFT
     detail = cr.load_request(as_(world, "aigerim"), draft.id)
     assert detail.may_submit and detail.may_withdraw and not detail.may_decide

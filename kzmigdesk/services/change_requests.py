@@ -393,8 +393,14 @@ def delete(database: Database, target_type: str, target_id: uuid.UUID,
 def deletion_needs_approval(database: Database) -> bool:
     """Whether the signed-in user's deletion would wait for a supervisor (the windows say so
     before they ask)."""
+    return change_needs_approval(database, ChangeKind.DELETION)
+
+
+def change_needs_approval(database: Database, kind: ChangeKind) -> bool:
+    """Whether the signed-in user's change of `kind` would wait for a supervisor (the windows
+    offer to keep it as a draft then)."""
     with database.sessions() as session:
-        return needs_approval(session, ChangeKind.DELETION)
+        return needs_approval(session, kind)
 
 
 # --- changes arriving in an exchange package ---
@@ -785,10 +791,11 @@ def _row(request: ChangeRequest) -> RequestRow:
 def waiting(session: Session, limit: int = 500, waiting_only: bool = True) -> list[RequestRow]:
     """The requests the acting user sees (`_visible`), the oldest waiting first."""
     query = select(ChangeRequest)
-    if waiting_only:
-        query = query.where(ChangeRequest.status == R.SUBMITTED)
+    if waiting_only:  # and the user's own drafts (`_visible` shows a draft to its author only)
+        query = query.where(ChangeRequest.status.in_([R.SUBMITTED, R.DRAFT]))
     query = _visible(query, session).order_by(
-        ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at)
+        ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at,
+        ChangeRequest.created_at)
     return [_row(r) for r in session.scalars(query.limit(limit))]
 
 

@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import ChangeKind, UserRole, label
-from kzmigdesk.gui.widgets.dialogs import button_box, error_label, no_default_buttons
+from kzmigdesk.gui.widgets.dialogs import (
+    button_box,
+    confirm_action,
+    error_label,
+    no_default_buttons,
+)
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import change_requests as cr
@@ -54,11 +59,9 @@ DELETE_CONSEQUENCES = {
 
 
 def ask_delete(parent: QWidget, text: str) -> bool:
-    answer = QMessageBox.question(
-        parent, _("Delete"), text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    """The question before a deletion: its consequence, a Delete button and Cancel (the
+    default)."""
+    return confirm_action(parent, _("&Delete"), text)
 
 
 def delete_with_confirmation(parent: QWidget, database: Database, target_type: str,

@@ -548,3 +548,131 @@ def test_a_clerks_grant_beyond_the_quota_is_refused_before_any_request(world):
     with pytest.raises(quotas.QuotaExceeded):
         _grant(world, "aigerim")
     assert requests(world) == []
+
+
+# --- drafts: saved by their author, seen by nobody else until submitted ---
+
+
+def test_a_draft_waits_for_its_author_to_submit_it(world):
+    from kzmigdesk.services.worklist import worklist
+
+    with cr.drafting(), pytest.raises(cr.SentForApproval) as saved:
+        edit_person(world, "aigerim", surname="Әбенұлы")
+    assert saved.value.draft and saved.value.message().startswith("Saved as a draft: ")
+    [draft] = requests(world)
+    assert (draft.status, draft.submitted_at) == (RequestStatus.DRAFT, None)
+    assert not _identity_applied(world)
+    # not in the supervisors' queue nor in their worklist; the author sees it among theirs
+    assert cr.list_requests(as_(world, "serik")) == []
+    assert cr.list_requests(as_(world, "serik"), waiting_only=False) == []
+    assert cr.list_requests(as_(world, "admin"), waiting_only=False) == []
+    with as_(world, "serik").sessions() as session:
+        assert cr.count_waiting(session) == 0
+    assert "requests" not in {g.key for g in worklist(as_(world, "serik")).groups}
+    [own] = cr.list_requests(as_(world, "aigerim"))  # among the requests they wait for
+    assert own.status is RequestStatus.DRAFT
+    detail = cr.load_request(as_(world, "aigerim"), draft.id)
+    assert detail.may_submit and detail.may_withdraw and not detail.may_decide
+    with pytest.raises(ServiceError, match="decided already|submitted"):
+        cr.approve_request(as_(world, "serik"), draft.id)  # a draft is not decided
+    with pytest.raises(ServiceError, match="Only the author"):
+        cr.submit_request(as_(world, "serik"), draft.id)
+    cr.submit_request(as_(world, "aigerim"), draft.id)
+    assert not cr.load_request(as_(world, "aigerim"), draft.id).may_submit
+    [waiting] = cr.list_requests(as_(world, "serik"))
+    assert waiting.id == draft.id and waiting.submitted_at is not None
+    with as_(world, "serik").sessions() as session:
+        assert cr.count_waiting(session) == 1
+    cr.approve_request(as_(world, "serik"), draft.id)
+    assert _identity_applied(world)
+
+
+def test_a_draft_of_each_kind_and_its_withdrawal(world):
+    for change in ("grant", "revoke", "delete case"):
+        _kind, run, applied = KINDS[change]
+        with cr.drafting(), pytest.raises(cr.SentForApproval) as saved:
+            run(world, "aigerim")
+        assert saved.value.draft and not applied(world)
+        cr.withdraw_request(as_(world, "aigerim"), saved.value.request_id)
+    assert [r.status for r in requests(world)] == [RequestStatus.WITHDRAWN] * 3
+    with pytest.raises(ServiceError, match="Only the author"):
+        cr.submit_request(as_(world, "aigerim"), requests(world)[0].id)  # no longer a draft
+    # a supervisor's change needs no approval: drafting changes nothing for them
+    with cr.drafting():
+        _revoke(world, "serik")
+    assert _revoked(world) and len(requests(world)) == 3
+
+
+# --- a quota full at approval: the approver gives the override's reason ---
+
+
+def test_approving_a_grant_beyond_the_full_quota_asks_the_supervisor_for_a_reason(world):
+    from kzmigdesk.services import quotas
+
+    with world["database"].transaction() as session:
+        case = session.get(RepatriateCase, world["case"])
+        region_id = session.scalars(select(Region.id).where(Region.code == "ALA")).one()
+        case.quota_year, case.resettlement_region_id = TODAY.year, region_id
+        quotas.set_quota(session, quotas.QuotaKind.KANDAS, TODAY.year, region_id, 1)
+    with pytest.raises(cr.SentForApproval) as sent:
+        _grant(world, "aigerim")  # a slot is free when the clerk asks
+    with world["database"].transaction() as session:  # meanwhile the last slot is taken
+        quotas.set_quota(session, quotas.QuotaKind.KANDAS, TODAY.year, region_id, 0)
+    serik = as_(world, "serik")
+    with pytest.raises(quotas.QuotaExceeded):
+        cr.approve_request(serik, sent.value.request_id)
+    assert requests(world)[0].status is RequestStatus.SUBMITTED
+    assert stored(world, RepatriateCase, world["case"]).status is S.APPLIED
+    with pytest.raises(ValidationFailed):
+        cr.approve_request(serik, sent.value.request_id, override_reason="  ")
+    cr.approve_request(serik, sent.value.request_id,
+                       override_reason="a family reunited by the court's decision")
+    case = stored(world, RepatriateCase, world["case"])
+    assert case.status is S.GRANTED
+    assert case.quota_override_reason == "a family reunited by the court's decision"
+    [request] = requests(world)
+    assert (request.status, request.decided_by_name, request.reason) == (
+        RequestStatus.APPROVED, "serik", "a family reunited by the court's decision")
+    with world["database"].sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "quota.override")).one()
+        assert entry.username == "serik" and entry.entity_id == str(world["case"])
+        assert entry.changes["reason"] == "a family reunited by the court's decision"
+
+
+def test_an_administrator_approving_beyond_the_quota_and_a_clerk_cannot_override(world):
+    from kzmigdesk.services import quotas
+    from kzmigdesk.services.auth import PermissionDenied
+
+    with world["database"].transaction() as session:
+        case = session.get(RepatriateCase, world["case"])
+        region_id = session.scalars(select(Region.id).where(Region.code == "ALA")).one()
+        case.quota_year, case.resettlement_region_id = TODAY.year, region_id
+    with pytest.raises(cr.SentForApproval) as sent:
+        _grant(world, "aigerim")
+    with world["database"].transaction() as session:
+        quotas.set_quota(session, quotas.QuotaKind.KANDAS, TODAY.year, region_id, 0)
+    with pytest.raises(PermissionDenied):
+        cr.approve_request(as_(world, "aigerim"), sent.value.request_id, override_reason="x")
+    cr.approve_request(as_(world, "admin"), sent.value.request_id, override_reason="decree")
+    assert stored(world, RepatriateCase, world["case"]).status is S.GRANTED
+
+
+# --- deleting from the windows: the database-level function ---
+
+
+def test_delete_from_the_windows(world):
+    assert cr.deletion_needs_approval(as_(world, "aigerim"))
+    assert not cr.deletion_needs_approval(as_(world, "serik"))
+    with pytest.raises(cr.SentForApproval):
+        cr.delete(as_(world, "aigerim"), "repatriate_cases", world["case"])
+    assert stored(world, RepatriateCase, world["case"]).deleted_at is None
+    from kzmigdesk.services.errors import StaleRecord
+
+    version = stored(world, WorkPermit, world["permit"]).version
+    with pytest.raises(StaleRecord):
+        cr.delete(as_(world, "serik"), "work_permits", world["permit"], version - 1)
+    cr.delete(as_(world, "serik"), "work_permits", world["permit"], version)
+    assert _deleted(WorkPermit, "permit")(world)
+    cr.delete(as_(world, "serik"), "persons", world["person"])
+    assert _deleted(Person, "person")(world)

@@ -238,3 +238,129 @@ def office_a_has_a_profile(setting) -> None:
                                                                   "ru": "г. Алматы"},
             head_positions={"kk": "Бөлім басшысы", "ru": "Начальник отдела"},
             head_names={"kk": "Ә. Сейітов", "ru": "А. Сеитов"}), office_id=office_id)
+
+
+# --- deleting from the windows, drafts, a quota full at approval ---
+
+
+def _asked(dialog, answer=True) -> list[str]:
+    questions = []
+    dialog.ask_delete = lambda text: questions.append(text) or answer
+    return questions
+
+
+def test_delete_buttons_send_a_clerks_deletion_for_approval(qtbot, world):  # noqa: F811
+    from kzmigdesk.domain.enums import ChangeKind
+    from kzmigdesk.domain.models import WorkPermit
+
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    assert form.form.deleteButton.isVisible()
+    questions = _asked(form, answer=False)
+    form.form.deleteButton.click()  # not confirmed: nothing happens
+    assert "Delete Әбенов Нұрлан?" in questions[0]
+    assert "disappears from the lists and searches" in questions[0]
+    assert "needs a supervisor's approval" in questions[0]
+    assert requests(world) == [] and form.isVisible()
+    questions = _asked(form)
+    form.form.deleteButton.click()
+    assert message_boxes(form.parentWidget() or form)[0].startswith(
+        "Sent for approval: deletion")
+    assert stored(world, Person, world["person"]).deleted_at is None
+    case = shown(qtbot, CaseDialog(as_(world, "aigerim"), world["case"]))
+    _asked(case)
+    case.delete_button.click()
+    permit = shown(qtbot, PermitDialog(as_(world, "aigerim"), world["permit"]))
+    questions = _asked(permit)
+    permit.delete_button.click()
+    assert "Delete the work permit WP-1, Wang Wei?" in questions[0]
+    assert [(r.kind, r.target_type, r.status) for r in requests(world)] == [
+        (ChangeKind.DELETION, target, RequestStatus.SUBMITTED)
+        for target in ("persons", "repatriate_cases", "work_permits")]
+    assert stored(world, WorkPermit, world["permit"]).deleted_at is None
+    dialog = queue(qtbot, world, "serik")
+    assert dialog.approve()  # the oldest: the person
+    assert stored(world, Person, world["person"]).deleted_at is not None
+
+
+def test_a_supervisor_deletes_at_once(qtbot, world):  # noqa: F811
+    from kzmigdesk.domain.models import WorkPermit
+
+    permit = shown(qtbot, PermitDialog(as_(world, "serik"), world["permit"]))
+    questions = _asked(permit)
+    with qtbot.waitSignal(permit.saved):
+        assert permit.delete()
+    assert "It is deleted at once." in questions[0]
+    assert stored(world, WorkPermit, world["permit"]).deleted_at is not None
+    case = shown(qtbot, CaseDialog(as_(world, "serik"), world["case"]))
+    questions = _asked(case)
+    i18n.set_language("kk")
+    try:
+        kk = shown(qtbot, CaseDialog(as_(world, "serik"), world["case"]))
+        kk.grab().save("/tmp/requests2-case-kk.png")
+        kk_form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+        kk_form.grab().save("/tmp/requests2-person-kk.png")
+    finally:
+        i18n.set_language("en")
+    with qtbot.waitSignal(case.changed):
+        assert case.delete()
+    assert "The case disappears from the lists of cases" in questions[0]
+    assert stored(world, RepatriateCase, world["case"]).deleted_at is not None
+    form = shown(qtbot, PersonDialog(as_(world, "serik"), world["person"]))
+    _asked(form)
+    assert not form.form.draftButton.isVisible()  # a supervisor's changes need no approval
+    with qtbot.waitSignal(form.saved):
+        assert form.delete()
+    assert stored(world, Person, world["person"]).deleted_at is not None
+    assert requests(world) == []
+
+
+def test_a_draft_from_the_person_form_is_submitted_from_the_queue(qtbot, world):  # noqa: F811
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    assert form.form.draftButton.isVisible()
+    form.form.surname.setText("Әбенұлы")
+    form.form.draftButton.click()
+    assert form.result() == form.DialogCode.Accepted
+    [text] = message_boxes(form)
+    assert text.startswith("Saved as a draft: identity data")
+    [draft] = requests(world)
+    assert draft.status is RequestStatus.DRAFT
+    assert queue(qtbot, world, "serik").list.rowCount() == 0  # no supervisor sees it
+    mine = queue(qtbot, world, "aigerim")
+    assert [row[4] for row in cells(mine.list)] == ["draft"]
+    assert mine.submit_button.isEnabled() and not mine.approve_button.isEnabled()
+    assert mine.submit()
+    assert requests(world)[0].status is RequestStatus.SUBMITTED
+    assert not mine.submit_button.isEnabled()
+    dialog = queue(qtbot, world, "serik")
+    assert dialog.approve()
+    assert _identity_applied(world)
+
+
+def test_approving_beyond_a_full_quota_asks_for_the_reason(qtbot, world):  # noqa: F811
+    from sqlalchemy import select
+
+    from kzmigdesk.domain.models import Region
+    from kzmigdesk.services import quotas
+
+    with world["database"].transaction() as session:
+        case = session.get(RepatriateCase, world["case"])
+        region_id = session.scalars(select(Region.id).where(Region.code == "ALA")).one()
+        case.quota_year, case.resettlement_region_id = TODAY.year, region_id
+    case_dialog = shown(qtbot, CaseDialog(as_(world, "aigerim"), world["case"]))
+    case_dialog.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-9"}
+    case_dialog.confirm_transition = lambda status: True
+    assert case_dialog.change_status(RepatriateStatus.GRANTED)
+    with world["database"].transaction() as session:  # the quota is full meanwhile
+        quotas.set_quota(session, quotas.QuotaKind.KANDAS, TODAY.year, region_id, 0)
+    dialog = queue(qtbot, world, "serik")
+    asked = []
+    dialog.ask_override_reason = lambda message: asked.append(message)  # cancelled: None
+    assert not dialog.approve()
+    assert "quota" in asked[0] and "quota" in dialog.errors_label.text()
+    assert stored(world, RepatriateCase, world["case"]).status is RepatriateStatus.APPLIED
+    dialog.ask_override_reason = lambda message: "the court's decision of 2 March"
+    assert dialog.approve()
+    case = stored(world, RepatriateCase, world["case"])
+    assert (case.status, case.quota_override_reason) == (
+        RepatriateStatus.GRANTED, "the court's decision of 2 March")
+    assert requests(world)[0].reason == "the court's decision of 2 March"

@@ -29,7 +29,11 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
-from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
+from kzmigdesk.gui.change_requests_dialog import (
+    ask_delete,
+    delete_with_confirmation,
+    tell_sent_for_approval,
+)
 from kzmigdesk.gui.print_actions import print_document, print_kandas_certificate
 from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE, EXPIRY_WARNING_DAYS
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
@@ -164,6 +168,7 @@ class CaseDialog(QDialog):
         self.ask_member = self._ask_member  # () -> (person_id, relation) | None
         self.confirm_remove = self._confirm_remove  # (name) -> bool
         self.ask_override_reason = self._ask_override_reason  # (message) -> str | None
+        self.ask_delete = lambda text: ask_delete(self, text)  # (text) -> bool
         self.resize(900, 720)
 
         self.values: dict[str, QLabel] = {}
@@ -216,9 +221,14 @@ class CaseDialog(QDialog):
         self.certificate_button = QPushButton(_("Pr&int certificate…"))
         self.certificate_button.setAutoDefault(False)
         self.certificate_button.clicked.connect(self.print_certificate)
+        self.delete_button = QPushButton(_("De&lete case…"))
+        self.delete_button.setAutoDefault(False)
+        self.delete_button.setVisible(actor_may(database.actor, Permission.REGISTER))
+        self.delete_button.clicked.connect(self.delete)
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.certificate_button)
+        bottom.addWidget(self.delete_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
 
@@ -388,6 +398,17 @@ class CaseDialog(QDialog):
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return None
+
+    def delete(self) -> bool:
+        """Delete the case (softly) once confirmed, or send its deletion for approval."""
+        what = _("the case {number}, {applicant}").format(
+            number=self.case.case_number, applicant=self.case.applicant)
+        outcome = delete_with_confirmation(self, self.database, "repatriate_cases",
+                                           self.case_id, what, self.ask_delete)
+        if outcome == "deleted":
+            self.changed.emit(self.case_id)
+            self.accept()
+        return outcome is not None
 
     def _ask_override_reason(self, message: str) -> str | None:
         reason, accepted = QInputDialog.getText(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -21,12 +22,18 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import ChangeKind, UserRole, label
-from kzmigdesk.gui.widgets.dialogs import button_box, error_label, no_default_buttons
+from kzmigdesk.gui.widgets.dialogs import (
+    button_box,
+    confirm_action,
+    error_label,
+    no_default_buttons,
+)
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
-from kzmigdesk.i18n import _
+from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import change_requests as cr
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError
+from kzmigdesk.services.quotas import QuotaExceeded
 from kzmigdesk.services.workspace import Database
 
 
@@ -37,6 +44,53 @@ def tell_sent_for_approval(parent: QWidget, sent: cr.SentForApproval) -> QMessag
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+# What deleting a record does, said before the user confirms it.
+DELETE_CONSEQUENCES = {
+    "persons": N_("The person disappears from the lists and searches. The record stays in "
+                  "the database and in the audit trail; their cases and permits are not "
+                  "deleted with them."),
+    "repatriate_cases": N_("The case disappears from the lists of cases. The person stays; "
+                           "the record stays in the database and in the audit trail."),
+    "work_permits": N_("The permit disappears from the lists of permits. The worker stays; "
+                       "the record stays in the database and in the audit trail."),
+}
+
+
+def ask_delete(parent: QWidget, text: str) -> bool:
+    """The question before a deletion: its consequence, a Delete button and Cancel (the
+    default)."""
+    return confirm_action(parent, _("&Delete"), text)
+
+
+def delete_with_confirmation(parent: QWidget, database: Database, target_type: str,
+                             target_id: uuid.UUID, what: str, ask,
+                             expected_version: int | None = None) -> str | None:
+    """Ask (`ask(text) -> bool`) whether to delete `what`, saying what it does and whether it
+    waits for a supervisor; then delete it (softly) or send the deletion for approval.
+    Returns "deleted", "sent" (a request waits), or None (not confirmed, or refused: the
+    reason is shown)."""
+    try:
+        waits = cr.deletion_needs_approval(database)
+    except ServiceError as error:
+        QMessageBox.warning(parent, _("Not deleted"), error.message())
+        return None
+    text = "\n\n".join((
+        _("Delete {what}?").format(what=what), _(DELETE_CONSEQUENCES[target_type]),
+        _("Your deletion needs a supervisor's approval: a request is sent, and the record "
+          "stays until it is approved.") if waits else _("It is deleted at once.")))
+    if not ask(text):
+        return None
+    try:
+        cr.delete(database, target_type, target_id, expected_version)
+    except cr.SentForApproval as sent:
+        tell_sent_for_approval(parent, sent)
+        return "sent"
+    except ServiceError as error:
+        QMessageBox.warning(parent, _("Not deleted"), error.message())
+        return None
+    return "deleted"
 
 
 class ChangeRequestsDialog(QDialog):
@@ -64,13 +118,15 @@ class ChangeRequestsDialog(QDialog):
         self.approve_button = QPushButton(_("&Approve"))
         self.reject_button = QPushButton(_("Re&ject"))
         self.withdraw_button = QPushButton(_("&Withdraw"))
+        self.submit_button = QPushButton(_("Su&bmit"))
+        self.ask_override_reason = self._ask_override_reason  # (message) -> str | None
         self.scans_button = QPushButton(_("&Scans…"))
         self.print_button = QPushButton(_("&Print…"))
         self.rules_button = QPushButton(_("R&ules…"))
         self.rules_button.setVisible(actor_may(database.actor, Permission.MANAGE_USERS))
         self.rules_button.clicked.connect(self.edit_rules)
         no_default_buttons(self.approve_button, self.reject_button, self.withdraw_button,
-                           self.scans_button, self.print_button)
+                           self.submit_button, self.scans_button, self.print_button)
         self.errors_label = error_label()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -81,6 +137,7 @@ class ChangeRequestsDialog(QDialog):
         decide.addWidget(self.reject_button)
         decide.addWidget(self.approve_button)
         decide.addWidget(self.withdraw_button)
+        decide.addWidget(self.submit_button)
         decide.addWidget(self.scans_button)
         decide.addWidget(self.print_button)
         top = QHBoxLayout()
@@ -103,6 +160,7 @@ class ChangeRequestsDialog(QDialog):
         self.approve_button.clicked.connect(self.approve)
         self.reject_button.clicked.connect(self.reject_request)
         self.withdraw_button.clicked.connect(self.withdraw)
+        self.submit_button.clicked.connect(self.submit)
         self.scans_button.clicked.connect(self.show_scans)
         self.print_button.clicked.connect(self.print_form)
         self.load()
@@ -156,6 +214,7 @@ class ChangeRequestsDialog(QDialog):
         self.reject_button.setEnabled(bool(detail and detail.may_decide))
         self.reason.setEnabled(bool(detail and detail.may_decide))
         self.withdraw_button.setEnabled(bool(detail and detail.may_withdraw))
+        self.submit_button.setEnabled(bool(detail and detail.may_submit))
         self.scans_button.setEnabled(detail is not None)
         self.print_button.setEnabled(detail is not None)
 
@@ -204,6 +263,8 @@ class ChangeRequestsDialog(QDialog):
     def _decide(self, action) -> bool:
         try:
             action()
+        except QuotaExceeded:
+            raise  # approve asks a supervisor for the reason
         except cr.StaleRequest as stale:
             self._show_since(stale.differences)
             self.seen_version = stale.version
@@ -218,9 +279,34 @@ class ChangeRequestsDialog(QDialog):
         return True
 
     def approve(self) -> bool:
+        """Approve the request; when applying it would go beyond a quota, a supervisor is
+        asked for the override's reason (recorded with the approval)."""
         request_id, seen = self._current_id(), self.seen_version
+        if request_id is None:
+            return False
+        reason = None
+        while True:
+            try:
+                return self._decide(lambda reason=reason: cr.approve_request(
+                    self.database, request_id, seen_version=seen, override_reason=reason))
+            except QuotaExceeded as refused:
+                may = actor_may(self.database.actor, Permission.OVERRIDE_QUOTA)
+                reason = self.ask_override_reason(refused.message()) if may else None
+                if reason is None:
+                    self.errors_label.setText(refused.message())
+                    return False
+
+    def _ask_override_reason(self, message: str) -> str | None:
+        reason, accepted = QInputDialog.getText(
+            self, _("Beyond the quota"),
+            message + "\n\n" + _("Reason for going beyond the quota"))
+        return reason if accepted else None
+
+    def submit(self) -> bool:
+        """The author sends their draft to the supervisors."""
+        request_id = self._current_id()
         return request_id is not None and self._decide(
-            lambda: cr.approve_request(self.database, request_id, seen_version=seen))
+            lambda: cr.submit_request(self.database, request_id))
 
     def reject_request(self) -> bool:
         request_id = self._current_id()

@@ -27,7 +27,11 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
-from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
+from kzmigdesk.gui.change_requests_dialog import (
+    ask_delete,
+    delete_with_confirmation,
+    tell_sent_for_approval,
+)
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.colours import NOTICE_STYLE
@@ -369,9 +373,15 @@ class PermitDialog(GuardedDialog):
         self.close_button = QPushButton(_("&Close"))
         self.print_button = QPushButton(_("Pr&int permit…"))
         self.print_button.clicked.connect(self.print_permit)
-        no_default_buttons(self.employer_button, self.close_button, self.print_button)
+        self.delete_button = QPushButton(_("De&lete permit…"))
+        self.delete_button.setVisible(actor_may(self.database.actor, Permission.REGISTER))
+        self.delete_button.clicked.connect(self.delete)
+        self.ask_delete = lambda text: ask_delete(self, text)  # (text) -> bool
+        no_default_buttons(self.employer_button, self.close_button, self.print_button,
+                           self.delete_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)
+        buttons.addWidget(self.delete_button)
         buttons.addLayout(self.transitions)
         buttons.addStretch()
         buttons.addWidget(self.close_button)
@@ -382,6 +392,17 @@ class PermitDialog(GuardedDialog):
         self.body.addLayout(buttons)
         self.employer_button.clicked.connect(self.open_employer)
         self.close_button.clicked.connect(self.accept)
+
+    def delete(self) -> bool:
+        """Delete the permit (softly) once confirmed, or send its deletion for approval."""
+        what = _("the work permit {number}, {worker}").format(
+            number=self.record.number, worker=self.record.worker_name)
+        outcome = delete_with_confirmation(self, self.database, "work_permits",
+                                           self.permit_id, what, self.ask_delete)
+        if outcome == "deleted":
+            self.saved.emit(self.permit_id)
+            self.accept()
+        return outcome is not None
 
     def print_permit(self):
         """The permit for the worker, under the office's next outgoing number (issue 21)."""

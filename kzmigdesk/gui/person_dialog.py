@@ -20,8 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import DocumentType, Sex, label
-from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
+from kzmigdesk.domain.enums import ChangeKind, DocumentType, Sex, label
+from kzmigdesk.gui.change_requests_dialog import (
+    ask_delete,
+    delete_with_confirmation,
+    tell_sent_for_approval,
+)
 from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.timeline_dialog import TimelineDialog
@@ -34,7 +38,12 @@ from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
-from kzmigdesk.services.change_requests import SentForApproval
+from kzmigdesk.services.auth import Permission, actor_may
+from kzmigdesk.services.change_requests import (
+    SentForApproval,
+    change_needs_approval,
+    drafting,
+)
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
 from kzmigdesk.services.registration import (
     DocumentInput,
@@ -90,6 +99,13 @@ class PersonDialog(GuardedDialog):
         f.timelineButton.clicked.connect(self.show_timeline)
         f.scansButton.clicked.connect(self.show_scans)
         f.printButton.clicked.connect(self.print_card)
+        f.deleteButton.clicked.connect(self.delete)
+        f.draftButton.clicked.connect(self.save_as_draft)
+        f.draftButton.setVisible(person_id is not None and change_needs_approval(
+            database, ChangeKind.IDENTITY))
+        f.deleteButton.setVisible(person_id is not None
+                                  and actor_may(database.actor, Permission.REGISTER))
+        self.ask_delete = lambda text: ask_delete(self, text)  # replaceable in tests
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
         self.load()
@@ -294,6 +310,28 @@ class PersonDialog(GuardedDialog):
         self.person_id = person_id
         self.saved.emit(person_id)
         self.snapshot = (data, documents)
+        self.accept()
+        return True
+
+    def save_as_draft(self) -> bool:
+        """Save a change of identity data as the author's draft request (submitted later
+        from Change requests); other changes, which need no approval, are saved as usual."""
+        with drafting():
+            return self.save()
+
+    def delete(self) -> bool:
+        """Delete the person (softly) once confirmed, or send the deletion for approval."""
+        if self.person_id is None:
+            return False
+        data, _documents = self.collect()
+        what = " ".join(p for p in (data.surname, data.given_name, data.patronymic) if p)
+        outcome = delete_with_confirmation(self, self.database, "persons", self.person_id,
+                                           what, self.ask_delete, self.version)
+        if outcome is None:
+            return False
+        if outcome == "deleted":
+            self.saved.emit(self.person_id)
+        self.snapshot = self.collect()  # closes without asking about unsaved changes
         self.accept()
         return True
 

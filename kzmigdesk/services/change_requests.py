@@ -33,6 +33,7 @@ import hashlib
 import json
 import uuid
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 
 from sqlalchemy import func, select
@@ -61,7 +62,13 @@ from kzmigdesk.domain.models import (
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services import audit
 from kzmigdesk.services.auth import Actor, Permission, acting, require, require_in
-from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
+from kzmigdesk.services.errors import (
+    FieldError,
+    NotFound,
+    ServiceError,
+    StaleRecord,
+    ValidationFailed,
+)
 
 RULES_KEY = "approval_rules"
 R = RequestStatus
@@ -88,12 +95,17 @@ DEFAULT_RULES = ApprovalRules()
 class SentForApproval(ServiceError):
     """The change was not applied: it waits, as a submitted request, for a supervisor."""
 
-    def __init__(self, request_id: uuid.UUID, kind: ChangeKind, summary: str):
-        super().__init__(N_("Sent for approval: {what} ({summary}). It applies once a "
-                            "supervisor approves it."))
+    def __init__(self, request_id: uuid.UUID, kind: ChangeKind, summary: str,
+                 draft: bool = False):
+        super().__init__(
+            N_("Saved as a draft: {what} ({summary}). Nobody sees it until you submit it "
+               "(Change requests).") if draft else
+            N_("Sent for approval: {what} ({summary}). It applies once a supervisor approves "
+               "it."))
         self.request_id = request_id
         self.kind = kind
         self.summary = summary
+        self.draft = draft  # kept as its author's draft, not yet submitted
 
     def message(self) -> str:
         return _(self.msgid).format(what=label(self.kind), summary=self.summary)
@@ -302,22 +314,40 @@ def _target_summary(target) -> str:
 # --- diverting a change to a request ---
 
 
+_DRAFTING: ContextVar[bool] = ContextVar("kzmigdesk_drafting", default=False)
+
+
+@contextmanager
+def drafting():
+    """Within it, a change that needs approval is kept as its author's draft (not submitted:
+    no supervisor sees it) until they submit it (`submit`)."""
+    token = _DRAFTING.set(True)
+    try:
+        yield
+    finally:
+        _DRAFTING.reset(token)
+
+
 def divert(session: Session, kind: ChangeKind, target, changes: dict, base: dict) -> None:
     """When the acting user's change of `kind` to `target` needs approval: store it as a
-    submitted request and raise SentForApproval (the caller has written nothing yet).
-    `changes` are the proposed values, `base` the values the author saw (JSON-able)."""
+    submitted request (a draft within `drafting()`) and raise SentForApproval (the caller has
+    written nothing yet). `changes` are the proposed values, `base` the values the author saw
+    (JSON-able)."""
     if not needs_approval(session, kind):
         return
     actor = acting(session)
+    draft = _DRAFTING.get()
     request = ChangeRequest(
-        kind=kind, status=R.SUBMITTED, target_type=target.__tablename__, target_id=target.id,
+        kind=kind, status=R.DRAFT if draft else R.SUBMITTED,
+        target_type=target.__tablename__, target_id=target.id,
         changes={k: _encode(v) for k, v in changes.items()},
         base={**{k: _encode(v) for k, v in base.items()}, "version": target.version},
         summary=_target_summary(target)[:255], office_id=target.office_id or actor.office_id,
-        author_id=actor.user_id, author_name=actor.username, submitted_at=utcnow())
+        author_id=actor.user_id, author_name=actor.username,
+        submitted_at=None if draft else utcnow())
     session.add(request)
     session.flush()
-    raise SentForApproval(request.id, kind, request.summary)
+    raise SentForApproval(request.id, kind, request.summary, draft)
 
 
 @contextmanager
@@ -344,9 +374,33 @@ def delete_record(session: Session, target_type: str, target_id: uuid.UUID,
         return
     target = _target(session, target_type, target_id)
     require_in(session, Permission.REGISTER, target.office_id)
+    if expected_version is not None and target.version != expected_version:
+        raise StaleRecord(N_("Someone else has changed this record. Reload it and try "
+                             "again."))
     divert(session, ChangeKind.DELETION, target, {"deleted": True}, {"deleted": False})
     target.deleted_at = utcnow()
     session.flush()
+
+
+def delete(database: Database, target_type: str, target_id: uuid.UUID,
+           expected_version: int | None = None) -> None:
+    """`delete_record` in its own transaction (the windows' delete buttons); SentForApproval
+    when the deletion waits for a supervisor (the request is stored)."""
+    with transaction(database) as session:
+        delete_record(session, target_type, target_id, expected_version)
+
+
+def deletion_needs_approval(database: Database) -> bool:
+    """Whether the signed-in user's deletion would wait for a supervisor (the windows say so
+    before they ask)."""
+    return change_needs_approval(database, ChangeKind.DELETION)
+
+
+def change_needs_approval(database: Database, kind: ChangeKind) -> bool:
+    """Whether the signed-in user's change of `kind` would wait for a supervisor (the windows
+    offer to keep it as a draft then)."""
+    with database.sessions() as session:
+        return needs_approval(session, kind)
 
 
 # --- changes arriving in an exchange package ---
@@ -382,59 +436,120 @@ def _approved_at_sender(session: Session, record_id: str) -> bool:
                                      and UserRole(role) not in rules(session).roles)
 
 
-def hold_incoming(session: Session, sender: str, table_name: str, local: dict, incoming: dict,
-                  version: int) -> bool:
-    """A person's identity data (or their deletion) changed at another office by someone whose
-    change needs approval under this office's rules (or by someone the package does not name),
-    without an approval there: kept here as a submitted request, not applied (True then).
-    Approving it takes the other office's row; until then this office keeps its own."""
-    if table_name != Person.__tablename__ or _approved_at_sender(session, incoming["id"]):
-        return False
-    kinds = rules(session).kinds
+HELD = "kzmigdesk.change_request.held"  # during an import: target id → its held request
+HISTORIES = {"case_status_changes": "case_id", "permit_status_changes": "permit_id"}
+
+
+def _incoming_kind(table_name: str, local: dict, incoming: dict):
+    """What change a record arriving from another office makes here, as (kind, proposed,
+    base), or None when it needs no approval: a person's identity data, a case's decision,
+    a permit's revocation, or the deletion of any of them."""
     if incoming.get("deleted_at") and not local.get("deleted_at"):
-        kind, shown = ChangeKind.DELETION, {"deleted": True}
-        base = {"deleted": False}
-    else:
+        return ChangeKind.DELETION, {"deleted": True}, {"deleted": False}
+    if table_name == Person.__tablename__:
         from kzmigdesk.services.registration import PersonInput
 
         names = [f.name for f in fields(PersonInput) if f.name != "photo"
                  and local.get(f.name) != incoming.get(f.name)]
         if not any(name in IDENTITY_FIELDS for name in names):
-            return False
-        kind = ChangeKind.IDENTITY
-        shown = {name: incoming.get(name) for name in names}
-        base = {name: local.get(name) for name in names}
-    if kind not in kinds:
+            return None
+        return (ChangeKind.IDENTITY, {name: incoming.get(name) for name in names},
+                {name: local.get(name) for name in names})
+    status = incoming.get("status")
+    if status == local.get("status"):
+        return None
+    if table_name == RepatriateCase.__tablename__:
+        kind = status_kind(RepatriateStatus(status))
+    elif table_name == WorkPermit.__tablename__ and status == PermitStatus.REVOKED.value:
+        kind = ChangeKind.PERMIT_REVOCATION
+    else:
+        return None
+    if kind is None:
+        return None
+    proposed = {"status": status}
+    for name in ("certificate_number", "certificate_issue_date"):
+        if incoming.get(name) != local.get(name):
+            proposed[name] = incoming.get(name)
+    return kind, proposed, {"status": local.get("status")}
+
+
+def hold_incoming(session: Session, sender: str, table_name: str, local: dict, incoming: dict,
+                  version: int) -> bool:
+    """A change that needs approval under this office's rules (a person's identity data, a
+    case's decision, a permit's revocation, the deletion of a person, a case or a permit),
+    made at another office by someone whose change needs approval here (or whom the package
+    does not name), without an approval there: kept here as a submitted request, not applied
+    (True then). Approving it takes the other office's row; until then this office keeps its
+    own. The status history rows of a held decision wait in the same request (`hold_history`).
+    """
+    if table_name not in TARGETS or _approved_at_sender(session, incoming["id"]):
         return False
+    found = _incoming_kind(table_name, local, incoming)
+    if found is None or found[0] not in rules(session).kinds:
+        return False
+    kind, shown, base = found
     from kzmigdesk.services.exchange import office_name
 
-    person = session.get(Person, uuid.UUID(incoming["id"]))
-    session.add(ChangeRequest(held_at=office_name(session),
-        kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=person.id,
+    target = session.get(TARGETS[table_name], uuid.UUID(incoming["id"]))
+    request = ChangeRequest(
+        held_at=office_name(session),
+        kind=kind, status=R.SUBMITTED, target_type=table_name, target_id=target.id,
         changes={**shown, "_row": incoming, "_version": version},
-        base={**base, "version": person.version}, summary=_target_summary(person)[:255],
-        office_id=person.office_id, author_name=sender[:64], submitted_at=utcnow()))
+        base={**base, "version": target.version}, summary=_target_summary(target)[:255],
+        office_id=target.office_id, author_name=sender[:64], submitted_at=utcnow())
+    session.add(request)
+    session.flush()
+    session.info.setdefault(HELD, {})[incoming["id"]] = request.id
+    return True
+
+
+def hold_history(session: Session, table_name: str, row: dict) -> bool:
+    """A new status history row (of a case or a permit) whose decision is held in this
+    import: kept in the held request, written when it is approved (True then)."""
+    parent = HISTORIES.get(table_name)
+    held = session.info.get(HELD, {})
+    if parent is None or row.get(parent) not in held:
+        return False
+    request = session.get(ChangeRequest, held[row[parent]])
+    request.changes = {**request.changes,
+                       "_history": [*request.changes.get("_history", []),
+                                    {"table": table_name, "row": row}]}
     session.flush()
     return True
 
 
 def _take_row(session: Session, request: ChangeRequest, target) -> None:
-    """Approve a change held from a package: the other office's row, as it sent it."""
+    """Approve a change held from a package: the other office's row, as it sent it (and the
+    status history rows that came with it)."""
+    from kzmigdesk.domain.models import Base
     from kzmigdesk.services import exchange
     from kzmigdesk.services.name_index import index_names, unindex
 
     row = request.changes["_row"]
-    for column in target.__table__.columns:
+    table = target.__table__
+    values = {c.name: exchange.from_json(c, row.get(c.name)) for c in table.columns}
+    exchange.drop_unknown_users(session, table, values)
+    for column in table.columns:
         if column.name not in ("id", "version", "created_at", "updated_at"):
-            setattr(target, column.key, exchange.from_json(column, row.get(column.name)))
+            setattr(target, column.key, values[column.name])
     session.flush()
     version = request.changes["_version"]
     if version >= target.version:  # the other office's version as it is: nothing to send back
-        table = target.__table__
         session.execute(table.update().where(table.c.id == target.id).values(
             version=version, updated_at=exchange.from_json(table.c.updated_at,
                                                            row.get("updated_at"))))
         session.expire(target)
+    for held in request.changes.get("_history", []):
+        history = Base.metadata.tables[held["table"]]
+        values = {c.name: exchange.from_json(c, held["row"].get(c.name))
+                  for c in history.columns}
+        exchange.drop_unknown_users(session, history, values)
+        if session.execute(select(history.c.id).where(history.c.id == values["id"])).first():
+            continue
+        session.execute(history.insert().values(**values))
+    session.info.pop(exchange.KNOWN_USERS, None)
+    if not isinstance(target, Person):
+        return
     if target.deleted_at is None:
         index_names(session, [(target.id, (target.surname, target.given_name, target.patronymic,
                                            target.surname_latin, target.given_name_latin))])
@@ -525,11 +640,15 @@ def _decided(session: Session, request: ChangeRequest, status: RequestStatus,
     request.reason = reason
 
 
-def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = None) -> None:
+def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = None,
+            override_reason: str | None = None) -> None:
     """Apply the request's change and mark it approved, in the caller's transaction.
 
     StaleRequest when the target changed since the request was made, unless `seen_version` is
-    its version now (the approver has compared them)."""
+    its version now (the approver has compared them). QuotaExceeded when applying it would go
+    beyond a quota (a grant when the region's kandas quota is full), unless the approver, a
+    supervisor, gives `override_reason`: it is recorded (the quota override's audit entry, the
+    case) and kept as the request's reason."""
     request = _request(session, request_id)
     _require_approver(session, request)
     _require_submitted(request)
@@ -539,14 +658,16 @@ def approve(session: Session, request_id: uuid.UUID, seen_version: int | None = 
         raise StaleRequest(changed, target.version)
     session.info[APPLYING] = True
     try:
-        _apply(session, request, target)
+        _apply(session, request, target, override_reason)
     finally:
         session.info.pop(APPLYING, None)
-    _decided(session, request, R.APPROVED)
+    _decided(session, request, R.APPROVED,
+             override_reason.strip() if override_reason and override_reason.strip() else None)
     session.flush()
 
 
-def _apply(session: Session, request: ChangeRequest, target) -> None:
+def _apply(session: Session, request: ChangeRequest, target,
+           override_reason: str | None = None) -> None:
     """The change, through the session-level function a direct change uses."""
     from kzmigdesk.services import labour, registration, repatriation
 
@@ -573,7 +694,7 @@ def _apply(session: Session, request: ChangeRequest, target) -> None:
         repatriation.change_status(
             session, target, RepatriateStatus(changes["status"]), _decode("on", changes["on"]),
             comment=changes.get("comment"), certificate_number=changes.get("certificate_number"),
-            override_reason=changes.get("override_reason"))
+            override_reason=override_reason or changes.get("override_reason"))
 
 
 def reject(session: Session, request_id: uuid.UUID, reason: str | None) -> None:
@@ -620,7 +741,8 @@ def _visible(query, session: Session):
     actor = acting(session)
     if actor is None:
         return query.where(False)
-    query = query.where(_here(session))
+    query = query.where(_here(session)).where(  # a draft: its author's only
+        (ChangeRequest.status != R.DRAFT) | (ChangeRequest.author_id == actor.user_id))
     if not actor.may(Permission.APPROVE_CHANGES):
         return query.where(ChangeRequest.author_id == actor.user_id)
     if actor.role is UserRole.SUPERVISOR and actor.office_id is not None:
@@ -657,6 +779,7 @@ class RequestDetail:
     target_version: int | None
     may_decide: bool
     may_withdraw: bool
+    may_submit: bool = False  # its author's draft
 
 
 def _row(request: ChangeRequest) -> RequestRow:
@@ -668,10 +791,11 @@ def _row(request: ChangeRequest) -> RequestRow:
 def waiting(session: Session, limit: int = 500, waiting_only: bool = True) -> list[RequestRow]:
     """The requests the acting user sees (`_visible`), the oldest waiting first."""
     query = select(ChangeRequest)
-    if waiting_only:
-        query = query.where(ChangeRequest.status == R.SUBMITTED)
+    if waiting_only:  # and the user's own drafts (`_visible` shows a draft to its author only)
+        query = query.where(ChangeRequest.status.in_([R.SUBMITTED, R.DRAFT]))
     query = _visible(query, session).order_by(
-        ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at)
+        ChangeRequest.status != R.SUBMITTED, ChangeRequest.submitted_at,
+        ChangeRequest.created_at)
     return [_row(r) for r in session.scalars(query.limit(limit))]
 
 
@@ -698,6 +822,8 @@ def load_request(database: Database, request_id: uuid.UUID) -> RequestDetail:
             tuple(differences(session, request)) if waiting else (),
             target.version if target is not None else None, may_decide,
             request.status in (R.DRAFT, R.SUBMITTED) and actor is not None
+            and request.author_id == actor.user_id,
+            request.status is R.DRAFT and actor is not None
             and request.author_id == actor.user_id)
 
 
@@ -742,14 +868,20 @@ def request_form(session: Session, request_id: uuid.UUID, today: dt.date | None 
 
 
 def approve_request(database: Database, request_id: uuid.UUID,
-                    seen_version: int | None = None) -> None:
+                    seen_version: int | None = None, override_reason: str | None = None) -> None:
     with database.transaction() as session:
-        approve(session, request_id, seen_version)
+        approve(session, request_id, seen_version, override_reason)
 
 
 def reject_request(database: Database, request_id: uuid.UUID, reason: str | None) -> None:
     with database.transaction() as session:
         reject(session, request_id, reason)
+
+
+def submit_request(database: Database, request_id: uuid.UUID) -> None:
+    """Its author sends a draft to the supervisors."""
+    with database.transaction() as session:
+        submit(session, request_id)
 
 
 def withdraw_request(database: Database, request_id: uuid.UUID) -> None:

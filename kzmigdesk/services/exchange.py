@@ -20,10 +20,12 @@ the tables' dependencies:
   unless the sender has already seen this office's version (`based_on`);
 - an older or equal version changes nothing, so importing twice, or an old package after a
   newer one, changes nothing;
-- a change of a person's identity data (or their deletion) by a role whose changes need
-  approval here, that the sending office did not approve (no approved change request for it
-  in the package), is kept as a change request for this office's supervisors instead
-  (services/change_requests.py `hold_incoming`).
+- a change that needs approval here (a person's identity data, a case's decision on kandas
+  status or citizenship, a permit's revocation, the deletion of a person, a case or a permit)
+  by a role whose changes need approval here, that the sending office did not approve (no
+  approved change request for it in the package), is kept as a change request for this
+  office's supervisors instead, with the status history rows of a held decision
+  (services/change_requests.py `hold_incoming`, `hold_history`).
 """
 
 import base64
@@ -637,7 +639,7 @@ class ImportResult:
     applied: int = 0
     unchanged: int = 0
     conflicts: int = 0
-    held: int = 0  # changes without the sending office's approval, kept as change requests
+    held: int = 0  # records changed without the sending office's approval, kept in change requests
 
 
 def import_package(session: Session, data: bytes, password: str | None = None,
@@ -653,6 +655,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     result = ImportResult(peer.name)
     change_requests.note_package_approvals(session, package.records, package.audit)
     session.info.pop(KNOWN_USERS, None)
+    session.info.pop(change_requests.HELD, None)
     try:
         for item in sorted(package.records, key=lambda i: (order[i["table"]], i["version"])):
             outcome = _apply(session, peer, tables[item["table"]], item,
@@ -663,6 +666,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
                              problem=str(error.orig).splitlines()[0]) from None
     finally:
         session.info.pop(KNOWN_USERS, None)
+        session.info.pop(change_requests.HELD, None)
     from kzmigdesk.services import retention
 
     retention.apply_received(session, package.records)  # purges travel (issue 23)
@@ -688,9 +692,12 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     entity_id = uuid.UUID(item["id"])
     incoming = item["row"]
     values = {c.name: from_json(c, incoming.get(c.name)) for c in table.columns}
-    _drop_unknown_users(session, table, values)
+    drop_unknown_users(session, table, values)
     local_row = session.execute(select(table).where(table.c.id == entity_id)).first()
     if local_row is None:
+        if change_requests.hold_history(session, table.name, incoming):
+            _set_state(session, peer, table.name, entity_id, item["version"])
+            return "held"
         session.execute(table.insert().values(**values))
         _after_write(session, table, values)
         _set_state(session, peer, table.name, entity_id, item["version"])
@@ -730,7 +737,7 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
 KNOWN_USERS = "exchange.known_users"  # during an import: user id → known here
 
 
-def _drop_unknown_users(session: Session, table, values: dict) -> None:
+def drop_unknown_users(session: Session, table, values: dict) -> None:
     """Users travel before the records naming them (a case's owner, the clerk of a status
     change); a user this office still does not know is left out of the record (the case
     arrives unassigned) rather than failing the whole import."""

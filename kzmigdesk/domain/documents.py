@@ -74,6 +74,16 @@ class IdentityDocumentLine:
 
 
 @dataclass(frozen=True)
+class LegalBasisLine:
+    """The legal basis for processing the person's data (issue 23), as the card prints it."""
+    basis: str  # a LegalBasis value
+    since: dt.date
+    reference: str | None
+    scan_name: str | None
+    withdrawn_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class PersonCard:
     person_id: uuid.UUID
     surname: str
@@ -99,6 +109,7 @@ class PersonCard:
     photo: bytes | None
     documents: tuple[IdentityDocumentLine, ...]
     today: dt.date
+    legal_basis: LegalBasisLine | None = None  # None: none recorded
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------

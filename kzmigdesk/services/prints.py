@@ -29,6 +29,7 @@ from kzmigdesk.domain.documents import (
     HouseholdLine,
     IdentityDocumentLine,
     KandasCertificate,
+    LegalBasisLine,
     Named,
     PermitLine,
     PersonCard,
@@ -39,7 +40,7 @@ from kzmigdesk.domain.documents import (
     Worker,
     WorkPermitDocument,
 )
-from kzmigdesk.domain.enums import PermitStatus
+from kzmigdesk.domain.enums import AccessKind, PermitStatus
 from kzmigdesk.domain.models import (
     AdaptationCentre,
     Employer,
@@ -53,7 +54,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_
-from kzmigdesk.services import audit, register
+from kzmigdesk.services import access, audit, legal_basis, register
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.labour import employer_permits
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
@@ -123,7 +124,13 @@ def person_card(session: Session, person_id, today: dt.date | None = None) -> Pe
         documents=tuple(IdentityDocumentLine(d.doc_type, d.number, d.issuing_country,
                                              d.issued_by, d.issue_date, d.expiry_date)
                         for d in documents),
-        today=today or dt.date.today())
+        today=today or dt.date.today(), legal_basis=_legal_basis(session, person.id))
+
+
+def _legal_basis(session: Session, person_id) -> LegalBasisLine | None:
+    basis = legal_basis.current(session, person_id)
+    return None if basis is None else LegalBasisLine(
+        basis.basis.value, basis.since, basis.reference, basis.scan_name, basis.withdrawn_on)
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
@@ -336,6 +343,10 @@ def record_print(session: Session, document) -> None:
     if recorded is not None:
         entity_type, entity_id, form = recorded(document)
         audit.record(session, "print", entity_type, entity_id, {"form": form})
+    person_id = getattr(document, "person_id", None)
+    if person_id is not None:  # the access log too (issue 23), with the print
+        access.record_now(session, AccessKind.PRINT, [person_id],
+                          recorded(document)[2] if recorded else type(document).__name__)
 
 
 def write_pdf(database: Database, path: Path, gather: Callable[..., Document],

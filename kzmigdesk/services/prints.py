@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.documents import (
+    AccessLine,
+    AccessReport,
     Applicant,
     CaseSummary,
     Centre,
@@ -131,6 +133,26 @@ def _legal_basis(session: Session, person_id) -> LegalBasisLine | None:
     basis = legal_basis.current(session, person_id)
     return None if basis is None else LegalBasisLine(
         basis.basis.value, basis.since, basis.reference, basis.scan_name, basis.withdrawn_on)
+
+
+def access_report(session: Session, person_id, for_person: bool = False,
+                  today: dt.date | None = None) -> AccessReport:
+    """Who read the person's data (issue 23): for a supervisor, or for the person on request
+    (no logins, no computers). VIEW_AUDIT, in the person's office (access.accesses_of)."""
+    lines = access.accesses_of(session, person_id)
+    person = _load(session, Person, person_id, NO_PERSON)
+
+    def employee(row) -> str:
+        if for_person:
+            return row.full_name or row.username or ""
+        return f"{row.full_name} ({row.username})" if row.full_name else row.username or ""
+
+    return AccessReport(
+        person_id=person.id, full_name=person.full_name, birth_date=person.birth_date,
+        iin=person.iin, for_person=for_person, today=today or dt.date.today(),
+        lines=tuple(AccessLine(row.at.astimezone(), row.kind.value, employee(row), row.office,
+                               None if for_person else row.desk,
+                               None if for_person else row.detail) for row in lines))
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
@@ -297,6 +319,8 @@ register_journal = register.journal_of
 # form's name.
 _RECORDED: dict[type, Callable[[Any], tuple[str, uuid.UUID, str]]] = {
     PersonCard: lambda d: ("persons", d.person_id, "person_card"),
+    AccessReport: lambda d: ("persons", d.person_id,
+                             "access_report_for_person" if d.for_person else "access_report"),
     CaseSummary: lambda d: ("repatriate_cases", d.case_id, "case_summary"),
     EmployerPermitsExtract: lambda d: ("employers", d.employer_id, "employer_permits_extract"),
     ReferralLetter: lambda d: ("persons", d.person_id, "referral_letter"),
@@ -356,6 +380,7 @@ def write_pdf(database: Database, path: Path, gather: Callable[..., Document],
     record the print: all in one transaction, so that a print that fails (ServiceError from
     `gather`, OSError from the write, ...) takes no number, leaves no record and no file."""
     written = False
+    access.flush(database)  # the waiting accesses first: a report of them must name them
     try:
         with database.transaction() as session:
             document = numbered(session, gather(session, *args, **kwargs))

@@ -19,8 +19,7 @@ from kzmigdesk.printing.access_report import access_report
 from kzmigdesk.services import access, exchange, prints, scans
 from kzmigdesk.services.auth import Actor, PermissionDenied
 from kzmigdesk.services.person_search import PersonFilter, find_persons, list_persons
-from kzmigdesk.services.registration import DocumentInput, PersonInput, load_person, \
-    register_person
+from kzmigdesk.services.registration import DocumentInput, PersonInput, load_person, register_person
 from kzmigdesk.services.workspace import open_database
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

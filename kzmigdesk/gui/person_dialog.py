@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, Sex, label
+from kzmigdesk.gui.access_log_dialog import AccessLogDialog
 from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
+from kzmigdesk.gui.legal_basis_dialog import LegalBasisDialog
+from kzmigdesk.gui.legal_basis_dialog import describe as describe_basis
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.timeline_dialog import TimelineDialog
 from kzmigdesk.gui.uiloader import load_ui
@@ -33,7 +36,8 @@ from kzmigdesk.gui.widgets.list_page import elide_combo
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
-from kzmigdesk.services import prints
+from kzmigdesk.services import legal_basis, prints
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.change_requests import SentForApproval
 from kzmigdesk.services.errors import NotFound, ServiceError, StaleRecord, ValidationFailed
 from kzmigdesk.services.registration import (
@@ -90,6 +94,8 @@ class PersonDialog(GuardedDialog):
         f.timelineButton.clicked.connect(self.show_timeline)
         f.scansButton.clicked.connect(self.show_scans)
         f.printButton.clicked.connect(self.print_card)
+        f.legalBasisButton.clicked.connect(self.show_legal_basis)
+        f.accessLogButton.clicked.connect(self.show_access_log)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
         self.load()
@@ -137,6 +143,10 @@ class PersonDialog(GuardedDialog):
         f.timelineButton.setEnabled(self.person_id is not None)
         f.scansButton.setEnabled(self.person_id is not None)
         f.printButton.setEnabled(self.person_id is not None)
+        self.show_basis()
+        f.legalBasisButton.setEnabled(self.person_id is not None)
+        f.accessLogButton.setEnabled(self.person_id is not None)
+        f.accessLogButton.setVisible(actor_may(self.database.actor, Permission.VIEW_AUDIT))
         self.snapshot = self.collect()
 
     def add_document_row(self, document: DocumentInput | None) -> None:
@@ -202,6 +212,27 @@ class PersonDialog(GuardedDialog):
 
         dialog = ScansDialog(self.database, self.person_id, title=self.windowTitle(),
                              parent=self)
+        dialog.show()
+        return dialog
+
+    def show_basis(self) -> None:
+        """The current legal basis for processing the person's data (issue 23)."""
+        basis = None
+        if self.person_id is not None:
+            try:
+                basis = legal_basis.current_basis(self.database, self.person_id)
+            except ServiceError:
+                basis = None
+        self.form.legalBasisLabel.setText(describe_basis(basis))
+
+    def show_legal_basis(self):
+        dialog = LegalBasisDialog(self.database, self.person_id, self.windowTitle(), self)
+        dialog.finished.connect(lambda _result: self.show_basis())
+        dialog.show()
+        return dialog
+
+    def show_access_log(self):
+        dialog = AccessLogDialog(self.database, self.person_id, self.windowTitle(), self)
         dialog.show()
         return dialog
 

@@ -60,6 +60,7 @@ class LegalBasisDialog(QDialog):
         self.scan = QComboBox()
         self.withdrawn_on = date_edit()
         self.withdrawn_on.setDate(to_qdate(dt.date.today()))
+        self.withdrawn_on.setAccessibleName(_("Withdrawn on"))
         self.record_button = QPushButton(_("&Record the basis"))
         self.withdraw_button = QPushButton(_("&Withdraw the consent"))
         no_default_buttons(self.record_button, self.withdraw_button)

@@ -2,7 +2,7 @@
 the report an office gives the person on request, in the document's language."""
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from kzmigdesk.domain.documents import AccessReport
 from kzmigdesk.domain.enums import AccessKind
@@ -43,10 +43,11 @@ def access_report(report: AccessReport, words: Words,
         "record opened, a search by IIN or document number that found the person, a scan "
         "viewed, a print or an export.") if report.for_person else words.t(
         "Every access to the person's data recorded in the access log.")
-    story: list[Flowable] = [fields(pairs, width=PAGE_WIDTH), paragraph(intro, small=True),
+    story: list[Flowable] = [fields(pairs, width=PAGE_WIDTH), Spacer(1, 2 * mm),
+                             paragraph(intro, small=True),
                              heading(words.t("Accesses"))]
-    closing = [paragraph(words.t("Accesses in total: {count}",
-                                 count=words.number(len(rows)))),
+    total = words.t("Accesses in total: {count}", count=words.number(len(rows)))
+    closing = [Spacer(1, 3 * mm), paragraph(total),
                *approval(words, letterhead, 170 * mm)]
     if rows:
         story += table_closed_by(rows, header=header, weights=weights, closing=closing,

@@ -182,3 +182,20 @@ def test_a_migrated_copy_keeps_the_log_table(tmp_path, migrated_template):
         assert {"access_entries_no_update", "access_entries_no_delete"} <= names
     finally:
         database.close()
+
+
+@pytest.mark.sqlite_only  # a SQLite trigger stands for a database that refuses the write
+def test_a_refused_write_keeps_the_entries_and_the_reading_goes_on(world, monkeypatch):
+    database, clerk, alma = world["database"], world["clerk"], world["alma"]
+    before = len(stored(database))
+    monkeypatch.setattr(access, "BATCH", 1)
+    with database.transaction() as session:
+        session.execute(text("CREATE TRIGGER refuse BEFORE INSERT ON access_entries "
+                             "BEGIN SELECT RAISE(ABORT, 'read-only'); END"))
+    assert load_person(clerk, alma).data.surname == "Әбенов"  # the form still opens
+    assert access.waiting(clerk) == 1 and len(stored(database)) == before
+    with database.transaction() as session:
+        session.execute(text("DROP TRIGGER refuse"))
+    load_person(clerk, alma)
+    assert access.waiting(clerk) == 0
+    assert [e.kind for e in stored(database)[before:]] == ["open", "open"]

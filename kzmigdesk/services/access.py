@@ -19,6 +19,7 @@ office (a clerk may not); the person's own report is made by the same right, on 
 
 import atexit
 import datetime as dt
+import logging
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
@@ -37,7 +39,9 @@ from kzmigdesk.i18n import N_
 from kzmigdesk.services.auth import Actor, Permission, acting, require_in
 from kzmigdesk.services.errors import NotFound
 
+log = logging.getLogger(__name__)
 BATCH = 200  # entries per INSERT
+MAX_WAITING = 100 * BATCH  # kept in memory while the database refuses to write them
 SECONDS = 5.0  # the longest an entry waits in the buffer while the program reads on
 DESK = socket.gethostname()[:64] or None
 
@@ -92,13 +96,23 @@ def note(database: Database, kind: AccessKind, person_ids: Iterable[uuid.UUID],
 def _write(engine: Engine, buffer: _Buffer) -> None:
     with buffer.lock:
         rows, buffer.rows = buffer.rows, []
-    if rows:
+    if not rows:
+        return
+    try:
         with engine.begin() as connection:
             connection.execute(insert(AccessEntry.__table__), rows)
+    except DBAPIError as error:
+        # A read-only or busy database must not stop the reading: the entries wait for the
+        # next flush (the newest MAX_WAITING of them, so that the memory stays bounded).
+        with buffer.lock:
+            buffer.rows = (rows + buffer.rows)[-MAX_WAITING:]
+            buffer.since = time.monotonic()
+        log.warning("access log: %d entries not written yet: %s", len(buffer.rows), error)
 
 
 def flush(database: Database) -> None:
-    """Write the waiting entries of this database in one INSERT."""
+    """Write the waiting entries of this database in one INSERT (kept waiting if the database
+    refuses the write: a read-only file, a lock held too long)."""
     buffer = _buffers.get(database.engine)
     if buffer is not None:
         _write(database.engine, buffer)
@@ -115,7 +129,7 @@ def _flush_all() -> None:
     for engine, buffer in list(_buffers.items()):
         try:
             _write(engine, buffer)
-        except Exception:  # noqa: BLE001 (at exit: a closed or vanished database)
+        except Exception:  # noqa: BLE001 (at exit: a vanished database; nothing to tell)
             pass
 
 

@@ -122,3 +122,41 @@ def test_the_registration_card_prints_the_basis(world, language, expected, tmp_p
 def prints_card(database, person_id):
     with database.sessions() as session:
         return prints.person_card(session, person_id)
+
+
+def test_a_basis_travels_in_an_exchange_package(tmp_path, migrated_template):
+    """A basis with its scan reaches the other office (the rows are ordinary records)."""
+    import shutil
+
+    from conftest import TEST_ADMINISTRATOR
+    from test_exchange import DISTRICT, REGION, package
+
+    from kzmigdesk.services import exchange
+    from kzmigdesk.services.workspace import open_database
+
+    key, databases = exchange.new_key(), []
+    for number, (name, peer) in enumerate(((DISTRICT, REGION), (REGION, DISTRICT))):
+        path = tmp_path / f"{number}.sqlite3"
+        shutil.copyfile(migrated_template, path)
+        database = open_database(str(path))
+        database.actor = TEST_ADMINISTRATOR
+        with database.transaction() as session:
+            exchange.set_office_name(session, name)
+            exchange.add_peer(session, peer, key)
+        databases.append(database)
+    district, region = databases
+    try:
+        person = register_person(district, PersonInput(
+            surname="Әбенов", given_name="Нұрлан", sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)))
+        with district.transaction() as session:
+            scan = scans.attach(session, PDF, "consent.pdf", person_id=person).id
+        legal_basis.add_basis(district, person, LegalBasis.CONSENT, dt.date(2026, 3, 1),
+                              "No. 17", scan)
+        with region.transaction() as session:
+            exchange.import_package(session, package(district, REGION))
+        [row] = legal_basis.person_bases(region, person)
+        assert (row.basis, row.since, row.reference, row.scan_name) == (
+            LegalBasis.CONSENT, dt.date(2026, 3, 1), "No. 17", "consent.pdf")
+    finally:
+        for database in databases:
+            database.close()

@@ -36,7 +36,7 @@ from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import AccessKind
 from kzmigdesk.domain.models import AccessEntry, Office, Person, User, utcnow
 from kzmigdesk.i18n import N_
-from kzmigdesk.services.auth import Actor, Permission, acting, require_in
+from kzmigdesk.services.auth import Permission, acting, require_in
 from kzmigdesk.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,10 @@ def _buffer(engine: Engine) -> _Buffer:
         return buffer
 
 
-def _rows(actor: Actor | None, kind: AccessKind, person_ids: Iterable[uuid.UUID],
+def _rows(source: Database | Session, kind: AccessKind, person_ids: Iterable[uuid.UUID],
           detail: str | None) -> list[dict]:
+    """The entries of a read by the acting user of `source` (a database or a session)."""
+    actor = source.actor if isinstance(source, Database) else acting(source)
     at = utcnow()
     who = {"user_id": actor.user_id if actor else None,
            "username": actor.username[:64] if actor else None,
@@ -80,7 +82,7 @@ def note(database: Database, kind: AccessKind, person_ids: Iterable[uuid.UUID],
          detail: str | None = None) -> None:
     """Account for a read of these persons by the database's acting user: buffered, written
     in a batch (call it after the reading session has ended: a flush writes)."""
-    rows = _rows(database.actor, kind, person_ids, detail)
+    rows = _rows(database, kind, person_ids, detail)
     if not rows:
         return
     buffer = _buffer(database.engine)
@@ -136,7 +138,7 @@ def _flush_all() -> None:
 def record_now(session: Session, kind: AccessKind, person_ids: Iterable[uuid.UUID],
                detail: str | None = None) -> None:
     """Account for a read in the session's own transaction (a print: with its record)."""
-    rows = _rows(acting(session), kind, person_ids, detail)
+    rows = _rows(session, kind, person_ids, detail)
     if rows:
         session.execute(insert(AccessEntry.__table__), rows)
 

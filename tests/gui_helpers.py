@@ -25,10 +25,12 @@ def first_id(page):
 def every_dialog(window, database) -> dict:
     """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
     persons, repatriates, foreign workers and services)."""
+    from kzmigdesk.gui.access_log_dialog import AccessLogDialog
     from kzmigdesk.gui.assign_dialog import AssignDialog
     from kzmigdesk.gui.case_dialog import CaseDialog
     from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
+    from kzmigdesk.gui.legal_basis_dialog import LegalBasisDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.recovery_key_dialog import RecoveryKeyDialog
@@ -64,6 +66,8 @@ def every_dialog(window, database) -> dict:
         "approval rules": lambda: ApprovalRulesDialog(database, window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
         "retention": window.open_retention,
+        "legal basis": lambda: LegalBasisDialog(database, first_id(persons), "", window),
+        "access log": lambda: AccessLogDialog(database, first_id(persons), "", window),
         "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
         "recovery key": lambda: RecoveryKeyDialog(database.url, bytes(range(32)), window),
     }

@@ -74,6 +74,16 @@ class IdentityDocumentLine:
 
 
 @dataclass(frozen=True)
+class LegalBasisLine:
+    """The legal basis for processing the person's data (issue 23), as the card prints it."""
+    basis: str  # a LegalBasis value
+    since: dt.date
+    reference: str | None
+    scan_name: str | None
+    withdrawn_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class PersonCard:
     person_id: uuid.UUID
     surname: str
@@ -99,6 +109,7 @@ class PersonCard:
     photo: bytes | None
     documents: tuple[IdentityDocumentLine, ...]
     today: dt.date
+    legal_basis: LegalBasisLine | None = None  # None: none recorded
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
@@ -488,3 +499,29 @@ class RecoverySheet:
     database: str  # the file, as shown to a person
     groups: tuple[str, ...]  # the key: 16 groups of 4 hex digits
     made_on: dt.date
+
+
+# --- the accesses to a person's data (issue 23) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    at: dt.datetime  # local time
+    kind: str  # an AccessKind value
+    employee: str  # the user's full name (and login, on the supervisor's report)
+    office: str | None
+    desk: str | None  # the computer; only on the supervisor's report
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    """Who read a person's data: the supervisor's report, or the report the office gives the
+    person on request (`for_person`: no logins, no computers)."""
+    person_id: uuid.UUID
+    full_name: str
+    birth_date: dt.date | None
+    iin: str | None
+    lines: tuple[AccessLine, ...]  # the latest first
+    for_person: bool
+    today: dt.date

@@ -96,6 +96,22 @@ class RequestStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class LegalBasis(StrEnum):
+    """Why an office may process a person's data (issue 23): a law, or the person's consent."""
+    LAW = "law"  # the law on migration: registration, permits, kandas status
+    CONSENT = "consent"  # the person's written consent
+    CONTRACT = "contract"  # a contract or service the person asked for (e.g. adaptation)
+
+
+class AccessKind(StrEnum):
+    """What a read of a person's data was (services/access.py)."""
+    OPEN = "open"  # the person's record opened
+    SEARCH = "search"  # a search by IIN or document number returned the person
+    SCAN = "scan"  # one of the person's scans viewed
+    PRINT = "print"  # a form with the person's data printed
+    EXPORT = "export"  # the person's data exported
+
+
 # Labels per enumeration: StrEnum members of different enums with the same value compare
 # equal, so one flat dict would mix them up (repatriate "expired" and permit "expired").
 LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
@@ -175,6 +191,18 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         RequestStatus.APPROVED: N_("approved"),
         RequestStatus.REJECTED: N_("rejected"),
         RequestStatus.WITHDRAWN: N_("withdrawn by its author"),
+    },
+    LegalBasis: {
+        LegalBasis.LAW: N_("required by law"),
+        LegalBasis.CONSENT: N_("the person's consent"),
+        LegalBasis.CONTRACT: N_("a service the person requested"),
+    },
+    AccessKind: {
+        AccessKind.OPEN: N_("record opened"),
+        AccessKind.SEARCH: N_("found by a search"),
+        AccessKind.SCAN: N_("scan viewed"),
+        AccessKind.PRINT: N_("printed"),
+        AccessKind.EXPORT: N_("exported"),
     },
 }
 

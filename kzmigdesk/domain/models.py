@@ -36,6 +36,7 @@ from kzmigdesk.domain.enums import (
     ChangeKind,
     DocumentType,
     HouseholdRelation,
+    LegalBasis,
     OfficeKind,
     PermitCategory,
     PermitStatus,
@@ -837,3 +838,40 @@ class PurgedPerson(Base):
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
     purge_id: Mapped[uuid.UUID] = mapped_column(index=True)
     purged_on: Mapped[dt.date]
+# --- personal data: access accounting and legal basis (issue 23) ---
+
+
+class AccessEntry(Base):
+    """A read of a person's data (services/access.py): who, when, from which desk, what. An
+    append-only log of its own, apart from the audit trail: reads are many, written in
+    batches, and need no hash chain; never exchanged, never changed (triggers)."""
+
+    __tablename__ = "access_entries"
+    __table_args__ = (Index("ix_access_entries_person_id_at", "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    person_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(16), comment="an AccessKind")
+    detail: Mapped[str | None] = mapped_column(String(100), comment="the form, the scan, ...")
+    user_id: Mapped[uuid.UUID | None]
+    username: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[uuid.UUID | None]
+    desk: Mapped[str | None] = mapped_column(String(64), comment="the computer's name")
+
+
+class PersonLegalBasis(Entity):
+    """The legal basis for processing a person's data: a law or the person's consent, since
+    a date, with the signed paper as a scan; consent may be withdrawn (a date). A new basis
+    is a new row: the earlier ones stay, as a history."""
+
+    __tablename__ = "person_legal_bases"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    basis: Mapped[LegalBasis] = mapped_column(enum_type(LegalBasis))
+    since: Mapped[dt.date]
+    reference: Mapped[str | None] = mapped_column(String(200), comment="the law's article, ...")
+    scan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scans.id"))
+    withdrawn_on: Mapped[dt.date | None]
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))

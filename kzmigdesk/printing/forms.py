@@ -33,6 +33,7 @@ from kzmigdesk.domain.enums import (
     LABELS,
     DocumentType,
     HouseholdRelation,
+    LegalBasis,
     PermitCategory,
     PermitStatus,
     PersonCategory,
@@ -95,6 +96,24 @@ def person_status(words: Words, card: PersonCard) -> str:
     """The person's status: a case status for a kandas, a permit status otherwise."""
     kandas = card.category == PersonCategory.KANDAS
     return label(words, RepatriateStatus if kandas else PermitStatus, card.status)
+
+
+def legal_basis_text(words: Words, card: PersonCard) -> str:
+    """The basis, its date, reference and scan, and its withdrawal (issue 23)."""
+    basis = card.legal_basis
+    if basis is None:
+        return words.t("not recorded")
+    parts = [words.t("{basis}, since {date}",
+                     basis=lambda one: label(one, LegalBasis, basis.basis),
+                     date=lambda one: day(one, basis.since))]
+    if basis.reference:
+        parts.append(basis.reference)
+    if basis.scan_name:
+        parts.append(words.t("scan: {name}", name=basis.scan_name))
+    if basis.withdrawn_on:
+        parts.append(words.t("withdrawn on {date}",
+                             date=lambda one: day(one, basis.withdrawn_on)))
+    return "; ".join(parts)
 
 
 def _longest_word(value, font: str, size: float) -> float:
@@ -231,6 +250,7 @@ def person_card(person: PersonCard, words: Words,
         pairs.append((words.t("Office"), person.office))
     if person.notes:
         pairs.append((words.t("Notes"), person.notes))
+    pairs.append((words.t("Legal basis for processing"), legal_basis_text(words, person)))
 
     picture = photo(person.photo, width=34 * mm)
     if picture is None:

@@ -298,3 +298,37 @@ def test_seeded_norms_are_there_to_be_edited(database):
     with database.transaction() as session:
         support.set_index(session, 2030, 5000)
         assert support.index_of(session, 2030).value == 5000
+
+
+def test_support_in_the_case_print_and_the_monthly_summary(world, tmp_path):
+    """The case print lists the applications; the monthly summary's section counts them and
+    its approved amount agrees with the register (the PDFs are rendered to PNG in tmp)."""
+    from kzmigdesk.i18n.words import Words
+    from kzmigdesk.printing.forms import case_summary
+    from kzmigdesk.printing.monthly import summary_pdf
+    from kzmigdesk.services import prints, reports
+
+    db, cases, relocation = world["database"], world["cases"], world["relocation"]
+    a = _apply(db, cases["family"], relocation, dt.date(YEAR, 6, 1))
+    support.change_application_status(db, a, S.APPROVED, dt.date(YEAR, 6, 5))
+    b = _apply(db, cases["single"], relocation, dt.date(YEAR, 8, 2))
+    support.change_application_status(db, b, S.REFUSED, dt.date(YEAR, 8, 3), reason="x")
+    with db.sessions() as session:
+        document = prints.case_summary(session, cases["family"])
+        june = reports.monthly_summary(session, dt.date(YEAR, 6, 1), Words.of("kk"))
+        register = support.payment_register(session, YEAR, 6)
+    assert [(s.amount, s.status, s.persons) for s in document.support] == [
+        (629_120, "approved", 3)]
+    section = june.section("kandas_support")
+    total = section.rows[-1]
+    assert total[2] == 1 and total[5] == register.total == 629_120
+    assert section.rows[0][0] == "Көшуге біржолғы төлем"
+    pdf = case_summary(document, Words.of("kk"))
+    (tmp_path / "case.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
+    (tmp_path / "summary.pdf").write_bytes(summary_pdf(june, Words.of("kk")))
+    import os
+    if os.environ.get("KZMIGDESK_KEEP_PDF"):
+        import shutil
+        shutil.copy(tmp_path / "case.pdf", "/tmp/support-case.pdf")
+        shutil.copy(tmp_path / "summary.pdf", "/tmp/support-summary.pdf")

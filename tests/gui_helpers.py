@@ -32,6 +32,7 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
+    from kzmigdesk.gui.support_dialog import SupportDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
@@ -61,6 +62,7 @@ def every_dialog(window, database) -> dict:
         "outgoing register": window.open_register,
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
+        "support": lambda: SupportDialog(database, first_id(cases), parent=window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
         "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
     }

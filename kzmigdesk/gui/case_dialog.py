@@ -216,9 +216,13 @@ class CaseDialog(QDialog):
         self.certificate_button = QPushButton(_("Pr&int certificate…"))
         self.certificate_button.setAutoDefault(False)
         self.certificate_button.clicked.connect(self.print_certificate)
+        self.support_button = QPushButton(_("Kandas s&upport…"))  # issue 24
+        self.support_button.setAutoDefault(False)
+        self.support_button.clicked.connect(self.open_support)
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.certificate_button)
+        bottom.addWidget(self.support_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
 
@@ -275,6 +279,12 @@ class CaseDialog(QDialog):
         self.remove_member_button.setEnabled(case.is_open)
         self._show_transitions()
         self.errors_label.clear()
+
+    def open_support(self) -> None:
+        """The case's kandas support applications (issue 24)."""
+        from kzmigdesk.gui.support_dialog import SupportDialog
+
+        SupportDialog(self.database, self.case_id, self.case.case_number, self).exec()
 
     def _show_transitions(self) -> None:
         for button in self.transition_buttons.values():

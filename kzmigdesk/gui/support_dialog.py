@@ -41,7 +41,7 @@ class SupportDialog(QDialog):
         self.database, self.case_id = database, case_id
         self.rows: list[support.ApplicationRow] = []
         self.setWindowTitle(_("Kandas support") + (f": {title}" if title else ""))
-        self.resize(1000, 560)
+        self.resize(1200, 600)
         self.table = read_only_table(len(COLUMNS))
         self.table.setAccessibleName(_("Kandas support"))
         self.table.itemSelectionChanged.connect(self._show_actions)

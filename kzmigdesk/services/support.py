@@ -262,11 +262,11 @@ def compute(session: Session, measure_id: uuid.UUID, applied_on: dt.date,
     norm = norm_on(session, measure_id, applied_on)
     if norm is None:
         raise ServiceError(N_("No norm of this measure is in effect on {date}: a supervisor "
-                              "sets it in Support norms."), date=format_date(applied_on))
+                              "sets it."), date=format_date(applied_on))
     index = index_of(session, applied_on.year)
     if index is None:
         raise ServiceError(N_("The monthly calculation index of {year} is not set: a "
-                              "supervisor sets it in Support norms."), year=applied_on.year)
+                              "supervisor sets it."), year=applied_on.year)
     members = max(household - 1, 0)
     indices = norm.head_indices + members * norm.member_indices
     return Computation(norm.id, norm.head_indices, norm.member_indices, members, index.value,

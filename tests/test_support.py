@@ -332,3 +332,23 @@ def test_support_in_the_case_print_and_the_monthly_summary(world, tmp_path):
         import shutil
         shutil.copy(tmp_path / "case.pdf", "/tmp/support-case.pdf")
         shutil.copy(tmp_path / "summary.pdf", "/tmp/support-summary.pdf")
+
+
+def test_command_line_sets_norms_and_writes_the_register(tmp_path, capsys):
+    """`kzmigdesk support norm / index / norms / register` on a new database file."""
+    from kzmigdesk.cli import main
+
+    db_file = tmp_path / "cli.sqlite3"
+    assert main(["db", "init", str(db_file)]) == 0
+    db = ["--db", str(db_file), "support"]
+    assert main([*db, "norm", "--measure", "relocation", "--from", "2026-07-01", "--head", "85",
+                 "--member", "55"]) == 0
+    assert main([*db, "index", "--year", "2027", "--value", "4600"]) == 0
+    assert main([*db, "norm", "--measure", "nothing", "--from", "2026-07-01", "--head", "1",
+                 "--member", "1"]) == 2
+    capsys.readouterr()
+    assert main([*db, "norms"]) == 0
+    listed = capsys.readouterr().out
+    assert "2026-07-01\t85\t55" in listed and "2027\t4600" in listed
+    assert main([*db, "register", "--month", "2026-06", "--out", str(tmp_path / "r.xlsx")]) == 0
+    assert (tmp_path / "r.csv").read_text("utf-8-sig").splitlines()[-1].endswith(",0,,")

@@ -544,6 +544,10 @@ RECORD_TYPES = {
     "scans": N_("Scan"),
     "local_settings": N_("Settings"),
     "owner_changes": N_("Change of owner"),
+    "support_measures": N_("Support measure"),  # issue 24
+    "support_norms": N_("Support norm"),
+    "monthly_indices": N_("Monthly calculation index"),
+    "support_applications": N_("Support application"),
 }
 FIELDS = {
     "surname": N_("Surname"),

@@ -431,8 +431,9 @@ def load_norms(database: Database) -> Norms:
                 for n in session.scalars(select(SupportNorm).join(SupportMeasure).where(
                     SupportNorm.deleted_at.is_(None))
                     .order_by(SupportMeasure.sort_order, SupportNorm.effective_from))]
-        indices = list(session.execute(select(MonthlyIndex.year, MonthlyIndex.value).where(
-            MonthlyIndex.deleted_at.is_(None)).order_by(MonthlyIndex.year)).tuples())
+        indices = [(year, value) for year, value in session.execute(
+            select(MonthlyIndex.year, MonthlyIndex.value).where(
+                MonthlyIndex.deleted_at.is_(None)).order_by(MonthlyIndex.year))]
         return Norms(rows, indices)
 
 

@@ -35,6 +35,7 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.recovery_key_dialog import RecoveryKeyDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
+    from kzmigdesk.gui.support_dialog import SupportDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
@@ -64,6 +65,7 @@ def every_dialog(window, database) -> dict:
         "outgoing register": window.open_register,
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
+        "support": lambda: SupportDialog(database, first_id(cases), parent=window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
         "retention": window.open_retention,
         "legal basis": lambda: LegalBasisDialog(database, first_id(persons), "", window),

@@ -450,3 +450,28 @@ def test_tables_are_read_from_the_package_data():
     assert names.CNKZ_FATHERS[:len(names.CNKZ_MALE)] == names.CNKZ_MALE
     assert set(names.PROFESSIONS) == set(PermitCategory)
     assert names.FOREIGN_CULTURES["UZ"][3] == "a"
+
+
+def test_support_applications(database):
+    """Kandas support (issue 24): families resettled to a quota region apply, in realistic
+    shares, with amounts from the database's norms; most are paid, some wait or are refused."""
+    import datetime as dt
+
+    from kzmigdesk.demo import generate_demo_data
+    from kzmigdesk.domain.enums import SupportStatus
+    from kzmigdesk.domain.models import SupportApplication
+    from kzmigdesk.services import support
+
+    generate_demo_data(database, persons=400, seed=7, today=dt.date(2026, 11, 20))
+    with database.sessions() as session:
+        applications = session.scalars(select(SupportApplication)).all()
+        assert len(applications) >= 10
+        statuses = {a.status for a in applications}
+        assert {SupportStatus.PAID, SupportStatus.APPLIED} <= statuses
+        paid = sum(a.status is SupportStatus.PAID for a in applications)
+        assert paid / len(applications) > 0.4
+        for a in applications[:20]:
+            again = support.compute(session, a.measure_id, a.applied_on, 1 + a.members)
+            assert again.amount == a.amount
+            assert support.ineligible_reasons(session, a.case, a.measure, a.applied_on,
+                                              ignore=a.id) == []

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.demo.names import (
@@ -91,6 +91,7 @@ from kzmigdesk.domain.models import (
     WorkPermit,
 )
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.name_index import index_names
 from kzmigdesk.services.office_profile import HOME_OFFICE
 from kzmigdesk.services.users import hash_password
@@ -1075,6 +1076,66 @@ class _Generator:
                     year=quota_year, region_id=region_id, amount=amount))
         self._flush((LabourQuota, KandasQuota))
 
+    # Kandas support (issue 24): the share of eligible families who apply for each measure, and
+    # what became of the applications (most are paid; a few wait or were refused).
+    SUPPORT_SHARES = {"relocation": 0.75, "settling_in": 0.55, "housing": 0.3}
+    SUPPORT_OUTCOMES = {"paid": 62, "approved": 14, "applied": 14, "refused": 10}
+    SUPPORT_REFUSALS = ("жильё в собственности", "пропущен срок подачи документов",
+                        "не представлены документы о переезде")
+
+    def _support(self) -> None:
+        """Support applications of the families with kandas status resettled to a region of
+        the kandas quota, from the norms and index the database holds (none without them)."""
+        from kzmigdesk.domain.enums import SupportStatus
+        from kzmigdesk.domain.models import SupportApplication, SupportMeasure
+        from kzmigdesk.services import support
+
+        rng, today = self.rng, self._date(self.t)
+        measures = {m.code: m for m in self.session.scalars(select(SupportMeasure))}
+        outcomes = _Weighted(self.SUPPORT_OUTCOMES)
+        sizes = dict(self.session.execute(
+            select(HouseholdMember.household_id, func.count())
+            .group_by(HouseholdMember.household_id)).all())
+        cases = self.session.execute(select(
+            RepatriateCase.id, RepatriateCase.household_id, RepatriateCase.arrival_date,
+            RepatriateCase.office_id).where(
+            RepatriateCase.status.in_(support.HOLDS_KANDAS_STATUS),
+            RepatriateCase.arrival_date.is_not(None),
+            RepatriateCase.resettlement_region_id.in_(
+                [self.region_ids[c] for c in QUOTA_REGIONS]))
+            .order_by(RepatriateCase.case_number)).all()
+        for case_id, household_id, arrival, office_id in cases:
+            for code, share in self.SUPPORT_SHARES.items():
+                measure = measures.get(code)
+                if measure is None or rng.random() >= share:
+                    continue
+                applied = arrival + dt.timedelta(days=rng.randint(3, 150))
+                if applied > today:
+                    continue
+                try:
+                    amount = support.compute(self.session, measure.id, applied,
+                                             sizes.get(household_id, 1))
+                except ServiceError:  # no norm or index for that day: none in the demo
+                    continue
+                outcome = SupportStatus(outcomes.pick(rng))
+                decided = applied + dt.timedelta(days=rng.randint(5, 30))
+                paid = decided + dt.timedelta(days=rng.randint(5, 25))
+                if decided > today or (outcome is SupportStatus.PAID and paid > today):
+                    outcome = SupportStatus.APPLIED
+                self._add(SupportApplication, self._entity(
+                    case_id=case_id, measure_id=measure.id, applied_on=applied, status=outcome,
+                    members=amount.members, norm_id=amount.norm_id,
+                    head_indices=amount.head_indices, member_indices=amount.member_indices,
+                    index_value=amount.index_value, amount=amount.amount,
+                    decided_on=None if outcome is SupportStatus.APPLIED else decided,
+                    paid_on=paid if outcome is SupportStatus.PAID else None,
+                    payment_reference=(f"ПП-{rng.randint(1000, 99999)}"
+                                       if outcome is SupportStatus.PAID else None),
+                    refusal_reason=(rng.choice(self.SUPPORT_REFUSALS)
+                                    if outcome is SupportStatus.REFUSED else None),
+                    office_id=office_id))
+        self._flush((SupportApplication,))
+
     # --- the run ---
 
     def run(self) -> DemoSummary:
@@ -1113,6 +1174,7 @@ class _Generator:
                 self.progress(done, self.total)
         self._check_cancel()
         self._quotas()
+        self._support()
         counts = self.counts
         return DemoSummary(
             persons=counts[Person], repatriate_cases=counts[RepatriateCase],

@@ -139,6 +139,19 @@ class StatusLine:
 
 
 @dataclass(frozen=True)
+class SupportLine:
+    """A kandas support application of the case (issue 24)."""
+
+    measure: "Named | None"
+    applied_on: dt.date
+    persons: int
+    amount: int  # tenge
+    status: str  # a SupportStatus value
+    decided_on: dt.date | None
+    paid_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     case_id: uuid.UUID
     case_number: str
@@ -157,6 +170,7 @@ class CaseSummary:
     members: tuple[HouseholdLine, ...]  # the head first
     history: tuple[StatusLine, ...]  # oldest first
     today: dt.date
+    support: tuple[SupportLine, ...] = ()  # kandas support applications (issue 24)
 
 
 # --- 3. the work permit register extract of an employer -------------------------------------

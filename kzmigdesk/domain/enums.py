@@ -86,6 +86,17 @@ class ChangeKind(StrEnum):
     CITIZENSHIP_STEP = "citizenship_step"  # the citizenship application and its outcome
     PERMIT_REVOCATION = "permit_revocation"
     DELETION = "deletion"  # of a person, a case or a permit
+    SUPPORT_DECISION = "support_decision"  # approving or refusing a kandas support application
+
+
+class SupportStatus(StrEnum):
+    """A kandas support application (services/support.py): applied → approved → paid, or
+    refused."""
+
+    APPLIED = "applied"
+    APPROVED = "approved"
+    PAID = "paid"
+    REFUSED = "refused"
 
 
 class RequestStatus(StrEnum):
@@ -184,6 +195,7 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         ChangeKind.CITIZENSHIP_STEP: N_("citizenship step"),
         ChangeKind.PERMIT_REVOCATION: N_("revocation of a work permit"),
         ChangeKind.DELETION: N_("deletion of a record"),
+        ChangeKind.SUPPORT_DECISION: N_("decision on a kandas support application"),
     },
     RequestStatus: {
         RequestStatus.DRAFT: N_("draft"),
@@ -204,7 +216,14 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         AccessKind.PRINT: N_("printed"),
         AccessKind.EXPORT: N_("exported"),
     },
+    SupportStatus: {
+        SupportStatus.APPLIED: N_("support applied for"),
+        SupportStatus.APPROVED: N_("support approved"),
+        SupportStatus.PAID: N_("support paid"),
+        SupportStatus.REFUSED: N_("support refused"),
+    },
 }
+
 
 def label(member: StrEnum) -> str:
     """The translated label of an enumeration member in the current language."""

@@ -45,6 +45,7 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     RequestStatus,
     Sex,
+    SupportStatus,
     UserRole,
 )
 from kzmigdesk.i18n import current_language
@@ -875,3 +876,68 @@ class PersonLegalBasis(Entity):
     scan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scans.id"))
     withdrawn_on: Mapped[dt.date | None]
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+# --- kandas support (issue 24; services/support.py) ---
+
+
+class SupportMeasure(LocalizedNameMixin, Entity):
+    """A kind of state support for kandas (relocation payment, settling-in payment, housing
+    subsidy): reference data an administrator keeps, with its names in each language."""
+
+    __tablename__ = "support_measures"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # An application is eligible within this many months after the family's arrival.
+    deadline_months: Mapped[int] = mapped_column(Integer, default=12)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SupportNorm(Entity):
+    """A measure's amount from `effective_from` on: so many monthly calculation indices (МРП)
+    for the head of the family and for each other member (a supervisor sets them)."""
+
+    __tablename__ = "support_norms"
+    __table_args__ = (UniqueConstraint("measure_id", "effective_from"),)
+
+    measure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_measures.id"))
+    effective_from: Mapped[dt.date]
+    head_indices: Mapped[int] = mapped_column(Integer)
+    member_indices: Mapped[int] = mapped_column(Integer)
+
+    measure: Mapped[SupportMeasure] = relationship()
+
+
+class MonthlyIndex(Entity):
+    """The monthly calculation index (МРП / АЕК) of a year, in tenge (a supervisor sets it)."""
+
+    __tablename__ = "monthly_indices"
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    value: Mapped[int] = mapped_column(Integer, comment="tenge")
+
+
+class SupportApplication(Entity):
+    """A repatriation case's application for a support measure, for the head and the members
+    of its household; the amount as computed from the norm and the index on the day applied."""
+
+    __tablename__ = "support_applications"
+    __table_args__ = (Index("ix_support_applications_status", "status", "decided_on"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repatriate_cases.id"), index=True)
+    measure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_measures.id"))
+    applied_on: Mapped[dt.date]
+    status: Mapped[SupportStatus] = mapped_column(enum_type(SupportStatus))
+    members: Mapped[int] = mapped_column(Integer, comment="household members besides the head")
+    norm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_norms.id"))
+    head_indices: Mapped[int] = mapped_column(Integer)
+    member_indices: Mapped[int] = mapped_column(Integer)
+    index_value: Mapped[int] = mapped_column(Integer, comment="tenge")
+    amount: Mapped[int] = mapped_column(BigInteger, comment="tenge")
+    decided_on: Mapped[dt.date | None]
+    paid_on: Mapped[dt.date | None]
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    case: Mapped[RepatriateCase] = relationship()
+    measure: Mapped[SupportMeasure] = relationship()

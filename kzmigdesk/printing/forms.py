@@ -336,6 +336,17 @@ def case_summary(case: CaseSummary, words: Words,
         header=[words.t("Date"), words.t("Previous status"), words.t("New status"),
                 words.t("Comment")],
         weights=(1, 45, 45, 60)))
+    if case.support:  # issue 24
+        from kzmigdesk.domain.enums import SupportStatus
+
+        story.append(heading(words.t("Kandas support")))
+        story.append(table(
+            [[words.name(s.measure), day(words, s.applied_on), str(s.persons),
+              words.number(s.amount), label(words, SupportStatus, s.status),
+              day(words, s.paid_on or s.decided_on)] for s in case.support],
+            header=[words.t("Support measure"), words.t("Applied on"), words.t("Persons"),
+                    words.t("Amount, tenge"), words.t("Status"), words.t("Date")],
+            weights=(60, 25, 15, 25, 35, 25), numeric=(2, 3)))
     story.append(keep(*approval(words, letterhead, PAGE_WIDTH)))
     return render(story, words.t("Repatriate case summary"), words, letterhead,
                   printed_on=case.today)

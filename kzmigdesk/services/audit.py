@@ -558,6 +558,10 @@ RECORD_TYPES = {
     "owner_changes": N_("Change of owner"),
     "retention_rules": N_("Retention rules"),  # issue 23
     "retention_purges": N_("Purge of personal data"),
+    "support_measures": N_("Support measure"),  # issue 24
+    "support_norms": N_("Support norm"),
+    "monthly_indices": N_("Monthly calculation index"),
+    "support_applications": N_("Support application"),
 }
 FIELDS = {
     "surname": N_("Surname"),

@@ -178,7 +178,21 @@ def case_summary(session: Session, case_id, today: dt.date | None = None) -> Cas
                                     m.person.iin) for m in household_members(session, case)),
         history=tuple(StatusLine(c.changed_on, c.from_status, c.to_status, c.comment)
                       for c in case_history(session, case)),
-        today=today or dt.date.today())
+        today=today or dt.date.today(),
+        support=_support_lines(session, case))
+
+
+def _support_lines(session: Session, case) -> tuple:
+    """The case's kandas support applications, oldest first (issue 24)."""
+    from kzmigdesk.domain.documents import SupportLine
+    from kzmigdesk.domain.models import SupportApplication
+
+    return tuple(SupportLine(named(a.measure), a.applied_on, 1 + a.members, a.amount,
+                             a.status.value, a.decided_on, a.paid_on)
+                 for a in session.scalars(select(SupportApplication).where(
+                     SupportApplication.case_id == case.id,
+                     SupportApplication.deleted_at.is_(None))
+                     .order_by(SupportApplication.applied_on, SupportApplication.created_at)))
 
 
 # --- 3. the work permit register extract of an employer -------------------------------------

@@ -282,6 +282,43 @@ class _Summary:
                        for _order, _name, region_id in sorted(order, key=lambda o: o[:2])))
         return usage, running_out, matrix
 
+    def support(self) -> Section:
+        """Kandas support by measure (issue 24): applications made, approved, refused and paid
+        in the month, and the amount approved (services/support.py)."""
+        from kzmigdesk.domain.enums import SupportStatus as SS
+        from kzmigdesk.domain.models import SupportApplication as A
+        from kzmigdesk.domain.models import SupportMeasure
+
+        section = Section("kandas_support", N_("Kandas support"), [
+            Column(N_("Support measure")), Column(N_("Applied"), NUMBER),
+            Column(N_("Approved"), NUMBER), Column(N_("Refused"), NUMBER),
+            Column(N_("Paid"), NUMBER), Column(N_("Approved, tenge"), NUMBER)], total=True)
+        start, end = self.start, self.end
+        live = A.deleted_at.is_(None)
+        if self.office is not None:
+            live = live & (A.office_id == self.office.id)
+        decided = (A.decided_on >= start) & (A.decided_on < end)
+        approved = decided & A.status.in_((SS.APPROVED, SS.PAID))
+        counts = {}
+        for name, where, value in (
+                ("applied", (A.applied_on >= start) & (A.applied_on < end), func.count()),
+                ("approved", approved, func.count()),
+                ("refused", decided & (A.status == SS.REFUSED), func.count()),
+                ("paid", (A.paid_on >= start) & (A.paid_on < end), func.count()),
+                ("amount", approved, func.sum(A.amount))):
+            counts[name] = dict(self.session.execute(
+                select(A.measure_id, value).where(live, where).group_by(A.measure_id)).all())
+        totals = [0] * 5
+        for measure in self.session.scalars(select(SupportMeasure).order_by(
+                SupportMeasure.sort_order, SupportMeasure.code)):
+            values = [int(counts[k].get(measure.id) or 0)
+                      for k in ("applied", "approved", "refused", "paid", "amount")]
+            if any(values) or measure.active:
+                section.rows.append([self.words.name(measure), *values])
+                totals = [a + b for a, b in zip(totals, values, strict=True)]
+        section.rows.append([self.t(N_("Total")), *totals])
+        return section
+
     def expiring(self) -> Section:
         section = Section("expiring_next_month", N_("Expiring next month"), [
             Column(N_("Document")), Column(N_("Number")), Column(N_("Holder")),
@@ -349,7 +386,7 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         office=office.name if office else None,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
-                  summary.expiring()],
+                  summary.support(), summary.expiring()],
         issuer=issuer(session, office, words),
         quota_matrix=matrix,
         made_on=summary.today,

@@ -44,6 +44,7 @@ PERMIT = N_("Work permit")
 SERVICE = N_("Service")
 SCAN = N_("Scan")
 OWNER = N_("Owner")
+SUPPORT = N_("Kandas support")
 
 
 def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEvent]:
@@ -75,6 +76,10 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
         if change.comment:
             text += f" ({change.comment})"
         events.append(TimelineEvent(change.changed_on, CASE, text))
+    from kzmigdesk.services import support  # issue 24
+
+    events += [TimelineEvent(day, SUPPORT, text)
+               for day, text in support.timeline_events(session, cases)]
     records = {case_id: _("Case {case_number}").format(case_number=number)
                for case_id, number in session.execute(
                    select(RepatriateCase.id, RepatriateCase.case_number)

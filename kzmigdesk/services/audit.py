@@ -557,6 +557,7 @@ RECORD_TYPES = {
     "local_settings": N_("Settings"),
     "owner_changes": N_("Change of owner"),
     "retention_rules": N_("Retention rules"),  # issue 23
+    "person_legal_bases": N_("Legal basis for processing"),
     "retention_purges": N_("Purge of personal data"),
     "support_measures": N_("Support measure"),  # issue 24
     "support_norms": N_("Support norm"),

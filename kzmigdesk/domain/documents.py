@@ -176,7 +176,7 @@ class EmployerPermitsExtract:
     name: str
     address: str | None
     region: Named | None
-    sector: str | None
+    sector: "Named | str | None"  # the classifier's section, else the old free text
     contact_person: str | None
     phone: str | None
     permits: tuple[PermitLine, ...]  # newest first

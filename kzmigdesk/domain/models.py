@@ -356,14 +356,17 @@ class Employer(Entity):
 
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str]
-    sector: Mapped[str | None] = mapped_column(String(100))
+    sector: Mapped[str | None] = mapped_column(String(100))  # free text, before issue 24
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     address: Mapped[str | None]
     phone: Mapped[str | None] = mapped_column(String(32))
     contact_person: Mapped[str | None] = mapped_column(String(200))
+    # Its section of the economic activity classifier (issue 24; services/sectors.py).
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     region: Mapped[Region] = relationship()
     permits: Mapped[list["WorkPermit"]] = relationship(back_populates="employer")
+    economic_sector: Mapped["EconomicSector | None"] = relationship()
 
 
 class WorkPermit(Entity):
@@ -371,7 +374,7 @@ class WorkPermit(Entity):
     __table_args__ = (
         # Quota usage and its monthly shape read only this index (services/quotas.py).
         Index("ix_work_permits_quota", "quota_year", "region_id", "category",
-              "holds_quota_slot", "valid_from", "deleted_at"),
+              "holds_quota_slot", "valid_from", "sector_id", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
         # "Mine": an owner's permits in the list's order (issue 19).
@@ -394,6 +397,9 @@ class WorkPermit(Entity):
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(  # the assigned clerk (ownership.py)
         ForeignKey("users.id"))
+    # The employer's economic sector when the permit was issued: the sector of its quota slot
+    # (issue 24; services/quotas.py). None: no sector known.
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     employer: Mapped[Employer] = relationship(back_populates="permits")
     person: Mapped[Person] = relationship()
@@ -478,12 +484,21 @@ class ServiceRecord(Entity):
 
 class LabourQuota(Entity):
     __tablename__ = "labour_quotas"
-    __table_args__ = (UniqueConstraint("year", "region_id", "category"),)
+    __table_args__ = (
+        # One quota per year, region, category and sector; one "all sectors" quota (no sector)
+        # per year, region and category (issue 24).
+        UniqueConstraint("year", "region_id", "category", "sector_id"),
+        Index("uq_labour_quotas_all_sectors", "year", "region_id", "category", unique=True,
+              sqlite_where=text("sector_id IS NULL"),
+              postgresql_where=text("sector_id IS NULL")),
+    )
 
     year: Mapped[int] = mapped_column(Integer)
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     category: Mapped[PermitCategory] = mapped_column(enum_type(PermitCategory))
     amount: Mapped[int] = mapped_column(Integer)
+    # The economic sector the quota is for; None: all sectors (services/quotas.py).
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     region: Mapped[Region] = relationship()
 
@@ -795,3 +810,17 @@ class PeerAuditEntry(Base):
     changes: Mapped[dict | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- economic sectors (issue 24) --------------------------------------------------------------
+
+
+class EconomicSector(LocalizedNameMixin, Entity):
+    """A section (A … U) of the economic activity classifier (ОКЭД): reference data, as the
+    regions (kzmigdesk/domain/reference.py)."""
+
+    __tablename__ = "economic_sectors"
+
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(default=True)

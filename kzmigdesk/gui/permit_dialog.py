@@ -40,6 +40,7 @@ from kzmigdesk.gui.widgets.dialogs import (
     no_default_buttons,
     without_mnemonic,
 )
+from kzmigdesk.gui.sector_combo import chosen_sector, sector_combo
 from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
@@ -138,8 +139,8 @@ class PermitDialog(GuardedDialog):
         self.employer_list = QListWidget()
         self.employer_list.setAccessibleName(_("Employer"))
         self.new_employer = QCheckBox(_("Register a new employer"))
-        self.employer_bin, self.employer_name, self.employer_sector = (
-            QLineEdit(), QLineEdit(), QLineEdit())
+        self.employer_bin, self.employer_name = QLineEdit(), QLineEdit()
+        self.employer_sector = sector_combo(self.database)
         self.employer_bin.setMaxLength(12)
         self.employer_region = QComboBox()
         self.new_employer_fields = QWidget()
@@ -274,7 +275,7 @@ class PermitDialog(GuardedDialog):
     def collect_employer(self) -> EmployerInput:
         region = self.employer_region.currentData()
         return EmployerInput(bin=self.employer_bin.text(), name=self.employer_name.text(),
-                             sector=self.employer_sector.text(),
+                             sector_id=chosen_sector(self.employer_sector),
                              region_id=uuid.UUID(region) if region else None)
 
     def save(self) -> bool:

@@ -336,7 +336,8 @@ def employer_permits_extract(employer: EmployerPermitsExtract, words: Words,
         (words.t("Region"), words.name(employer.region)),
     ]
     if employer.sector:
-        pairs.append((words.t("Sector"), employer.sector))
+        pairs.append((words.t("Sector"), employer.sector if isinstance(employer.sector, str)
+                      else words.name(employer.sector)))
     if employer.contact_person:
         pairs.append((words.t("Contact person"), employer.contact_person))
     if employer.phone:

@@ -146,11 +146,12 @@ def latest_valid_to(category: PermitCategory, start: dt.date) -> dt.date:
 class EmployerInput:
     bin: str
     name: str
-    sector: str | None = None
+    sector: str | None = None  # free text, as before the classifier (issue 24)
     region_id: uuid.UUID | None = None
     address: str | None = None
     phone: str | None = None
     contact_person: str | None = None
+    sector_id: uuid.UUID | None = None  # its section of the classifier (services/sectors.py)
 
 
 def find_employer(session: Session, bin: str) -> Employer | None:
@@ -193,6 +194,8 @@ def save_employer(session: Session, data: EmployerInput,
     employer.bin = bin_
     employer.name = name
     employer.sector = clean(data.sector)
+    if data.sector_id is not None or employer.sector_id is None:
+        employer.sector_id = data.sector_id
     employer.region_id = data.region_id
     employer.address = clean(data.address)
     employer.phone = normalized_line(data.phone)
@@ -257,7 +260,7 @@ class EmployerRecord:
     id: uuid.UUID
     bin: str
     name: str
-    sector: str | None
+    sector: str | None  # "F — Construction", else the old free text
     region_name: str
     address: str | None
     phone: str | None
@@ -271,7 +274,9 @@ def load_employer(database: Database, employer_id: uuid.UUID) -> EmployerRecord:
         if employer is None:
             raise NotFound(N_("The employer no longer exists."))
         return EmployerRecord(
-            id=employer.id, bin=employer.bin, name=employer.name, sector=employer.sector,
+            id=employer.id, bin=employer.bin, name=employer.name,
+            sector=(f"{employer.economic_sector.code} — {employer.economic_sector.name}"
+                    if employer.economic_sector else employer.sector),
             region_name=employer.region.name, address=employer.address, phone=employer.phone,
             contact_person=employer.contact_person,
             permits=tuple(_permit_row(p) for p in employer_permits(session, employer)))
@@ -348,7 +353,8 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     if errors:
         raise ValidationFailed(errors)
     override = quotas.take_slot(session, QuotaKind.LABOUR, data.valid_from.year,
-                                data.region_id, data.category, override_reason)
+                                data.region_id, data.category, override_reason,
+                                sector_id=employer.sector_id)
     permit = WorkPermit(
         number=permit_number(data.number),
         employer=employer,
@@ -362,6 +368,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         quota_year=data.valid_from.year,
         quota_override_reason=override["reason"] if override else None,
         office_id=actor.office_id,
+        sector_id=employer.sector_id,
     )
     session.add(permit)
     default_owner(session, permit)

@@ -83,6 +83,15 @@ def named(record) -> Named | None:
     return Named(dict(record.names))
 
 
+def sector_named(employer) -> Named | str | None:
+    """The employer's section of the classifier ("F — Construction" in every language), else
+    its old free-text sector."""
+    sector = employer.economic_sector
+    if sector is None:
+        return employer.sector
+    return Named({code: f"{sector.code} — {name}" for code, name in sector.names.items()})
+
+
 def _load(session: Session, model: type, record_id, msgid: str):
     """The record of `model` with this id (a UUID or its text), or NotFound(msgid)."""
     try:
@@ -169,7 +178,7 @@ def employer_permits_extract(session: Session, employer_id,
     permits = employer_permits(session, employer)
     return EmployerPermitsExtract(
         employer_id=employer.id, bin=employer.bin, name=employer.name, address=employer.address,
-        region=named(employer.region), sector=employer.sector,
+        region=named(employer.region), sector=sector_named(employer),
         contact_person=employer.contact_person, phone=employer.phone,
         permits=tuple(PermitLine(
             p.number, Worker(p.person.full_name, p.person.citizenship) if p.person else None,

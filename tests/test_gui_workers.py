@@ -9,7 +9,6 @@ from sqlalchemy import select
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, Sex
 from kzmigdesk.domain.identifiers import make_bin
-from kzmigdesk.domain.reference import reference_id
 from kzmigdesk.domain.models import (
     Employer,
     PermitStatusChange,
@@ -17,6 +16,7 @@ from kzmigdesk.domain.models import (
     Region,
     WorkPermit,
 )
+from kzmigdesk.domain.reference import reference_id
 from kzmigdesk.gui.employer_dialog import EmployerDialog
 from kzmigdesk.gui.foreign_workers_page import ForeignWorkersPage
 from kzmigdesk.gui.permit_dialog import PermitDialog

@@ -29,6 +29,7 @@ from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
+from kzmigdesk.gui.sector_combo import chosen_sector, sector_combo
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.colours import NOTICE_STYLE
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
@@ -40,7 +41,6 @@ from kzmigdesk.gui.widgets.dialogs import (
     no_default_buttons,
     without_mnemonic,
 )
-from kzmigdesk.gui.sector_combo import chosen_sector, sector_combo
 from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog

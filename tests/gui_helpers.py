@@ -32,6 +32,7 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
+    from kzmigdesk.gui.sectors_dialog import UnmappedSectorsDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
@@ -47,6 +48,7 @@ def every_dialog(window, database) -> dict:
         "new permit": lambda: workers.open_permit(None),
         "employer": lambda: EmployerDialog(database, employer_id, window),
         "employers": lambda: EmployersDialog(database, window),
+        "employers without a sector": lambda: UnmappedSectorsDialog(database, window),
         "service": lambda: services.open_record(first_id(services)),
         "new service": services.open_new,
         "centres": services.open_centres,

@@ -382,6 +382,9 @@ class QuotaMatrix:
     categories: tuple[str, ...]  # the labour quota's permit categories, in the report's language
     short_categories: tuple[str, ...]  # the same, short, for the columns' titles
     rows: tuple[QuotaMatrixRow, ...]  # in region order
+    # Rows by economic sector of the labour quota (issue 24; each row's `region` is the
+    # sector's name, "all sectors" last) and no kandas column.
+    by_sector: bool = False
 
     def labour_total(self, row: QuotaMatrixRow) -> QuotaCell | None:
         return _add(row.labour)
@@ -401,6 +404,7 @@ class MonthlySummary:
     sections: list[Section]
     issuer: SummaryIssuer = field(default_factory=SummaryIssuer)
     quota_matrix: QuotaMatrix | None = None  # the PDF draws it instead of the quota_usage list
+    sector_matrix: QuotaMatrix | None = None  # the labour quota by sector, after it (issue 24)
     made_on: dt.date | None = None
     flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
 

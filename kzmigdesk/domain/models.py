@@ -45,6 +45,8 @@ from kzmigdesk.domain.enums import (
     RequestStatus,
     Sex,
     UserRole,
+    ViolationKind,
+    WorkerDecision,
 )
 from kzmigdesk.i18n import current_language
 
@@ -400,6 +402,8 @@ class WorkPermit(Entity):
     # The employer's economic sector when the permit was issued: the sector of its quota slot
     # (issue 24; services/quotas.py). None: no sector known.
     sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
+    employer_warning: Mapped[str | None] = mapped_column(
+        Text, comment="the employer's violations, acknowledged by the clerk who issued it")
 
     employer: Mapped[Employer] = relationship(back_populates="permits")
     person: Mapped[Person] = relationship()
@@ -824,3 +828,45 @@ class EconomicSector(LocalizedNameMixin, Entity):
     code: Mapped[str] = mapped_column(String(2), unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+# --- labour violations (issue 24) ------------------------------------------------------------
+
+
+class LabourViolation(Entity):
+    """An inspection's finding of illegal employment at an employer (services/violations.py):
+    the fine imposed on the employer and its payment; the workers found are its
+    ViolationWorker rows."""
+
+    __tablename__ = "labour_violations"
+    __table_args__ = (Index("ix_labour_violations_found", "found_on", "id", **LIVE_ROWS),)
+
+    employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
+    found_on: Mapped[dt.date]
+    inspecting_body: Mapped[str] = mapped_column(String(300))
+    act_number: Mapped[str | None] = mapped_column(String(64))
+    fine_amount: Mapped[int] = mapped_column(Integer, default=0, comment="tenge")
+    fine_paid_on: Mapped[dt.date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    employer: Mapped[Employer] = relationship()
+    workers: Mapped[list["ViolationWorker"]] = relationship(back_populates="violation")
+
+
+class ViolationWorker(Entity):
+    """A worker found at an inspection: how they broke the rules (with the permit they held,
+    if any) and the decision on them."""
+
+    __tablename__ = "violation_workers"
+
+    violation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("labour_violations.id"),
+                                                    index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    permit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("work_permits.id"))
+    kind: Mapped[ViolationKind] = mapped_column(enum_type(ViolationKind))
+    decision: Mapped[WorkerDecision] = mapped_column(enum_type(WorkerDecision))
+
+    violation: Mapped[LabourViolation] = relationship(back_populates="workers")
+    person: Mapped[Person] = relationship()
+    permit: Mapped["WorkPermit | None"] = relationship()

@@ -133,6 +133,9 @@ class QuotasPage(QWidget):
         header.setMaximumSectionSize(MAX_COLUMN_WIDTH)  # longer categories elide
         header.setSectionResizeMode(USAGE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(USAGE_COLUMN, 140)
+        # The sectors' names are long: elided, whole in a tooltip.
+        header.setSectionResizeMode(SECTOR_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(SECTOR_COLUMN, 150)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         controls = QHBoxLayout()

@@ -33,7 +33,7 @@ from kzmigdesk.domain.identifiers import (
 )
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, User, WorkPermit
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import change_requests, ownership, quotas
+from kzmigdesk.services import audit, change_requests, ownership, quotas, violations
 from kzmigdesk.services.auth import Permission, acting_user_id, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -334,11 +334,14 @@ def validate_permit(session: Session, data: PermitInput) -> list[FieldError]:
 
 def issue_permit(session: Session, person: Person, employer: Employer, data: PermitInput,
                  today: dt.date | None = None,
-                 override_reason: str | None = None) -> WorkPermit:
+                 override_reason: str | None = None,
+                 acknowledge_warning: bool = False) -> WorkPermit:
     """Issue a work permit to `person` for `employer`: the only way permits are created.
 
     The permit takes a slot of its labour quota; with none left, QuotaExceeded, unless a
-    supervisor gives `override_reason` (see services/quotas.py)."""
+    supervisor gives `override_reason` (see services/quotas.py). An employer with an unpaid
+    fine or recent violations needs the clerk to acknowledge the warning (EmployerFlagged
+    until then); the permit keeps it, the audit trail records it (services/violations.py)."""
     today = today or dt.date.today()
     actor = require_in(session, Permission.REGISTER)
     citizenship = (person.citizenship or "").strip().upper()
@@ -352,6 +355,10 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     errors = validate_permit(session, data)
     if errors:
         raise ValidationFailed(errors)
+    warning = (violations.employer_warning(session, employer.id, today)
+               if employer.id is not None else None)
+    if warning is not None and not acknowledge_warning:
+        raise violations.EmployerFlagged(warning)
     override = quotas.take_slot(session, QuotaKind.LABOUR, data.valid_from.year,
                                 data.region_id, data.category, override_reason,
                                 sector_id=employer.sector_id)
@@ -369,6 +376,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         quota_override_reason=override["reason"] if override else None,
         office_id=actor.office_id,
         sector_id=employer.sector_id,
+        employer_warning=warning,
     )
     session.add(permit)
     default_owner(session, permit)
@@ -379,6 +387,9 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     session.flush()
     if override:
         quotas.record_override(session, "work_permit", permit.id, override)
+    if warning is not None:
+        audit.record(session, "permit.employer_warning_acknowledged", "work_permit",
+                     permit.id, {"employer_id": employer.id, "warning": warning})
     _refresh_person(session, person)
     return permit
 
@@ -394,7 +405,8 @@ class PermitNotIssued(ValidationFailed):
 
 def issue_new_permit(database: Database, person_id: uuid.UUID | None,
                      employer: uuid.UUID | EmployerInput | None, data: PermitInput,
-                     override_reason: str | None = None) -> uuid.UUID:
+                     override_reason: str | None = None,
+                     acknowledge_warning: bool = False) -> uuid.UUID:
     """Issue a permit to the chosen person for the chosen employer (its id), or for a new
     one (its input) registered in the same transaction; return the permit's id.
 
@@ -418,7 +430,8 @@ def issue_new_permit(database: Database, person_id: uuid.UUID | None,
             raise PermitNotIssued(employer_errors, validate_permit(session, data))
         try:
             return issue_permit(session, person, chosen, data,
-                                override_reason=override_reason).id
+                                override_reason=override_reason,
+                                acknowledge_warning=acknowledge_warning).id
         except ValidationFailed as failure:
             raise PermitNotIssued([], failure.errors) from None
 

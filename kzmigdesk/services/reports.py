@@ -68,6 +68,7 @@ from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
 from kzmigdesk.services.office_profile import home_names
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
+from kzmigdesk.services.violations import month_counts
 
 SHORT_CATEGORIES = {  # a column's title in the quota matrix
     PermitCategory.CATEGORY_1: N_("category 1"),
@@ -190,6 +191,24 @@ class _Summary:
             statuses = RepatriateStatus if record is RepatriateCase else PermitStatus
             section.rows += [[self.t(title), self.label(status), counts[status]]
                              for status in statuses if counts.get(status)]
+        return section
+
+    def violations(self) -> Section:
+        """The month's findings of illegal employment, their workers and fines (issue 24)."""
+        section = Section("labour_violations", N_("Labour violations"),
+                          [Column(N_("Indicator")), Column(N_("Number"), NUMBER)])
+        counts = month_counts(self.session, self.start, self.end,
+                              self.office.id if self.office is not None else None)
+        section.rows = [
+            [self.t(N_("Findings of illegal employment")), counts.findings],
+            [self.t(N_("Workers found")), counts.workers],
+            *[[self.label(kind), count] for kind, count in counts.by_kind.items()],
+            *[[self.words.t(N_("Decision: {decision}"),
+                            decision=lambda w, d=decision: w.t(LABELS[type(d)][d])), count]
+              for decision, count in counts.by_decision.items()],
+            [self.t(N_("Fines imposed, tenge")), counts.fines_imposed],
+            [self.t(N_("Fines paid, tenge")), counts.fines_paid],
+        ]
         return section
 
     def _centres(self) -> list[AdaptationCentre]:
@@ -383,7 +402,7 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         office=office.name if office else None,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
-                  summary.expiring()],
+                  summary.expiring(), summary.violations()],
         issuer=issuer(session, office, words),
         quota_matrix=matrix,
         sector_matrix=summary.sector_matrix,

@@ -74,9 +74,9 @@ def test_dashboard_shows_usage_levels_and_forecast(qtbot, database, tmp_path):
     page = make_page(qtbot, database)
     rows = table(page)
     assert [row[:6] for row in rows] == [
-        ["Astana", "category 4: skilled workers", "all sectors", "10", "9", "1"],
-        ["Almaty", "category 1: executives and their deputies", "all sectors", "5", "0", "5"],
-        ["Almaty", "category 4: skilled workers", "all sectors", "2", "2", "0"],
+        ["Astana", "category 4: skilled workers", "A–U", "10", "9", "1"],
+        ["Almaty", "category 1: executives and their deputies", "A–U", "5", "0", "5"],
+        ["Almaty", "category 4: skilled workers", "A–U", "2", "2", "0"],
     ]
     levels = [page.table.item(r, 6).data(LEVEL_ROLE) for r in range(3)]
     assert levels == ["warning", "ok", "full"]

@@ -341,6 +341,8 @@ def test_the_quotas_page_shows_and_sets_quotas_by_sector(qtbot, database):
     assert dialog.save()
     sector_column = 2
     assert [page.table.item(r, sector_column).text() for r in range(page.table.rowCount())] == [
-        "барлық салалар", "F — Құрылыс"]
+        "A–U", "F"]
+    assert [page.table.item(r, sector_column).toolTip()
+            for r in range(page.table.rowCount())] == ["барлық салалар", "F — Құрылыс"]
     assert [page.table.item(r, 4).text() for r in range(page.table.rowCount())] == ["0", "1"]
     page.grab().save("/tmp/sectors-quotas-kk.png")

@@ -67,6 +67,8 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     Sex,
     UserRole,
+    ViolationKind,
+    WorkerDecision,
 )
 from kzmigdesk.domain.identifiers import make_bin, make_iin
 from kzmigdesk.domain.models import (
@@ -78,6 +80,7 @@ from kzmigdesk.domain.models import (
     IdentityDocument,
     KandasQuota,
     LabourQuota,
+    LabourViolation,
     LocalSetting,
     Office,
     OfficeProfile,
@@ -88,6 +91,7 @@ from kzmigdesk.domain.models import (
     ServiceRecord,
     ServiceType,
     User,
+    ViolationWorker,
     WorkPermit,
 )
 from kzmigdesk.domain.reference import reference_id
@@ -233,6 +237,12 @@ SECTOR_CODES = {"строительство": "F", "нефть и газ": "B", 
 UNMAPPED_SHARE = 0.06  # employers registered before the classifier, their text not mapped
 SECTOR_QUOTAS = ("F", "A", "B")  # sectors with labour quotas of their own in some regions
 SECTOR_QUOTA_SHARE = 0.5  # of the regions and categories where they took slots
+# Labour violations (issue 24): a few employers inspected and fined in the last 3 years.
+VIOLATION_SHARE = 0.04  # of the employers with permits
+INSPECTING_BODIES = ("Департамент полиции, управление миграционной службы",
+                     "Государственная инспекция труда",
+                     "Управление миграционной службы, мобильная группа")
+FINES = (184_600, 369_200, 738_400, 1_107_600)  # 50, 100, 200 and 300 monthly indices
 
 ADULT_SERVICES = {
     "kazakh_course": 18, "russian_course": 6, "legal": 20, "employment": 18, "vocational": 6,
@@ -304,6 +314,7 @@ class _Generator:
         self.labour_usage: Counter = Counter()
         self.sector_usage: Counter = Counter()  # (region code, category, sector code)
         self.employer_sectors: dict[uuid.UUID, str | None] = {}  # employer id -> sector code
+        self.employer_permits: dict[uuid.UUID, list] = {}  # -> [(person, permit, from, to)]
         self.kandas_usage: Counter = Counter()
 
         self.population = _Weighted(POPULATION_WEIGHTS)
@@ -1041,6 +1052,8 @@ class _Generator:
             sector_id=(reference_id("economic_sector", self.employer_sectors[employer_id])
                        if self.employer_sectors[employer_id] else None),
         ))
+        self.employer_permits.setdefault(employer_id, []).append(
+            (person["id"], permit["id"], start, end))
         users = self.office_users.get(office_id) or [None]
         for from_status, to_status, day in [(None, P.ISSUED, start), *history]:
             comment = rng.choice(REVOCATION_REASONS) if to_status is P.REVOKED else None
@@ -1059,6 +1072,35 @@ class _Generator:
         place = self._place(self.population.pick(rng))
         self._person(*self._name_for(citizenship or "KZ", sex), sex, birth, citizenship,
                      1.0 if citizenship == "KZ" else 0.85, place, phone=self._age(birth) >= 16)
+
+    # --- labour violations (issue 24) ---
+
+    def _violations(self) -> None:
+        rng, t = self.rng, self.t
+        for employer_id in sorted(self.employer_permits):
+            if rng.random() >= VIOLATION_SHARE:
+                continue
+            held = self.employer_permits[employer_id]
+            found = t - rng.randint(5, 3 * 365)
+            fine = rng.choice(FINES)
+            paid = found + rng.randint(10, 60) if rng.random() < 0.75 else None
+            violation = self._add(LabourViolation, self._entity(
+                employer_id=employer_id, found_on=self._date(found),
+                inspecting_body=rng.choice(INSPECTING_BODIES),
+                act_number=f"{self._date(found).year}-{rng.randint(100, 9999)}",
+                fine_amount=fine, fine_paid_on=self._date(paid) if paid and paid <= t else None,
+                notes=None, office_id=None))
+            for person_id, permit_id, start, end in rng.sample(held, min(len(held),
+                                                                         rng.randint(1, 3))):
+                valid = start <= found <= end
+                kind = (rng.choice((ViolationKind.OUTSIDE_REGION, ViolationKind.OUTSIDE_POSITION))
+                        if valid else ViolationKind.NO_PERMIT)
+                expelled = kind is ViolationKind.NO_PERMIT and rng.random() < 0.6
+                self._add(ViolationWorker, self._entity(
+                    violation_id=violation["id"], person_id=person_id,
+                    permit_id=permit_id if valid else None, kind=kind,
+                    decision=WorkerDecision.EXPULSION if expelled else WorkerDecision.WARNING))
+        self._flush((LabourViolation, ViolationWorker))
 
     # --- quotas ---
 
@@ -1141,6 +1183,7 @@ class _Generator:
             if self.progress is not None:
                 self.progress(done, self.total)
         self._check_cancel()
+        self._violations()
         self._quotas()
         counts = self.counts
         return DemoSummary(

@@ -66,6 +66,7 @@ from kzmigdesk.services.labour import (
     worker_choices,
 )
 from kzmigdesk.services.quotas import QuotaExceeded
+from kzmigdesk.services.violations import EmployerFlagged
 from kzmigdesk.services.workspace import Database
 
 EXTRA_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -175,6 +176,11 @@ class PermitDialog(GuardedDialog):
         self.override_reason = QLineEdit()
         form.addRow(_("Reason for going beyond the quota"), self.override_reason)
         form.setRowVisible(self.override_reason, False)
+        # Shown when the employer has labour violations: the clerk acknowledges the warning.
+        self.acknowledge = QCheckBox(_("I have read the warning about the employer's "
+                                       "violations"))
+        form.addRow(self.acknowledge)
+        form.setRowVisible(self.acknowledge, False)
         self.permit_form = form
 
         self.save_button, self.cancel_button = QPushButton(_("&Save")), QPushButton(_("C&ancel"))
@@ -290,8 +296,11 @@ class PermitDialog(GuardedDialog):
             messages.append(_("Choose the employer, or register a new one."))
         employer = self.collect_employer() if self.new_employer.isChecked() else employer_id
         try:
-            permit_id = issue_new_permit(self.database, worker_id, employer,
-                                         self.collect_permit(), self.given_override_reason())
+            permit_id = issue_new_permit(
+                self.database, worker_id, employer, self.collect_permit(),
+                self.given_override_reason(),
+                acknowledge_warning=(self.permit_form.isRowVisible(self.acknowledge)
+                                     and self.acknowledge.isChecked()))
         except PermitNotIssued as failure:
             employer_errors, permit_errors = failure.employer_errors, failure.permit_errors
         except QuotaExceeded as refused:
@@ -300,6 +309,10 @@ class PermitDialog(GuardedDialog):
                 self.permit_form.setRowVisible(self.override_reason, True)
                 messages.append(_("To issue it beyond the quota, give the reason and save "
                                   "again."))
+        except EmployerFlagged as flagged:
+            messages.append(flagged.message())
+            self.permit_form.setRowVisible(self.acknowledge, True)
+            self.acknowledge.setStyleSheet(INVALID_STYLE)
         except ServiceError as error:
             messages.append(error.message())
         else:

@@ -46,7 +46,7 @@ from kzmigdesk.services.workspace import Database
 LEVEL_COLOURS = {"ok": "#4caf50", "warning": "#f0a30a", "full": "#d32f2f"}
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = (N_("Region"), N_("Permit category"), N_("Economic sector"), N_("Quota"), N_("Used"),
+COLUMNS = (N_("Region"), N_("Permit category"), N_("Sector"), N_("Quota"), N_("Used"),
            N_("Remaining"), N_("Usage"), N_("Runs out"))
 USAGE_COLUMN, CATEGORY_COLUMN, SECTOR_COLUMN = 6, 1, 2
 ALL_SECTORS = N_("all sectors")
@@ -57,6 +57,17 @@ def sector_text(row: QuotaUsage) -> str:
     if row.kind is QuotaKind.KANDAS:
         return ""
     return f"{row.sector_code} — {row.sector_name}" if row.sector_code else _(ALL_SECTORS)
+
+
+def sector_item(row: QuotaUsage) -> QTableWidgetItem:
+    """The sector's letter ("A–U": all sectors), its name in the tooltip: the table has no
+    room for the long names."""
+    if row.kind is QuotaKind.KANDAS:
+        return QTableWidgetItem("")
+    item = QTableWidgetItem(row.sector_code or "A–U")
+    item.setToolTip(sector_text(row))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    return item
 
 
 class UsageBarDelegate(QStyledItemDelegate):
@@ -133,9 +144,6 @@ class QuotasPage(QWidget):
         header.setMaximumSectionSize(MAX_COLUMN_WIDTH)  # longer categories elide
         header.setSectionResizeMode(USAGE_COLUMN, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(USAGE_COLUMN, 140)
-        # The sectors' names are long: elided, whole in a tooltip.
-        header.setSectionResizeMode(SECTOR_COLUMN, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(SECTOR_COLUMN, 150)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         controls = QHBoxLayout()
@@ -194,7 +202,7 @@ class QuotasPage(QWidget):
             usage.setData(LEVEL_ROLE, row.level)
             items = (QTableWidgetItem(row.region_name),
                      QTableWidgetItem(label(row.category) if row.category else ""),
-                     QTableWidgetItem(sector_text(row)),
+                     sector_item(row),
                      numeric_item(row.amount), numeric_item(row.used),
                      numeric_item(row.remaining if row.amount is not None else None),
                      usage, QTableWidgetItem(forecast_text(row)))

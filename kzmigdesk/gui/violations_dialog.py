@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -127,7 +128,7 @@ class ViolationDialog(QDialog):
         self.database = database
         self.workers: list[tuple[uuid.UUID, str]] = []
         self.setWindowTitle(_("New finding of illegal employment"))
-        self.resize(900, 640)
+        self.resize(1000, 600)
         self.employer_search = QLineEdit()
         search_hint(self.employer_search, _("BIN or name of the employer"))
         self.employer_list = QListWidget()
@@ -164,7 +165,10 @@ class ViolationDialog(QDialog):
         self.remove_button = QPushButton(_("&Remove the worker"))
         self.found = QTableWidget(0, len(WORKER_COLUMNS))
         self.found.verticalHeader().hide()
-        self.found.horizontalHeader().setStretchLastSection(True)
+        header = self.found.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.found.setHorizontalHeaderLabels([_(title) for title in WORKER_COLUMNS])
         self.found.setAccessibleName(_("Workers found"))
         workers = QGroupBox(_("Workers found"))
@@ -187,8 +191,8 @@ class ViolationDialog(QDialog):
         buttons.addWidget(self.save_button)
         buttons.addWidget(cancel_button)
         columns = QHBoxLayout()
-        columns.addWidget(inspection, 1)
-        columns.addWidget(workers, 1)
+        columns.addWidget(inspection, 2)
+        columns.addWidget(workers, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addWidget(self.errors_label)
@@ -244,7 +248,6 @@ class ViolationDialog(QDialog):
             decision.addItem(label(member), member.value)
         self.found.setCellWidget(row, 1, kind)
         self.found.setCellWidget(row, 2, decision)
-        self.found.resizeColumnsToContents()
 
     def remove_worker(self) -> None:
         row = self.found.currentRow()

@@ -161,7 +161,7 @@ class ViolationDialog(QDialog):
         self.worker_list = QListWidget()
         self.worker_list.setAccessibleName(_("Worker"))
         self.worker_list.setMaximumHeight(90)
-        self.add_button = QPushButton(_("&Add the worker"))
+        self.add_button = QPushButton(_("A&dd the worker"))
         self.remove_button = QPushButton(_("&Remove the worker"))
         self.found = QTableWidget(0, len(WORKER_COLUMNS))
         self.found.verticalHeader().hide()

@@ -30,7 +30,12 @@ from kzmigdesk.domain.enums import ViolationKind, WorkerDecision, label
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, no_default_buttons
 from kzmigdesk.gui.widgets.list_page import search_hint
-from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
+from kzmigdesk.gui.widgets.tables import (
+    MAX_COLUMN_WIDTH,
+    ElidedTextTips,
+    fill_table,
+    read_only_table,
+)
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
 from kzmigdesk.services.labour import employer_choices, worker_choices
@@ -45,7 +50,7 @@ from kzmigdesk.services.violations import (
 from kzmigdesk.services.workspace import Database
 
 COLUMNS = (N_("Date of the finding"), N_("Employer"), N_("Inspecting body"), N_("Workers found"),
-           N_("Expelled"), N_("Fine, tenge"), N_("Fine paid on"))
+           N_("Fine, tenge"), N_("Fine paid on"))
 WORKER_COLUMNS = (N_("Worker"), N_("Violation"), N_("Decision"))
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -58,8 +63,13 @@ class ViolationsDialog(QDialog):
         self.database = database
         self.rows: list[ViolationRow] = []
         self.setWindowTitle(_("Labour violations"))
-        self.resize(1000, 560)
+        self.resize(1100, 560)
         self.table = read_only_table(len(COLUMNS))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(MAX_COLUMN_WIDTH)  # longer texts elide (tooltip)
+        header.setStretchLastSection(True)
+        self.table.setItemDelegate(ElidedTextTips(self.table))
         self.table.setAccessibleName(_("Labour violations"))
         self.new_button = QPushButton(_("&New finding…"))
         self.paid_on = date_edit()
@@ -90,9 +100,11 @@ class ViolationsDialog(QDialog):
     def refresh(self) -> None:
         self.rows = violation_rows(self.database)
         fill_table(self.table, [
-            [i18n.format_date(row.found_on), f"{row.employer_name} · {row.employer_bin}",
-             row.inspecting_body, i18n.format_number(row.workers),
-             i18n.format_number(row.expelled), i18n.format_number(row.fine_amount),
+            [i18n.format_date(row.found_on), row.employer_name,
+             row.inspecting_body, _("{workers}, expelled: {expelled}").format(
+                 workers=i18n.format_number(row.workers),
+                 expelled=i18n.format_number(row.expelled)),
+             i18n.format_number(row.fine_amount),
              i18n.format_date(row.fine_paid_on) if row.fine_paid_on
              else (_("not paid") if row.fine_amount else "")]
             for row in self.rows], [_(title) for title in COLUMNS])
@@ -128,7 +140,7 @@ class ViolationDialog(QDialog):
         self.database = database
         self.workers: list[tuple[uuid.UUID, str]] = []
         self.setWindowTitle(_("New finding of illegal employment"))
-        self.resize(1000, 600)
+        self.resize(1100, 600)
         self.employer_search = QLineEdit()
         search_hint(self.employer_search, _("BIN or name of the employer"))
         self.employer_list = QListWidget()
@@ -167,8 +179,8 @@ class ViolationDialog(QDialog):
         self.found.verticalHeader().hide()
         header = self.found.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (1, 2):  # as wide as their combo boxes (add_worker)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         self.found.setHorizontalHeaderLabels([_(title) for title in WORKER_COLUMNS])
         self.found.setAccessibleName(_("Workers found"))
         workers = QGroupBox(_("Workers found"))
@@ -248,6 +260,10 @@ class ViolationDialog(QDialog):
             decision.addItem(label(member), member.value)
         self.found.setCellWidget(row, 1, kind)
         self.found.setCellWidget(row, 2, decision)
+        header = self.found.horizontalHeader()
+        for column, combo in ((1, kind), (2, decision)):
+            header.resizeSection(column, max(header.sectionSize(column),
+                                             combo.sizeHint().width()))
 
     def remove_worker(self) -> None:
         row = self.found.currentRow()

@@ -131,7 +131,7 @@ def test_clerk_cannot_set_quotas(qtbot, database):
     dialog.amount.setValue(50)
     assert not dialog.save()
     assert dialog.errors_label.text() == "Your role (clerk) does not allow this: setting quotas."
-    assert table(page)[2][2] == "2"
+    assert table(page)[2][3] == "2"
 
 
 def test_import_csv_from_the_dashboard(qtbot, database, tmp_path):
@@ -142,8 +142,8 @@ def test_import_csv_from_the_dashboard(qtbot, database, tmp_path):
     assert page.import_file(good)
     assert page.message.text() == (
         "Imported from quotas.csv: 1 labour quotas and 1 kandas quotas.")
-    assert [row[:3] for row in table(page)] == [
-        ["Almaty", "category 2: heads of structural units", "30"]]
+    assert [row[:4] for row in table(page)] == [
+        ["Almaty", "category 2: heads of structural units", "A–U", "30"]]
     bad = tmp_path / "bad.csv"
     bad.write_text(f"year,region,category,amount\n{YEAR},Atlantis,cat2,30\n")
     assert not page.import_file(bad)

@@ -132,7 +132,7 @@ def test_issuing_a_permit_to_a_flagged_employer_needs_the_warning_acknowledged(d
                               acknowledge_warning=True)
         assert "Fines not paid" in permit.employer_warning
         entry = session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "permit.employer_warning_acknowledged")).one()
+            AuditEntry.action == "employer.warning_acknowledged")).one()
         assert entry.entity_id == str(permit.id) or str(entry.entity_id) == str(permit.id)
         assert entry.username == "serik"
 

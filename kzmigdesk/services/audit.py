@@ -511,7 +511,7 @@ ACTIONS = {
     "backup": N_("backed up"),
     "restore": N_("restored from a backup"),
     "quota.override": N_("issued beyond the quota"),
-    "permit.employer_warning_acknowledged": N_("employer's violations acknowledged"),
+    "employer.warning_acknowledged": N_("employer's violations acknowledged"),
     "exchange.import": N_("package imported"),
     "exchange.resolve": N_("exchange conflict resolved"),
     "settings": N_("settings changed"),

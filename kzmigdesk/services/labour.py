@@ -388,7 +388,7 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     if override:
         quotas.record_override(session, "work_permit", permit.id, override)
     if warning is not None:
-        audit.record(session, "permit.employer_warning_acknowledged", "work_permit",
+        audit.record(session, "employer.warning_acknowledged", "work_permit",
                      permit.id, {"employer_id": employer.id, "warning": warning})
     _refresh_person(session, person)
     return permit

@@ -196,7 +196,7 @@ class _Summary:
     def violations(self) -> Section:
         """The month's findings of illegal employment, their workers and fines (issue 24)."""
         section = Section("labour_violations", N_("Labour violations"),
-                          [Column(N_("Indicator")), Column(N_("Number"), NUMBER)])
+                          [Column(N_("Indicator")), Column(N_("Count"), NUMBER)])
         counts = month_counts(self.session, self.start, self.end,
                               self.office.id if self.office is not None else None)
         section.rows = [
@@ -333,7 +333,7 @@ class _Summary:
             rows=tuple(QuotaMatrixRow(sector_order[sector][2],
                                       tuple(by_sector[sector].get(c) for c in categories), None)
                        for sector in sorted(by_sector, key=lambda s: sector_order[s][:2])),
-            by_sector=True)
+            by_sector=True) if set(by_sector) - {None} else None  # only with sectors' quotas
         return usage, running_out, matrix
 
     def expiring(self) -> Section:

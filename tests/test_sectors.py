@@ -346,3 +346,41 @@ def test_the_quotas_page_shows_and_sets_quotas_by_sector(qtbot, database):
             for r in range(page.table.rowCount())] == ["барлық салалар", "F — Құрылыс"]
     assert [page.table.item(r, 4).text() for r in range(page.table.rowCount())] == ["0", "1"]
     page.grab().save("/tmp/sectors-quotas-kk.png")
+
+
+def test_the_monthly_summary_has_a_quota_matrix_by_sector(database):
+    from kzmigdesk.i18n.words import Words
+    from kzmigdesk.printing.monthly import summary_pdf
+    from kzmigdesk.services.reports import monthly_summary
+
+    words = Words.of("en")
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        set_quota(session, QuotaKind.LABOUR, YEAR, region_id(session), 5, C.CATEGORY_4)
+        permit(session, 1, employer(session, 1, F))
+        permit(session, 2, employer(session, 2, A))
+    with database.sessions() as session:
+        as_user(session, SUPERVISOR)
+        assert monthly_summary(session, dt.date(2026, 6, 1), words,
+                               today=TODAY).sector_matrix is None  # no sector's own quota
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        set_quota(session, QuotaKind.LABOUR, YEAR, region_id(session), 3, C.CATEGORY_4,
+                  sector_id=F)
+    with database.sessions() as session:
+        as_user(session, SUPERVISOR)
+        summary = monthly_summary(session, dt.date(2026, 6, 1), words, today=TODAY)
+    matrix = summary.sector_matrix
+    category_4 = list(PermitCategory).index(C.CATEGORY_4)
+    assert [(row.region, row.labour[category_4].amount, row.labour[category_4].used)
+            for row in matrix.rows] == [("F — Construction", 3, 1), ("all sectors", 5, 1)]
+    assert summary.section("quota_usage").rows[0][-1] == "all sectors"
+    assert summary.section("quota_usage").rows[1][-1] == "F — Construction"
+    import io
+
+    import pypdf
+
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(
+        io.BytesIO(summary_pdf(summary, words))).pages)
+    assert "Foreign labour quota by economic sector, 2026" in text
+    assert "F — Construction" in text

@@ -384,3 +384,25 @@ def test_the_monthly_summary_has_a_quota_matrix_by_sector(database):
         io.BytesIO(summary_pdf(summary, words))).pages)
     assert "Foreign labour quota by economic sector, 2026" in text
     assert "F — Construction" in text
+
+
+def test_the_quota_statement_names_a_quotas_sector(database):
+    from kzmigdesk.i18n.words import Words
+    from kzmigdesk.printing import forms
+    from kzmigdesk.services import prints
+
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        set_quota(session, QuotaKind.LABOUR, YEAR, region_id(session), 5, C.CATEGORY_4)
+        set_quota(session, QuotaKind.LABOUR, YEAR, region_id(session), 3, C.CATEGORY_4,
+                  sector_id=F)
+        statement = prints.quota_statement(session, QuotaKind.LABOUR, YEAR, today=TODAY)
+    assert [line.sector for line in statement.lines][0] is None
+    assert statement.lines[1].sector.names["kk"] == "F — Құрылыс"
+    import io
+
+    import pypdf
+
+    pdf = forms.quota_statement(statement, Words.of("en"))
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "category 4: skilled workers; F — Construction" in " ".join(text.split())

@@ -227,6 +227,7 @@ class QuotaLine:
     earliest: dt.date | None = None
     latest: dt.date | None = None  # None with runs_out: perhaps only after the year end
     year_end_usage: int | None = None
+    sector: Named | None = None  # the economic sector of a labour quota for one (issue 24)
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,8 @@ class _Summary:
     def violations(self) -> Section:
         """The month's findings of illegal employment, their workers and fines (issue 24)."""
         section = Section("labour_violations", N_("Labour violations"),
-                          [Column(N_("Indicator")), Column(N_("Count"), NUMBER)])
+                          [Column(N_("Indicator")), Column(N_("Count"), NUMBER)],
+                          sheet=N_("Illegal employment"))
         counts = month_counts(self.session, self.start, self.end,
                               self.office.id if self.office is not None else None)
         section.rows = [

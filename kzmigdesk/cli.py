@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--yes", action="store_true", required=True,
                        help="confirm: the purge cannot be undone")
 
+    sectors = commands.add_parser("sectors", help="the employers' economic sectors (ОКЭД)")
+    sectors_commands = sectors.add_subparsers(dest="sectors_command", metavar="ACTION",
+                                              required=True)
+    sectors_commands.add_parser("unmapped", help="list the employers with no sector of the "
+                                "classifier (their old free text matched no section's name)")
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_verify = audit_commands.add_parser(
@@ -237,7 +242,7 @@ def run(argv: list[str]) -> int:
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
                "restore": cmd_restore, "exchange": cmd_exchange,
                "deadlines": cmd_deadlines, "retention": cmd_retention,
-               "support": cmd_support}[args.command]
+               "support": cmd_support, "sectors": cmd_sectors}[args.command]
     return handler(args)
 
 
@@ -728,6 +733,24 @@ def cmd_retention(args) -> int:
                                    records=i18n.format_number(result.records)))
     finally:
         database.close()
+    return 0
+
+
+def cmd_sectors(args) -> int:
+    """`sectors unmapped`: the employers with no sector, a line each (BIN, name, the sector as
+    registered, region, tab-separated), then how many."""
+    from kzmigdesk.services.sectors import unmapped_of
+    from kzmigdesk.services.workspace import open_database
+
+    database = open_database(args.db)
+    try:
+        rows = unmapped_of(database)
+    finally:
+        database.close()
+    for row in rows:
+        print("\t".join((row.bin, row.name, row.old_sector or "", row.region_name)))
+    print(_("{count} employers have no economic sector.").format(count=len(rows)),
+          file=sys.stderr)
     return 0
 
 

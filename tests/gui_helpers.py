@@ -35,7 +35,9 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.recovery_key_dialog import RecoveryKeyDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
+    from kzmigdesk.gui.sectors_dialog import UnmappedSectorsDialog
     from kzmigdesk.gui.support_dialog import SupportDialog
+    from kzmigdesk.gui.violations_dialog import ViolationDialog, ViolationsDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
@@ -51,6 +53,9 @@ def every_dialog(window, database) -> dict:
         "new permit": lambda: workers.open_permit(None),
         "employer": lambda: EmployerDialog(database, employer_id, window),
         "employers": lambda: EmployersDialog(database, window),
+        "employers without a sector": lambda: UnmappedSectorsDialog(database, window),
+        "violations": lambda: ViolationsDialog(database, window),
+        "new violation": lambda: ViolationDialog(database, window),
         "service": lambda: services.open_record(first_id(services)),
         "new service": services.open_new,
         "centres": services.open_centres,

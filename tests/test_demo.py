@@ -323,7 +323,10 @@ def test_quotas_are_not_overrun(demo):
         kandas = [row for year in range(TODAY.year - 4, TODAY.year + 1)
                   for row in quota_usage(session, QuotaKind.KANDAS, year, today=TODAY)]
         regions = count(session, Region)
-    assert len(labour) == regions * len(PermitCategory)
+    # A quota for all sectors per region and category, and some sectors' own (issue 24).
+    everyone = [row for row in labour if row.sector_id is None]
+    assert len(everyone) == regions * len(PermitCategory)
+    assert {row.sector_code for row in labour} - {None} <= {"A", "B", "F"}
     assert sum(row.used for row in labour) > 0
     assert sum(row.used for row in kandas) > 0
     for row in labour + kandas:
@@ -475,3 +478,25 @@ def test_support_applications(database):
             assert again.amount == a.amount
             assert support.ineligible_reasons(session, a.case, a.measure, a.applied_on,
                                               ignore=a.id) == []
+
+
+def test_employers_have_sectors_of_the_classifier(demo):
+    """Most employers have a sector of the classifier (issue 24), a few kept only their old
+    free text; their permits carry the sector; some quotas are for one sector."""
+    from kzmigdesk.domain.models import EconomicSector, Employer, LabourQuota, WorkPermit
+    from kzmigdesk.services.sectors import unmapped_employers
+
+    database, _summary = demo
+    with database.sessions() as session:
+        employers = list(session.scalars(select(Employer)))
+        mapped = [e for e in employers if e.sector_id is not None]
+        assert len(mapped) >= 0.8 * len(employers)
+        assert {e.id for e in employers} - {e.id for e in mapped} == {
+            row.id for row in unmapped_employers(session)}
+        assert all(e.sector for e in employers)  # the old text is kept
+        codes = {session.get(EconomicSector, e.sector_id).code for e in mapped}
+        assert "F" in codes and len(codes) >= 3
+        for permit in session.scalars(select(WorkPermit)):
+            assert permit.sector_id == permit.employer.sector_id
+        assert session.scalar(select(func.count()).select_from(LabourQuota)
+                              .where(LabourQuota.sector_id.is_not(None))) >= 1

@@ -67,6 +67,8 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     Sex,
     UserRole,
+    ViolationKind,
+    WorkerDecision,
 )
 from kzmigdesk.domain.identifiers import make_bin, make_iin
 from kzmigdesk.domain.models import (
@@ -78,6 +80,7 @@ from kzmigdesk.domain.models import (
     IdentityDocument,
     KandasQuota,
     LabourQuota,
+    LabourViolation,
     LocalSetting,
     Office,
     OfficeProfile,
@@ -88,8 +91,10 @@ from kzmigdesk.domain.models import (
     ServiceRecord,
     ServiceType,
     User,
+    ViolationWorker,
     WorkPermit,
 )
+from kzmigdesk.domain.reference import reference_id
 from kzmigdesk.domain.search import sort_key
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.name_index import index_names
@@ -225,6 +230,20 @@ PERMIT_CATEGORY_WEIGHTS = {
 }
 SECTOR_WEIGHTS = (30, 14, 10, 10, 5, 10, 8, 5, 6, 2)  # in the order of SECTORS
 AGRICULTURE = "сельское хозяйство"
+# The demo's sectors (as the employers' old free text) in the classifier (ОКЭД, issue 24).
+SECTOR_CODES = {"строительство": "F", "нефть и газ": "B", "горнодобывающая промышленность": "B",
+                "сельское хозяйство": "A", "информационные технологии": "J", "торговля": "G",
+                "транспорт и логистика": "H", "энергетика": "D",
+                "обрабатывающая промышленность": "C", "гостиничный бизнес": "I"}
+UNMAPPED_SHARE = 0.06  # employers registered before the classifier, their text not mapped
+SECTOR_QUOTAS = ("F", "A", "B")  # sectors with labour quotas of their own in some regions
+SECTOR_QUOTA_SHARE = 0.5  # of the regions and categories where they took slots
+# Labour violations (issue 24): a few employers inspected and fined in the last 3 years.
+VIOLATION_SHARE = 0.04  # of the employers with permits
+INSPECTING_BODIES = ("Департамент полиции, управление миграционной службы",
+                     "Государственная инспекция труда",
+                     "Управление миграционной службы, мобильная группа")
+FINES = (184_600, 369_200, 738_400, 1_107_600)  # 50, 100, 200 and 300 monthly indices
 
 ADULT_SERVICES = {
     "kazakh_course": 18, "russian_course": 6, "legal": 20, "employment": 18, "vocational": 6,
@@ -294,6 +313,9 @@ class _Generator:
                 select(column).where(column.is_not(None)).execution_options(**every)))
         self.document_seq = itertools.count(1)
         self.labour_usage: Counter = Counter()
+        self.sector_usage: Counter = Counter()  # (region code, category, sector code)
+        self.employer_sectors: dict[uuid.UUID, str | None] = {}  # employer id -> sector code
+        self.employer_permits: dict[uuid.UUID, list] = {}  # -> [(person, permit, from, to)]
         self.kandas_usage: Counter = Counter()
 
         self.population = _Weighted(POPULATION_WEIGHTS)
@@ -689,11 +711,14 @@ class _Generator:
             region_code = self.worker_regions.pick(rng)
             _code, _district, locality, address = self._place(region_code)
             contact = self._kazakh_name(Sex.MALE if rng.random() < 0.6 else Sex.FEMALE)
+            code = SECTOR_CODES[sector] if index == 0 or rng.random() >= UNMAPPED_SHARE else None
             employer = self._add(Employer, self._entity(
                 bin=number, name=name, sector=sector, region_id=self.region_ids[region_code],
                 address=f"{locality}, {address}", phone=self._landline(region_code),
                 contact_person=" ".join(contact[:3]),
+                sector_id=reference_id("economic_sector", code) if code else None,
             ))
+            self.employer_sectors[employer["id"]] = code
             entry = (employer["id"], region_code)
             self.employers.append(entry)
             if sector == AGRICULTURE:
@@ -1015,6 +1040,7 @@ class _Generator:
         revoked_in_year = status is P.REVOKED and self._date(history[-1][2]).year == quota_year
         if quota_year == self.today.year and not revoked_in_year:
             self.labour_usage[(region_code, category)] += 1
+            self.sector_usage[(region_code, category, self.employer_sectors[employer_id])] += 1
         office_id = self._office_for(region_code)
         permit = self._add(WorkPermit, self._entity(
             number=self._number(self.permit_seq, f"WP-{quota_year}-{{:07d}}"),
@@ -1024,7 +1050,11 @@ class _Generator:
             region_id=self.region_ids[region_code], valid_from=valid_from,
             valid_to=self._date(end), status=status, quota_year=quota_year,
             holds_quota_slot=not revoked_in_year, quota_override_reason=None, office_id=office_id,
+            sector_id=(reference_id("economic_sector", self.employer_sectors[employer_id])
+                       if self.employer_sectors[employer_id] else None),
         ))
+        self.employer_permits.setdefault(employer_id, []).append(
+            (person["id"], permit["id"], start, end))
         users = self.office_users.get(office_id) or [None]
         for from_status, to_status, day in [(None, P.ISSUED, start), *history]:
             comment = rng.choice(REVOCATION_REASONS) if to_status is P.REVOKED else None
@@ -1044,6 +1074,35 @@ class _Generator:
         self._person(*self._name_for(citizenship or "KZ", sex), sex, birth, citizenship,
                      1.0 if citizenship == "KZ" else 0.85, place, phone=self._age(birth) >= 16)
 
+    # --- labour violations (issue 24) ---
+
+    def _violations(self) -> None:
+        rng, t = self.rng, self.t
+        for employer_id in sorted(self.employer_permits):
+            if rng.random() >= VIOLATION_SHARE:
+                continue
+            held = self.employer_permits[employer_id]
+            found = t - rng.randint(5, 3 * 365)
+            fine = rng.choice(FINES)
+            paid = found + rng.randint(10, 60) if rng.random() < 0.75 else None
+            violation = self._add(LabourViolation, self._entity(
+                employer_id=employer_id, found_on=self._date(found),
+                inspecting_body=rng.choice(INSPECTING_BODIES),
+                act_number=f"{self._date(found).year}-{rng.randint(100, 9999)}",
+                fine_amount=fine, fine_paid_on=self._date(paid) if paid and paid <= t else None,
+                notes=None, office_id=None))
+            for person_id, permit_id, start, end in rng.sample(held, min(len(held),
+                                                                         rng.randint(1, 3))):
+                valid = start <= found <= end
+                kind = (rng.choice((ViolationKind.OUTSIDE_REGION, ViolationKind.OUTSIDE_POSITION))
+                        if valid else ViolationKind.NO_PERMIT)
+                expelled = kind is ViolationKind.NO_PERMIT and rng.random() < 0.6
+                self._add(ViolationWorker, self._entity(
+                    violation_id=violation["id"], person_id=person_id,
+                    permit_id=permit_id if valid else None, kind=kind,
+                    decision=WorkerDecision.EXPULSION if expelled else WorkerDecision.WARNING))
+        self._flush((LabourViolation, ViolationWorker))
+
     # --- quotas ---
 
     def _quotas(self) -> None:
@@ -1058,10 +1117,22 @@ class _Generator:
                 if (region_id, category) in existing_labour:
                     continue
                 used = self.labour_usage[(code, category)]
+                # Some sectors short of workers have a quota of their own (issue 24): their
+                # permits' slots count under it, no longer under the quota for all sectors.
+                for sector in SECTOR_QUOTAS:
+                    sector_used = self.sector_usage[(code, category, sector)]
+                    if not sector_used or rng.random() >= SECTOR_QUOTA_SHARE:
+                        continue
+                    used -= sector_used
+                    self._add(LabourQuota, self._entity(
+                        year=year, region_id=region_id, category=category,
+                        sector_id=reference_id("economic_sector", sector),
+                        amount=max(5, math.ceil(sector_used * rng.uniform(1.0, 1.5) / 5) * 5)))
                 # Some quotas near their end, for the dashboard's warning colours.
                 amount = max(10, math.ceil(used * rng.uniform(1.0, 1.6) / 5) * 5)
                 self._add(LabourQuota, self._entity(
-                    year=year, region_id=region_id, category=category, amount=amount))
+                    year=year, region_id=region_id, category=category, amount=amount,
+                    sector_id=None))
         existing_kandas = set(self.session.execute(select(KandasQuota.year,
                                                           KandasQuota.region_id)))
         years = {y for y, _code in self.kandas_usage} | set(range(year - 4, year + 1))
@@ -1173,6 +1244,7 @@ class _Generator:
             if self.progress is not None:
                 self.progress(done, self.total)
         self._check_cancel()
+        self._violations()
         self._quotas()
         self._support()
         counts = self.counts

@@ -201,7 +201,7 @@ class EmployerPermitsExtract:
     name: str
     address: str | None
     region: Named | None
-    sector: str | None
+    sector: "Named | str | None"  # the classifier's section, else the old free text
     contact_person: str | None
     phone: str | None
     permits: tuple[PermitLine, ...]  # newest first
@@ -252,6 +252,7 @@ class QuotaLine:
     earliest: dt.date | None = None
     latest: dt.date | None = None  # None with runs_out: perhaps only after the year end
     year_end_usage: int | None = None
+    sector: Named | None = None  # the economic sector of a labour quota for one (issue 24)
 
 
 @dataclass(frozen=True)
@@ -407,6 +408,9 @@ class QuotaMatrix:
     categories: tuple[str, ...]  # the labour quota's permit categories, in the report's language
     short_categories: tuple[str, ...]  # the same, short, for the columns' titles
     rows: tuple[QuotaMatrixRow, ...]  # in region order
+    # Rows by economic sector of the labour quota (issue 24; each row's `region` is the
+    # sector's name, "all sectors" last) and no kandas column.
+    by_sector: bool = False
 
     def labour_total(self, row: QuotaMatrixRow) -> QuotaCell | None:
         return _add(row.labour)
@@ -426,6 +430,7 @@ class MonthlySummary:
     sections: list[Section]
     issuer: SummaryIssuer = field(default_factory=SummaryIssuer)
     quota_matrix: QuotaMatrix | None = None  # the PDF draws it instead of the quota_usage list
+    sector_matrix: QuotaMatrix | None = None  # the labour quota by sector, after it (issue 24)
     made_on: dt.date | None = None
     flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
     # the audit trail's chain head when it was made (issue 22): number and hash of the last

@@ -125,6 +125,21 @@ class AccessKind(StrEnum):
 
 # Labels per enumeration: StrEnum members of different enums with the same value compare
 # equal, so one flat dict would mix them up (repatriate "expired" and permit "expired").
+class ViolationKind(StrEnum):
+    """How a worker found at an inspection broke the rules of foreign labour (issue 24)."""
+
+    NO_PERMIT = "no_permit"
+    OUTSIDE_REGION = "outside_region"  # working outside the permit's region
+    OUTSIDE_POSITION = "outside_position"  # working outside the permit's position
+
+
+class WorkerDecision(StrEnum):
+    """The decision on a worker found at an inspection (issue 24)."""
+
+    WARNING = "warning"
+    EXPULSION = "expulsion"
+
+
 LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
     Sex: {
         Sex.MALE: N_("male"),
@@ -196,6 +211,15 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         ChangeKind.PERMIT_REVOCATION: N_("revocation of a work permit"),
         ChangeKind.DELETION: N_("deletion of a record"),
         ChangeKind.SUPPORT_DECISION: N_("decision on a kandas support application"),
+    },
+    ViolationKind: {
+        ViolationKind.NO_PERMIT: N_("working without a permit"),
+        ViolationKind.OUTSIDE_REGION: N_("working outside the permit's region"),
+        ViolationKind.OUTSIDE_POSITION: N_("working outside the permit's position"),
+    },
+    WorkerDecision: {
+        WorkerDecision.WARNING: N_("warning"),
+        WorkerDecision.EXPULSION: N_("expulsion"),
     },
     RequestStatus: {
         RequestStatus.DRAFT: N_("draft"),

@@ -47,6 +47,8 @@ from kzmigdesk.domain.enums import (
     Sex,
     SupportStatus,
     UserRole,
+    ViolationKind,
+    WorkerDecision,
 )
 from kzmigdesk.i18n import current_language
 
@@ -358,14 +360,17 @@ class Employer(Entity):
 
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str]
-    sector: Mapped[str | None] = mapped_column(String(100))
+    sector: Mapped[str | None] = mapped_column(String(100))  # free text, before issue 24
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     address: Mapped[str | None]
     phone: Mapped[str | None] = mapped_column(String(32))
     contact_person: Mapped[str | None] = mapped_column(String(200))
+    # Its section of the economic activity classifier (issue 24; services/sectors.py).
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     region: Mapped[Region] = relationship()
     permits: Mapped[list["WorkPermit"]] = relationship(back_populates="employer")
+    economic_sector: Mapped["EconomicSector | None"] = relationship()
 
 
 class WorkPermit(Entity):
@@ -373,7 +378,7 @@ class WorkPermit(Entity):
     __table_args__ = (
         # Quota usage and its monthly shape read only this index (services/quotas.py).
         Index("ix_work_permits_quota", "quota_year", "region_id", "category",
-              "holds_quota_slot", "valid_from", "deleted_at"),
+              "holds_quota_slot", "valid_from", "sector_id", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
         # "Mine": an owner's permits in the list's order (issue 19).
@@ -396,6 +401,11 @@ class WorkPermit(Entity):
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(  # the assigned clerk (ownership.py)
         ForeignKey("users.id"))
+    # The employer's economic sector when the permit was issued: the sector of its quota slot
+    # (issue 24; services/quotas.py). None: no sector known.
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
+    employer_warning: Mapped[str | None] = mapped_column(
+        Text, comment="the employer's violations, acknowledged by the clerk who issued it")
 
     employer: Mapped[Employer] = relationship(back_populates="permits")
     person: Mapped[Person] = relationship()
@@ -480,12 +490,21 @@ class ServiceRecord(Entity):
 
 class LabourQuota(Entity):
     __tablename__ = "labour_quotas"
-    __table_args__ = (UniqueConstraint("year", "region_id", "category"),)
+    __table_args__ = (
+        # One quota per year, region, category and sector; one "all sectors" quota (no sector)
+        # per year, region and category (issue 24).
+        UniqueConstraint("year", "region_id", "category", "sector_id"),
+        Index("uq_labour_quotas_all_sectors", "year", "region_id", "category", unique=True,
+              sqlite_where=text("sector_id IS NULL"),
+              postgresql_where=text("sector_id IS NULL")),
+    )
 
     year: Mapped[int] = mapped_column(Integer)
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     category: Mapped[PermitCategory] = mapped_column(enum_type(PermitCategory))
     amount: Mapped[int] = mapped_column(Integer)
+    # The economic sector the quota is for; None: all sectors (services/quotas.py).
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     region: Mapped[Region] = relationship()
 
@@ -941,3 +960,57 @@ class SupportApplication(Entity):
 
     case: Mapped[RepatriateCase] = relationship()
     measure: Mapped[SupportMeasure] = relationship()
+# --- economic sectors (issue 24) --------------------------------------------------------------
+
+
+class EconomicSector(LocalizedNameMixin, Entity):
+    """A section (A … U) of the economic activity classifier (ОКЭД): reference data, as the
+    regions (kzmigdesk/domain/reference.py)."""
+
+    __tablename__ = "economic_sectors"
+
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+# --- labour violations (issue 24) ------------------------------------------------------------
+
+
+class LabourViolation(Entity):
+    """An inspection's finding of illegal employment at an employer (services/violations.py):
+    the fine imposed on the employer and its payment; the workers found are its
+    ViolationWorker rows."""
+
+    __tablename__ = "labour_violations"
+    __table_args__ = (Index("ix_labour_violations_found", "found_on", "id", **LIVE_ROWS),)
+
+    employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
+    found_on: Mapped[dt.date]
+    inspecting_body: Mapped[str] = mapped_column(String(300))
+    act_number: Mapped[str | None] = mapped_column(String(64))
+    fine_amount: Mapped[int] = mapped_column(Integer, default=0, comment="tenge")
+    fine_paid_on: Mapped[dt.date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    employer: Mapped[Employer] = relationship()
+    workers: Mapped[list["ViolationWorker"]] = relationship(back_populates="violation")
+
+
+class ViolationWorker(Entity):
+    """A worker found at an inspection: how they broke the rules (with the permit they held,
+    if any) and the decision on them."""
+
+    __tablename__ = "violation_workers"
+
+    violation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("labour_violations.id"),
+                                                    index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    permit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("work_permits.id"))
+    kind: Mapped[ViolationKind] = mapped_column(enum_type(ViolationKind))
+    decision: Mapped[WorkerDecision] = mapped_column(enum_type(WorkerDecision))
+
+    violation: Mapped[LabourViolation] = relationship(back_populates="workers")
+    person: Mapped[Person] = relationship()
+    permit: Mapped["WorkPermit | None"] = relationship()

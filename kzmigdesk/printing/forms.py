@@ -367,7 +367,8 @@ def employer_permits_extract(employer: EmployerPermitsExtract, words: Words,
         (words.t("Region"), words.name(employer.region)),
     ]
     if employer.sector:
-        pairs.append((words.t("Sector"), employer.sector))
+        pairs.append((words.t("Sector"), employer.sector if isinstance(employer.sector, str)
+                      else words.name(employer.sector)))
     if employer.contact_person:
         pairs.append((words.t("Contact person"), employer.contact_person))
     if employer.phone:
@@ -468,6 +469,8 @@ def quota_statement(statement: QuotaStatement, words: Words,
 
     def where(row: QuotaLine) -> str:
         name = words.name(row.region)
+        if row.sector is not None:  # a quota for one economic sector (issue 24)
+            name = f"{name}, {words.name(row.sector)}"
         return f"{name}, {label(words, PermitCategory, row.category)}" if row.category else name
 
     story: list[Flowable] = [_left(fields([
@@ -503,7 +506,10 @@ def quota_statement(statement: QuotaStatement, words: Words,
             runs_out = "—"  # no forecast: nothing issued this year yet, or another year
         cells = [str(number), words.name(row.region)]
         if labour:
-            cells.append(label(words, PermitCategory, row.category))
+            category = label(words, PermitCategory, row.category)
+            if row.sector is not None:  # a quota for one economic sector (issue 24)
+                category = f"{category}; {words.name(row.sector)}"
+            cells.append(category)
         rows.append([*cells, amount, words.number(row.used), remaining, share, runs_out])
         if row.level != "ok":
             fills.append((len(rows), FULL_FILL if row.level == "full" else WARNING_FILL))

@@ -45,6 +45,7 @@ from kzmigdesk.domain.documents import (
 from kzmigdesk.domain.enums import AccessKind, PermitStatus
 from kzmigdesk.domain.models import (
     AdaptationCentre,
+    EconomicSector,
     Employer,
     IdentityDocument,
     Office,
@@ -84,6 +85,16 @@ def named(record) -> Named | None:
     if record is None:
         return None
     return Named(dict(record.names))
+
+
+def sector_named(record) -> Named | str | None:
+    """An economic sector ("F — Construction" in every language); for an employer, its
+    section of the classifier, else its old free-text sector."""
+    if isinstance(record, Employer):
+        if record.economic_sector is None:
+            return record.sector
+        record = record.economic_sector
+    return Named({code: f"{record.code} — {name}" for code, name in record.names.items()})
 
 
 def _load(session: Session, model: type, record_id, msgid: str):
@@ -212,7 +223,7 @@ def employer_permits_extract(session: Session, employer_id,
     permits = employer_permits(session, employer)
     return EmployerPermitsExtract(
         employer_id=employer.id, bin=employer.bin, name=employer.name, address=employer.address,
-        region=named(employer.region), sector=employer.sector,
+        region=named(employer.region), sector=sector_named(employer),
         contact_person=employer.contact_person, phone=employer.phone,
         permits=tuple(PermitLine(
             p.number, Worker(p.person.full_name, p.person.citizenship) if p.person else None,
@@ -263,11 +274,14 @@ def quota_statement(session: Session, kind: QuotaKind | str, year: int,
     kind = QuotaKind(kind)
     usage = quota_usage(session, kind, year, today=today)
     regions = {region.id: region for region in session.scalars(select(Region))}
+    sectors = {sector.id: sector for sector in session.scalars(select(EconomicSector))}
     return QuotaStatement(
         title=QUOTA_TITLES[kind], year=year, by_category=kind is QuotaKind.LABOUR,
         lines=tuple(QuotaLine(
             named(regions[row.region_id]), row.category, row.amount, row.used, row.remaining,
-            row.share, row.level, *_forecast(row.forecast)) for row in usage),
+            row.share, row.level, *_forecast(row.forecast),
+            sector=sector_named(sectors[row.sector_id]) if row.sector_id else None)
+            for row in usage),
         today=today)
 
 

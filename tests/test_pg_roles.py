@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from conftest import POSTGRES_URL
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -14,8 +15,6 @@ from kzmigdesk.domain.enums import OfficeKind, Sex, UserRole
 from kzmigdesk.domain.models import Office, Person, Region
 from kzmigdesk.services import users
 from kzmigdesk.services.registration import PersonInput, save_person
-
-from conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL only")
 
@@ -141,3 +140,51 @@ def test_an_administrators_login_manages_logins_and_writes_any_office(database, 
                              (f"kzm_{made}",)).fetchone()[0] == 0
     with _login(database, offices["clerk"], "password-4") as clerk:  # the new password
         assert clerk.execute("SELECT current_user").fetchone()[0] == f"kzm_{offices['clerk']}"
+
+
+def test_the_user_dialogs_service_keeps_each_users_login(database):
+    """With per-user logins on (the set-up), saving a user creates or alters their login,
+    renaming or deactivating drops the old one; off (the default) it touches no role."""
+    from kzmigdesk.domain.models import LocalSetting, User
+
+    tag = uuid.uuid4().hex[:10]
+    name, renamed = f"user{tag}", f"renamed{tag}"
+
+    def roles():
+        with database.engine.connect() as connection:
+            return set(connection.exec_driver_sql(
+                "SELECT rolname FROM pg_roles WHERE rolname IN (%(a)s, %(b)s)",
+                {"a": f"kzm_{name}", "b": f"kzm_{renamed}"}).scalars())
+    try:
+        with database.transaction() as session:
+            region = session.scalars(select(Region)).first()
+            office = Office(code="C" + tag, name="C", kind=OfficeKind.DISTRICT,
+                            region_id=region.id)
+            session.add(office)
+            session.flush()
+            user = users.save_user(session, users.UserInput(name, "N", UserRole.CLERK,
+                                                            "password-1", office.id))
+            user_id, office_id = user.id, office.id
+        assert roles() == set()  # per-user logins off
+        with database.transaction() as session:
+            session.add(LocalSetting(key=users.DATABASE_LOGINS_KEY, value="per-user"))
+        with database.transaction() as session:
+            users.save_user(session, users.UserInput(name, "N", UserRole.CLERK, "password-5",
+                                                     office_id), user_id)
+        assert roles() == {f"kzm_{name}"}
+        with _login(database, name, "password-5") as clerk:
+            assert clerk.execute("SELECT count(*) FROM users").fetchone()[0] > 0
+        with database.transaction() as session:
+            users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK,
+                                                     "password-6", office_id), user_id)
+        assert roles() == {f"kzm_{renamed}"}
+        with database.transaction() as session:
+            users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK, None,
+                                                     office_id, active=False), user_id)
+            assert session.get(User, user_id).active is False
+        assert roles() == set()
+    finally:
+        with database.engine.connect() as connection:
+            for login in (f"kzm_{name}", f"kzm_{renamed}"):
+                connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+            connection.commit()

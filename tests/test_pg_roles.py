@@ -188,3 +188,31 @@ def test_the_user_dialogs_service_keeps_each_users_login(database):
             for login in (f"kzm_{name}", f"kzm_{renamed}"):
                 connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
             connection.commit()
+
+
+def test_the_application_runs_on_a_clerks_login(database, offices):
+    """A desk whose database URL names the clerk's own login (the owner has migrated the
+    database): it opens, signs in, registers and edits a person of its office; another
+    office's person stays as it was even if a service's check were bypassed."""
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.errors import StaleRecord
+
+    url = make_url(str(database.engine.url)).set(
+        username=f"kzm_{offices['clerk']}", password="password-1")
+    desk = open_database(url.render_as_string(hide_password=False))
+    try:
+        desk.actor = users.sign_in(desk, offices["clerk"], "password-1")
+        with desk.transaction() as session:
+            person = save_person(session, PersonInput(
+                surname="Серікова", given_name="Әсел", sex=Sex.FEMALE,
+                birth_date=dt.date(1990, 1, 2)), confirm_duplicates=True)
+            assert person.office_id == offices["a"]
+            new_id = person.id
+        with pytest.raises(StaleRecord), desk.transaction() as session:
+            # no service check: the database updates no row, SQLAlchemy takes it as stale
+            session.get(Person, offices["pb"]).phone = "+77030000000"
+        with desk.sessions() as session:
+            assert session.get(Person, new_id) is not None
+            assert session.get(Person, offices["pb"]).phone is None
+    finally:
+        desk.close()

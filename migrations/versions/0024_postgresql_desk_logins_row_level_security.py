@@ -35,7 +35,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = '0024'
-down_revision: Union[str, Sequence[str], None] = '0019'
+down_revision: Union[str, Sequence[str], None] = '0025'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -183,6 +183,13 @@ CHANGES = {
 }
 
 
+def utc(moment):
+    """A moment as naive UTC (PostgreSQL gives aware times, SQLite naive ones in UTC)."""
+    if moment is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
 def _history(database, model, ids):
     if model is None:
         return None
@@ -217,8 +224,8 @@ def test_approved_at_the_sender_applies_at_the_receiver_as_approved(offices, sen
     approval = stored(there, ChangeRequest, sent.value.request_id)
     at_sender = stored(offices[sender][0], ChangeRequest, sent.value.request_id)
     assert (approval.kind, approval.status, approval.author_name, approval.decided_by_name,
-            approval.decided_at) == (kind, RequestStatus.APPROVED, at_sender.author_name,
-                                     at_sender.decided_by_name, at_sender.decided_at)
+            utc(approval.decided_at)) == (kind, RequestStatus.APPROVED, at_sender.author_name,
+                                          at_sender.decided_by_name, utc(at_sender.decided_at))
     assert approval.decided_by_name.startswith("chief")
     assert _history(there, history, ids) == _history(offices[sender][0], history, ids)
     supervisor = as_(offices, receiver, UserRole.SUPERVISOR)

@@ -18,6 +18,21 @@ def reference_id(kind: str, code: str) -> uuid.UUID:
     return uuid.uuid5(REFERENCE_NAMESPACE, f"{kind}:{code}")
 
 
+# Records that two offices may each create for the same thing (a support measure, its norm
+# from a date, a year's monthly index) get the same id in both: a package then updates the
+# receiver's record instead of clashing with its unique key.
+def support_measure_id(code: str) -> uuid.UUID:
+    return reference_id("support_measure", code)
+
+
+def support_norm_id(measure_id: uuid.UUID, effective_from) -> uuid.UUID:
+    return reference_id("support_norm", f"{measure_id}:{effective_from.isoformat()}")
+
+
+def monthly_index_id(year: int) -> uuid.UUID:
+    return reference_id("monthly_index", str(year))
+
+
 @dataclass(frozen=True)
 class RegionData:
     code: str

@@ -40,6 +40,7 @@ from kzmigdesk.domain.models import (
     SupportMeasure,
     SupportNorm,
 )
+from kzmigdesk.domain.reference import monthly_index_id, support_measure_id, support_norm_id
 from kzmigdesk.i18n import N_, _, format_date
 from kzmigdesk.services import change_requests
 from kzmigdesk.services.auth import Permission, acting, require, require_in
@@ -131,7 +132,8 @@ def set_norm(session: Session, measure_id: uuid.UUID, effective_from: dt.date,
         SupportNorm.measure_id == measure_id, SupportNorm.effective_from == effective_from,
         SupportNorm.deleted_at.is_(None))).first()
     if norm is None:
-        norm = SupportNorm(measure_id=measure_id, effective_from=effective_from,
+        norm = SupportNorm(id=support_norm_id(measure_id, effective_from),
+                           measure_id=measure_id, effective_from=effective_from,
                            head_indices=head_indices, member_indices=member_indices)
         session.add(norm)
     else:
@@ -147,7 +149,7 @@ def set_index(session: Session, year: int, value: int) -> MonthlyIndex:
         raise ValidationFailed([FieldError("value", LABEL_INDEX, N_("must be above zero"))])
     index = index_of(session, year)
     if index is None:
-        index = MonthlyIndex(year=year, value=value)
+        index = MonthlyIndex(id=monthly_index_id(year), year=year, value=value)
         session.add(index)
     else:
         index.value = value
@@ -172,7 +174,7 @@ def save_measure(session: Session, code: str, names: dict[str, str], deadline_mo
         raise ValidationFailed(errors)
     measure = session.scalars(select(SupportMeasure).where(SupportMeasure.code == code)).first()
     if measure is None:
-        measure = SupportMeasure(code=code, sort_order=100)
+        measure = SupportMeasure(id=support_measure_id(code), code=code, sort_order=100)
         session.add(measure)
     measure.names = {k: v.strip() for k, v in names.items() if (v or "").strip()}
     measure.deadline_months = deadline_months

@@ -14,10 +14,11 @@ Create Date: 2026-12-03 07:20:31.902142
 from typing import Sequence, Union
 
 import datetime as dt
-import uuid
 
 from alembic import op
 import sqlalchemy as sa
+
+from kzmigdesk.domain.reference import monthly_index_id, support_measure_id, support_norm_id
 
 
 # revision identifiers, used by Alembic.
@@ -147,11 +148,12 @@ def _seed() -> None:
                        sa.column("value"), sa.column("created_at"), sa.column("updated_at"),
                        sa.column("version"))
     for order, (code, months, names, head, member) in enumerate(MEASURES):
-        measure_id = uuid.uuid4()
+        measure_id = support_measure_id(code)  # the same in every office (domain/reference)
         op.bulk_insert(measures, [dict(id=measure_id, code=code, deadline_months=months,
                                        active=True, sort_order=order, names=names, **common)])
-        op.bulk_insert(norms, [dict(id=uuid.uuid4(), measure_id=measure_id,
+        op.bulk_insert(norms, [dict(id=support_norm_id(measure_id, dt.date(2024, 1, 1)),
+                                    measure_id=measure_id,
                                     effective_from=dt.date(2024, 1, 1), head_indices=head,
                                     member_indices=member, **common)])
-    op.bulk_insert(indices, [dict(id=uuid.uuid4(), year=year, value=value, **common)
+    op.bulk_insert(indices, [dict(id=monthly_index_id(year), year=year, value=value, **common)
                              for year, value in INDICES.items()])

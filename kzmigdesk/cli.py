@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--yes", action="store_true", required=True,
                        help="confirm: the purge cannot be undone")
 
+    sectors = commands.add_parser("sectors", help="the employers' economic sectors (ОКЭД)")
+    sectors_commands = sectors.add_subparsers(dest="sectors_command", metavar="ACTION",
+                                              required=True)
+    sectors_commands.add_parser("unmapped", help="list the employers with no sector of the "
+                                "classifier (their old free text matched no section's name)")
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_verify = audit_commands.add_parser(
@@ -171,6 +176,23 @@ def build_parser() -> argparse.ArgumentParser:
     monthly.add_argument("--office", help="an office's code (default: all offices)")
     monthly.add_argument("--language", choices=document_languages(),
                          help="the report's language (default: --lang, else the settings)")
+    # kandas support (issue 24): the norms and the index a supervisor sets, the payment register
+    support = commands.add_parser("support", help="kandas support: norms, index, register")
+    support_commands = support.add_subparsers(dest="support_command", metavar="ACTION",
+                                              required=True)
+    support_commands.add_parser("norms", help="list the measures' norms and the index by year")
+    norm = support_commands.add_parser("norm", help="set a measure's norm from a day on")
+    norm.add_argument("--measure", required=True, help="the measure's code (see: norms)")
+    norm.add_argument("--from", dest="effective_from", required=True, help="YYYY-MM-DD")
+    norm.add_argument("--head", type=int, required=True, help="indices per head of family")
+    norm.add_argument("--member", type=int, required=True, help="indices per other member")
+    index = support_commands.add_parser("index", help="set the monthly calculation index")
+    index.add_argument("--year", type=int, required=True)
+    index.add_argument("--value", type=int, required=True, help="tenge")
+    register = support_commands.add_parser("register", help="the month's payment register "
+                                           "(XLSX, and CSV beside it)")
+    register.add_argument("--month", required=True, help="the month, as YYYY-MM")
+    register.add_argument("--out", required=True, type=Path, help="the .xlsx file to write")
     return parser
 
 
@@ -219,7 +241,8 @@ def run(argv: list[str]) -> int:
     handler = {"demo": cmd_demo, "db": cmd_db, "self-check": cmd_self_check,
                "report": cmd_report, "audit": cmd_audit, "backup": cmd_backup,
                "restore": cmd_restore, "exchange": cmd_exchange,
-               "deadlines": cmd_deadlines, "retention": cmd_retention}[args.command]
+               "deadlines": cmd_deadlines, "retention": cmd_retention,
+               "support": cmd_support, "sectors": cmd_sectors}[args.command]
     return handler(args)
 
 
@@ -593,6 +616,59 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_support(args) -> int:
+    """Kandas support (issue 24): list or set the norms and the index, write the register."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from kzmigdesk.domain.models import SupportMeasure
+    from kzmigdesk.services import support
+    from kzmigdesk.services.reports import parse_month
+    from kzmigdesk.services.workspace import open_database
+
+    database = open_database(args.db)
+    database.actor = command_line_actor()
+    try:
+        if args.support_command == "norms":
+            with database.sessions() as session:
+                for measure in support.measures(session, active_only=False):
+                    print(f"{measure.code}\t{measure.name}\t{measure.deadline_months}")
+            norms = support.load_norms(database)
+            for row in norms.norms:
+                print(f"{row.measure}\t{row.effective_from.isoformat()}\t"
+                      f"{row.head_indices}\t{row.member_indices}")
+            for year, value in norms.indices:
+                print(f"{year}\t{value}")
+        elif args.support_command == "norm":
+            try:
+                effective_from = dt.date.fromisoformat(args.effective_from)
+            except ValueError:
+                raise UsageError("--from YYYY-MM-DD") from None
+            with database.transaction() as session:
+                measure = session.scalars(select(SupportMeasure).where(
+                    SupportMeasure.code == args.measure)).one_or_none()
+                if measure is None:
+                    raise UsageError(f"--measure {args.measure}")
+                support.set_norm(session, measure.id, effective_from, args.head, args.member)
+        elif args.support_command == "index":
+            support.change_index(database, args.year, args.value)
+        else:
+            try:
+                month = parse_month(args.month)
+            except ValueError:
+                raise UsageError("--month YYYY-MM") from None
+            check_output(args.out)
+            xlsx, csv_bytes = support.export_register(database, month.year, month.month)
+            args.out.write_bytes(xlsx)
+            args.out.with_suffix(".csv").write_bytes(csv_bytes)
+            print(_("Saved {xlsx} and {csv}.").format(xlsx=args.out,
+                                                      csv=args.out.with_suffix(".csv")))
+    finally:
+        database.close()
+    return 0
+
+
 def check_output(path: Path) -> None:
     """Refuse, before any work, a file that cannot be written: its folder is missing, or it
     is a folder itself."""
@@ -657,6 +733,24 @@ def cmd_retention(args) -> int:
                                    records=i18n.format_number(result.records)))
     finally:
         database.close()
+    return 0
+
+
+def cmd_sectors(args) -> int:
+    """`sectors unmapped`: the employers with no sector, a line each (BIN, name, the sector as
+    registered, region, tab-separated), then how many."""
+    from kzmigdesk.services.sectors import unmapped_of
+    from kzmigdesk.services.workspace import open_database
+
+    database = open_database(args.db)
+    try:
+        rows = unmapped_of(database)
+    finally:
+        database.close()
+    for row in rows:
+        print("\t".join((row.bin, row.name, row.old_sector or "", row.region_name)))
+    print(_("{count} employers have no economic sector.").format(count=len(rows)),
+          file=sys.stderr)
     return 0
 
 

@@ -25,14 +25,19 @@ def first_id(page):
 def every_dialog(window, database) -> dict:
     """How to open each dialog of the window on a demo database, by name (sections 1 to 4 are
     persons, repatriates, foreign workers and services)."""
+    from kzmigdesk.gui.access_log_dialog import AccessLogDialog
     from kzmigdesk.gui.assign_dialog import AssignDialog
     from kzmigdesk.gui.case_dialog import CaseDialog
     from kzmigdesk.gui.change_requests_dialog import ApprovalRulesDialog
     from kzmigdesk.gui.employer_dialog import EmployerDialog, EmployersDialog
+    from kzmigdesk.gui.legal_basis_dialog import LegalBasisDialog
     from kzmigdesk.gui.new_case_dialog import NewCaseDialog
     from kzmigdesk.gui.quotas_page import QuotaDialog
     from kzmigdesk.gui.recovery_key_dialog import RecoveryKeyDialog
     from kzmigdesk.gui.scans_dialog import ScansDialog
+    from kzmigdesk.gui.sectors_dialog import UnmappedSectorsDialog
+    from kzmigdesk.gui.support_dialog import SupportDialog
+    from kzmigdesk.gui.violations_dialog import ViolationDialog, ViolationsDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
@@ -48,6 +53,9 @@ def every_dialog(window, database) -> dict:
         "new permit": lambda: workers.open_permit(None),
         "employer": lambda: EmployerDialog(database, employer_id, window),
         "employers": lambda: EmployersDialog(database, window),
+        "employers without a sector": lambda: UnmappedSectorsDialog(database, window),
+        "violations": lambda: ViolationsDialog(database, window),
+        "new violation": lambda: ViolationDialog(database, window),
         "service": lambda: services.open_record(first_id(services)),
         "new service": services.open_new,
         "centres": services.open_centres,
@@ -62,8 +70,11 @@ def every_dialog(window, database) -> dict:
         "outgoing register": window.open_register,
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
+        "support": lambda: SupportDialog(database, first_id(cases), parent=window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
         "retention": window.open_retention,
+        "legal basis": lambda: LegalBasisDialog(database, first_id(persons), "", window),
+        "access log": lambda: AccessLogDialog(database, first_id(persons), "", window),
         "assign": lambda: AssignDialog(database, FileKind.PERMIT, [first_id(workers)], window),
         "recovery key": lambda: RecoveryKeyDialog(database.url, bytes(range(32)), window),
     }

@@ -323,7 +323,10 @@ def test_quotas_are_not_overrun(demo):
         kandas = [row for year in range(TODAY.year - 4, TODAY.year + 1)
                   for row in quota_usage(session, QuotaKind.KANDAS, year, today=TODAY)]
         regions = count(session, Region)
-    assert len(labour) == regions * len(PermitCategory)
+    # A quota for all sectors per region and category, and some sectors' own (issue 24).
+    everyone = [row for row in labour if row.sector_id is None]
+    assert len(everyone) == regions * len(PermitCategory)
+    assert {row.sector_code for row in labour} - {None} <= {"A", "B", "F"}
     assert sum(row.used for row in labour) > 0
     assert sum(row.used for row in kandas) > 0
     for row in labour + kandas:
@@ -450,3 +453,50 @@ def test_tables_are_read_from_the_package_data():
     assert names.CNKZ_FATHERS[:len(names.CNKZ_MALE)] == names.CNKZ_MALE
     assert set(names.PROFESSIONS) == set(PermitCategory)
     assert names.FOREIGN_CULTURES["UZ"][3] == "a"
+
+
+def test_support_applications(database):
+    """Kandas support (issue 24): families resettled to a quota region apply, in realistic
+    shares, with amounts from the database's norms; most are paid, some wait or are refused."""
+    import datetime as dt
+
+    from kzmigdesk.demo import generate_demo_data
+    from kzmigdesk.domain.enums import SupportStatus
+    from kzmigdesk.domain.models import SupportApplication
+    from kzmigdesk.services import support
+
+    generate_demo_data(database, persons=400, seed=7, today=dt.date(2026, 11, 20))
+    with database.sessions() as session:
+        applications = session.scalars(select(SupportApplication)).all()
+        assert len(applications) >= 10
+        statuses = {a.status for a in applications}
+        assert {SupportStatus.PAID, SupportStatus.APPLIED} <= statuses
+        paid = sum(a.status is SupportStatus.PAID for a in applications)
+        assert paid / len(applications) > 0.4
+        for a in applications[:20]:
+            again = support.compute(session, a.measure_id, a.applied_on, 1 + a.members)
+            assert again.amount == a.amount
+            assert support.ineligible_reasons(session, a.case, a.measure, a.applied_on,
+                                              ignore=a.id) == []
+
+
+def test_employers_have_sectors_of_the_classifier(demo):
+    """Most employers have a sector of the classifier (issue 24), a few kept only their old
+    free text; their permits carry the sector; some quotas are for one sector."""
+    from kzmigdesk.domain.models import EconomicSector, Employer, LabourQuota, WorkPermit
+    from kzmigdesk.services.sectors import unmapped_employers
+
+    database, _summary = demo
+    with database.sessions() as session:
+        employers = list(session.scalars(select(Employer)))
+        mapped = [e for e in employers if e.sector_id is not None]
+        assert len(mapped) >= 0.8 * len(employers)
+        assert {e.id for e in employers} - {e.id for e in mapped} == {
+            row.id for row in unmapped_employers(session)}
+        assert all(e.sector for e in employers)  # the old text is kept
+        codes = {session.get(EconomicSector, e.sector_id).code for e in mapped}
+        assert "F" in codes and len(codes) >= 3
+        for permit in session.scalars(select(WorkPermit)):
+            assert permit.sector_id == permit.employer.sector_id
+        assert session.scalar(select(func.count()).select_from(LabourQuota)
+                              .where(LabourQuota.sector_id.is_not(None))) >= 1

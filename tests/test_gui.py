@@ -87,7 +87,7 @@ def test_quotas_section_shows_the_demo_quotas(qtbot, database):
         quotas = session.query(func.count(LabourQuota.id), func.sum(LabourQuota.amount)).filter(
             LabourQuota.year == dt.date.today().year).one()
     assert page.table.rowCount() == quotas[0] > 0
-    shown = sum(int(page.table.item(r, 2).text().replace(",", ""))
+    shown = sum(int(page.table.item(r, 3).text().replace(",", ""))
                 for r in range(page.table.rowCount()))
     assert shown == quotas[1]
     language_action(window, "kk").trigger()

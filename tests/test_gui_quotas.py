@@ -73,26 +73,26 @@ def test_dashboard_shows_usage_levels_and_forecast(qtbot, database, tmp_path):
     populate(database)
     page = make_page(qtbot, database)
     rows = table(page)
-    assert [row[:5] for row in rows] == [
-        ["Astana", "category 4: skilled workers", "10", "9", "1"],
-        ["Almaty", "category 1: executives and their deputies", "5", "0", "5"],
-        ["Almaty", "category 4: skilled workers", "2", "2", "0"],
+    assert [row[:6] for row in rows] == [
+        ["Astana", "category 4: skilled workers", "A–U", "10", "9", "1"],
+        ["Almaty", "category 1: executives and their deputies", "A–U", "5", "0", "5"],
+        ["Almaty", "category 4: skilled workers", "A–U", "2", "2", "0"],
     ]
-    levels = [page.table.item(r, 5).data(LEVEL_ROLE) for r in range(3)]
+    levels = [page.table.item(r, 6).data(LEVEL_ROLE) for r in range(3)]
     assert levels == ["warning", "ok", "full"]
-    assert [row[5] for row in rows] == ["90%", "0%", "100%"]
-    assert rows[1][6] == "no issuance yet" and rows[2][6] == "used up"
-    assert rows[0][6].startswith("about ") or rows[0][6].startswith("lasts the year")
+    assert [row[6] for row in rows] == ["90%", "0%", "100%"]
+    assert rows[1][7] == "no issuance yet" and rows[2][7] == "used up"
+    assert rows[0][7].startswith("about ") or rows[0][7].startswith("lasts the year")
     assert page.summary.text() == (
         "11 of 17 used (65%). At 90 % or more: 1; used up: 1; expected to run out before "
-        "the year end: " + str(int(rows[0][6].startswith("about "))) + ".")
+        "the year end: " + str(int(rows[0][7].startswith("about "))) + ".")
     assert page.set_button.isEnabled() and page.import_button.isEnabled()
     page.grab().save(str(tmp_path / "quotas.png"))
 
     page.kind.setCurrentIndex(1)  # kandas
-    assert page.table.isColumnHidden(1)
+    assert page.table.isColumnHidden(1) and page.table.isColumnHidden(2)
     assert [row[0] for row in table(page)] == ["Almaty"]
-    assert table(page)[0][2:5] == ["100", "0", "100"]
+    assert table(page)[0][3:6] == ["100", "0", "100"]
     page.year.setValue(YEAR + 1)
     assert page.table.rowCount() == 0
     assert page.summary.text() == f"No quota is set for {YEAR + 1}."
@@ -103,7 +103,7 @@ def test_dashboard_follows_the_language(qtbot, database):
     page = make_page(qtbot, database)
     i18n.set_language("kk")
     page.retranslate()
-    assert page.table.item(2, 6).text() == i18n._("used up") != "used up"
+    assert page.table.item(2, 7).text() == i18n._("used up") != "used up"
     assert page.table.item(0, 0).text() == "Астана қаласы"
     assert page.kind.itemText(0) == i18n._("Foreign labour quota")
 
@@ -119,7 +119,7 @@ def test_supervisor_sets_a_quota_from_the_dashboard(qtbot, database):
     assert dialog.errors_label.text() == "Quota: cannot be below the 2 slots already taken"
     dialog.amount.setValue(4)
     assert dialog.save()
-    assert table(page)[2][2:5] == ["4", "2", "2"]
+    assert table(page)[2][3:6] == ["4", "2", "2"]
 
 
 def test_clerk_cannot_set_quotas(qtbot, database):
@@ -131,7 +131,7 @@ def test_clerk_cannot_set_quotas(qtbot, database):
     dialog.amount.setValue(50)
     assert not dialog.save()
     assert dialog.errors_label.text() == "Your role (clerk) does not allow this: setting quotas."
-    assert table(page)[2][2] == "2"
+    assert table(page)[2][3] == "2"
 
 
 def test_import_csv_from_the_dashboard(qtbot, database, tmp_path):
@@ -142,8 +142,8 @@ def test_import_csv_from_the_dashboard(qtbot, database, tmp_path):
     assert page.import_file(good)
     assert page.message.text() == (
         "Imported from quotas.csv: 1 labour quotas and 1 kandas quotas.")
-    assert [row[:3] for row in table(page)] == [
-        ["Almaty", "category 2: heads of structural units", "30"]]
+    assert [row[:4] for row in table(page)] == [
+        ["Almaty", "category 2: heads of structural units", "A–U", "30"]]
     bad = tmp_path / "bad.csv"
     bad.write_text(f"year,region,category,amount\n{YEAR},Atlantis,cat2,30\n")
     assert not page.import_file(bad)

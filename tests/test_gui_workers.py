@@ -16,6 +16,7 @@ from kzmigdesk.domain.models import (
     Region,
     WorkPermit,
 )
+from kzmigdesk.domain.reference import reference_id
 from kzmigdesk.gui.employer_dialog import EmployerDialog
 from kzmigdesk.gui.foreign_workers_page import ForeignWorkersPage
 from kzmigdesk.gui.permit_dialog import PermitDialog
@@ -218,7 +219,7 @@ def test_issue_permit_with_a_new_employer(qtbot, database):
     assert dialog.new_employer_fields.isVisible()
     dialog.employer_bin.insert(NEW_BIN)
     dialog.employer_name.insert("ТОО «Жаңа құрылыс»")
-    dialog.employer_sector.insert("строительство")
+    dialog.employer_sector.setCurrentIndex(dialog.employer_sector.findText("F — Construction"))
     dialog.employer_region.setCurrentIndex(dialog.employer_region.findText("Astana"))
     fill_permit(dialog)
     dialog.region.setCurrentIndex(dialog.region.findText("Astana"))
@@ -227,8 +228,8 @@ def test_issue_permit_with_a_new_employer(qtbot, database):
     with qtbot.waitSignal(dialog.saved):
         qtbot.keyClick(dialog.number, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     [employer] = employers(database)
-    assert (employer.bin, employer.name, employer.sector) == (
-        NEW_BIN, "ТОО «Жаңа құрылыс»", "строительство")
+    assert (employer.bin, employer.name, employer.sector_id) == (
+        NEW_BIN, "ТОО «Жаңа құрылыс»", reference_id("economic_sector", "F"))
     [permit] = permits(database)
     assert permit.employer_id == employer.id
 

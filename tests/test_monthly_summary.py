@@ -115,8 +115,18 @@ def test_quota_matrix_totals_are_the_sums_of_its_cells_and_the_quotas_usage(demo
     # The PDF states the quota's type once (on each page the matrix is on), not per row.
     text = "\n".join(pages(summary_pdf(summary, words)))
     running_out = len(summary.section("quotas_running_out").rows)
-    assert 1 <= text.count("Foreign labour quota") <= 2 + running_out
+    # The matrix by sector (issue 24) says it twice more: its title and its header.
+    assert 1 <= text.count("Foreign labour quota") <= 4 + running_out
     assert f"{words.number(totals[-2].used)} / {words.number(totals[-2].amount)}" in text
+    # The matrix by sector: the same labour quota, by the sector each quota is for.
+    by_sector = summary.sector_matrix
+    assert by_sector.by_sector and len(by_sector.rows) >= 2
+    assert by_sector.rows[-1].region == "all sectors"
+    assert [r.region[0] for r in by_sector.rows[:-1]] == sorted(
+        {row.sector_code for row in labour if row.sector_code})
+    sector_totals = by_sector.column_totals()
+    assert sector_totals[:-1] == totals[:-1]  # per category and the labour quota's total
+    assert text.count("Foreign labour quota by economic sector") == 1
 
 
 def test_long_lists_give_their_first_rows_in_the_pdf_and_all_in_the_files(demo):

@@ -216,9 +216,11 @@ def test_quota_usage_and_run_out(fixture):
     database, _office = fixture
     report = summary(database)
     assert report.section("quota_usage").rows == [
-        ["Foreign labour quota", "Astana", "category 3: specialists", 12, 11, 1, 11 / 12],
-        ["Foreign labour quota", "Almaty", "category 4: skilled workers", 10, 2, 8, 0.2],
-        ["Kandas resettlement quota", "Almaty", "", 5, 1, 4, 0.2],
+        ["Foreign labour quota", "Astana", "category 3: specialists", 12, 11, 1, 11 / 12,
+         "all sectors"],
+        ["Foreign labour quota", "Almaty", "category 4: skilled workers", 10, 2, 8, 0.2,
+         "all sectors"],
+        ["Kandas resettlement quota", "Almaty", "", 5, 1, 4, 0.2, ""],
     ]
     [running_out] = report.section("quotas_running_out").rows
     assert running_out[:3] == ["Foreign labour quota", "Astana", "category 3: specialists"]

@@ -203,7 +203,8 @@ def test_a_clerk_sees_their_own_files_and_those_nobody_owns(demo):
         office_id = Counter(p.office_id for p in permits).most_common(1)[0][0]
         ours = [p.id for p in permits if p.office_id == office_id]
         me, colleague = (actor_of(u) for u in session.scalars(
-            select(User).where(User.office_id == office_id).order_by(User.username)).all()[:2])
+            select(User).where(User.office_id == office_id, User.role == UserRole.CLERK)
+            .order_by(User.username)).all()[:2])
     assert len(ours) >= 2
     supervisor = Actor("serik", UserRole.SUPERVISOR, user_id=None)
     ownership.assign(demo.acting_as(supervisor), FileKind.PERMIT, ours[:1], colleague.user_id)

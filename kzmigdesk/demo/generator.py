@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.demo.names import (
@@ -67,6 +67,8 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     Sex,
     UserRole,
+    ViolationKind,
+    WorkerDecision,
 )
 from kzmigdesk.domain.identifiers import make_bin, make_iin
 from kzmigdesk.domain.models import (
@@ -78,6 +80,7 @@ from kzmigdesk.domain.models import (
     IdentityDocument,
     KandasQuota,
     LabourQuota,
+    LabourViolation,
     LocalSetting,
     Office,
     OfficeProfile,
@@ -88,9 +91,12 @@ from kzmigdesk.domain.models import (
     ServiceRecord,
     ServiceType,
     User,
+    ViolationWorker,
     WorkPermit,
 )
+from kzmigdesk.domain.reference import reference_id
 from kzmigdesk.domain.search import sort_key
+from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.name_index import index_names
 from kzmigdesk.services.office_profile import HOME_OFFICE
 from kzmigdesk.services.users import hash_password
@@ -224,6 +230,20 @@ PERMIT_CATEGORY_WEIGHTS = {
 }
 SECTOR_WEIGHTS = (30, 14, 10, 10, 5, 10, 8, 5, 6, 2)  # in the order of SECTORS
 AGRICULTURE = "сельское хозяйство"
+# The demo's sectors (as the employers' old free text) in the classifier (ОКЭД, issue 24).
+SECTOR_CODES = {"строительство": "F", "нефть и газ": "B", "горнодобывающая промышленность": "B",
+                "сельское хозяйство": "A", "информационные технологии": "J", "торговля": "G",
+                "транспорт и логистика": "H", "энергетика": "D",
+                "обрабатывающая промышленность": "C", "гостиничный бизнес": "I"}
+UNMAPPED_SHARE = 0.06  # employers registered before the classifier, their text not mapped
+SECTOR_QUOTAS = ("F", "A", "B")  # sectors with labour quotas of their own in some regions
+SECTOR_QUOTA_SHARE = 0.5  # of the regions and categories where they took slots
+# Labour violations (issue 24): a few employers inspected and fined in the last 3 years.
+VIOLATION_SHARE = 0.04  # of the employers with permits
+INSPECTING_BODIES = ("Департамент полиции, управление миграционной службы",
+                     "Государственная инспекция труда",
+                     "Управление миграционной службы, мобильная группа")
+FINES = (184_600, 369_200, 738_400, 1_107_600)  # 50, 100, 200 and 300 monthly indices
 
 ADULT_SERVICES = {
     "kazakh_course": 18, "russian_course": 6, "legal": 20, "employment": 18, "vocational": 6,
@@ -293,6 +313,9 @@ class _Generator:
                 select(column).where(column.is_not(None)).execution_options(**every)))
         self.document_seq = itertools.count(1)
         self.labour_usage: Counter = Counter()
+        self.sector_usage: Counter = Counter()  # (region code, category, sector code)
+        self.employer_sectors: dict[uuid.UUID, str | None] = {}  # employer id -> sector code
+        self.employer_permits: dict[uuid.UUID, list] = {}  # -> [(person, permit, from, to)]
         self.kandas_usage: Counter = Counter()
 
         self.population = _Weighted(POPULATION_WEIGHTS)
@@ -688,11 +711,14 @@ class _Generator:
             region_code = self.worker_regions.pick(rng)
             _code, _district, locality, address = self._place(region_code)
             contact = self._kazakh_name(Sex.MALE if rng.random() < 0.6 else Sex.FEMALE)
+            code = SECTOR_CODES[sector] if index == 0 or rng.random() >= UNMAPPED_SHARE else None
             employer = self._add(Employer, self._entity(
                 bin=number, name=name, sector=sector, region_id=self.region_ids[region_code],
                 address=f"{locality}, {address}", phone=self._landline(region_code),
                 contact_person=" ".join(contact[:3]),
+                sector_id=reference_id("economic_sector", code) if code else None,
             ))
+            self.employer_sectors[employer["id"]] = code
             entry = (employer["id"], region_code)
             self.employers.append(entry)
             if sector == AGRICULTURE:
@@ -1014,6 +1040,7 @@ class _Generator:
         revoked_in_year = status is P.REVOKED and self._date(history[-1][2]).year == quota_year
         if quota_year == self.today.year and not revoked_in_year:
             self.labour_usage[(region_code, category)] += 1
+            self.sector_usage[(region_code, category, self.employer_sectors[employer_id])] += 1
         office_id = self._office_for(region_code)
         permit = self._add(WorkPermit, self._entity(
             number=self._number(self.permit_seq, f"WP-{quota_year}-{{:07d}}"),
@@ -1023,7 +1050,11 @@ class _Generator:
             region_id=self.region_ids[region_code], valid_from=valid_from,
             valid_to=self._date(end), status=status, quota_year=quota_year,
             holds_quota_slot=not revoked_in_year, quota_override_reason=None, office_id=office_id,
+            sector_id=(reference_id("economic_sector", self.employer_sectors[employer_id])
+                       if self.employer_sectors[employer_id] else None),
         ))
+        self.employer_permits.setdefault(employer_id, []).append(
+            (person["id"], permit["id"], start, end))
         users = self.office_users.get(office_id) or [None]
         for from_status, to_status, day in [(None, P.ISSUED, start), *history]:
             comment = rng.choice(REVOCATION_REASONS) if to_status is P.REVOKED else None
@@ -1043,6 +1074,35 @@ class _Generator:
         self._person(*self._name_for(citizenship or "KZ", sex), sex, birth, citizenship,
                      1.0 if citizenship == "KZ" else 0.85, place, phone=self._age(birth) >= 16)
 
+    # --- labour violations (issue 24) ---
+
+    def _violations(self) -> None:
+        rng, t = self.rng, self.t
+        for employer_id in sorted(self.employer_permits):
+            if rng.random() >= VIOLATION_SHARE:
+                continue
+            held = self.employer_permits[employer_id]
+            found = t - rng.randint(5, 3 * 365)
+            fine = rng.choice(FINES)
+            paid = found + rng.randint(10, 60) if rng.random() < 0.75 else None
+            violation = self._add(LabourViolation, self._entity(
+                employer_id=employer_id, found_on=self._date(found),
+                inspecting_body=rng.choice(INSPECTING_BODIES),
+                act_number=f"{self._date(found).year}-{rng.randint(100, 9999)}",
+                fine_amount=fine, fine_paid_on=self._date(paid) if paid and paid <= t else None,
+                notes=None, office_id=None))
+            for person_id, permit_id, start, end in rng.sample(held, min(len(held),
+                                                                         rng.randint(1, 3))):
+                valid = start <= found <= end
+                kind = (rng.choice((ViolationKind.OUTSIDE_REGION, ViolationKind.OUTSIDE_POSITION))
+                        if valid else ViolationKind.NO_PERMIT)
+                expelled = kind is ViolationKind.NO_PERMIT and rng.random() < 0.6
+                self._add(ViolationWorker, self._entity(
+                    violation_id=violation["id"], person_id=person_id,
+                    permit_id=permit_id if valid else None, kind=kind,
+                    decision=WorkerDecision.EXPULSION if expelled else WorkerDecision.WARNING))
+        self._flush((LabourViolation, ViolationWorker))
+
     # --- quotas ---
 
     def _quotas(self) -> None:
@@ -1057,10 +1117,22 @@ class _Generator:
                 if (region_id, category) in existing_labour:
                     continue
                 used = self.labour_usage[(code, category)]
+                # Some sectors short of workers have a quota of their own (issue 24): their
+                # permits' slots count under it, no longer under the quota for all sectors.
+                for sector in SECTOR_QUOTAS:
+                    sector_used = self.sector_usage[(code, category, sector)]
+                    if not sector_used or rng.random() >= SECTOR_QUOTA_SHARE:
+                        continue
+                    used -= sector_used
+                    self._add(LabourQuota, self._entity(
+                        year=year, region_id=region_id, category=category,
+                        sector_id=reference_id("economic_sector", sector),
+                        amount=max(5, math.ceil(sector_used * rng.uniform(1.0, 1.5) / 5) * 5)))
                 # Some quotas near their end, for the dashboard's warning colours.
                 amount = max(10, math.ceil(used * rng.uniform(1.0, 1.6) / 5) * 5)
                 self._add(LabourQuota, self._entity(
-                    year=year, region_id=region_id, category=category, amount=amount))
+                    year=year, region_id=region_id, category=category, amount=amount,
+                    sector_id=None))
         existing_kandas = set(self.session.execute(select(KandasQuota.year,
                                                           KandasQuota.region_id)))
         years = {y for y, _code in self.kandas_usage} | set(range(year - 4, year + 1))
@@ -1074,6 +1146,66 @@ class _Generator:
                 self._add(KandasQuota, self._entity(
                     year=quota_year, region_id=region_id, amount=amount))
         self._flush((LabourQuota, KandasQuota))
+
+    # Kandas support (issue 24): the share of eligible families who apply for each measure, and
+    # what became of the applications (most are paid; a few wait or were refused).
+    SUPPORT_SHARES = {"relocation": 0.75, "settling_in": 0.55, "housing": 0.3}
+    SUPPORT_OUTCOMES = {"paid": 62, "approved": 14, "applied": 14, "refused": 10}
+    SUPPORT_REFUSALS = ("жильё в собственности", "пропущен срок подачи документов",
+                        "не представлены документы о переезде")
+
+    def _support(self) -> None:
+        """Support applications of the families with kandas status resettled to a region of
+        the kandas quota, from the norms and index the database holds (none without them)."""
+        from kzmigdesk.domain.enums import SupportStatus
+        from kzmigdesk.domain.models import SupportApplication, SupportMeasure
+        from kzmigdesk.services import support
+
+        rng, today = self.rng, self._date(self.t)
+        measures = {m.code: m for m in self.session.scalars(select(SupportMeasure))}
+        outcomes = _Weighted(self.SUPPORT_OUTCOMES)
+        sizes = dict(self.session.execute(
+            select(HouseholdMember.household_id, func.count())
+            .group_by(HouseholdMember.household_id)).all())
+        cases = self.session.execute(select(
+            RepatriateCase.id, RepatriateCase.household_id, RepatriateCase.arrival_date,
+            RepatriateCase.office_id).where(
+            RepatriateCase.status.in_(support.HOLDS_KANDAS_STATUS),
+            RepatriateCase.arrival_date.is_not(None),
+            RepatriateCase.resettlement_region_id.in_(
+                [self.region_ids[c] for c in QUOTA_REGIONS]))
+            .order_by(RepatriateCase.case_number)).all()
+        for case_id, household_id, arrival, office_id in cases:
+            for code, share in self.SUPPORT_SHARES.items():
+                measure = measures.get(code)
+                if measure is None or rng.random() >= share:
+                    continue
+                applied = arrival + dt.timedelta(days=rng.randint(3, 150))
+                if applied > today:
+                    continue
+                try:
+                    amount = support.compute(self.session, measure.id, applied,
+                                             sizes.get(household_id, 1))
+                except ServiceError:  # no norm or index for that day: none in the demo
+                    continue
+                outcome = SupportStatus(outcomes.pick(rng))
+                decided = applied + dt.timedelta(days=rng.randint(5, 30))
+                paid = decided + dt.timedelta(days=rng.randint(5, 25))
+                if decided > today or (outcome is SupportStatus.PAID and paid > today):
+                    outcome = SupportStatus.APPLIED
+                self._add(SupportApplication, self._entity(
+                    case_id=case_id, measure_id=measure.id, applied_on=applied, status=outcome,
+                    members=amount.members, norm_id=amount.norm_id,
+                    head_indices=amount.head_indices, member_indices=amount.member_indices,
+                    index_value=amount.index_value, amount=amount.amount,
+                    decided_on=None if outcome is SupportStatus.APPLIED else decided,
+                    paid_on=paid if outcome is SupportStatus.PAID else None,
+                    payment_reference=(f"ПП-{rng.randint(1000, 99999)}"
+                                       if outcome is SupportStatus.PAID else None),
+                    refusal_reason=(rng.choice(self.SUPPORT_REFUSALS)
+                                    if outcome is SupportStatus.REFUSED else None),
+                    office_id=office_id))
+        self._flush((SupportApplication,))
 
     # --- the run ---
 
@@ -1112,7 +1244,9 @@ class _Generator:
             if self.progress is not None:
                 self.progress(done, self.total)
         self._check_cancel()
+        self._violations()
         self._quotas()
+        self._support()
         counts = self.counts
         return DemoSummary(
             persons=counts[Person], repatriate_cases=counts[RepatriateCase],

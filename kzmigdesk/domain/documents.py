@@ -74,6 +74,16 @@ class IdentityDocumentLine:
 
 
 @dataclass(frozen=True)
+class LegalBasisLine:
+    """The legal basis for processing the person's data (issue 23), as the card prints it."""
+    basis: str  # a LegalBasis value
+    since: dt.date
+    reference: str | None
+    scan_name: str | None
+    withdrawn_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class PersonCard:
     person_id: uuid.UUID
     surname: str
@@ -99,6 +109,7 @@ class PersonCard:
     photo: bytes | None
     documents: tuple[IdentityDocumentLine, ...]
     today: dt.date
+    legal_basis: LegalBasisLine | None = None  # None: none recorded
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
@@ -128,6 +139,19 @@ class StatusLine:
 
 
 @dataclass(frozen=True)
+class SupportLine:
+    """A kandas support application of the case (issue 24)."""
+
+    measure: "Named | None"
+    applied_on: dt.date
+    persons: int
+    amount: int  # tenge
+    status: str  # a SupportStatus value
+    decided_on: dt.date | None
+    paid_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     case_id: uuid.UUID
     case_number: str
@@ -146,6 +170,7 @@ class CaseSummary:
     members: tuple[HouseholdLine, ...]  # the head first
     history: tuple[StatusLine, ...]  # oldest first
     today: dt.date
+    support: tuple[SupportLine, ...] = ()  # kandas support applications (issue 24)
 
 
 # --- 3. the work permit register extract of an employer -------------------------------------
@@ -176,7 +201,7 @@ class EmployerPermitsExtract:
     name: str
     address: str | None
     region: Named | None
-    sector: str | None
+    sector: "Named | str | None"  # the classifier's section, else the old free text
     contact_person: str | None
     phone: str | None
     permits: tuple[PermitLine, ...]  # newest first
@@ -227,6 +252,7 @@ class QuotaLine:
     earliest: dt.date | None = None
     latest: dt.date | None = None  # None with runs_out: perhaps only after the year end
     year_end_usage: int | None = None
+    sector: Named | None = None  # the economic sector of a labour quota for one (issue 24)
 
 
 @dataclass(frozen=True)
@@ -382,6 +408,9 @@ class QuotaMatrix:
     categories: tuple[str, ...]  # the labour quota's permit categories, in the report's language
     short_categories: tuple[str, ...]  # the same, short, for the columns' titles
     rows: tuple[QuotaMatrixRow, ...]  # in region order
+    # Rows by economic sector of the labour quota (issue 24; each row's `region` is the
+    # sector's name, "all sectors" last) and no kandas column.
+    by_sector: bool = False
 
     def labour_total(self, row: QuotaMatrixRow) -> QuotaCell | None:
         return _add(row.labour)
@@ -401,6 +430,7 @@ class MonthlySummary:
     sections: list[Section]
     issuer: SummaryIssuer = field(default_factory=SummaryIssuer)
     quota_matrix: QuotaMatrix | None = None  # the PDF draws it instead of the quota_usage list
+    sector_matrix: QuotaMatrix | None = None  # the labour quota by sector, after it (issue 24)
     made_on: dt.date | None = None
     flows: "Flows | None" = None  # the flows of the 24 months up to it (the XLSX's charts)
     # the audit trail's chain head when it was made (issue 22): number and hash of the last
@@ -488,3 +518,29 @@ class RecoverySheet:
     database: str  # the file, as shown to a person
     groups: tuple[str, ...]  # the key: 16 groups of 4 hex digits
     made_on: dt.date
+
+
+# --- the accesses to a person's data (issue 23) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    at: dt.datetime  # local time
+    kind: str  # an AccessKind value
+    employee: str  # the user's full name (and login, on the supervisor's report)
+    office: str | None
+    desk: str | None  # the computer; only on the supervisor's report
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class AccessReport:
+    """Who read a person's data: the supervisor's report, or the report the office gives the
+    person on request (`for_person`: no logins, no computers)."""
+    person_id: uuid.UUID
+    full_name: str
+    birth_date: dt.date | None
+    iin: str | None
+    lines: tuple[AccessLine, ...]  # the latest first
+    for_person: bool
+    today: dt.date

@@ -86,6 +86,17 @@ class ChangeKind(StrEnum):
     CITIZENSHIP_STEP = "citizenship_step"  # the citizenship application and its outcome
     PERMIT_REVOCATION = "permit_revocation"
     DELETION = "deletion"  # of a person, a case or a permit
+    SUPPORT_DECISION = "support_decision"  # approving or refusing a kandas support application
+
+
+class SupportStatus(StrEnum):
+    """A kandas support application (services/support.py): applied → approved → paid, or
+    refused."""
+
+    APPLIED = "applied"
+    APPROVED = "approved"
+    PAID = "paid"
+    REFUSED = "refused"
 
 
 class RequestStatus(StrEnum):
@@ -96,8 +107,39 @@ class RequestStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class LegalBasis(StrEnum):
+    """Why an office may process a person's data (issue 23): a law, or the person's consent."""
+    LAW = "law"  # the law on migration: registration, permits, kandas status
+    CONSENT = "consent"  # the person's written consent
+    CONTRACT = "contract"  # a contract or service the person asked for (e.g. adaptation)
+
+
+class AccessKind(StrEnum):
+    """What a read of a person's data was (services/access.py)."""
+    OPEN = "open"  # the person's record opened
+    SEARCH = "search"  # a search by IIN or document number returned the person
+    SCAN = "scan"  # one of the person's scans viewed
+    PRINT = "print"  # a form with the person's data printed
+    EXPORT = "export"  # the person's data exported
+
+
 # Labels per enumeration: StrEnum members of different enums with the same value compare
 # equal, so one flat dict would mix them up (repatriate "expired" and permit "expired").
+class ViolationKind(StrEnum):
+    """How a worker found at an inspection broke the rules of foreign labour (issue 24)."""
+
+    NO_PERMIT = "no_permit"
+    OUTSIDE_REGION = "outside_region"  # working outside the permit's region
+    OUTSIDE_POSITION = "outside_position"  # working outside the permit's position
+
+
+class WorkerDecision(StrEnum):
+    """The decision on a worker found at an inspection (issue 24)."""
+
+    WARNING = "warning"
+    EXPULSION = "expulsion"
+
+
 LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
     Sex: {
         Sex.MALE: N_("male"),
@@ -168,6 +210,16 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         ChangeKind.CITIZENSHIP_STEP: N_("citizenship step"),
         ChangeKind.PERMIT_REVOCATION: N_("revocation of a work permit"),
         ChangeKind.DELETION: N_("deletion of a record"),
+        ChangeKind.SUPPORT_DECISION: N_("decision on a kandas support application"),
+    },
+    ViolationKind: {
+        ViolationKind.NO_PERMIT: N_("working without a permit"),
+        ViolationKind.OUTSIDE_REGION: N_("working outside the permit's region"),
+        ViolationKind.OUTSIDE_POSITION: N_("working outside the permit's position"),
+    },
+    WorkerDecision: {
+        WorkerDecision.WARNING: N_("warning"),
+        WorkerDecision.EXPULSION: N_("expulsion"),
     },
     RequestStatus: {
         RequestStatus.DRAFT: N_("draft"),
@@ -176,7 +228,26 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         RequestStatus.REJECTED: N_("rejected"),
         RequestStatus.WITHDRAWN: N_("withdrawn by its author"),
     },
+    LegalBasis: {
+        LegalBasis.LAW: N_("required by law"),
+        LegalBasis.CONSENT: N_("the person's consent"),
+        LegalBasis.CONTRACT: N_("a service the person requested"),
+    },
+    AccessKind: {
+        AccessKind.OPEN: N_("record opened"),
+        AccessKind.SEARCH: N_("found by a search"),
+        AccessKind.SCAN: N_("scan viewed"),
+        AccessKind.PRINT: N_("printed"),
+        AccessKind.EXPORT: N_("exported"),
+    },
+    SupportStatus: {
+        SupportStatus.APPLIED: N_("support applied for"),
+        SupportStatus.APPROVED: N_("support approved"),
+        SupportStatus.PAID: N_("support paid"),
+        SupportStatus.REFUSED: N_("support refused"),
+    },
 }
+
 
 def label(member: StrEnum) -> str:
     """The translated label of an enumeration member in the current language."""

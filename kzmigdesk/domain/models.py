@@ -36,6 +36,7 @@ from kzmigdesk.domain.enums import (
     ChangeKind,
     DocumentType,
     HouseholdRelation,
+    LegalBasis,
     OfficeKind,
     PermitCategory,
     PermitStatus,
@@ -44,7 +45,10 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     RequestStatus,
     Sex,
+    SupportStatus,
     UserRole,
+    ViolationKind,
+    WorkerDecision,
 )
 from kzmigdesk.i18n import current_language
 
@@ -356,14 +360,17 @@ class Employer(Entity):
 
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str]
-    sector: Mapped[str | None] = mapped_column(String(100))
+    sector: Mapped[str | None] = mapped_column(String(100))  # free text, before issue 24
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     address: Mapped[str | None]
     phone: Mapped[str | None] = mapped_column(String(32))
     contact_person: Mapped[str | None] = mapped_column(String(200))
+    # Its section of the economic activity classifier (issue 24; services/sectors.py).
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     region: Mapped[Region] = relationship()
     permits: Mapped[list["WorkPermit"]] = relationship(back_populates="employer")
+    economic_sector: Mapped["EconomicSector | None"] = relationship()
 
 
 class WorkPermit(Entity):
@@ -371,7 +378,7 @@ class WorkPermit(Entity):
     __table_args__ = (
         # Quota usage and its monthly shape read only this index (services/quotas.py).
         Index("ix_work_permits_quota", "quota_year", "region_id", "category",
-              "holds_quota_slot", "valid_from", "deleted_at"),
+              "holds_quota_slot", "valid_from", "sector_id", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
         # "Mine": an owner's permits in the list's order (issue 19).
@@ -394,6 +401,11 @@ class WorkPermit(Entity):
     office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
     owner_id: Mapped[uuid.UUID | None] = mapped_column(  # the assigned clerk (ownership.py)
         ForeignKey("users.id"))
+    # The employer's economic sector when the permit was issued: the sector of its quota slot
+    # (issue 24; services/quotas.py). None: no sector known.
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
+    employer_warning: Mapped[str | None] = mapped_column(
+        Text, comment="the employer's violations, acknowledged by the clerk who issued it")
 
     employer: Mapped[Employer] = relationship(back_populates="permits")
     person: Mapped[Person] = relationship()
@@ -478,12 +490,21 @@ class ServiceRecord(Entity):
 
 class LabourQuota(Entity):
     __tablename__ = "labour_quotas"
-    __table_args__ = (UniqueConstraint("year", "region_id", "category"),)
+    __table_args__ = (
+        # One quota per year, region, category and sector; one "all sectors" quota (no sector)
+        # per year, region and category (issue 24).
+        UniqueConstraint("year", "region_id", "category", "sector_id"),
+        Index("uq_labour_quotas_all_sectors", "year", "region_id", "category", unique=True,
+              sqlite_where=text("sector_id IS NULL"),
+              postgresql_where=text("sector_id IS NULL")),
+    )
 
     year: Mapped[int] = mapped_column(Integer)
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     category: Mapped[PermitCategory] = mapped_column(enum_type(PermitCategory))
     amount: Mapped[int] = mapped_column(Integer)
+    # The economic sector the quota is for; None: all sectors (services/quotas.py).
+    sector_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("economic_sectors.id"))
 
     region: Mapped[Region] = relationship()
 
@@ -837,3 +858,159 @@ class PurgedPerson(Base):
         ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
     purge_id: Mapped[uuid.UUID] = mapped_column(index=True)
     purged_on: Mapped[dt.date]
+# --- personal data: access accounting and legal basis (issue 23) ---
+
+
+class AccessEntry(Base):
+    """A read of a person's data (services/access.py): who, when, from which desk, what. An
+    append-only log of its own, apart from the audit trail: reads are many, written in
+    batches, and need no hash chain; never exchanged, never changed (triggers)."""
+
+    __tablename__ = "access_entries"
+    __table_args__ = (Index("ix_access_entries_person_id_at", "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    person_id: Mapped[uuid.UUID]
+    kind: Mapped[str] = mapped_column(String(16), comment="an AccessKind")
+    detail: Mapped[str | None] = mapped_column(String(100), comment="the form, the scan, ...")
+    user_id: Mapped[uuid.UUID | None]
+    username: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[uuid.UUID | None]
+    desk: Mapped[str | None] = mapped_column(String(64), comment="the computer's name")
+
+
+class PersonLegalBasis(Entity):
+    """The legal basis for processing a person's data: a law or the person's consent, since
+    a date, with the signed paper as a scan; consent may be withdrawn (a date). A new basis
+    is a new row: the earlier ones stay, as a history."""
+
+    __tablename__ = "person_legal_bases"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    basis: Mapped[LegalBasis] = mapped_column(enum_type(LegalBasis))
+    since: Mapped[dt.date]
+    reference: Mapped[str | None] = mapped_column(String(200), comment="the law's article, ...")
+    scan_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("scans.id"))
+    withdrawn_on: Mapped[dt.date | None]
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+# --- kandas support (issue 24; services/support.py) ---
+
+
+class SupportMeasure(LocalizedNameMixin, Entity):
+    """A kind of state support for kandas (relocation payment, settling-in payment, housing
+    subsidy): reference data an administrator keeps, with its names in each language."""
+
+    __tablename__ = "support_measures"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    # An application is eligible within this many months after the family's arrival.
+    deadline_months: Mapped[int] = mapped_column(Integer, default=12)
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SupportNorm(Entity):
+    """A measure's amount from `effective_from` on: so many monthly calculation indices (МРП)
+    for the head of the family and for each other member (a supervisor sets them)."""
+
+    __tablename__ = "support_norms"
+    __table_args__ = (UniqueConstraint("measure_id", "effective_from"),)
+
+    measure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_measures.id"))
+    effective_from: Mapped[dt.date]
+    head_indices: Mapped[int] = mapped_column(Integer)
+    member_indices: Mapped[int] = mapped_column(Integer)
+
+    measure: Mapped[SupportMeasure] = relationship()
+
+
+class MonthlyIndex(Entity):
+    """The monthly calculation index (МРП / АЕК) of a year, in tenge (a supervisor sets it)."""
+
+    __tablename__ = "monthly_indices"
+
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    value: Mapped[int] = mapped_column(Integer, comment="tenge")
+
+
+class SupportApplication(Entity):
+    """A repatriation case's application for a support measure, for the head and the members
+    of its household; the amount as computed from the norm and the index on the day applied."""
+
+    __tablename__ = "support_applications"
+    __table_args__ = (Index("ix_support_applications_status", "status", "decided_on"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repatriate_cases.id"), index=True)
+    measure_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_measures.id"))
+    applied_on: Mapped[dt.date]
+    status: Mapped[SupportStatus] = mapped_column(enum_type(SupportStatus))
+    members: Mapped[int] = mapped_column(Integer, comment="household members besides the head")
+    norm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("support_norms.id"))
+    head_indices: Mapped[int] = mapped_column(Integer)
+    member_indices: Mapped[int] = mapped_column(Integer)
+    index_value: Mapped[int] = mapped_column(Integer, comment="tenge")
+    amount: Mapped[int] = mapped_column(BigInteger, comment="tenge")
+    decided_on: Mapped[dt.date | None]
+    paid_on: Mapped[dt.date | None]
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    refusal_reason: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    case: Mapped[RepatriateCase] = relationship()
+    measure: Mapped[SupportMeasure] = relationship()
+# --- economic sectors (issue 24) --------------------------------------------------------------
+
+
+class EconomicSector(LocalizedNameMixin, Entity):
+    """A section (A … U) of the economic activity classifier (ОКЭД): reference data, as the
+    regions (kzmigdesk/domain/reference.py)."""
+
+    __tablename__ = "economic_sectors"
+
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+# --- labour violations (issue 24) ------------------------------------------------------------
+
+
+class LabourViolation(Entity):
+    """An inspection's finding of illegal employment at an employer (services/violations.py):
+    the fine imposed on the employer and its payment; the workers found are its
+    ViolationWorker rows."""
+
+    __tablename__ = "labour_violations"
+    __table_args__ = (Index("ix_labour_violations_found", "found_on", "id", **LIVE_ROWS),)
+
+    employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
+    found_on: Mapped[dt.date]
+    inspecting_body: Mapped[str] = mapped_column(String(300))
+    act_number: Mapped[str | None] = mapped_column(String(64))
+    fine_amount: Mapped[int] = mapped_column(Integer, default=0, comment="tenge")
+    fine_paid_on: Mapped[dt.date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    office_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("offices.id"))
+
+    employer: Mapped[Employer] = relationship()
+    workers: Mapped[list["ViolationWorker"]] = relationship(back_populates="violation")
+
+
+class ViolationWorker(Entity):
+    """A worker found at an inspection: how they broke the rules (with the permit they held,
+    if any) and the decision on them."""
+
+    __tablename__ = "violation_workers"
+
+    violation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("labour_violations.id"),
+                                                    index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    permit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("work_permits.id"))
+    kind: Mapped[ViolationKind] = mapped_column(enum_type(ViolationKind))
+    decision: Mapped[WorkerDecision] = mapped_column(enum_type(WorkerDecision))
+
+    violation: Mapped[LabourViolation] = relationship(back_populates="workers")
+    person: Mapped[Person] = relationship()
+    permit: Mapped["WorkPermit | None"] = relationship()

@@ -17,7 +17,7 @@ from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services import backup
+from kzmigdesk.services import access, backup
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.workspace import (
     Database,
@@ -113,6 +113,7 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     try:
         return app.exec()
     finally:
+        access.flush(database)  # the reads still waiting in the access log's buffer
         backup_at_exit(database)
         database.close()
 

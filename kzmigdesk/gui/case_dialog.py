@@ -225,9 +225,13 @@ class CaseDialog(QDialog):
         self.delete_button.setAutoDefault(False)
         self.delete_button.setVisible(actor_may(database.actor, Permission.REGISTER))
         self.delete_button.clicked.connect(self.delete)
+        self.support_button = QPushButton(_("Kandas s&upport…"))  # issue 24
+        self.support_button.setAutoDefault(False)
+        self.support_button.clicked.connect(self.open_support)
         bottom = QHBoxLayout()
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.certificate_button)
+        bottom.addWidget(self.support_button)
         bottom.addWidget(self.delete_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
@@ -285,6 +289,12 @@ class CaseDialog(QDialog):
         self.remove_member_button.setEnabled(case.is_open)
         self._show_transitions()
         self.errors_label.clear()
+
+    def open_support(self) -> None:
+        """The case's kandas support applications (issue 24)."""
+        from kzmigdesk.gui.support_dialog import SupportDialog
+
+        SupportDialog(self.database, self.case_id, self.case.case_number, self).exec()
 
     def _show_transitions(self) -> None:
         for button in self.transition_buttons.values():

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import label
 from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.sectors_dialog import UnmappedSectorsDialog
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, no_default_buttons
 from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
+from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.labour import employer_choices, load_employer
 from kzmigdesk.services.workspace import Database
@@ -117,9 +119,15 @@ class EmployersDialog(QDialog):
         search_hint(self.search, _("BIN or name of the employer"))
         self.list = QListWidget()
         self.list.setAccessibleName(_("Employers"))
+        # Supervisors and administrators choose the sectors the migration could not map.
+        self.unmapped_button = QPushButton(_("Employers &without a sector…"))
+        self.unmapped_button.setVisible(actor_may(database.actor, Permission.EDIT_CATALOGUE))
+        no_default_buttons(self.unmapped_button)
+        self.unmapped_button.clicked.connect(self.open_unmapped)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
+        layout.addWidget(self.unmapped_button)
         self.search.textChanged.connect(self.find)
         self.list.itemActivated.connect(
             lambda item: self.open_employer(uuid.UUID(item.data(ID_ROLE))))
@@ -131,6 +139,12 @@ class EmployersDialog(QDialog):
             item = QListWidgetItem(f"{employer.name} · {employer.bin}")
             item.setData(ID_ROLE, str(employer.id))
             self.list.addItem(item)
+
+    def open_unmapped(self) -> UnmappedSectorsDialog:
+        dialog = UnmappedSectorsDialog(self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def open_employer(self, employer_id: uuid.UUID) -> EmployerDialog:
         dialog = EmployerDialog(self.database, employer_id, self)

@@ -12,6 +12,7 @@ from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
 from kzmigdesk.gui.assign_dialog import OwnerControls
 from kzmigdesk.gui.employer_dialog import EmployersDialog
 from kzmigdesk.gui.permit_dialog import PermitDialog, citizenship_name
+from kzmigdesk.gui.violations_dialog import ViolationsDialog
 from kzmigdesk.gui.widgets.colours import EXPIRY_WARNING_DAYS, expiring_row
 from kzmigdesk.gui.widgets.list_page import ListPage, fill_filter, search_hint
 from kzmigdesk.gui.widgets.paged_model import PagedTableModel
@@ -105,6 +106,7 @@ class ForeignWorkersPage(ListPage):
         self.expiring = QCheckBox()
         self.new_button = QPushButton()
         self.employers_button = QPushButton()
+        self.violations_button = QPushButton()  # issue 24
         for combo in (self.status, self.category):
             self.add_filter(combo)
         self.owners = OwnerControls(self, FileKind.PERMIT)
@@ -115,9 +117,11 @@ class ForeignWorkersPage(ListPage):
         self.buttons.addWidget(self.owners.button)
         self.buttons.addWidget(self.new_button)
         self.buttons.addWidget(self.employers_button)
+        self.buttons.addWidget(self.violations_button)
         self.new_button.clicked.connect(lambda: self.open_permit(None))
         self.empty_button.clicked.connect(lambda: self.open_permit(None))
         self.employers_button.clicked.connect(self.open_employers)
+        self.violations_button.clicked.connect(self.open_violations)
         self.open_requested.connect(self.open_permit)
         self.retranslate()
 
@@ -130,6 +134,7 @@ class ForeignWorkersPage(ListPage):
         self.empty_label.setText(_("No work permit is recorded yet."))
         self.empty_button.setText(_("New permit…"))
         self.employers_button.setText(_("Employers…"))
+        self.violations_button.setText(_("Violations…"))
         self.expiring.setText(i18n.ngettext(
             "Permits running out within {days} day", "Permits running out within {days} days",
             EXPIRY_WARNING_DAYS).format(days=i18n.format_number(EXPIRY_WARNING_DAYS)))
@@ -156,6 +161,12 @@ class ForeignWorkersPage(ListPage):
         """Open a permit (a new one when `permit_id` is None), non-modal."""
         dialog = PermitDialog(self.database, permit_id, self, person_id=person_id)
         dialog.saved.connect(self.refresh)  # a method: a lambda would keep the page alive
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def open_violations(self) -> ViolationsDialog:
+        dialog = ViolationsDialog(self.database, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

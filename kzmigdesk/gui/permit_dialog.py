@@ -33,6 +33,7 @@ from kzmigdesk.gui.change_requests_dialog import (
     tell_sent_for_approval,
 )
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
+from kzmigdesk.gui.sector_combo import chosen_sector, sector_combo
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.colours import NOTICE_STYLE
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
@@ -69,6 +70,7 @@ from kzmigdesk.services.labour import (
     worker_choices,
 )
 from kzmigdesk.services.quotas import QuotaExceeded
+from kzmigdesk.services.violations import EmployerFlagged
 from kzmigdesk.services.workspace import Database
 
 EXTRA_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -142,8 +144,8 @@ class PermitDialog(GuardedDialog):
         self.employer_list = QListWidget()
         self.employer_list.setAccessibleName(_("Employer"))
         self.new_employer = QCheckBox(_("Register a new employer"))
-        self.employer_bin, self.employer_name, self.employer_sector = (
-            QLineEdit(), QLineEdit(), QLineEdit())
+        self.employer_bin, self.employer_name = QLineEdit(), QLineEdit()
+        self.employer_sector = sector_combo(self.database)
         self.employer_bin.setMaxLength(12)
         self.employer_region = QComboBox()
         self.new_employer_fields = QWidget()
@@ -178,6 +180,11 @@ class PermitDialog(GuardedDialog):
         self.override_reason = QLineEdit()
         form.addRow(_("Reason for going beyond the quota"), self.override_reason)
         form.setRowVisible(self.override_reason, False)
+        # Shown when the employer has labour violations: the clerk acknowledges the warning.
+        self.acknowledge = QCheckBox(_("I have read the warning about the employer's "
+                                       "violations"))
+        form.addRow(self.acknowledge)
+        form.setRowVisible(self.acknowledge, False)
         self.permit_form = form
 
         self.save_button, self.cancel_button = QPushButton(_("&Save")), QPushButton(_("C&ancel"))
@@ -278,7 +285,7 @@ class PermitDialog(GuardedDialog):
     def collect_employer(self) -> EmployerInput:
         region = self.employer_region.currentData()
         return EmployerInput(bin=self.employer_bin.text(), name=self.employer_name.text(),
-                             sector=self.employer_sector.text(),
+                             sector_id=chosen_sector(self.employer_sector),
                              region_id=uuid.UUID(region) if region else None)
 
     def save(self) -> bool:
@@ -293,8 +300,11 @@ class PermitDialog(GuardedDialog):
             messages.append(_("Choose the employer, or register a new one."))
         employer = self.collect_employer() if self.new_employer.isChecked() else employer_id
         try:
-            permit_id = issue_new_permit(self.database, worker_id, employer,
-                                         self.collect_permit(), self.given_override_reason())
+            permit_id = issue_new_permit(
+                self.database, worker_id, employer, self.collect_permit(),
+                self.given_override_reason(),
+                acknowledge_warning=(self.permit_form.isRowVisible(self.acknowledge)
+                                     and self.acknowledge.isChecked()))
         except PermitNotIssued as failure:
             employer_errors, permit_errors = failure.employer_errors, failure.permit_errors
         except QuotaExceeded as refused:
@@ -303,6 +313,10 @@ class PermitDialog(GuardedDialog):
                 self.permit_form.setRowVisible(self.override_reason, True)
                 messages.append(_("To issue it beyond the quota, give the reason and save "
                                   "again."))
+        except EmployerFlagged as flagged:
+            messages.append(flagged.message())
+            self.permit_form.setRowVisible(self.acknowledge, True)
+            self.acknowledge.setStyleSheet(INVALID_STYLE)
         except ServiceError as error:
             messages.append(error.message())
         else:

@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import ChangeKind, DocumentType, Sex, label
+from kzmigdesk.gui.access_log_dialog import AccessLogDialog
 from kzmigdesk.gui.change_requests_dialog import (
     ask_delete,
     delete_with_confirmation,
     tell_sent_for_approval,
 )
 from kzmigdesk.gui.duplicates_dialog import choose_duplicate_action
+from kzmigdesk.gui.legal_basis_dialog import LegalBasisDialog
+from kzmigdesk.gui.legal_basis_dialog import describe as describe_basis
 from kzmigdesk.gui.print_actions import print_document
 from kzmigdesk.gui.timeline_dialog import TimelineDialog
 from kzmigdesk.gui.uiloader import load_ui
@@ -37,7 +40,7 @@ from kzmigdesk.gui.widgets.list_page import elide_combo
 from kzmigdesk.gui.widgets.unsaved import GuardedDialog
 from kzmigdesk.i18n import _
 from kzmigdesk.printing import forms
-from kzmigdesk.services import prints
+from kzmigdesk.services import legal_basis, prints
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.change_requests import (
     SentForApproval,
@@ -106,6 +109,8 @@ class PersonDialog(GuardedDialog):
         f.deleteButton.setVisible(person_id is not None
                                   and actor_may(database.actor, Permission.REGISTER))
         self.ask_delete = lambda text: ask_delete(self, text)  # replaceable in tests
+        f.legalBasisButton.clicked.connect(self.show_legal_basis)
+        f.accessLogButton.clicked.connect(self.show_access_log)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)
         self._fill_choices()
         self.load()
@@ -153,6 +158,10 @@ class PersonDialog(GuardedDialog):
         f.timelineButton.setEnabled(self.person_id is not None)
         f.scansButton.setEnabled(self.person_id is not None)
         f.printButton.setEnabled(self.person_id is not None)
+        self.show_basis()
+        f.legalBasisButton.setEnabled(self.person_id is not None)
+        f.accessLogButton.setEnabled(self.person_id is not None)
+        f.accessLogButton.setVisible(actor_may(self.database.actor, Permission.VIEW_AUDIT))
         self.snapshot = self.collect()
 
     def add_document_row(self, document: DocumentInput | None) -> None:
@@ -218,6 +227,27 @@ class PersonDialog(GuardedDialog):
 
         dialog = ScansDialog(self.database, self.person_id, title=self.windowTitle(),
                              parent=self)
+        dialog.show()
+        return dialog
+
+    def show_basis(self) -> None:
+        """The current legal basis for processing the person's data (issue 23)."""
+        basis = None
+        if self.person_id is not None:
+            try:
+                basis = legal_basis.current_basis(self.database, self.person_id)
+            except ServiceError:
+                basis = None
+        self.form.legalBasisLabel.setText(describe_basis(basis))
+
+    def show_legal_basis(self):
+        dialog = LegalBasisDialog(self.database, self.person_id, self.windowTitle(), self)
+        dialog.finished.connect(lambda _result: self.show_basis())
+        dialog.show()
+        return dialog
+
+    def show_access_log(self):
+        dialog = AccessLogDialog(self.database, self.person_id, self.windowTitle(), self)
         dialog.show()
         return dialog
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import PermitCategory, label
 from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.sector_combo import chosen_sector, sector_combo
 from kzmigdesk.gui.widgets.choices import sorted_regions
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, button_box
 from kzmigdesk.gui.widgets.list_page import elide_combo
@@ -45,9 +46,28 @@ from kzmigdesk.services.workspace import Database
 LEVEL_COLOURS = {"ok": "#4caf50", "warning": "#f0a30a", "full": "#d32f2f"}
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = (N_("Region"), N_("Permit category"), N_("Quota"), N_("Used"), N_("Remaining"),
-           N_("Usage"), N_("Runs out"))
-USAGE_COLUMN, CATEGORY_COLUMN = 5, 1
+COLUMNS = (N_("Region"), N_("Permit category"), N_("Sector"), N_("Quota"), N_("Used"),
+           N_("Remaining"), N_("Usage"), N_("Runs out"))
+USAGE_COLUMN, CATEGORY_COLUMN, SECTOR_COLUMN = 6, 1, 2
+ALL_SECTORS = N_("all sectors")
+
+
+def sector_text(row: QuotaUsage) -> str:
+    """The labour quota's sector, "F — Construction", or "all sectors"."""
+    if row.kind is QuotaKind.KANDAS:
+        return ""
+    return f"{row.sector_code} — {row.sector_name}" if row.sector_code else _(ALL_SECTORS)
+
+
+def sector_item(row: QuotaUsage) -> QTableWidgetItem:
+    """The sector's letter ("A–U": all sectors), its name in the tooltip: the table has no
+    room for the long names."""
+    if row.kind is QuotaKind.KANDAS:
+        return QTableWidgetItem("")
+    item = QTableWidgetItem(row.sector_code or "A–U")
+    item.setToolTip(sector_text(row))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    return item
 
 
 class UsageBarDelegate(QStyledItemDelegate):
@@ -174,6 +194,7 @@ class QuotasPage(QWidget):
         for button in (self.set_button, self.import_button):
             button.setEnabled(self.may_manage())
         self.table.setColumnHidden(CATEGORY_COLUMN, kind is QuotaKind.KANDAS)
+        self.table.setColumnHidden(SECTOR_COLUMN, kind is QuotaKind.KANDAS)
         self.table.setRowCount(len(self.rows))
         for number, row in enumerate(self.rows):
             usage = QTableWidgetItem(i18n.format_percent(row.share) if row.amount else "—")
@@ -181,6 +202,7 @@ class QuotasPage(QWidget):
             usage.setData(LEVEL_ROLE, row.level)
             items = (QTableWidgetItem(row.region_name),
                      QTableWidgetItem(label(row.category) if row.category else ""),
+                     sector_item(row),
                      numeric_item(row.amount), numeric_item(row.used),
                      numeric_item(row.remaining if row.amount is not None else None),
                      usage, QTableWidgetItem(forecast_text(row)))
@@ -248,7 +270,7 @@ class QuotasPage(QWidget):
 
 
 class QuotaDialog(QDialog):
-    """Set one quota: year, region, category (labour) and amount."""
+    """Set one quota: year, region, category and economic sector (labour) and amount."""
 
     def __init__(self, database: Database, kind: QuotaKind, year: int,
                  row: QuotaUsage | None, parent: QWidget | None = None):
@@ -270,11 +292,15 @@ class QuotaDialog(QDialog):
             self.region.addItem(name, region_id)
         for category in PermitCategory:
             self.category.addItem(label(category), category.value)
+        self.sector = sector_combo(database, _(ALL_SECTORS))
         form = QFormLayout(self)
         form.addRow(_("Year"), self.year)
         form.addRow(_("Region"), self.region)
         if kind is QuotaKind.LABOUR:
             form.addRow(_("Permit category"), self.category)
+            form.addRow(_("Economic sector"), self.sector)
+        else:
+            self.sector.hide()
         form.addRow(_("Quota"), self.amount)
         form.addRow(self.errors_label)
         buttons = button_box(self.save, self.reject, save=True)
@@ -283,6 +309,8 @@ class QuotaDialog(QDialog):
             self.region.setCurrentIndex(self.region.findData(str(row.region_id)))
             if row.category is not None:
                 self.category.setCurrentIndex(self.category.findData(row.category.value))
+            if row.sector_id is not None:
+                self.sector.setCurrentIndex(self.sector.findData(str(row.sector_id)))
             self.amount.setValue(row.amount or 0)
 
     def save(self) -> bool:
@@ -290,7 +318,9 @@ class QuotaDialog(QDialog):
         try:
             quotas.store_quota(self.database, self.kind, self.year.value(),
                                uuid.UUID(self.region.currentData()), self.amount.value(),
-                               category if self.kind is QuotaKind.LABOUR else None)
+                               category if self.kind is QuotaKind.LABOUR else None,
+                               chosen_sector(self.sector) if self.kind is QuotaKind.LABOUR
+                               else None)
         except ValidationFailed as failure:
             self.errors_label.setText(failure.message())
             return False

@@ -33,6 +33,7 @@ from kzmigdesk.domain.enums import (
     LABELS,
     DocumentType,
     HouseholdRelation,
+    LegalBasis,
     PermitCategory,
     PermitStatus,
     PersonCategory,
@@ -95,6 +96,24 @@ def person_status(words: Words, card: PersonCard) -> str:
     """The person's status: a case status for a kandas, a permit status otherwise."""
     kandas = card.category == PersonCategory.KANDAS
     return label(words, RepatriateStatus if kandas else PermitStatus, card.status)
+
+
+def legal_basis_text(words: Words, card: PersonCard) -> str:
+    """The basis, its date, reference and scan, and its withdrawal (issue 23)."""
+    basis = card.legal_basis
+    if basis is None:
+        return words.t("not recorded")
+    parts = [words.t("{basis}, since {date}",
+                     basis=lambda one: label(one, LegalBasis, basis.basis),
+                     date=lambda one: day(one, basis.since))]
+    if basis.reference:
+        parts.append(basis.reference)
+    if basis.scan_name:
+        parts.append(words.t("scan: {name}", name=basis.scan_name))
+    if basis.withdrawn_on:
+        parts.append(words.t("withdrawn on {date}",
+                             date=lambda one: day(one, basis.withdrawn_on)))
+    return "; ".join(parts)
 
 
 def _longest_word(value, font: str, size: float) -> float:
@@ -231,6 +250,7 @@ def person_card(person: PersonCard, words: Words,
         pairs.append((words.t("Office"), person.office))
     if person.notes:
         pairs.append((words.t("Notes"), person.notes))
+    pairs.append((words.t("Legal basis for processing"), legal_basis_text(words, person)))
 
     picture = photo(person.photo, width=34 * mm)
     if picture is None:
@@ -316,6 +336,17 @@ def case_summary(case: CaseSummary, words: Words,
         header=[words.t("Date"), words.t("Previous status"), words.t("New status"),
                 words.t("Comment")],
         weights=(1, 45, 45, 60)))
+    if case.support:  # issue 24
+        from kzmigdesk.domain.enums import SupportStatus
+
+        story.append(heading(words.t("Kandas support")))
+        story.append(table(
+            [[words.name(s.measure), day(words, s.applied_on), str(s.persons),
+              words.number(s.amount), label(words, SupportStatus, s.status),
+              day(words, s.paid_on or s.decided_on)] for s in case.support],
+            header=[words.t("Support measure"), words.t("Applied on"), words.t("Persons"),
+                    words.t("Amount, tenge"), words.t("Status"), words.t("Date")],
+            weights=(60, 25, 15, 25, 35, 25), numeric=(2, 3)))
     story.append(keep(*approval(words, letterhead, PAGE_WIDTH)))
     return render(story, words.t("Repatriate case summary"), words, letterhead,
                   printed_on=case.today)
@@ -336,7 +367,8 @@ def employer_permits_extract(employer: EmployerPermitsExtract, words: Words,
         (words.t("Region"), words.name(employer.region)),
     ]
     if employer.sector:
-        pairs.append((words.t("Sector"), employer.sector))
+        pairs.append((words.t("Sector"), employer.sector if isinstance(employer.sector, str)
+                      else words.name(employer.sector)))
     if employer.contact_person:
         pairs.append((words.t("Contact person"), employer.contact_person))
     if employer.phone:
@@ -437,6 +469,8 @@ def quota_statement(statement: QuotaStatement, words: Words,
 
     def where(row: QuotaLine) -> str:
         name = words.name(row.region)
+        if row.sector is not None:  # a quota for one economic sector (issue 24)
+            name = f"{name}, {words.name(row.sector)}"
         return f"{name}, {label(words, PermitCategory, row.category)}" if row.category else name
 
     story: list[Flowable] = [_left(fields([
@@ -472,7 +506,10 @@ def quota_statement(statement: QuotaStatement, words: Words,
             runs_out = "—"  # no forecast: nothing issued this year yet, or another year
         cells = [str(number), words.name(row.region)]
         if labour:
-            cells.append(label(words, PermitCategory, row.category))
+            category = label(words, PermitCategory, row.category)
+            if row.sector is not None:  # a quota for one economic sector (issue 24)
+                category = f"{category}; {words.name(row.sector)}"
+            cells.append(category)
         rows.append([*cells, amount, words.number(row.used), remaining, share, runs_out])
         if row.level != "ok":
             fills.append((len(rows), FULL_FILL if row.level == "full" else WARNING_FILL))

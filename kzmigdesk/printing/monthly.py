@@ -164,8 +164,12 @@ def quota_fill(cell: QuotaCell | None):
 
 def matrix_flowables(matrix: QuotaMatrix, words: Words) -> list[Flowable]:
     """The quota use of the year: a row per region, a column per permit category of the
-    labour quota, its total, and the kandas quota; each cell "used / quota"."""
+    labour quota, its total, and the kandas quota; each cell "used / quota". By sector (issue
+    24): a row per economic sector of the labour quota, and no kandas column."""
     title = heading(words.t(N_("Quota usage")) + f", {matrix.year}")
+    if matrix.by_sector:
+        title = heading(words.t(N_("Foreign labour quota by economic sector")) +
+                        f", {matrix.year}")
     if not matrix.rows:
         return [keep(title, paragraph(words.t("Nothing to report.")))]
     s = styles()
@@ -176,16 +180,19 @@ def matrix_flowables(matrix: QuotaMatrix, words: Words) -> list[Flowable]:
     right_bold = ParagraphStyle("matrix_right_bold", parent=bold, alignment=TA_RIGHT)
     columns = len(matrix.categories)
     total = words.t(N_("Total"))
+    kandas = [] if matrix.by_sector else [""]  # the kandas column's place, by region
+    first = N_("Economic sector") if matrix.by_sector else N_("Region")
     body = [
-        [Paragraph(text(words.t(N_("Region"))), bold),
+        [Paragraph(text(words.t(first)), bold),
          Paragraph(text(words.t(N_("Foreign labour quota"))), middle), *[""] * columns,
-         Paragraph(text(words.t(N_("Kandas resettlement quota"))), middle)],
+         *[Paragraph(text(words.t(N_("Kandas resettlement quota"))), middle)
+           for _column in kandas]],
         ["", *[Paragraph(text(name), middle) for name in matrix.short_categories],
-         Paragraph(text(total), middle), ""],
+         Paragraph(text(total), middle), *kandas],
     ]
     commands = [
         ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (columns + 1, 0)),
-        ("SPAN", (columns + 2, 0), (columns + 2, 1)),
+        *[("SPAN", (columns + 2, 0), (columns + 2, 1)) for _column in kandas],
         ("GRID", (0, 0), (-1, -1), 0.4, GRID_COLOUR),
         ("BACKGROUND", (0, 0), (-1, 1), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, 1), "MIDDLE"),
@@ -194,7 +201,7 @@ def matrix_flowables(matrix: QuotaMatrix, words: Words) -> list[Flowable]:
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     for row in matrix.rows:
-        cells = [*row.labour, matrix.labour_total(row), row.kandas]
+        cells = [*row.labour, matrix.labour_total(row), *[row.kandas for _column in kandas]]
         line = len(body)
         body.append([Paragraph(text(row.region), small),
                      *[Paragraph(quota_text(cell, words), right) for cell in cells]])
@@ -203,16 +210,18 @@ def matrix_flowables(matrix: QuotaMatrix, words: Words) -> list[Flowable]:
                      if (fill := quota_fill(cell)) is not None]
     body.append([Paragraph(text(total), bold),
                  *[Paragraph(quota_text(cell, words), right_bold)
-                   for cell in matrix.column_totals()]])
+                   for cell in matrix.column_totals()[:len(body[1]) - 1]]])
     commands += [("BACKGROUND", (0, -1), (-1, -1), HEADER_FILL),
                  ("LINEABOVE", (0, -1), (-1, -1), 1.2, GRID_COLOUR),
                  ("LINEBEFORE", (columns + 1, 0), (columns + 1, -1), 1.2, GRID_COLOUR),
                  ("NOSPLIT", (0, -2), (-1, -1))]
     # Each number's column as wide as its title's longest word and its cells, the regions
     # the rest.
-    titles = [*matrix.short_categories, total, words.t(N_("Kandas resettlement quota"))]
+    titles = [*matrix.short_categories, total,
+              *[words.t(N_("Kandas resettlement quota")) for _column in kandas]]
     cells = list(zip(*[[quota_text(cell, words) for cell in
-                        (*row.labour, matrix.labour_total(row), row.kandas)]
+                        (*row.labour, matrix.labour_total(row),
+                         *[row.kandas for _column in kandas])]
                        for row in matrix.rows], strict=True))
     widths = [max(max(stringWidth(word, bold.fontName, bold.fontSize) for word in title.split()),
                   max(stringWidth(value, bold.fontName, bold.fontSize) for value in values),
@@ -297,6 +306,8 @@ def summary_pdf(summary: MonthlySummary, words: Words, letterhead: Letterhead | 
     for section in summary.sections:
         if section.key == "quota_usage" and summary.quota_matrix is not None:
             story += matrix_flowables(summary.quota_matrix, words)
+            if summary.sector_matrix is not None and summary.sector_matrix.rows:
+                story += matrix_flowables(summary.sector_matrix, words)
         else:
             story += section_flowables(section, words)
     return render(story, title, words, letterhead, wide=True,

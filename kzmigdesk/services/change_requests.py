@@ -47,6 +47,7 @@ from kzmigdesk.domain.enums import (
     RepatriateStatus,
     RequestStatus,
     Sex,
+    SupportStatus,
     UserRole,
     label,
 )
@@ -55,6 +56,7 @@ from kzmigdesk.domain.models import (
     LocalSetting,
     Person,
     RepatriateCase,
+    SupportApplication,
     User,
     WorkPermit,
     utcnow,
@@ -76,7 +78,8 @@ R = RequestStatus
 # The identity data of a person (the issue's list); a change of a document number counts too.
 IDENTITY_FIELDS = ("surname", "given_name", "patronymic", "birth_date", "sex", "iin",
                    "citizenship")
-TARGETS = {"persons": Person, "repatriate_cases": RepatriateCase, "work_permits": WorkPermit}
+TARGETS = {"persons": Person, "repatriate_cases": RepatriateCase, "work_permits": WorkPermit,
+           "support_applications": SupportApplication}
 REQUEST_GONE = N_("The change request no longer exists.")
 TARGET_GONE = N_("The record of this request no longer exists.")
 
@@ -241,7 +244,7 @@ def _shown(name: str, value) -> str:
     if name == "sex":
         return label(Sex(value))
     if name == "status":
-        for enum in (RepatriateStatus, PermitStatus):
+        for enum in (RepatriateStatus, PermitStatus, SupportStatus):
             if value in enum.__members__.values():
                 return label(enum(value))
     if name == "deleted":
@@ -308,6 +311,9 @@ def _target_summary(target) -> str:
         return f"{target.case_number}, {target.person.full_name}"
     if isinstance(target, WorkPermit):
         return f"{target.number}, {target.person.full_name}"
+    if isinstance(target, SupportApplication):  # issue 24
+        return (f"{target.case.case_number}, {target.case.person.full_name}, "
+                f"{target.measure.name}, {target.amount}")
     return str(target.id)
 
 
@@ -687,6 +693,11 @@ def _apply(session: Session, request: ChangeRequest, target,
                          for d in changes["documents"]]
         registration.save_person(session, data, documents, person_id=target.id,
                                  expected_version=target.version, confirm_duplicates=True)
+    elif request.kind is ChangeKind.SUPPORT_DECISION:  # issue 24
+        from kzmigdesk.services import support
+
+        support.change_status(session, target, changes["status"], _decode("on", changes["on"]),
+                              reason=changes.get("comment"))
     elif request.kind is ChangeKind.PERMIT_REVOCATION:
         labour.change_permit_status(session, target, PermitStatus.REVOKED,
                                     _decode("on", changes["on"]), comment=changes.get("comment"))

@@ -63,6 +63,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import AccessKind
 from kzmigdesk.domain.models import (
     AuditEntry,
     Base,
@@ -76,7 +77,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import change_requests
+from kzmigdesk.services import access, change_requests
 from kzmigdesk.services.auth import Permission, acting, actor_may, require
 from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.name_index import index_names, unindex
@@ -281,6 +282,7 @@ def export_package(session: Session, peer_name: str, password: str | None = None
     changed = _changed_ids(session, peer)
     states = _states(session, peer)
     lines = []
+    exported: list[uuid.UUID] = []
     for table in synced_tables():
         query = select(table)
         if peer.last_sent_seq:
@@ -296,6 +298,10 @@ def export_package(session: Session, peer_name: str, password: str | None = None
             lines.append(json.dumps({"table": table.name, "id": record["id"],
                                      "version": record["version"], "based_on": known,
                                      "row": record}, ensure_ascii=False, sort_keys=True))
+            if table.name == "persons":
+                exported.append(uuid.UUID(record["id"]))
+    # The persons whose records leave in the package, in the access log (issue 23).
+    access.record_now(session, AccessKind.EXPORT, exported, peer_name)
     last_seq = session.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc())
                               .limit(1)) or 0
     audit_lines = [json.dumps(row_json(row), ensure_ascii=False, sort_keys=True)

@@ -33,7 +33,7 @@ from kzmigdesk.domain.identifiers import (
 )
 from kzmigdesk.domain.models import Employer, PermitStatusChange, Person, User, WorkPermit
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services import change_requests, ownership, quotas
+from kzmigdesk.services import audit, change_requests, ownership, quotas, violations
 from kzmigdesk.services.auth import Permission, acting_user_id, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -146,11 +146,12 @@ def latest_valid_to(category: PermitCategory, start: dt.date) -> dt.date:
 class EmployerInput:
     bin: str
     name: str
-    sector: str | None = None
+    sector: str | None = None  # free text, as before the classifier (issue 24)
     region_id: uuid.UUID | None = None
     address: str | None = None
     phone: str | None = None
     contact_person: str | None = None
+    sector_id: uuid.UUID | None = None  # its section of the classifier (services/sectors.py)
 
 
 def find_employer(session: Session, bin: str) -> Employer | None:
@@ -193,6 +194,8 @@ def save_employer(session: Session, data: EmployerInput,
     employer.bin = bin_
     employer.name = name
     employer.sector = clean(data.sector)
+    if data.sector_id is not None or employer.sector_id is None:
+        employer.sector_id = data.sector_id
     employer.region_id = data.region_id
     employer.address = clean(data.address)
     employer.phone = normalized_line(data.phone)
@@ -257,7 +260,7 @@ class EmployerRecord:
     id: uuid.UUID
     bin: str
     name: str
-    sector: str | None
+    sector: str | None  # "F — Construction", else the old free text
     region_name: str
     address: str | None
     phone: str | None
@@ -271,7 +274,9 @@ def load_employer(database: Database, employer_id: uuid.UUID) -> EmployerRecord:
         if employer is None:
             raise NotFound(N_("The employer no longer exists."))
         return EmployerRecord(
-            id=employer.id, bin=employer.bin, name=employer.name, sector=employer.sector,
+            id=employer.id, bin=employer.bin, name=employer.name,
+            sector=(f"{employer.economic_sector.code} — {employer.economic_sector.name}"
+                    if employer.economic_sector else employer.sector),
             region_name=employer.region.name, address=employer.address, phone=employer.phone,
             contact_person=employer.contact_person,
             permits=tuple(_permit_row(p) for p in employer_permits(session, employer)))
@@ -329,11 +334,14 @@ def validate_permit(session: Session, data: PermitInput) -> list[FieldError]:
 
 def issue_permit(session: Session, person: Person, employer: Employer, data: PermitInput,
                  today: dt.date | None = None,
-                 override_reason: str | None = None) -> WorkPermit:
+                 override_reason: str | None = None,
+                 acknowledge_warning: bool = False) -> WorkPermit:
     """Issue a work permit to `person` for `employer`: the only way permits are created.
 
     The permit takes a slot of its labour quota; with none left, QuotaExceeded, unless a
-    supervisor gives `override_reason` (see services/quotas.py)."""
+    supervisor gives `override_reason` (see services/quotas.py). An employer with an unpaid
+    fine or recent violations needs the clerk to acknowledge the warning (EmployerFlagged
+    until then); the permit keeps it, the audit trail records it (services/violations.py)."""
     today = today or dt.date.today()
     actor = require_in(session, Permission.REGISTER)
     citizenship = (person.citizenship or "").strip().upper()
@@ -347,8 +355,13 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     errors = validate_permit(session, data)
     if errors:
         raise ValidationFailed(errors)
+    warning = (violations.employer_warning(session, employer.id, today)
+               if employer.id is not None else None)
+    if warning is not None and not acknowledge_warning:
+        raise violations.EmployerFlagged(warning)
     override = quotas.take_slot(session, QuotaKind.LABOUR, data.valid_from.year,
-                                data.region_id, data.category, override_reason)
+                                data.region_id, data.category, override_reason,
+                                sector_id=employer.sector_id)
     permit = WorkPermit(
         number=permit_number(data.number),
         employer=employer,
@@ -362,6 +375,8 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
         quota_year=data.valid_from.year,
         quota_override_reason=override["reason"] if override else None,
         office_id=actor.office_id,
+        sector_id=employer.sector_id,
+        employer_warning=warning,
     )
     session.add(permit)
     default_owner(session, permit)
@@ -372,6 +387,9 @@ def issue_permit(session: Session, person: Person, employer: Employer, data: Per
     session.flush()
     if override:
         quotas.record_override(session, "work_permit", permit.id, override)
+    if warning is not None:
+        audit.record(session, "employer.warning_acknowledged", "work_permit",
+                     permit.id, {"employer_id": employer.id, "warning": warning})
     _refresh_person(session, person)
     return permit
 
@@ -387,7 +405,8 @@ class PermitNotIssued(ValidationFailed):
 
 def issue_new_permit(database: Database, person_id: uuid.UUID | None,
                      employer: uuid.UUID | EmployerInput | None, data: PermitInput,
-                     override_reason: str | None = None) -> uuid.UUID:
+                     override_reason: str | None = None,
+                     acknowledge_warning: bool = False) -> uuid.UUID:
     """Issue a permit to the chosen person for the chosen employer (its id), or for a new
     one (its input) registered in the same transaction; return the permit's id.
 
@@ -411,7 +430,8 @@ def issue_new_permit(database: Database, person_id: uuid.UUID | None,
             raise PermitNotIssued(employer_errors, validate_permit(session, data))
         try:
             return issue_permit(session, person, chosen, data,
-                                override_reason=override_reason).id
+                                override_reason=override_reason,
+                                acknowledge_warning=acknowledge_warning).id
         except ValidationFailed as failure:
             raise PermitNotIssued([], failure.errors) from None
 

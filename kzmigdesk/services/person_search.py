@@ -24,7 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.db.session import Database
-from kzmigdesk.domain.enums import PersonCategory
+from kzmigdesk.domain.enums import AccessKind, PersonCategory
 from kzmigdesk.domain.models import (
     IdentityDocument,
     Person,
@@ -33,6 +33,7 @@ from kzmigdesk.domain.models import (
     Region,
 )
 from kzmigdesk.domain.search import normalise_document_number, query_tokens, sort_key
+from kzmigdesk.services import access
 
 SORT_KEYS = {
     "name": (Person.sort_name,),
@@ -413,7 +414,17 @@ def list_persons(database: Database, filt: PersonFilter = PersonFilter(), sort: 
     with database.sessions() as session:
         first = first_page(session, filt, sort, descending, limit=limit)
         count = first.count if first.exact or not exact else count_persons(session, filt)
-        return PersonListing(count, first.rows, region_names(session), first.exact or exact)
+        listing = PersonListing(count, first.rows, region_names(session), first.exact or exact)
+    _account(database, filt.text, listing.rows)
+    return listing
+
+
+def _account(database: Database, text: str, rows: list[PersonRow]) -> None:
+    """A search by IIN or document number names the persons it returned in the access log
+    (issue 23; buffered: services/access.py). A search by name, or none, is not accounted."""
+    text = text.strip()
+    if rows and text and _name_words(text) is None:
+        access.note(database, AccessKind.SEARCH, (row.id for row in rows))
 
 
 def person_count(database: Database, filt: PersonFilter = PersonFilter()) -> int:
@@ -425,13 +436,17 @@ def persons_page(database: Database, filt: PersonFilter = PersonFilter(), sort: 
                  descending: bool = False, offset: int = 0, limit: int = 100,
                  after: PersonRow | None = None) -> list[PersonRow]:
     with database.sessions() as session:
-        return fetch_persons(session, filt, sort, descending, offset=offset, limit=limit,
+        rows = fetch_persons(session, filt, sort, descending, offset=offset, limit=limit,
                              after=after)
+    _account(database, filt.text, rows)
+    return rows
 
 
 def find_persons(database: Database, text: str, limit: int = 50) -> list[PersonRow]:
     with database.sessions() as session:
-        return search_persons(session, text, limit=limit)
+        rows = search_persons(session, text, limit=limit)
+    _account(database, text, rows)
+    return rows
 
 
 def region_choices(database: Database) -> list[tuple[str, uuid.UUID]]:

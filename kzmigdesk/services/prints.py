@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.documents import (
+    AccessLine,
+    AccessReport,
     Applicant,
     CaseSummary,
     Centre,
@@ -29,6 +31,7 @@ from kzmigdesk.domain.documents import (
     HouseholdLine,
     IdentityDocumentLine,
     KandasCertificate,
+    LegalBasisLine,
     Named,
     PermitLine,
     PersonCard,
@@ -39,9 +42,10 @@ from kzmigdesk.domain.documents import (
     Worker,
     WorkPermitDocument,
 )
-from kzmigdesk.domain.enums import PermitStatus
+from kzmigdesk.domain.enums import AccessKind, PermitStatus
 from kzmigdesk.domain.models import (
     AdaptationCentre,
+    EconomicSector,
     Employer,
     IdentityDocument,
     Office,
@@ -53,7 +57,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.files import write_atomically
 from kzmigdesk.i18n import N_
-from kzmigdesk.services import audit, register
+from kzmigdesk.services import access, audit, legal_basis, register
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.labour import employer_permits
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
@@ -81,6 +85,16 @@ def named(record) -> Named | None:
     if record is None:
         return None
     return Named(dict(record.names))
+
+
+def sector_named(record) -> Named | str | None:
+    """An economic sector ("F — Construction" in every language); for an employer, its
+    section of the classifier, else its old free-text sector."""
+    if isinstance(record, Employer):
+        if record.economic_sector is None:
+            return record.sector
+        record = record.economic_sector
+    return Named({code: f"{record.code} — {name}" for code, name in record.names.items()})
 
 
 def _load(session: Session, model: type, record_id, msgid: str):
@@ -123,7 +137,33 @@ def person_card(session: Session, person_id, today: dt.date | None = None) -> Pe
         documents=tuple(IdentityDocumentLine(d.doc_type, d.number, d.issuing_country,
                                              d.issued_by, d.issue_date, d.expiry_date)
                         for d in documents),
-        today=today or dt.date.today())
+        today=today or dt.date.today(), legal_basis=_legal_basis(session, person.id))
+
+
+def _legal_basis(session: Session, person_id) -> LegalBasisLine | None:
+    basis = legal_basis.current(session, person_id)
+    return None if basis is None else LegalBasisLine(
+        basis.basis.value, basis.since, basis.reference, basis.scan_name, basis.withdrawn_on)
+
+
+def access_report(session: Session, person_id, for_person: bool = False,
+                  today: dt.date | None = None) -> AccessReport:
+    """Who read the person's data (issue 23): for a supervisor, or for the person on request
+    (no logins, no computers). VIEW_AUDIT, in the person's office (access.accesses_of)."""
+    lines = access.accesses_of(session, person_id)
+    person = _load(session, Person, person_id, NO_PERSON)
+
+    def employee(row) -> str:
+        if for_person:
+            return row.full_name or row.username or ""
+        return f"{row.full_name} ({row.username})" if row.full_name else row.username or ""
+
+    return AccessReport(
+        person_id=person.id, full_name=person.full_name, birth_date=person.birth_date,
+        iin=person.iin, for_person=for_person, today=today or dt.date.today(),
+        lines=tuple(AccessLine(row.at.astimezone(), row.kind.value, employee(row), row.office,
+                               None if for_person else row.desk,
+                               None if for_person else row.detail) for row in lines))
 
 
 # --- 2. the repatriate case summary ---------------------------------------------------------
@@ -149,7 +189,21 @@ def case_summary(session: Session, case_id, today: dt.date | None = None) -> Cas
                                     m.person.iin) for m in household_members(session, case)),
         history=tuple(StatusLine(c.changed_on, c.from_status, c.to_status, c.comment)
                       for c in case_history(session, case)),
-        today=today or dt.date.today())
+        today=today or dt.date.today(),
+        support=_support_lines(session, case))
+
+
+def _support_lines(session: Session, case) -> tuple:
+    """The case's kandas support applications, oldest first (issue 24)."""
+    from kzmigdesk.domain.documents import SupportLine
+    from kzmigdesk.domain.models import SupportApplication
+
+    return tuple(SupportLine(named(a.measure), a.applied_on, 1 + a.members, a.amount,
+                             a.status.value, a.decided_on, a.paid_on)
+                 for a in session.scalars(select(SupportApplication).where(
+                     SupportApplication.case_id == case.id,
+                     SupportApplication.deleted_at.is_(None))
+                     .order_by(SupportApplication.applied_on, SupportApplication.created_at)))
 
 
 # --- 3. the work permit register extract of an employer -------------------------------------
@@ -169,7 +223,7 @@ def employer_permits_extract(session: Session, employer_id,
     permits = employer_permits(session, employer)
     return EmployerPermitsExtract(
         employer_id=employer.id, bin=employer.bin, name=employer.name, address=employer.address,
-        region=named(employer.region), sector=employer.sector,
+        region=named(employer.region), sector=sector_named(employer),
         contact_person=employer.contact_person, phone=employer.phone,
         permits=tuple(PermitLine(
             p.number, Worker(p.person.full_name, p.person.citizenship) if p.person else None,
@@ -220,11 +274,14 @@ def quota_statement(session: Session, kind: QuotaKind | str, year: int,
     kind = QuotaKind(kind)
     usage = quota_usage(session, kind, year, today=today)
     regions = {region.id: region for region in session.scalars(select(Region))}
+    sectors = {sector.id: sector for sector in session.scalars(select(EconomicSector))}
     return QuotaStatement(
         title=QUOTA_TITLES[kind], year=year, by_category=kind is QuotaKind.LABOUR,
         lines=tuple(QuotaLine(
             named(regions[row.region_id]), row.category, row.amount, row.used, row.remaining,
-            row.share, row.level, *_forecast(row.forecast)) for row in usage),
+            row.share, row.level, *_forecast(row.forecast),
+            sector=sector_named(sectors[row.sector_id]) if row.sector_id else None)
+            for row in usage),
         today=today)
 
 
@@ -290,6 +347,8 @@ register_journal = register.journal_of
 # form's name.
 _RECORDED: dict[type, Callable[[Any], tuple[str, uuid.UUID, str]]] = {
     PersonCard: lambda d: ("persons", d.person_id, "person_card"),
+    AccessReport: lambda d: ("persons", d.person_id,
+                             "access_report_for_person" if d.for_person else "access_report"),
     CaseSummary: lambda d: ("repatriate_cases", d.case_id, "case_summary"),
     EmployerPermitsExtract: lambda d: ("employers", d.employer_id, "employer_permits_extract"),
     ReferralLetter: lambda d: ("persons", d.person_id, "referral_letter"),
@@ -336,6 +395,10 @@ def record_print(session: Session, document) -> None:
     if recorded is not None:
         entity_type, entity_id, form = recorded(document)
         audit.record(session, "print", entity_type, entity_id, {"form": form})
+    person_id = getattr(document, "person_id", None)
+    if person_id is not None:  # the access log too (issue 23), with the print
+        access.record_now(session, AccessKind.PRINT, [person_id],
+                          recorded(document)[2] if recorded else type(document).__name__)
 
 
 def write_pdf(database: Database, path: Path, gather: Callable[..., Document],
@@ -345,6 +408,7 @@ def write_pdf(database: Database, path: Path, gather: Callable[..., Document],
     record the print: all in one transaction, so that a print that fails (ServiceError from
     `gather`, OSError from the write, ...) takes no number, leaves no record and no file."""
     written = False
+    access.flush(database)  # the waiting accesses first: a report of them must name them
     try:
         with database.transaction() as session:
             document = numbered(session, gather(session, *args, **kwargs))

@@ -5,7 +5,11 @@ supervisor's override.
 The rules (also in the README):
 
 - A work permit takes a slot of the labour quota of (its first valid day's year, its region,
-  its category) when it is issued. Extending it takes no new slot. Revoking it within its
+  its category, its employer's economic sector) when it is issued: the quota of that sector
+  where one is set, else the quota for all sectors (one with no sector, as every quota set
+  before issue 24). The permit keeps the sector it was issued under (WorkPermit.sector_id), so
+  the "all sectors" quota counts the permits of the sectors that have no quota of their own
+  that year, region and category. Extending it takes no new slot. Revoking it within its
   quota year gives the slot back; a permit revoked in a later year, or one that expired,
   keeps it (its slot was used).
 - A kandas case takes a slot of the kandas quota of (its quota year, its region of
@@ -26,13 +30,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk import languages
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import LABELS, PermitCategory, RepatriateStatus, label
-from kzmigdesk.domain.models import KandasQuota, LabourQuota, Region, RepatriateCase, WorkPermit
+from kzmigdesk.domain.models import (
+    EconomicSector,
+    KandasQuota,
+    LabourQuota,
+    Region,
+    RepatriateCase,
+    WorkPermit,
+)
+from kzmigdesk.domain.reference import sector_key
 from kzmigdesk.i18n import (
     N_,
     _,
@@ -63,6 +75,7 @@ LABEL_AMOUNT = N_("Quota")
 LABEL_YEAR = N_("Year")
 LABEL_REGION = N_("Region")
 LABEL_CATEGORY = N_("Permit category")
+LABEL_SECTOR = N_("Economic sector")
 LABEL_REASON = N_("Reason for going beyond the quota")
 
 
@@ -80,6 +93,10 @@ class QuotaUsage:
     amount: int | None  # None: no quota is set, yet slots were taken
     used: int
     forecast: Forecast | None = None
+    # The labour quota's economic sector (issue 24); None: all sectors (or the kandas quota).
+    sector_id: uuid.UUID | None = None
+    sector_code: str | None = None
+    sector_name: str | None = None
 
     @property
     def remaining(self) -> int:
@@ -100,15 +117,52 @@ class QuotaUsage:
         return "warning" if self.share >= WARNING_SHARE else "ok"
 
 
-def _labour_used(session: Session, year: int, **where) -> dict[tuple, int]:
+def _labour_used(session: Session, year: int, *conditions, **where) -> dict[tuple, int]:
     query = (
         select(WorkPermit.region_id, WorkPermit.category, func.count())
-        .where(WorkPermit.quota_year == year, WorkPermit.holds_quota_slot.is_(True))
+        .where(WorkPermit.quota_year == year, WorkPermit.holds_quota_slot.is_(True),
+               *conditions)
         .group_by(WorkPermit.region_id, WorkPermit.category)
     )
     for name, value in where.items():
         query = query.where(getattr(WorkPermit, name) == value)
     return {(region, category): count for region, category, count in session.execute(query)}
+
+
+def _labour_used_by_sector(session: Session, year: int) -> dict[tuple, int]:
+    """{(region, category, sector or None): slots taken} of the year."""
+    query = (
+        select(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id, func.count())
+        .where(WorkPermit.quota_year == year, WorkPermit.holds_quota_slot.is_(True))
+        .group_by(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id)
+    )
+    return {(region, category, sector): count
+            for region, category, sector, count in session.execute(query)}
+
+
+def _sector_quotas(session: Session, year: int) -> set[tuple]:
+    """(region, category, sector) of the year's labour quotas set for one sector."""
+    return set(session.execute(
+        select(LabourQuota.region_id, LabourQuota.category, LabourQuota.sector_id)
+        .where(LabourQuota.year == year, LabourQuota.sector_id.is_not(None))).tuples())
+
+
+def _quota_key(key: tuple, sector_quotas: set[tuple]) -> tuple:
+    """The quota a permit's slot of (region, category, sector) counts under: its sector's
+    quota where one is set, else the quota for all sectors (sector None)."""
+    return key if key in sector_quotas else (key[0], key[1], None)
+
+
+def _slots_of_sector(session: Session, year: int, region_id: uuid.UUID,
+                     category: PermitCategory, sector_id: uuid.UUID | None) -> list:
+    """The condition on permits whose slots count under the quota of (year, region,
+    category, sector_id); sector None: all sectors, less those with a quota of their own."""
+    if sector_id is not None:
+        return [WorkPermit.sector_id == sector_id]
+    own = (select(LabourQuota.sector_id)
+           .where(LabourQuota.year == year, LabourQuota.region_id == region_id,
+                  LabourQuota.category == category, LabourQuota.sector_id.is_not(None)))
+    return [or_(WorkPermit.sector_id.is_(None), WorkPermit.sector_id.not_in(own))]
 
 
 def _kandas_used(session: Session, year: int, **where) -> dict[tuple, int]:
@@ -125,21 +179,22 @@ def _kandas_used(session: Session, year: int, **where) -> dict[tuple, int]:
 
 
 def _monthly(session: Session, kind: QuotaKind, first_year: int, last_year: int) -> dict:
-    """{(region, category, year): [12 monthly counts]} of the slots taken in those years."""
+    """{(region, category, sector, year): [12 monthly counts]} of the slots taken in those
+    years (category and sector None for the kandas quota)."""
     if kind is QuotaKind.LABOUR:
         day = WorkPermit.valid_from
         query = (
-            select(WorkPermit.region_id, WorkPermit.category, WorkPermit.quota_year,
-                   extract("month", day), func.count())
+            select(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id,
+                   WorkPermit.quota_year, extract("month", day), func.count())
             .where(WorkPermit.quota_year.between(first_year, last_year),
                    WorkPermit.holds_quota_slot.is_(True))
-            .group_by(WorkPermit.region_id, WorkPermit.category, WorkPermit.quota_year,
-                      extract("month", day))
+            .group_by(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id,
+                      WorkPermit.quota_year, extract("month", day))
         )
     else:
         day = RepatriateCase.certificate_issue_date
         query = (
-            select(RepatriateCase.resettlement_region_id, None, RepatriateCase.quota_year,
+            select(RepatriateCase.resettlement_region_id, None, None, RepatriateCase.quota_year,
                    extract("month", day), func.count())
             .where(RepatriateCase.quota_year.between(first_year, last_year),
                    RepatriateCase.resettlement_region_id.is_not(None),
@@ -149,8 +204,8 @@ def _monthly(session: Session, kind: QuotaKind, first_year: int, last_year: int)
                       extract("month", day))
         )
     months: dict = defaultdict(lambda: [0] * 12)
-    for region, category, year, month, count in session.execute(query):
-        months[(region, category, year)][int(month) - 1] += count
+    for region, category, sector, year, month, count in session.execute(query):
+        months[(region, category, sector, year)][int(month) - 1] += count
     return months
 
 
@@ -159,37 +214,51 @@ def quota_usage(session: Session, kind: QuotaKind, year: int,
     """Every quota of the year with its usage (and forecast, for the current year), plus any
     region and category where slots were taken with no quota set; in region order."""
     today = today or dt.date.today()
+    sector_quotas: set[tuple] = set()
     if kind is QuotaKind.LABOUR:
         amounts = {
-            (q.region_id, q.category): q.amount
+            (q.region_id, q.category, q.sector_id): q.amount
             for q in session.scalars(select(LabourQuota).where(LabourQuota.year == year))
         }
-        used = _labour_used(session, year)
+        sector_quotas = {key for key in amounts if key[2] is not None}
+        used: dict[tuple, int] = defaultdict(int)
+        for key, count in _labour_used_by_sector(session, year).items():
+            used[_quota_key(key, sector_quotas)] += count
     else:
         amounts = {
-            (q.region_id, None): q.amount
+            (q.region_id, None, None): q.amount
             for q in session.scalars(select(KandasQuota).where(KandasQuota.year == year))
         }
-        used = _kandas_used(session, year)
+        used = {(region, None, None): count
+                for (region, _none), count in _kandas_used(session, year).items()}
     regions = {region.id: region for region in session.scalars(select(Region))}
-    months = (_monthly(session, kind, year - HISTORY_YEARS, year)
-              if year == today.year else {})
+    sectors = {sector.id: sector for sector in session.scalars(select(EconomicSector))}
+    months: dict = defaultdict(lambda: [0] * 12)
+    if year == today.year:
+        for (region, category, sector, y), counts in _monthly(
+                session, kind, year - HISTORY_YEARS, year).items():
+            shape = months[(*_quota_key((region, category, sector), sector_quotas), y)]
+            for index, count in enumerate(counts):
+                shape[index] += count
     category_order = {category: index for index, category in enumerate(PermitCategory)}
     rows = []
     for key in set(amounts) | set(used):
-        region_id, category = key
+        region_id, category, sector_id = key
+        sector = sectors.get(sector_id)
         row = QuotaUsage(kind, year, region_id, regions[region_id].name,
                          regions[region_id].sort_order, category, amounts.get(key),
-                         used.get(key, 0))
+                         used.get(key, 0), sector_id=sector_id,
+                         sector_code=sector.code if sector else None,
+                         sector_name=sector.name if sector else None)
         if months and row.amount:
-            earlier = [months[(region_id, category, y)]
-                       for y in range(year - HISTORY_YEARS, year)
-                       if (region_id, category, y) in months]
-            this_year = months.get((region_id, category, year), [0] * 12)
+            earlier = [months[(*key, y)] for y in range(year - HISTORY_YEARS, year)
+                       if (*key, y) in months]
+            this_year = months.get((*key, year), [0] * 12)
             row.forecast = forecast(row.amount, row.used, this_year, earlier, today)
         rows.append(row)
     rows.sort(key=lambda r: (r.region_order, r.region_name,
-                             category_order.get(r.category, -1)))
+                             category_order.get(r.category, -1),
+                             sectors[r.sector_id].sort_order if r.sector_id in sectors else -1))
     return rows
 
 
@@ -200,12 +269,16 @@ class QuotaExceeded(ServiceError):
     """The quota has no slot left (or none is set); a supervisor may go beyond it."""
 
     def __init__(self, kind: QuotaKind, year: int, region: Region,
-                 category: PermitCategory | None, used: int, amount: int | None):
+                 category: PermitCategory | None, used: int, amount: int | None,
+                 sector: EconomicSector | None = None):
         super().__init__(N_("The quota is used up."))
         self.kind, self.year, self.category = kind, year, category
         # The region's names, kept: the message may be shown after the session has closed.
         self.region_names = dict(region.names)
         self.used, self.amount = used, amount
+        # The sector of the quota used up (None: all sectors).
+        self.sector_code = sector.code if sector is not None else None
+        self.sector_names = dict(sector.names) if sector is not None else {}
 
     def message(self) -> str:
         params = dict(year=self.year, region=languages.pick(self.region_names, current_language()),
@@ -213,6 +286,11 @@ class QuotaExceeded(ServiceError):
                       category=label(self.category) if self.category else "")
         if self.kind is QuotaKind.LABOUR and self.amount is None:
             text = _("No labour quota is set for {region}, {category}, {year}.")
+        elif self.kind is QuotaKind.LABOUR and self.sector_code is not None:
+            params["sector"] = (f"{self.sector_code} — "
+                                f"{languages.pick(self.sector_names, current_language())}")
+            text = _("The labour quota of {region}, {category}, sector {sector}, {year} is "
+                     "used up: {used} of {amount} slots are taken.")
         elif self.kind is QuotaKind.LABOUR:
             text = _("The labour quota of {region}, {category}, {year} is used up: "
                      "{used} of {amount} slots are taken.")
@@ -225,23 +303,42 @@ class QuotaExceeded(ServiceError):
             "Only a supervisor can go beyond a quota, giving the reason.")
 
 
+def _labour_quota(session: Session, year: int, region_id: uuid.UUID,
+                  category: PermitCategory | None, sector_id: uuid.UUID | None,
+                  lock: bool = False) -> LabourQuota | None:
+    query = select(LabourQuota).where(
+        LabourQuota.year == year, LabourQuota.region_id == region_id,
+        LabourQuota.category == category,
+        LabourQuota.sector_id == sector_id if sector_id is not None
+        else LabourQuota.sector_id.is_(None))
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
 def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID,
                category: PermitCategory | None,
-               override_reason: str | None) -> dict | None:
-    """Check there is a slot; return None, or the override's audit details when a
-    supervisor goes beyond the quota. Raises QuotaExceeded, PermissionDenied or
-    ValidationFailed (an empty reason)."""
+               override_reason: str | None,
+               sector_id: uuid.UUID | None = None) -> dict | None:
+    """Check there is a slot (in the quota of `sector_id` where one is set, else in the one
+    for all sectors); return None, or the override's audit details when a supervisor goes
+    beyond the quota. Raises QuotaExceeded, PermissionDenied or ValidationFailed (an empty
+    reason)."""
     if kind is QuotaKind.LABOUR:
-        quota_query = select(LabourQuota).where(
-            LabourQuota.year == year, LabourQuota.region_id == region_id,
-            LabourQuota.category == category)
+        # The quota's row is locked first (PostgreSQL), then its slots are counted.
+        quota = (_labour_quota(session, year, region_id, category, sector_id, lock=True)
+                 if sector_id is not None else None)
+        if quota is None:
+            sector_id = None
+            quota = _labour_quota(session, year, region_id, category, None, lock=True)
     else:
-        quota_query = select(KandasQuota).where(
+        quota = session.scalars(select(KandasQuota).where(
             KandasQuota.year == year, KandasQuota.region_id == region_id)
-    # The quota's row is locked first (PostgreSQL), then its slots are counted.
-    quota = session.scalars(quota_query.with_for_update()).one_or_none()
+            .with_for_update()).one_or_none()
     if kind is QuotaKind.LABOUR:
-        used_now = _labour_used(session, year, region_id=region_id, category=category)
+        used_now = _labour_used(session, year,
+                                *_slots_of_sector(session, year, region_id, category, sector_id),
+                                region_id=region_id, category=category)
     else:
         used_now = _kandas_used(session, year, resettlement_region_id=region_id)
     used = sum(used_now.values())
@@ -249,14 +346,18 @@ def take_slot(session: Session, kind: QuotaKind, year: int, region_id: uuid.UUID
     if amount is not None and used < amount:
         return None
     if override_reason is None:
-        raise QuotaExceeded(kind, year, session.get(Region, region_id), category, used, amount)
+        raise QuotaExceeded(kind, year, session.get(Region, region_id), category, used, amount,
+                            session.get(EconomicSector, sector_id) if sector_id else None)
     require(acting(session), Permission.OVERRIDE_QUOTA)
     if not override_reason.strip():
         raise ValidationFailed([FieldError("quota_override_reason", LABEL_REASON,
                                            N_("is required"))])
-    return {"kind": kind.value, "year": year, "region_id": region_id,
-            "category": category, "used": used, "amount": amount,
-            "reason": override_reason.strip()}
+    details = {"kind": kind.value, "year": year, "region_id": region_id,
+               "category": category, "used": used, "amount": amount,
+               "reason": override_reason.strip()}
+    if sector_id is not None:
+        details["sector_id"] = sector_id
+    return details
 
 
 def record_override(session: Session, entity_type: str, entity_id: uuid.UUID,
@@ -288,17 +389,23 @@ def _check_amount(year: int, amount: int, used: int) -> list[FieldError]:
 
 def set_quota(session: Session, kind: QuotaKind, year: int,
               region_id: uuid.UUID, amount: int,
-              category: PermitCategory | None = None) -> LabourQuota | KandasQuota:
+              category: PermitCategory | None = None,
+              sector_id: uuid.UUID | None = None) -> LabourQuota | KandasQuota:
     """Set (create or change) a quota: supervisors only; audited with the old and new amount.
-    A quota cannot be set below the slots already taken that year."""
+    A labour quota is for one economic sector, or with `sector_id` None for all sectors. A
+    quota cannot be set below the slots already taken that year (for a new sector's quota:
+    the slots its sector's permits took, which then count under it)."""
     require(acting(session), Permission.MANAGE_QUOTAS)
     if kind is QuotaKind.LABOUR:
         if category is None:
             raise ValidationFailed([FieldError("category", LABEL_CATEGORY, N_("is required"))])
-        quota = session.scalars(select(LabourQuota).where(
-            LabourQuota.year == year, LabourQuota.region_id == region_id,
-            LabourQuota.category == category).with_for_update()).one_or_none()
-        used = _labour_used(session, year, region_id=region_id, category=category)
+        if sector_id is not None and session.get(EconomicSector, sector_id) is None:
+            raise ValidationFailed([FieldError("sector_id", LABEL_SECTOR,
+                                               N_("is not in the classifier"))])
+        quota = _labour_quota(session, year, region_id, category, sector_id, lock=True)
+        used = _labour_used(session, year,
+                            *_slots_of_sector(session, year, region_id, category, sector_id),
+                            region_id=region_id, category=category)
     else:
         quota = session.scalars(select(KandasQuota).where(
             KandasQuota.year == year, KandasQuota.region_id == region_id)
@@ -310,7 +417,8 @@ def set_quota(session: Session, kind: QuotaKind, year: int,
     if errors:
         raise ValidationFailed(errors)
     if quota is None:
-        quota = (LabourQuota(year=year, region_id=region_id, category=category, amount=amount)
+        quota = (LabourQuota(year=year, region_id=region_id, category=category, amount=amount,
+                             sector_id=sector_id)
                  if kind is QuotaKind.LABOUR
                  else KandasQuota(year=year, region_id=region_id, amount=amount))
         session.add(quota)
@@ -378,12 +486,26 @@ def _category_spellings() -> dict[str, PermitCategory]:
     return names
 
 
+ALL_SECTORS_WORDS = {"", "*", "all", "все", "всех", "все отрасли", "барлығы",
+                     "барлық салалар"}
+
+
+def _sector_spellings(session: Session) -> dict[str, uuid.UUID]:
+    """Each section's letter and names in every language, as compared (reference.sector_key)."""
+    names = {}
+    for sector in session.scalars(select(EconomicSector)):
+        for value in (sector.code, *sector.names.values()):
+            names[sector_key(value)] = sector.id
+    return names
+
+
 def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
     """Set quotas from a CSV file with the columns year, region, category, amount (comma or
-    semicolon). A row with a category is a labour quota; an empty category, or "kandas",
-    makes it the kandas quota. Regions go by code or name in any language, categories by
-    code (cat1 … cat4, seasonal, ict) or name. All rows or none: ImportRejected lists every
-    bad line."""
+    semicolon) and, optionally, sector. A row with a category is a labour quota; an empty
+    category, or "kandas", makes it the kandas quota. Regions go by code or name in any
+    language, categories by code (cat1 … cat4, seasonal, ict) or name, sectors by their
+    letter of the classifier (A … U) or name in any language; no sector (or "all"): the
+    quota for all sectors. All rows or none: ImportRejected lists every bad line."""
     require(acting(session), Permission.MANAGE_QUOTAS)
     try:  # the legacy import's reader: its encodings, delimiters and blank rows
         table = read_csv("", data)
@@ -397,6 +519,7 @@ def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
             columns=", ".join(sorted(missing))))])
     regions = spellings_of_regions(session)
     categories = _category_spellings()
+    sectors = _sector_spellings(session)
     rows, problems, seen = [], [], {}
     for line, cells in table.rows:
         row = {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
@@ -409,23 +532,34 @@ def import_quotas_csv(session: Session, data: bytes) -> ImportResult:
         region_id = regions.get(row["region"].casefold())
         category_text = row.get("category", "").casefold()
         category = categories.get(category_text)
+        sector_text = sector_key(row.get("sector", ""))
+        sector_id = sectors.get(sector_text)
         if region_id is None:
             problems.append(ImportProblem(line, _("unknown region “{region}”").format(
                 region=row["region"])))
         elif category is None and category_text not in KANDAS_WORDS:
             problems.append(ImportProblem(line, _("unknown permit category “{category}”")
                                           .format(category=row["category"])))
-        elif (year, region_id, category) in seen:
+        elif sector_id is None and sector_text not in ALL_SECTORS_WORDS:
+            problems.append(ImportProblem(line, _("unknown economic sector “{sector}”")
+                                          .format(sector=row["sector"])))
+        elif category is None and sector_id is not None:
+            problems.append(ImportProblem(line, _("the kandas quota has no economic sector")))
+        elif (year, region_id, category, sector_id) in seen:
             problems.append(ImportProblem(line, _("the same quota is on line {line} too")
-                                          .format(line=seen[(year, region_id, category)])))
+                                          .format(line=seen[(year, region_id, category,
+                                                             sector_id)])))
         else:
-            seen[(year, region_id, category)] = line
-            rows.append((line, year, region_id, category, amount))
+            seen[(year, region_id, category, sector_id)] = line
+            rows.append((line, year, region_id, category, sector_id, amount))
     result = ImportResult()
-    for line, year, region_id, category, amount in rows:
+    # Sectors' quotas first: the slots of their permits then no longer count under the
+    # quota for all sectors when its amount is checked.
+    rows.sort(key=lambda row: row[4] is None)
+    for line, year, region_id, category, sector_id, amount in rows:
         kind = QuotaKind.LABOUR if category else QuotaKind.KANDAS
         try:  # set_quota checks everything before it writes
-            set_quota(session, kind, year, region_id, amount, category)
+            set_quota(session, kind, year, region_id, amount, category, sector_id)
         except ValidationFailed as failure:
             problems.extend(ImportProblem(line, e.message()) for e in failure.errors)
             continue
@@ -454,7 +588,8 @@ def import_quotas(database: Database, data: bytes) -> ImportResult:
 
 
 def store_quota(database: Database, kind: QuotaKind, year: int, region_id: uuid.UUID,
-                amount: int, category: PermitCategory | None = None) -> None:
+                amount: int, category: PermitCategory | None = None,
+                sector_id: uuid.UUID | None = None) -> None:
     """Set one quota (set_quota) in its own transaction."""
     with database.transaction() as session:
-        set_quota(session, kind, year, region_id, amount, category)
+        set_quota(session, kind, year, region_id, amount, category, sector_id)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kzmigdesk.db.session import Database
-from kzmigdesk.domain.enums import DocumentType, Sex
+from kzmigdesk.domain.enums import AccessKind, DocumentType, Sex
 from kzmigdesk.domain.identifiers import (
     IdentifierError,
     normalized,
@@ -28,7 +28,7 @@ from kzmigdesk.domain.models import (
 )
 from kzmigdesk.domain.search import name_tokens, normalise_document_number, sort_key
 from kzmigdesk.i18n import N_
-from kzmigdesk.services import change_requests
+from kzmigdesk.services import access, change_requests
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import (
     FieldError,
@@ -369,7 +369,9 @@ def load_person(database: Database, person_id: uuid.UUID) -> PersonRecord:
         documents = tuple(DocumentInput(d.doc_type, d.number, d.issuing_country, d.issued_by,
                                         d.issue_date, d.expiry_date, d.id)
                           for d in person.documents)
-        return PersonRecord(person.version, PersonInput.from_person(person), documents)
+        record = PersonRecord(person.version, PersonInput.from_person(person), documents)
+    access.note(database, AccessKind.OPEN, [person_id])  # issue 23: the read is accounted
+    return record
 
 
 def register_person(database: Database, data: PersonInput,

@@ -47,6 +47,7 @@ from kzmigdesk.domain.enums import (
 from kzmigdesk.domain.models import (
     AdaptationCentre,
     CaseStatusChange,
+    EconomicSector,
     IdentityDocument,
     Office,
     PermitStatusChange,
@@ -67,6 +68,7 @@ from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
 from kzmigdesk.services.office_profile import home_names
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
+from kzmigdesk.services.violations import month_counts
 
 SHORT_CATEGORIES = {  # a column's title in the quota matrix
     PermitCategory.CATEGORY_1: N_("category 1"),
@@ -102,6 +104,14 @@ def _ordered(counter: Counter) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _add_cells(cell: QuotaCell | None, other: QuotaCell) -> QuotaCell:
+    """Two quotas' cells as one: the amounts set and the slots used added up."""
+    if cell is None:
+        return other
+    amounts = [c.amount for c in (cell, other) if c.amount is not None]
+    return QuotaCell(sum(amounts) if amounts else None, cell.used + other.used)
+
+
 class _Summary:
     def __init__(self, session: Session, month: dt.date, words: Words,
                  office: Office | None, today: dt.date):
@@ -116,6 +126,11 @@ class _Summary:
     def label(self, member) -> str:
         """An enumeration member's label ("" for None)."""
         return "" if member is None else self.t(LABELS[type(member)][member])
+
+    def t_name(self, sector_id) -> str:
+        """An economic sector's name in the summary's languages (issue 24)."""
+        sector = self.session.get(EconomicSector, sector_id)
+        return self.words.name(named(sector)) if sector else ""
 
     def region(self, region_id) -> str:
         region = self.regions.get(region_id)
@@ -176,6 +191,25 @@ class _Summary:
             statuses = RepatriateStatus if record is RepatriateCase else PermitStatus
             section.rows += [[self.t(title), self.label(status), counts[status]]
                              for status in statuses if counts.get(status)]
+        return section
+
+    def violations(self) -> Section:
+        """The month's findings of illegal employment, their workers and fines (issue 24)."""
+        section = Section("labour_violations", N_("Labour violations"),
+                          [Column(N_("Indicator")), Column(N_("Count"), NUMBER)],
+                          sheet=N_("Illegal employment"))
+        counts = month_counts(self.session, self.start, self.end,
+                              self.office.id if self.office is not None else None)
+        section.rows = [
+            [self.t(N_("Findings of illegal employment")), counts.findings],
+            [self.t(N_("Workers found")), counts.workers],
+            *[[self.label(kind), count] for kind, count in counts.by_kind.items()],
+            *[[self.words.t(N_("Decision: {decision}"),
+                            decision=lambda w, d=decision: w.t(LABELS[type(d)][d])), count]
+              for decision, count in counts.by_decision.items()],
+            [self.t(N_("Fines imposed, tenge")), counts.fines_imposed],
+            [self.t(N_("Fines paid, tenge")), counts.fines_paid],
+        ]
         return section
 
     def _centres(self) -> list[AdaptationCentre]:
@@ -247,7 +281,8 @@ class _Summary:
         usage = Section("quota_usage", N_("Quota usage"), [
             Column(N_("Quota type")), Column(N_("Region")), Column(N_("Permit category")),
             Column(N_("Quota"), NUMBER), Column(N_("Used"), NUMBER),
-            Column(N_("Remaining"), NUMBER), Column(N_("Share used"), PERCENT)])
+            Column(N_("Remaining"), NUMBER), Column(N_("Share used"), PERCENT),
+            Column(N_("Economic sector"))])
         running_out = Section("quotas_running_out",
                               N_("Quotas expected to run out before the year end"), [
                                   Column(N_("Quota type")), Column(N_("Region")),
@@ -257,6 +292,8 @@ class _Summary:
         categories = list(PermitCategory)
         cells: dict = {}  # region id -> {category (None: kandas) -> QuotaCell}
         order: list = []  # region ids in region order
+        by_sector: dict = {}  # sector (None: all sectors) -> {category -> QuotaCell} (issue 24)
+        sector_order: dict = {}
         for kind, title in ((QuotaKind.LABOUR, N_("Foreign labour quota")),
                             (QuotaKind.KANDAS, N_("Kandas resettlement quota"))):
             for row in quota_usage(self.session, kind, year, today=self.today):
@@ -264,11 +301,23 @@ class _Summary:
                     continue
                 names = [self.t(title), self.region(row.region_id),
                          self.label(row.category)]
-                usage.rows.append([*names, row.amount or 0, row.used, row.remaining, row.share])
+                sector = (f"{row.sector_code} — {self.t_name(row.sector_id)}"
+                          if row.sector_code else self.t(N_("all sectors"))
+                          if kind is QuotaKind.LABOUR else "")
+                usage.rows.append([*names, row.amount or 0, row.used, row.remaining, row.share,
+                                   sector])
                 if row.region_id not in cells:
                     cells[row.region_id] = {}
                     order.append((row.region_order, row.region_name, row.region_id))
-                cells[row.region_id][row.category] = QuotaCell(row.amount, row.used)
+                cell = QuotaCell(row.amount, row.used)
+                # A region's quotas of several sectors add up in its row.
+                cells[row.region_id][row.category] = _add_cells(
+                    cells[row.region_id].get(row.category), cell)
+                if kind is QuotaKind.LABOUR:
+                    sector_cells = by_sector.setdefault(row.sector_id, {})
+                    sector_cells[row.category] = _add_cells(sector_cells.get(row.category), cell)
+                    sector_order[row.sector_id] = (row.sector_id is None, row.sector_code or "",
+                                                   sector)
                 forecast = row.forecast
                 if forecast is not None and forecast.runs_out_this_year:
                     running_out.rows.append([*names, forecast.expected, forecast.earliest,
@@ -280,7 +329,50 @@ class _Summary:
                                       tuple(cells[region_id].get(c) for c in categories),
                                       cells[region_id].get(None))
                        for _order, _name, region_id in sorted(order, key=lambda o: o[:2])))
+        self.sector_matrix = QuotaMatrix(
+            year=year, categories=matrix.categories, short_categories=matrix.short_categories,
+            rows=tuple(QuotaMatrixRow(sector_order[sector][2],
+                                      tuple(by_sector[sector].get(c) for c in categories), None)
+                       for sector in sorted(by_sector, key=lambda s: sector_order[s][:2])),
+            by_sector=True) if set(by_sector) - {None} else None  # only with sectors' quotas
         return usage, running_out, matrix
+
+    def support(self) -> Section:
+        """Kandas support by measure (issue 24): applications made, approved, refused and paid
+        in the month, and the amount approved (services/support.py)."""
+        from kzmigdesk.domain.enums import SupportStatus as SS
+        from kzmigdesk.domain.models import SupportApplication as A
+        from kzmigdesk.domain.models import SupportMeasure
+
+        section = Section("kandas_support", N_("Kandas support"), [
+            Column(N_("Support measure")), Column(N_("Applied"), NUMBER),
+            Column(N_("Approved"), NUMBER), Column(N_("Refused"), NUMBER),
+            Column(N_("Paid"), NUMBER), Column(N_("Approved, tenge"), NUMBER)], total=True)
+        start, end = self.start, self.end
+        live = A.deleted_at.is_(None)
+        if self.office is not None:
+            live = live & (A.office_id == self.office.id)
+        decided = (A.decided_on >= start) & (A.decided_on < end)
+        approved = decided & A.status.in_((SS.APPROVED, SS.PAID))
+        counts = {}
+        for name, where, value in (
+                ("applied", (A.applied_on >= start) & (A.applied_on < end), func.count()),
+                ("approved", approved, func.count()),
+                ("refused", decided & (A.status == SS.REFUSED), func.count()),
+                ("paid", (A.paid_on >= start) & (A.paid_on < end), func.count()),
+                ("amount", approved, func.sum(A.amount))):
+            counts[name] = dict(self.session.execute(
+                select(A.measure_id, value).where(live, where).group_by(A.measure_id)).all())
+        totals = [0] * 5
+        for measure in self.session.scalars(select(SupportMeasure).order_by(
+                SupportMeasure.sort_order, SupportMeasure.code)):
+            values = [int(counts[k].get(measure.id) or 0)
+                      for k in ("applied", "approved", "refused", "paid", "amount")]
+            if any(values) or measure.active:
+                section.rows.append([self.words.name(measure), *values])
+                totals = [a + b for a, b in zip(totals, values, strict=True)]
+        section.rows.append([self.t(N_("Total")), *totals])
+        return section
 
     def expiring(self) -> Section:
         section = Section("expiring_next_month", N_("Expiring next month"), [
@@ -349,9 +441,10 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         office=office.name if office else None,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
-                  summary.expiring()],
+                  summary.support(), summary.expiring(), summary.violations()],
         issuer=issuer(session, office, words),
         quota_matrix=matrix,
+        sector_matrix=summary.sector_matrix,
         made_on=summary.today,
         flows=flows_of(session, summary.start, DEFAULT_PERIOD, office_id, words),
         audit_seq=trail.seq,

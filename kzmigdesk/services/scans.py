@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from kzmigdesk.db.session import Database
+from kzmigdesk.domain.enums import AccessKind
 from kzmigdesk.domain.models import ChangeRequest, Person, Scan, utcnow
 from kzmigdesk.i18n import N_
+from kzmigdesk.services import access
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import NotFound, ServiceError
 
@@ -137,7 +139,13 @@ def save_to(database: Database, scan_id: uuid.UUID, folder: Path) -> Path:
         content = content_of(session, scan_id)
         name = Path(scan.file_name).stem or "scan"
         path = folder / f"{name}-{str(scan.id)[:8]}{SUFFIXES[scan.media_type]}"
+        person_id = scan.person_id
+        if person_id is None:  # a change request's scan: of the person the request is about
+            request = session.get(ChangeRequest, scan.request_id)
+            person_id = request.target_id if request and request.target_type == "persons" \
+                else None
     path.write_bytes(content)
+    access.note(database, AccessKind.SCAN, [person_id], scan.file_name)  # issue 23
     return path
 
 

@@ -14,12 +14,14 @@ from kzmigdesk.domain.models import (
     CaseStatusChange,
     HouseholdMember,
     IdentityDocument,
+    LabourViolation,
     OwnerChange,
     PermitStatusChange,
     Person,
     RepatriateCase,
     Scan,
     ServiceRecord,
+    ViolationWorker,
     WorkPermit,
 )
 from kzmigdesk.i18n import N_, _, format_date
@@ -44,6 +46,8 @@ PERMIT = N_("Work permit")
 SERVICE = N_("Service")
 SCAN = N_("Scan")
 OWNER = N_("Owner")
+SUPPORT = N_("Kandas support")
+VIOLATION = N_("Labour violation")
 
 
 def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEvent]:
@@ -75,6 +79,10 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
         if change.comment:
             text += f" ({change.comment})"
         events.append(TimelineEvent(change.changed_on, CASE, text))
+    from kzmigdesk.services import support  # issue 24
+
+    events += [TimelineEvent(day, SUPPORT, text)
+               for day, text in support.timeline_events(session, cases)]
     records = {case_id: _("Case {case_number}").format(case_number=number)
                for case_id, number in session.execute(
                    select(RepatriateCase.id, RepatriateCase.case_number)
@@ -99,6 +107,14 @@ def person_timeline(session: Session, person_id: uuid.UUID) -> list[TimelineEven
     for scan in session.scalars(select(Scan).where(Scan.person_id == person_id)):  # issue 20
         events.append(TimelineEvent(scan.created_at.date(), SCAN, " · ".join(
             part for part in (scan.description, scan.file_name) if part)))
+    for found, violation in session.execute(  # issue 24
+            select(ViolationWorker, LabourViolation)
+            .join(LabourViolation, ViolationWorker.violation_id == LabourViolation.id)
+            .where(ViolationWorker.person_id == person_id)):
+        events.append(TimelineEvent(violation.found_on, VIOLATION, _(
+            "Found by {body} at {employer}: {kind}; decision: {decision}").format(
+                body=violation.inspecting_body, employer=violation.employer.name,
+                kind=label(found.kind), decision=label(found.decision))))
     events += _owner_changes(session, records)
     return sorted(events, key=lambda event: event.day)
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import UserRole
-from kzmigdesk.domain.models import Office, User, utcnow
+from kzmigdesk.domain.models import LocalSetting, Office, User, utcnow
 from kzmigdesk.i18n import N_, _, format_datetime
 from kzmigdesk.services import audit
 from kzmigdesk.services.audit import unaudited
@@ -120,6 +120,7 @@ def _store(session: Session, data: UserInput, user: User | None) -> User:
     if user is None:
         user = User(failed_logins=0)
         session.add(user)
+    old_username = user.username
     user.username = data.username.strip()
     user.full_name = data.full_name.strip()
     user.role = data.role
@@ -129,7 +130,36 @@ def _store(session: Session, data: UserInput, user: User | None) -> User:
         user.password_hash = hash_password(data.password)
         user.failed_logins, user.locked_until = 0, None
     session.flush()
+    _sync_login(session, user, old_username, data.password)
     return user
+
+
+# --- PostgreSQL: each user's own database login (migration 0024) ---
+
+DATABASE_LOGINS_KEY = "database_logins"  # local setting; "per-user": keep a login per user
+
+
+def database_logins_on(session: Session) -> bool:
+    """Whether this database keeps a PostgreSQL login per user (README: the server's set-up)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    setting = session.get(LocalSetting, DATABASE_LOGINS_KEY)
+    return setting is not None and setting.value == "per-user"
+
+
+def _sync_login(session: Session, user: User, old_username: str | None,
+                password: str | None) -> None:
+    """Create, alter or drop the user's login, in the same transaction, through the set-up
+    functions of migration 0024 (they refuse anyone but an administrator's login)."""
+    if not database_logins_on(session):
+        return
+    if old_username and old_username.lower() != user.username.lower():
+        session.execute(text("SELECT kzmigdesk_drop_login(:u)"), {"u": old_username})
+    if not user.active:
+        session.execute(text("SELECT kzmigdesk_drop_login(:u)"), {"u": user.username})
+    elif password is not None:
+        session.execute(text("SELECT kzmigdesk_set_login(:u, :p)"),
+                        {"u": user.username, "p": password})
 
 
 def create_first_administrator(session: Session, data: UserInput) -> User:

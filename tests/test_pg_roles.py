@@ -1,0 +1,218 @@
+"""On PostgreSQL the database enforces the roles (migration 0024): a clerk's own login, with
+plain SQL from any client, is refused what the application would refuse (another office's
+rows, changing the audit trail, changing the schema, managing logins) and allowed the rest.
+PostgreSQL only: roles are the server's; each login here has a unique name and is dropped."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from conftest import POSTGRES_URL
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from kzmigdesk.domain.enums import OfficeKind, Sex, UserRole
+from kzmigdesk.domain.models import Office, Person, Region
+from kzmigdesk.services import users
+from kzmigdesk.services.registration import PersonInput, save_person
+
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL only")
+
+
+def _login(database, username: str, password: str):
+    import psycopg
+
+    url = make_url(str(database.engine.url))
+    return psycopg.connect(host=url.host, port=url.port or 5432, dbname=url.database,
+                           user="kzm_" + username.lower(), password=password, autocommit=True)
+
+
+@pytest.fixture
+def offices(database):
+    """Two offices, a clerk of the first and an administrator, each with a login; a person
+    of each office. Yields the names; drops the logins."""
+    tag = uuid.uuid4().hex[:10]
+    clerk, admin = f"clerk{tag}", f"admin{tag}"
+    with database.transaction() as session:
+        region = session.scalars(select(Region)).first()
+        a = Office(code="A" + tag, name="A", kind=OfficeKind.DISTRICT, region_id=region.id)
+        b = Office(code="B" + tag, name="B", kind=OfficeKind.DISTRICT, region_id=region.id)
+        session.add_all([a, b])
+        session.flush()
+        users.save_user(session, users.UserInput(clerk, "Clerk", UserRole.CLERK,
+                                                 "password-1", a.id))
+        users.save_user(session, users.UserInput(admin, "Admin", UserRole.ADMINISTRATOR,
+                                                 "password-2", None))
+        ids = {}
+        for name, office in (("pa", a), ("pb", b)):
+            person = save_person(session, PersonInput(
+                surname="Әбенов" + name, given_name="Нұрлан", sex=Sex.MALE,
+                birth_date=dt.date(1980, 5, 1)), confirm_duplicates=True)
+            session.flush()
+            session.get(Person, person.id).office_id = office.id
+            ids[name] = person.id
+        ids.update(a=a.id, b=b.id)
+    logins = []
+    try:
+        with database.engine.connect() as connection:  # the owner, the set-up role
+            for name, password in ((clerk, "password-1"), (admin, "password-2")):
+                logins.append(connection.exec_driver_sql(
+                    "SELECT kzmigdesk_set_login(%(u)s, %(p)s)",
+                    {"u": name, "p": password}).scalar())
+            connection.commit()
+        yield dict(ids, clerk=clerk, admin=admin)
+    finally:
+        with database.engine.connect() as connection:
+            for login in [*logins, f"kzm_made{tag}"]:
+                connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+            connection.commit()
+
+
+def _refused(connection, sql: str, params=()) -> None:
+    import psycopg
+
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(sql, params)
+
+
+def _copy_of(person_id, office_id) -> tuple[str, tuple]:
+    """An INSERT of a new person like `person_id` (no IIN) in `office_id`."""
+    return ("INSERT INTO persons SELECT (jsonb_populate_record(NULL::persons, to_jsonb(p) "
+            "|| jsonb_build_object('id', gen_random_uuid(), 'iin', NULL, 'office_id', "
+            "%s::uuid))).* FROM persons p WHERE p.id = %s",
+            (str(office_id), person_id))
+
+
+def test_a_clerks_login_writes_only_its_own_office(database, offices):
+    with _login(database, offices["clerk"], "password-1") as clerk:
+        # reads: every office
+        assert clerk.execute("SELECT count(*) FROM persons WHERE id IN (%s, %s)",
+                             (offices["pa"], offices["pb"])).fetchone()[0] == 2
+        # its own office: allowed
+        assert clerk.execute("UPDATE persons SET phone = '+77010000000' WHERE id = %s",
+                             (offices["pa"],)).rowcount == 1
+        clerk.execute(*_copy_of(offices["pa"], offices["a"]))
+        # another office's person: not changed, not deleted, not created, not moved there
+        assert clerk.execute("UPDATE persons SET phone = '+77010000000' WHERE id = %s",
+                             (offices["pb"],)).rowcount == 0
+        assert clerk.execute("DELETE FROM persons WHERE id = %s",
+                             (offices["pb"],)).rowcount == 0
+        _refused(clerk, *_copy_of(offices["pa"], offices["b"]))
+        _refused(clerk, "UPDATE persons SET office_id = %s WHERE id = %s",
+                 (offices["b"], offices["pa"]))
+    with database.sessions() as session:
+        assert session.get(Person, offices["pb"]).phone is None
+        assert session.get(Person, offices["pa"]).phone == "+77010000000"
+
+
+def test_the_audit_trail_and_the_schema_are_out_of_a_desks_reach(database, offices):
+    with _login(database, offices["clerk"], "password-1") as clerk:
+        assert clerk.execute("SELECT count(*) FROM audit_entries").fetchone()[0] > 0
+        assert clerk.execute("SELECT has_table_privilege('audit_entries', 'INSERT')"
+                             ).fetchone()[0]
+        _refused(clerk, "UPDATE audit_entries SET username = 'x'")
+        _refused(clerk, "DELETE FROM audit_entries")
+        _refused(clerk, "TRUNCATE audit_entries")
+        _refused(clerk, "CREATE TABLE extra (x integer)")
+        _refused(clerk, "ALTER TABLE persons ADD COLUMN extra integer")
+        _refused(clerk, "DROP TABLE scans")
+        _refused(clerk, "ALTER TABLE persons DISABLE ROW LEVEL SECURITY")
+        _refused(clerk, "UPDATE alembic_version SET version_num = 'x'")
+        # a clerk manages no logins, not even their own
+        _refused(clerk, "SELECT kzmigdesk_set_login(%s, 'x')", (offices["clerk"],))
+        _refused(clerk, "SELECT kzmigdesk_drop_login(%s)", (offices["admin"],))
+
+
+def test_an_administrators_login_manages_logins_and_writes_any_office(database, offices):
+    made = "made" + offices["clerk"].removeprefix("clerk")
+    with _login(database, offices["admin"], "password-2") as admin:
+        assert admin.execute("UPDATE persons SET phone = '+77020000000' WHERE id = %s",
+                             (offices["pb"],)).rowcount == 1
+        assert admin.execute("SELECT kzmigdesk_set_login(%s, 'password-3')",
+                             (made,)).fetchone()[0] == f"kzm_{made}"
+        # a login whose user does not exist (yet) writes nothing anywhere
+        with _login(database, made, "password-3") as stranger:
+            assert stranger.execute("UPDATE persons SET phone = NULL WHERE id IN (%s, %s)",
+                                    (offices["pa"], offices["pb"])).rowcount == 0
+        admin.execute("SELECT kzmigdesk_set_login(%s, 'password-4')", (offices["clerk"],))
+        admin.execute("SELECT kzmigdesk_drop_login(%s)", (made,))
+        assert admin.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s",
+                             (f"kzm_{made}",)).fetchone()[0] == 0
+    with _login(database, offices["clerk"], "password-4") as clerk:  # the new password
+        assert clerk.execute("SELECT current_user").fetchone()[0] == f"kzm_{offices['clerk']}"
+
+
+def test_the_user_dialogs_service_keeps_each_users_login(database):
+    """With per-user logins on (the set-up), saving a user creates or alters their login,
+    renaming or deactivating drops the old one; off (the default) it touches no role."""
+    from kzmigdesk.domain.models import LocalSetting, User
+
+    tag = uuid.uuid4().hex[:10]
+    name, renamed = f"user{tag}", f"renamed{tag}"
+
+    def roles():
+        with database.engine.connect() as connection:
+            return set(connection.exec_driver_sql(
+                "SELECT rolname FROM pg_roles WHERE rolname IN (%(a)s, %(b)s)",
+                {"a": f"kzm_{name}", "b": f"kzm_{renamed}"}).scalars())
+    try:
+        with database.transaction() as session:
+            region = session.scalars(select(Region)).first()
+            office = Office(code="C" + tag, name="C", kind=OfficeKind.DISTRICT,
+                            region_id=region.id)
+            session.add(office)
+            session.flush()
+            user = users.save_user(session, users.UserInput(name, "N", UserRole.CLERK,
+                                                            "password-1", office.id))
+            user_id, office_id = user.id, office.id
+        assert roles() == set()  # per-user logins off
+        with database.transaction() as session:
+            session.add(LocalSetting(key=users.DATABASE_LOGINS_KEY, value="per-user"))
+        with database.transaction() as session:
+            users.save_user(session, users.UserInput(name, "N", UserRole.CLERK, "password-5",
+                                                     office_id), user_id)
+        assert roles() == {f"kzm_{name}"}
+        with _login(database, name, "password-5") as clerk:
+            assert clerk.execute("SELECT count(*) FROM users").fetchone()[0] > 0
+        with database.transaction() as session:
+            users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK,
+                                                     "password-6", office_id), user_id)
+        assert roles() == {f"kzm_{renamed}"}
+        with database.transaction() as session:
+            users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK, None,
+                                                     office_id, active=False), user_id)
+            assert session.get(User, user_id).active is False
+        assert roles() == set()
+    finally:
+        with database.engine.connect() as connection:
+            for login in (f"kzm_{name}", f"kzm_{renamed}"):
+                connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{login}"')
+            connection.commit()
+
+
+def test_the_application_runs_on_a_clerks_login(database, offices):
+    """A desk whose database URL names the clerk's own login (the owner has migrated the
+    database): it opens, signs in, registers and edits a person of its office; another
+    office's person stays as it was even if a service's check were bypassed."""
+    from kzmigdesk.db.session import open_database
+    from kzmigdesk.errors import StaleRecord
+
+    url = make_url(str(database.engine.url)).set(
+        username=f"kzm_{offices['clerk']}", password="password-1")
+    desk = open_database(url.render_as_string(hide_password=False))
+    try:
+        desk.actor = users.sign_in(desk, offices["clerk"], "password-1")
+        with desk.transaction() as session:
+            person = save_person(session, PersonInput(
+                surname="Серікова", given_name="Әсел", sex=Sex.FEMALE,
+                birth_date=dt.date(1990, 1, 2)), confirm_duplicates=True)
+            assert person.office_id == offices["a"]
+            new_id = person.id
+        with pytest.raises(StaleRecord), desk.transaction() as session:
+            # no service check: the database updates no row, SQLAlchemy takes it as stale
+            session.get(Person, offices["pb"]).phone = "+77030000000"
+        with desk.sessions() as session:
+            assert session.get(Person, new_id) is not None
+            assert session.get(Person, offices["pb"]).phone is None
+    finally:
+        desk.close()

@@ -60,7 +60,7 @@ class RecoveryKeyDialog(QDialog):
         advice = QLabel(_(
             "Print the recovery sheet now (or save it as a PDF and print it), and keep it "
             "locked away, apart from the computer. It can be printed again later with: "
-            "kzmigdesk db key --sheet FILE."))
+            "kzmigdesk db key --show --sheet FILE."))
         advice.setWordWrap(True)
         layout.addWidget(advice)
         buttons = QHBoxLayout()

@@ -48,7 +48,8 @@ def postgres_template() -> str:
     from sqlalchemy.engine import make_url
 
     user = "".join(c for c in (make_url(POSTGRES_URL).username or "") if c.isalnum())
-    return f"kzmigdesk_test_template_{user.lower()}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # CI runs PostgreSQL with -n 2
+    return f"kzmigdesk_test_template_{user.lower()}{worker}"
 
 
 def postgres_url(database: str) -> str:

@@ -123,6 +123,91 @@ def test_the_audit_trail_and_the_schema_are_out_of_a_desks_reach(database, offic
         _refused(clerk, "SELECT kzmigdesk_drop_login(%s)", (offices["admin"],))
 
 
+def _copy_row(table: str, where: str, changes: str, params: tuple) -> tuple[str, tuple]:
+    """An INSERT of a copy of the rows of `table` matching `where`, with `changes` (a jsonb
+    object expression) applied."""
+    return (f"INSERT INTO {table} SELECT (jsonb_populate_record(NULL::{table}, to_jsonb(t) "
+            f"|| {changes})).* FROM {table} t WHERE {where}", params)
+
+
+def test_a_clerks_login_cannot_make_itself_an_administrator(database, offices):
+    """Migration 0027: only an administrator's login changes the users; a user's own login
+    changes only its own sign-in fields."""
+    clerk_name, admin_name = offices["clerk"], offices["admin"]
+    with _login(database, clerk_name, "password-1") as clerk:
+        for sql in ("UPDATE users SET role = 'administrator' WHERE username = %s",
+                    "UPDATE users SET office_id = NULL WHERE username = %s",
+                    "UPDATE users SET active = false WHERE username = %s",
+                    "DELETE FROM users WHERE username = %s"):
+            _refused(clerk, sql, (clerk_name,))
+        _refused(clerk, "UPDATE users SET password_hash = 'x' WHERE username = %s",
+                 (admin_name,))
+        _refused(clerk, *_copy_row("users", "t.username = %s", "jsonb_build_object('id', "
+                                   "gen_random_uuid(), 'username', 'extra' || %s)",
+                                   (clerk_name, clerk_name)))
+        assert clerk.execute("UPDATE users SET failed_logins = 2 WHERE username = %s",
+                             (clerk_name,)).rowcount == 1
+    with _login(database, admin_name, "password-2") as admin:
+        assert admin.execute("UPDATE users SET role = 'supervisor' WHERE username = %s",
+                             (clerk_name,)).rowcount == 1
+    with database.sessions() as session:
+        from kzmigdesk.domain.models import User
+
+        user = session.scalars(select(User).where(User.username == clerk_name)).one()
+        assert (user.role, user.office_id, user.active, user.failed_logins) == (
+            UserRole.SUPERVISOR, offices["a"], True, 2)
+
+
+def test_a_clerks_login_leaves_reference_data_alone_but_locks_a_quota(database, offices):
+    """Quotas, regions, offices, norms and settings are a supervisor's or an administrator's;
+    a clerk's login may still lock a quota's row, as a permit taking a slot does."""
+    from kzmigdesk.domain.models import KandasQuota
+
+    with database.transaction() as session:
+        region = session.scalars(select(Region)).first()
+        session.add(KandasQuota(year=2026, region_id=region.id, amount=100))
+    with _login(database, offices["clerk"], "password-1") as clerk:
+        with clerk.transaction():
+            assert clerk.execute("SELECT amount FROM kandas_quotas WHERE region_id = %s "
+                                 "FOR UPDATE", (region.id,)).fetchone()[0] == 100
+        for sql in ("UPDATE kandas_quotas SET amount = 100000",
+                    "UPDATE regions SET code = code || 'x'",
+                    "UPDATE offices SET name = 'x'",
+                    "INSERT INTO local_settings (key, value) VALUES ('office.home', 'x')"):
+            _refused(clerk, sql)
+        assert clerk.execute("SELECT count(*) FROM service_types").fetchone()[0] > 0
+        assert clerk.execute("DELETE FROM service_types").rowcount == 0
+        _refused(clerk, *_copy_row("kandas_quotas", "t.region_id = %s", "jsonb_build_object("
+                                   "'id', gen_random_uuid(), 'year', 2027)", (region.id,)))
+    with _login(database, offices["admin"], "password-2") as admin:
+        assert admin.execute("UPDATE kandas_quotas SET amount = 120 WHERE region_id = %s",
+                             (region.id,)).rowcount == 1
+
+
+def test_a_clerks_login_writes_the_rows_of_its_own_offices_persons_only(database, offices):
+    """A person's numbers and name tokens (no office of their own) follow the person's."""
+    number = "SELECT no FROM person_numbers WHERE person_id = %s"
+    with _login(database, offices["clerk"], "password-1") as clerk:
+        theirs = clerk.execute(number, (offices["pb"],)).fetchone()[0]
+        mine = clerk.execute(number, (offices["pa"],)).fetchone()[0]
+        touch = "UPDATE person_name_tokens SET token = token WHERE person_no = %s"
+        assert clerk.execute(touch, (mine,)).rowcount > 0
+        assert clerk.execute(touch, (theirs,)).rowcount == 0
+        assert clerk.execute("DELETE FROM person_name_tokens WHERE person_no = %s",
+                             (theirs,)).rowcount == 0
+        assert clerk.execute("DELETE FROM person_numbers WHERE person_id = %s",
+                             (offices["pb"],)).rowcount == 0
+        _refused(clerk, *_copy_row("person_name_tokens", "t.person_no = %s",
+                                   "jsonb_build_object('token', 'zz' || t.token)", (theirs,)))
+        clerk.execute(*_copy_row("person_name_tokens", "t.person_no = %s",
+                                 "jsonb_build_object('token', 'zz' || t.token)", (mine,)))
+    with database.sessions() as session:
+        from kzmigdesk.domain.models import PersonNameToken
+
+        assert session.scalars(select(PersonNameToken).where(
+            PersonNameToken.person_no == theirs)).all()
+
+
 def test_an_administrators_login_manages_logins_and_writes_any_office(database, offices):
     made = "made" + offices["clerk"].removeprefix("clerk")
     with _login(database, offices["admin"], "password-2") as admin:
@@ -144,7 +229,8 @@ def test_an_administrators_login_manages_logins_and_writes_any_office(database, 
 
 def test_the_user_dialogs_service_keeps_each_users_login(database):
     """With per-user logins on (the set-up), saving a user creates or alters their login,
-    renaming or deactivating drops the old one; off (the default) it touches no role."""
+    renaming keeps it under the new name, deactivating drops it; off (the default) it
+    touches no role."""
     from kzmigdesk.domain.models import LocalSetting, User
 
     tag = uuid.uuid4().hex[:10]
@@ -175,9 +261,11 @@ def test_the_user_dialogs_service_keeps_each_users_login(database):
         with _login(database, name, "password-5") as clerk:
             assert clerk.execute("SELECT count(*) FROM users").fetchone()[0] > 0
         with database.transaction() as session:
-            users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK,
-                                                     "password-6", office_id), user_id)
-        assert roles() == {f"kzm_{renamed}"}
+            users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK, None,
+                                                     office_id), user_id)
+        assert roles() == {f"kzm_{renamed}"}  # renamed, the password kept
+        with _login(database, renamed, "password-5") as clerk:
+            assert clerk.execute("SELECT current_user").fetchone()[0] == f"kzm_{renamed}"
         with database.transaction() as session:
             users.save_user(session, users.UserInput(renamed, "N", UserRole.CLERK, None,
                                                      office_id, active=False), user_id)
@@ -201,6 +289,8 @@ def test_the_application_runs_on_a_clerks_login(database, offices):
         username=f"kzm_{offices['clerk']}", password="password-1")
     desk = open_database(url.render_as_string(hide_password=False))
     try:
+        with pytest.raises(users.SignInFailed):  # its own failure count: its own row
+            users.sign_in(desk, offices["clerk"], "wrong password")
         desk.actor = users.sign_in(desk, offices["clerk"], "password-1")
         with desk.transaction() as session:
             person = save_person(session, PersonInput(

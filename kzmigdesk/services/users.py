@@ -149,12 +149,17 @@ def database_logins_on(session: Session) -> bool:
 
 def _sync_login(session: Session, user: User, old_username: str | None,
                 password: str | None) -> None:
-    """Create, alter or drop the user's login, in the same transaction, through the set-up
-    functions of migration 0024 (they refuse anyone but an administrator's login)."""
+    """Create, rename, alter or drop the user's login, in the same transaction, through the
+    set-up functions of migrations 0024 and 0027 (they refuse anyone but an administrator's
+    login)."""
     if not database_logins_on(session):
         return
     if old_username and old_username.lower() != user.username.lower():
-        session.execute(text("SELECT kzmigdesk_drop_login(:u)"), {"u": old_username})
+        if password is None:  # a new name, the same password (migration 0027)
+            session.execute(text("SELECT kzmigdesk_rename_login(:o, :n)"),
+                            {"o": old_username, "n": user.username})
+        else:
+            session.execute(text("SELECT kzmigdesk_drop_login(:u)"), {"u": old_username})
     if not user.active:
         session.execute(text("SELECT kzmigdesk_drop_login(:u)"), {"u": user.username})
     elif password is not None:

@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--peer", required=True)
     export.add_argument("--out", required=True, type=Path)
     export.add_argument("--password", help="encrypt the package with this password")
+    export.add_argument("--everything", action="store_true",
+                        help="send every record again (when the peer's import says a package "
+                             "was lost)")
     import_ = exchange_commands.add_parser("import", help="import a package from a peer")
     import_.add_argument("file", type=Path)
     import_.add_argument("--password", help="the package's password, if it has one")
@@ -918,7 +921,8 @@ def cmd_exchange(args) -> int:
                         imported=i18n.format_datetime(peer.last_import_at),
                         sent=i18n.format_datetime(peer.last_export_at)))
             elif args.exchange_command == "export":
-                result = exchange.export_package(session, args.peer, args.password)
+                result = exchange.export_package(session, args.peer, args.password,
+                                                 everything=args.everything)
                 args.out.write_bytes(result.data)
                 print(_("Package {file} written: {count} records.").format(
                     file=args.out, count=result.records))
@@ -929,6 +933,8 @@ def cmd_exchange(args) -> int:
                         "unchanged, {conflicts} conflicts kept for a supervisor.").format(
                     sender=result.sender, applied=result.applied, unchanged=result.unchanged,
                     conflicts=result.conflicts))
+                if result.missing:
+                    print(exchange.missing_message(result), file=sys.stderr)
     except (ServiceError, OSError) as error:
         print(error.message() if isinstance(error, ServiceError) else str(error),
               file=sys.stderr)

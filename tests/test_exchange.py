@@ -144,6 +144,41 @@ def test_two_offices_exchange_both_ways_and_end_identical(offices):
         assert peer.last_import_at is not None and peer.last_package_created_at is not None
 
 
+def test_a_lost_package_is_noticed_and_everything_is_sent_again(offices):
+    """The district's package is lost on the way: the next one says so at the region (and in
+    its audit entry), and a package with everything brings the lost change."""
+    district, region = offices
+    first = register(district, "Әбенов")
+    assert send(district, region, REGION).missing is None
+    edit(district, first, surname="Әбенұлы")
+    package(district, REGION)  # lost
+    second = register(district, "Құрманов")
+    result = send(district, region, REGION)
+    assert result.applied == 1 and result.missing is not None
+    first_lost, last_lost = result.missing
+    assert first_lost <= last_lost
+    message = exchange.missing_message(result)
+    assert DISTRICT in message and "Send everything again" in message
+    with region.sessions() as session:
+        assert session.get(Person, first).surname == "Әбенов"  # the lost change
+        assert session.get(Person, second) is not None
+        from kzmigdesk.domain.models import AuditEntry
+
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "exchange.import").order_by(AuditEntry.seq.desc())).first()
+        assert entry.changes["missing"] == [first_lost, last_lost]
+    with district.transaction() as session:
+        data = exchange.export_package(session, REGION, everything=True).data
+    with region.transaction() as session:
+        again = exchange.import_package(session, data)
+    assert again.missing is None and again.applied >= 1
+    with region.sessions() as session:
+        assert session.get(Person, first).surname == "Әбенұлы"
+    assert snapshot(district) == snapshot(region)
+    assert send(district, region, REGION).missing is None  # and on as before
+    assert exchange.missing_message(again) == ""
+
+
 def test_replayed_and_older_packages_change_nothing(offices):
     district, region = offices
     person = register(district, "Әбенов")
@@ -270,6 +305,19 @@ def test_cli_exchange(tmp_path, capsys, migrated_template):
     assert "Imported from District: 1 records taken" in capsys.readouterr().out
     assert main(["--db", region, "exchange", "peers"]) == 0
     assert capsys.readouterr().out.startswith("District: last package made ")
+    database = open_database(district)
+    database.actor = __import__("conftest").TEST_ADMINISTRATOR
+    register(database, "Құрманов")
+    database.close()
+    for _lost_then_sent in range(2):
+        assert main(["--db", district, "exchange", "export", "--peer", "Region", "--out",
+                     str(out)]) == 0
+    assert main(["--db", region, "exchange", "import", str(out)]) == 0
+    assert "never arrived" in capsys.readouterr().err
+    assert main(["--db", district, "exchange", "export", "--peer", "Region", "--out", str(out),
+                 "--everything"]) == 0
+    assert main(["--db", region, "exchange", "import", str(out)]) == 0
+    assert "never arrived" not in capsys.readouterr().err
 
 
 def test_the_window_functions(offices, tmp_path):

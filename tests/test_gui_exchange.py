@@ -82,3 +82,25 @@ def test_a_refused_package_says_why_and_changes_nothing(qtbot, offices, tmp_path
                                      "damaged or cut short. Nothing was changed.")
     assert not dialog.import_from(tmp_path / "missing.kzx")
     assert "missing.kzx" in dialog.message.text()
+
+
+def test_a_lost_package_is_shown_and_everything_sent_again(qtbot, offices, tmp_path):  # noqa: F811
+    district, region = offices
+    person = register(district, "Әбенов")
+    at_district, at_region = dialog_for(qtbot, district), dialog_for(qtbot, region)
+    assert at_district.export_to(tmp_path / "first.kzx")
+    assert at_region.import_from(tmp_path / "first.kzx")
+    edit(district, person, surname="Әбенұлы")
+    assert at_district.export_to(tmp_path / "lost.kzx")
+    register(district, "Құрманов")
+    assert at_district.export_to(tmp_path / "third.kzx")
+    assert at_region.import_from(tmp_path / "third.kzx")
+    assert "never arrived" in at_region.message.text()
+    assert at_region.message.styleSheet() != ""  # shown as an error
+    at_district.everything_box.setChecked(True)
+    assert at_district.export_to(tmp_path / "everything.kzx")
+    assert not at_district.everything_box.isChecked()  # once only
+    assert at_region.import_from(tmp_path / "everything.kzx")
+    assert "never arrived" not in at_region.message.text()
+    with region.sessions() as session:
+        assert session.get(Person, person).surname == "Әбенұлы"

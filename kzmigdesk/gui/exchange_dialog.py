@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QInputDialog,
@@ -49,10 +50,15 @@ class ExchangeDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.export_button = QPushButton(_("&Export to the chosen office…"))
+        self.everything_box = QCheckBox(_("Send e&verything again"))
+        self.everything_box.setToolTip(_(
+            "Every record and the whole audit trail, for an office that lost a package or "
+            "refused one"))
         self.import_button = QPushButton(_("&Import a package…"))
         self.conflicts_button = QPushButton()
         buttons = QHBoxLayout()
-        for button in (self.export_button, self.import_button, self.conflicts_button):
+        for button in (self.export_button, self.everything_box, self.import_button,
+                       self.conflicts_button):
             buttons.addWidget(button)
         buttons.addStretch()
         layout = QVBoxLayout(self)
@@ -81,6 +87,7 @@ class ExchangeDialog(QDialog):
         self.conflicts_button.setText(_("&Conflicts ({count})…").format(count=count or 0))
         self.conflicts_button.setEnabled(bool(count))
         self.export_button.setEnabled(overview.may_export)
+        self.everything_box.setEnabled(overview.may_export)
         self.import_button.setEnabled(overview.may_import)
 
     def show_message(self, text: str, error: bool = False) -> None:
@@ -101,13 +108,15 @@ class ExchangeDialog(QDialog):
         if password is None:
             return False
         try:
-            result = exchange.export_to_file(self.database, peer, password or None, path)
+            result = exchange.export_to_file(self.database, peer, password or None, path,
+                                             everything=self.everything_box.isChecked())
         except (ServiceError, OSError) as error:
             self.show_message(error.message() if isinstance(error, ServiceError)
                               else str(error), True)
             return False
         self.show_message(_("Package {file} written: {count} records.").format(
             file=path, count=result.records))
+        self.everything_box.setChecked(False)
         self.load()
         return True
 
@@ -135,7 +144,9 @@ class ExchangeDialog(QDialog):
             sender=result.sender, applied=result.applied, unchanged=result.unchanged,
             conflicts=result.conflicts) + (" " + _(
                 "{held} changes were kept as change requests for a supervisor to approve.")
-                .format(held=result.held) if result.held else ""))
+                .format(held=result.held) if result.held else "")
+            + (" " + exchange.missing_message(result) if result.missing else ""),
+            error=result.missing is not None)
         self.load()
         return True
 

@@ -56,12 +56,14 @@ from sqlalchemy import (
     Numeric,
     String,
     Uuid,
+    func,
     select,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import AccessKind
 from kzmigdesk.domain.models import (
@@ -73,6 +75,7 @@ from kzmigdesk.domain.models import (
     ExchangeState,
     ImportedPackage,
     LocalSetting,
+    PeerAuditEntry,
     utcnow,
 )
 from kzmigdesk.files import write_atomically
@@ -232,15 +235,14 @@ def _content(row: dict) -> dict:
 # --- export ---------------------------------------------------------------------------------
 
 
-def _changed_ids(session: Session, peer: ExchangePeer) -> dict[str, set[str]]:
-    """Per table, the ids of records changed since the last package to the peer (every
-    record for the first package)."""
-    if not peer.last_sent_seq:
+def _changed_ids(session: Session, since: int) -> dict[str, set[str]]:
+    """Per table, the ids of records changed after audit entry `since` (0: every record)."""
+    if not since:
         return {}
     changed: dict[str, set[str]] = {}
     for table, entity_id in session.execute(
             select(AuditEntry.entity_type, AuditEntry.entity_id)
-            .where(AuditEntry.seq > peer.last_sent_seq, AuditEntry.entity_id.is_not(None))):
+            .where(AuditEntry.seq > since, AuditEntry.entity_id.is_not(None))):
         changed.setdefault(table, set()).add(entity_id)
     return changed
 
@@ -267,9 +269,11 @@ class ExportResult:
 
 
 def export_package(session: Session, peer_name: str, password: str | None = None,
-                   now: dt.datetime | None = None) -> ExportResult:
-    """The package of everything changed since the last package to `peer_name`. The caller
-    commits the session once the file is written (the peer's watermark moves on)."""
+                   now: dt.datetime | None = None, everything: bool = False) -> ExportResult:
+    """The package of everything changed since the last package to `peer_name`; with
+    `everything`, of every record the peer has not confirmed and the whole audit trail (when
+    a package was lost or refused on the way: the peer's import says so). The caller commits
+    the session once the file is written (the peer's watermark moves on)."""
     require(acting(session), Permission.EXPORT_REPORTS)
     if password is not None and not password:
         raise ServiceError(N_("The password is empty: give one, or none for a package that is "
@@ -279,13 +283,14 @@ def export_package(session: Session, peer_name: str, password: str | None = None
         raise ServiceError(N_("Set this office's exchange name first."))
     peer = peer_by_name(session, peer_name)
     now = (now or utcnow()).replace(tzinfo=None)
-    changed = _changed_ids(session, peer)
+    since = 0 if everything else peer.last_sent_seq
+    changed = _changed_ids(session, since)
     states = _states(session, peer)
     lines = []
     exported: list[uuid.UUID] = []
     for table in synced_tables():
         query = select(table)
-        if peer.last_sent_seq:
+        if since:
             ids = changed.get(table.name)
             if not ids:
                 continue
@@ -306,14 +311,14 @@ def export_package(session: Session, peer_name: str, password: str | None = None
                               .limit(1)) or 0
     audit_lines = [json.dumps(row_json(row), ensure_ascii=False, sort_keys=True)
                    for row in session.execute(select(AuditEntry.__table__).where(
-                       AuditEntry.seq > peer.last_sent_seq).order_by(AuditEntry.seq))]
+                       AuditEntry.seq > since).order_by(AuditEntry.seq))]
     files = {"records.jsonl": "\n".join(lines).encode(),
              "audit.jsonl": "\n".join(audit_lines).encode()}
     package_id = str(uuid.uuid4())
     manifest = {
         "format": FORMAT, "package_id": package_id, "from": sender, "to": peer.name,
         "created_at": now.isoformat(), "records": len(lines),
-        "audit_seq": [peer.last_sent_seq + 1, last_seq],
+        "audit_seq": [since + 1, last_seq],
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
     from kzmigdesk.services import audit
@@ -646,6 +651,33 @@ class ImportResult:
     unchanged: int = 0
     conflicts: int = 0
     held: int = 0  # records changed without the sending office's approval, kept in change requests
+    # audit entries of the sender (first, last) that no package brought: a package was lost
+    missing: tuple[int, int] | None = None
+
+
+def _missing_entries(session: Session, peer: ExchangePeer, first: int
+                     ) -> tuple[int, int] | None:
+    """The sender's audit entries between those kept here and the package's `first`, which
+    no package brought (None: none). A peer whose packages came before the trails were kept
+    (imported packages, no entry) cannot be checked."""
+    kept = session.scalar(select(func.max(PeerAuditEntry.seq))
+                          .where(PeerAuditEntry.peer_id == peer.id))
+    if kept is None and session.scalar(select(func.count()).select_from(ImportedPackage)
+                                       .where(ImportedPackage.peer_id == peer.id)):
+        return None
+    kept = kept or 0
+    return (kept + 1, first - 1) if first > kept + 1 else None
+
+
+def missing_message(result: ImportResult) -> str:
+    """What to do about a lost package ("" when none was lost)."""
+    if result.missing is None:
+        return ""
+    return _("Some of {sender}'s changes never arrived (audit entries {first} to {last}): a "
+             "package from there was lost or refused. Ask {sender} to export with “Send "
+             "everything again”.").format(sender=result.sender,
+                                          first=i18n.format_number(result.missing[0]),
+                                          last=i18n.format_number(result.missing[1]))
 
 
 def import_package(session: Session, data: bytes, password: str | None = None,
@@ -659,6 +691,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     order = {name: index for index, name in enumerate(tables)}
     states = _states(session, peer)
     result = ImportResult(peer.name)
+    result.missing = _missing_entries(session, peer, package.manifest["audit_seq"][0])
     change_requests.note_package_approvals(session, package.records, package.audit)
     session.info.pop(KNOWN_USERS, None)
     session.info.pop(change_requests.HELD, None)
@@ -687,7 +720,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     audit.record(session, "exchange.import", None, None, {
         "package": package.manifest["package_id"], "from": peer.name,
         "records": len(package.records), "audit_entries": len(package.audit),
-        "applied": result.applied, "conflicts": result.conflicts})
+        "applied": result.applied, "conflicts": result.conflicts,
+        "missing": list(result.missing) if result.missing else None})
     session.flush()
     return result
 
@@ -854,11 +888,11 @@ def overview(database: Database) -> Overview:
 
 
 def export_to_file(database: Database, peer_name: str, password: str | None,
-                   path: Path) -> ExportResult:
+                   path: Path, everything: bool = False) -> ExportResult:
     """Write the package for `peer_name` to `path`; the peer's watermark moves only once the
     file is written (an OSError undoes it)."""
     with database.transaction() as session:
-        result = export_package(session, peer_name, password)
+        result = export_package(session, peer_name, password, everything=everything)
         write_atomically(path, result.data)
     return result
 

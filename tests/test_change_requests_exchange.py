@@ -278,7 +278,48 @@ def test_a_held_decision_rejected_at_the_receiver_never_applies(offices, sender)
     _grant(as_(offices, sender, UserRole.CLERK), ids)
     assert send(offices, sender).held == 2  # the case and its history row, in one request
     supervisor = as_(offices, receiver, UserRole.SUPERVISOR)
+    # the household waits with its case (the person's row of the package says granted)
+    assert stored(here, Person, ids["person"]).status == S.GRANTED.value
+    assert stored(there, Person, ids["person"]).status == S.APPLIED.value
     [waiting] = cr.list_requests(supervisor)
     cr.reject_request(supervisor, waiting.id, "the certificate is not signed")
     assert stored(there, RepatriateCase, ids["case"]).status is S.APPLIED
     assert _history(there, CaseStatusChange, ids) == [S.APPLIED]
+    assert stored(there, Person, ids["person"]).status == S.APPLIED.value
+
+
+@pytest.mark.parametrize("sender", NAMES)
+def test_a_held_decision_approved_at_the_receiver_reaches_the_household(offices, sender):
+    receiver = NAMES[1 - NAMES.index(sender)]
+    ids = _setup(offices, sender)
+    here, there = offices[sender][0], offices[receiver][0]
+    cr.set_approval_rules(here, cr.ApprovalRules(kinds=frozenset()))
+    _grant(as_(offices, sender, UserRole.CLERK), ids)
+    send(offices, sender)
+    assert stored(there, Person, ids["person"]).status == S.APPLIED.value
+    supervisor = as_(offices, receiver, UserRole.SUPERVISOR)
+    [waiting] = cr.list_requests(supervisor)
+    cr.approve_request(supervisor, waiting.id)
+    person_here, person_there = (stored(db, Person, ids["person"]) for db in (here, there))
+    assert person_there.status == S.GRANTED.value
+    assert person_there.version == person_here.version  # nothing to send back
+    assert send(offices, receiver).conflicts == 0
+
+
+@pytest.mark.parametrize("sender", NAMES)
+def test_an_approval_travels_for_its_own_change_only(offices, sender):
+    """An approved grant in the package does not let a later decision of another kind (made
+    alone by a clerk at the sender) through: that one waits at the receiver."""
+    receiver = NAMES[1 - NAMES.index(sender)]
+    ids = _setup(offices, sender)
+    here, there = offices[sender][0], offices[receiver][0]
+    with pytest.raises(cr.SentForApproval) as sent:
+        _grant(as_(offices, sender, UserRole.CLERK), ids)
+    cr.approve_request(as_(offices, sender, UserRole.SUPERVISOR), sent.value.request_id)
+    cr.set_approval_rules(here, cr.ApprovalRules(kinds=frozenset()))
+    _citizenship(as_(offices, sender, UserRole.CLERK), ids)
+    assert stored(here, RepatriateCase, ids["case"]).status is S.CITIZENSHIP_REQUESTED
+    assert send(offices, sender).held >= 1
+    assert stored(there, RepatriateCase, ids["case"]).status is S.APPLIED
+    [waiting] = cr.list_requests(as_(offices, receiver, UserRole.SUPERVISOR))
+    assert waiting.kind is ChangeKind.CITIZENSHIP_STEP

@@ -427,19 +427,40 @@ def note_package_approvals(session: Session, records: list[dict], trail: list[di
             authors[entry["entity_id"]] = (  # which act as an administrator
                 roles.get(entry.get("user_id")) if entry.get("user_id")
                 else UserRole.ADMINISTRATOR.value)
-    session.info[APPROVALS] = (authors, {
-        r["row"].get("target_id") for r in records
-        if r["table"] == ChangeRequest.__tablename__
-        and r["row"].get("status") == R.APPROVED.value})
+    approvals: dict[str, list[dict]] = {}
+    for r in records:
+        row = r["row"]
+        if r["table"] == ChangeRequest.__tablename__ and row.get("status") == R.APPROVED.value:
+            changes = row.get("changes") or {}
+            if isinstance(changes, str):
+                changes = json.loads(changes)
+            approvals.setdefault(row.get("target_id"), []).append(
+                {**changes, "_kind": row.get("kind")})
+    session.info[APPROVALS] = (authors, approvals)
 
 
-def _approved_at_sender(session: Session, record_id: str) -> bool:
-    """Whether the package approves the record's change: an approved request for it, or an
-    author whose changes need no approval under this office's rules."""
-    authors, approved = session.info.get(APPROVALS, ({}, set()))
+def _covers(approval: dict, kind: ChangeKind, shown: dict) -> bool:
+    """Whether an approved request is for this very change: its kind, the status it decided,
+    the identity values it approved."""
+    if approval.get("_kind") != kind.value:
+        return False
+    if kind is ChangeKind.IDENTITY:
+        return all(name in approval and str(approval[name]) == str(shown[name])
+                   for name in shown if name in IDENTITY_FIELDS)
+    if kind is ChangeKind.DELETION:
+        return True
+    return approval.get("status") == shown.get("status")
+
+
+def _approved_at_sender(session: Session, record_id: str, kind: ChangeKind,
+                        shown: dict) -> bool:
+    """Whether the package approves the record's change: an approved request for this change
+    (of its kind and values, not any approval of the record), or an author whose changes need
+    no approval under this office's rules."""
+    authors, approvals = session.info.get(APPROVALS, ({}, {}))
     role = authors.get(record_id)
-    return record_id in approved or (role is not None
-                                     and UserRole(role) not in rules(session).roles)
+    return (any(_covers(a, kind, shown) for a in approvals.get(record_id, ()))
+            or (role is not None and UserRole(role) not in rules(session).roles))
 
 
 HELD = "kzmigdesk.change_request.held"  # during an import: target id → its held request
@@ -488,12 +509,14 @@ def hold_incoming(session: Session, sender: str, table_name: str, local: dict, i
     (True then). Approving it takes the other office's row; until then this office keeps its
     own. The status history rows of a held decision wait in the same request (`hold_history`).
     """
-    if table_name not in TARGETS or _approved_at_sender(session, incoming["id"]):
+    if table_name not in TARGETS:
         return False
     found = _incoming_kind(table_name, local, incoming)
     if found is None or found[0] not in rules(session).kinds:
         return False
     kind, shown, base = found
+    if _approved_at_sender(session, incoming["id"], kind, shown):
+        return False
     from kzmigdesk.services.exchange import office_name
 
     target = session.get(TARGETS[table_name], uuid.UUID(incoming["id"]))
@@ -507,6 +530,33 @@ def hold_incoming(session: Session, sender: str, table_name: str, local: dict, i
     session.flush()
     session.info.setdefault(HELD, {})[incoming["id"]] = request.id
     return True
+
+
+def _persons_follow(session: Session, case: RepatriateCase) -> None:
+    """The persons of `case` take its status here, as a direct decision gives them; their
+    versions stay (the other office has the same rows)."""
+    from kzmigdesk.domain.enums import PersonCategory
+    from kzmigdesk.services.repatriation import case_persons
+
+    for person in case_persons(session, case):
+        if (person.status, person.category) != (case.status.value, PersonCategory.KANDAS):
+            session.execute(Person.__table__.update().where(Person.id == person.id).values(
+                status=case.status.value, category=PersonCategory.KANDAS))
+            session.expire(person)
+
+
+def keep_held_decisions(session: Session) -> None:
+    """After an import: the household of a case whose decision from another office waits
+    here keeps the case's status here (the persons' rows of the package carry the decision),
+    until a supervisor here approves it."""
+    held = session.scalars(select(ChangeRequest.target_id).where(
+        ChangeRequest.status == R.SUBMITTED, ChangeRequest.held_at.is_not(None),
+        ChangeRequest.target_type == RepatriateCase.__tablename__)).all()
+    for case_id in held:
+        case = session.get(RepatriateCase, case_id)
+        if case is not None:
+            _persons_follow(session, case)
+    session.flush()
 
 
 def hold_history(session: Session, table_name: str, row: dict) -> bool:
@@ -554,6 +604,9 @@ def _take_row(session: Session, request: ChangeRequest, target) -> None:
             continue
         session.execute(history.insert().values(**values))
     session.info.pop(exchange.KNOWN_USERS, None)
+    if isinstance(target, RepatriateCase):
+        session.flush()
+        _persons_follow(session, target)
     if not isinstance(target, Person):
         return
     if target.deleted_at is None:

@@ -708,6 +708,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
         session.info.pop(change_requests.HELD, None)
     from kzmigdesk.services import retention
 
+    change_requests.keep_held_decisions(session)  # a household waits with its case
     retention.apply_received(session, package.records)  # purges travel (issue 23)
     session.add(ImportedPackage(package_id=package.manifest["package_id"], peer_id=peer.id,
                                 imported_at=now, records=len(package.records)))

@@ -534,7 +534,7 @@ def change_status(
         user_id=actor.user_id, comment=comment)
     session.add(change)
     case.status = new_status
-    for person in _case_persons(session, case):
+    for person in case_persons(session, case):
         person.category = PersonCategory.KANDAS
         person.status = new_status.value
     session.flush()
@@ -554,7 +554,7 @@ def _certificate_taken(session: Session, number: str, case: RepatriateCase) -> b
     return session.scalars(query.limit(1)).first() is not None
 
 
-def _case_persons(session: Session, case: RepatriateCase) -> list[Person]:
+def case_persons(session: Session, case: RepatriateCase) -> list[Person]:
     persons = [member.person for member in household_members(session, case)]
     if case.person is not None and all(p is not case.person for p in persons):
         persons.insert(0, case.person)

@@ -245,8 +245,60 @@ def office_a_has_a_profile(setting) -> None:
 
 def _asked(dialog, answer=True) -> list[str]:
     questions = []
-    dialog.ask_delete = lambda text: questions.append(text) or answer
+    dialog.ask_delete = lambda text, may_draft=False: questions.append(text) or answer
     return questions
+
+
+def _press_in_next_box(qtbot, label: str, seen: list) -> None:
+    """Press the button `label` of the next modal message box (and note its buttons)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def press():
+        box = next((w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMessageBox) and w.isVisible()), None)
+        if box is None:
+            QTimer.singleShot(20, press)
+            return
+        seen.append(sorted(b.text() for b in box.buttons()))
+        next(b for b in box.buttons() if b.text() == label).click()
+    QTimer.singleShot(0, press)
+
+
+def test_decisions_revocations_and_deletions_kept_as_drafts(qtbot, world):  # noqa: F811
+    """Each window whose change waits for a supervisor offers Keep as a draft: the request
+    stays its author's draft, nothing is applied, and the author submits it later."""
+    from kzmigdesk.domain.enums import ChangeKind
+    from kzmigdesk.domain.models import WorkPermit
+    from kzmigdesk.gui.widgets.dialogs import DRAFT
+
+    case = shown(qtbot, CaseDialog(as_(world, "aigerim"), world["case"]))
+    case.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-9"}
+    buttons = []
+    _press_in_next_box(qtbot, "Keep as a dra&ft", buttons)
+    assert case.change_status(RepatriateStatus.GRANTED)  # the real question
+    assert buttons == [["&Grant kandas status", "Cancel", "Keep as a dra&ft"]]
+    assert message_boxes(case)[0].startswith("Saved as a draft: kandas status decision")
+    permit = shown(qtbot, PermitDialog(as_(world, "aigerim"), world["permit"]))
+    permit.ask_transition = lambda status: {"on": TODAY, "comment": "left the employer"}
+    permit.confirm_transition = lambda status: DRAFT
+    assert permit.change_status(PermitStatus.REVOKED)
+    form = shown(qtbot, PersonDialog(as_(world, "aigerim"), world["person"]))
+    asked = []
+    form.ask_delete = lambda text, may_draft=False: asked.append(may_draft) or DRAFT
+    form.form.deleteButton.click()
+    assert asked == [True]
+    assert [(r.kind, r.status) for r in requests(world)] == [
+        (ChangeKind.KANDAS_STATUS, RequestStatus.DRAFT),
+        (ChangeKind.PERMIT_REVOCATION, RequestStatus.DRAFT),
+        (ChangeKind.DELETION, RequestStatus.DRAFT)]
+    assert stored(world, RepatriateCase, world["case"]).status is RepatriateStatus.APPLIED
+    assert stored(world, WorkPermit, world["permit"]).status is not PermitStatus.REVOKED
+    assert stored(world, Person, world["person"]).deleted_at is None
+    assert cr.list_requests(as_(world, "serik")) == []  # a draft is its author's only
+    # a supervisor's decision applies at once: no draft offered, no question for a grant
+    supervisor_case = shown(qtbot, CaseDialog(as_(world, "serik"), world["case"]))
+    assert supervisor_case.confirm_transition(RepatriateStatus.GRANTED) is True
 
 
 def test_delete_buttons_send_a_clerks_deletion_for_approval(qtbot, world):  # noqa: F811

@@ -30,14 +30,16 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import HouseholdRelation, RepatriateStatus, label
 from kzmigdesk.gui.change_requests_dialog import (
+    ask_decision,
     ask_delete,
     delete_with_confirmation,
+    run_or_draft,
     tell_sent_for_approval,
 )
 from kzmigdesk.gui.print_actions import print_document, print_kandas_certificate
 from kzmigdesk.gui.widgets.colours import EXPIRING_STYLE, EXPIRY_WARNING_DAYS
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.widgets.dialogs import confirm_action, error_label, without_mnemonic
+from kzmigdesk.gui.widgets.dialogs import error_label, without_mnemonic
 from kzmigdesk.gui.widgets.person_picker import PersonPicker
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
@@ -45,7 +47,7 @@ from kzmigdesk.printing import forms
 from kzmigdesk.services import prints
 from kzmigdesk.services import repatriation as rep
 from kzmigdesk.services.auth import Permission, actor_may
-from kzmigdesk.services.change_requests import SentForApproval
+from kzmigdesk.services.change_requests import SentForApproval, status_kind
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.quotas import QuotaExceeded
 from kzmigdesk.services.workspace import Database
@@ -168,7 +170,7 @@ class CaseDialog(QDialog):
         self.ask_member = self._ask_member  # () -> (person_id, relation) | None
         self.confirm_remove = self._confirm_remove  # (name) -> bool
         self.ask_override_reason = self._ask_override_reason  # (message) -> str | None
-        self.ask_delete = lambda text: ask_delete(self, text)  # (text) -> bool
+        self.ask_delete = lambda text, **draft: ask_delete(self, text, **draft)
         self.resize(900, 720)
 
         self.values: dict[str, QLabel] = {}
@@ -337,16 +339,18 @@ class CaseDialog(QDialog):
     def change_status(self, new_status: S) -> bool:
         self.errors_label.clear()
         answer = self.ask_transition(S(new_status))
-        if answer is None or not self.confirm_transition(S(new_status)):
+        confirmed = answer is not None and self.confirm_transition(S(new_status))
+        if not confirmed:
             return False
         reason = None
         while True:
             try:
-                return self._apply(lambda reason=reason: rep.change_case_status(
-                    self.database, self.case_id, new_status, answer.get("on"),
-                    comment=answer.get("comment"),
-                    certificate_number=answer.get("certificate_number"),
-                    override_reason=reason))
+                return self._apply(lambda reason=reason: run_or_draft(
+                    confirmed, lambda: rep.change_case_status(
+                        self.database, self.case_id, new_status, answer.get("on"),
+                        comment=answer.get("comment"),
+                        certificate_number=answer.get("certificate_number"),
+                        override_reason=reason)))
             except QuotaExceeded as refused:
                 may_override = actor_may(self.database.actor, Permission.OVERRIDE_QUOTA)
                 reason = self.ask_override_reason(refused.message()) if may_override else None
@@ -384,11 +388,13 @@ class CaseDialog(QDialog):
         dialog = TransitionDialog(new_status, on, self)
         return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
-    def _confirm_transition(self, new_status: S) -> bool:
-        if new_status not in rep.IRREVERSIBLE:
-            return True
-        return confirm_action(self, _(rep.TRANSITION_ACTIONS[new_status]),
-                              _(rep.IRREVERSIBLE[new_status]))
+    def _confirm_transition(self, new_status: S) -> bool | str:
+        """Confirm an irreversible move; a decision that waits for a supervisor may be kept
+        as a draft instead (True, DRAFT or False)."""
+        consequence = rep.IRREVERSIBLE.get(new_status)
+        return ask_decision(self, self.database, status_kind(new_status),
+                            _(rep.TRANSITION_ACTIONS[new_status]),
+                            _(consequence) if consequence else None)
 
     def _ask_member(self) -> tuple[uuid.UUID, HouseholdRelation] | None:
         dialog = MemberDialog(self.database, self)

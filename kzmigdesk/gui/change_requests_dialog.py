@@ -3,6 +3,7 @@ for approval, each with the old and the new values side by side and, when the re
 since, what changed; approve, reject with a reason, or (its author) withdraw."""
 
 import uuid
+from contextlib import nullcontext
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,8 +24,10 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import ChangeKind, UserRole, label
 from kzmigdesk.gui.widgets.dialogs import (
+    DRAFT,
     button_box,
     confirm_action,
+    confirm_or_draft,
     error_label,
     no_default_buttons,
 )
@@ -58,10 +61,34 @@ DELETE_CONSEQUENCES = {
 }
 
 
-def ask_delete(parent: QWidget, text: str) -> bool:
+def ask_delete(parent: QWidget, text: str, may_draft: bool = False) -> bool | str:
     """The question before a deletion: its consequence, a Delete button and Cancel (the
-    default)."""
+    default); with `may_draft` (the deletion waits for a supervisor), Keep as a draft too."""
+    if may_draft:
+        return confirm_or_draft(parent, _("&Delete"), text)
     return confirm_action(parent, _("&Delete"), text)
+
+
+WAITS_FOR_APPROVAL = N_("Your change needs a supervisor's approval: it is sent as a request "
+                        "and applies once approved, or kept as your draft to submit later "
+                        "(File → Change requests).")
+
+
+def ask_decision(parent: QWidget, database: Database, kind: ChangeKind | None, action: str,
+                 consequence: str | None) -> bool | str:
+    """The question before a decision (a status change): when the user's decision waits for
+    a supervisor, send it, keep it as a draft or cancel; otherwise the confirmation of an
+    irreversible one (`consequence`), or none. True, DRAFT or False."""
+    if kind is not None and cr.change_needs_approval(database, kind):
+        text = "\n\n".join(t for t in (consequence, _(WAITS_FOR_APPROVAL)) if t)
+        return confirm_or_draft(parent, action, text)
+    return True if consequence is None else confirm_action(parent, action, consequence)
+
+
+def run_or_draft(answer: bool | str, action):
+    """Run `action()`, within drafting() when the answer was Keep as a draft."""
+    with cr.drafting() if answer == DRAFT else nullcontext():
+        return action()
 
 
 def delete_with_confirmation(parent: QWidget, database: Database, target_type: str,
@@ -80,10 +107,12 @@ def delete_with_confirmation(parent: QWidget, database: Database, target_type: s
         _("Delete {what}?").format(what=what), _(DELETE_CONSEQUENCES[target_type]),
         _("Your deletion needs a supervisor's approval: a request is sent, and the record "
           "stays until it is approved.") if waits else _("It is deleted at once.")))
-    if not ask(text):
+    answer = ask(text, may_draft=True) if waits else ask(text)
+    if not answer:
         return None
     try:
-        cr.delete(database, target_type, target_id, expected_version)
+        run_or_draft(answer, lambda: cr.delete(database, target_type, target_id,
+                                               expected_version))
     except cr.SentForApproval as sent:
         tell_sent_for_approval(parent, sent)
         return "sent"

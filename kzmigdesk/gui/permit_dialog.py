@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk import i18n
-from kzmigdesk.domain.enums import PermitCategory, PermitStatus, label
+from kzmigdesk.domain.enums import ChangeKind, PermitCategory, PermitStatus, label
 from kzmigdesk.gui.change_requests_dialog import (
+    ask_decision,
     ask_delete,
     delete_with_confirmation,
+    run_or_draft,
     tell_sent_for_approval,
 )
 from kzmigdesk.gui.employer_dialog import ID_ROLE, EmployerDialog
@@ -41,7 +43,6 @@ from kzmigdesk.gui.widgets.dialogs import (
     ERROR_STYLE,
     INVALID_STYLE,
     button_box,
-    confirm_action,
     no_default_buttons,
     without_mnemonic,
 )
@@ -390,7 +391,7 @@ class PermitDialog(GuardedDialog):
         self.delete_button = QPushButton(_("De&lete permit…"))
         self.delete_button.setVisible(actor_may(self.database.actor, Permission.REGISTER))
         self.delete_button.clicked.connect(self.delete)
-        self.ask_delete = lambda text: ask_delete(self, text)  # (text) -> bool
+        self.ask_delete = lambda text, **draft: ask_delete(self, text, **draft)
         no_default_buttons(self.employer_button, self.close_button, self.print_button,
                            self.delete_button)
         buttons = QHBoxLayout()
@@ -468,13 +469,13 @@ class PermitDialog(GuardedDialog):
 
     def change_status(self, new_status: PermitStatus) -> bool:
         answer = self.ask_transition(new_status)
-        if answer is None or not self.confirm_transition(new_status):
+        confirmed = answer is not None and self.confirm_transition(new_status)
+        if not confirmed:
             return False
         try:
-            set_permit_status(self.database, self.permit_id, new_status,
-                              answer.get("on") or dt.date.today(),
-                              comment=answer.get("comment"),
-                              new_valid_to=answer.get("new_valid_to"))
+            run_or_draft(confirmed, lambda: set_permit_status(
+                self.database, self.permit_id, new_status, answer.get("on") or dt.date.today(),
+                comment=answer.get("comment"), new_valid_to=answer.get("new_valid_to")))
         except SentForApproval as sent:  # the permit stays as it is until a supervisor approves
             tell_sent_for_approval(self, sent)
             return True
@@ -506,11 +507,13 @@ class PermitDialog(GuardedDialog):
                 "new_valid_to": from_qdate(new_valid_to.date())
                 if new_status is PermitStatus.EXTENDED else None}
 
-    def _confirm_transition(self, new_status: PermitStatus) -> bool:
-        if new_status not in PERMIT_IRREVERSIBLE:
-            return True
-        return confirm_action(self, _(PERMIT_ACTIONS[new_status]),
-                              _(PERMIT_IRREVERSIBLE[new_status]))
+    def _confirm_transition(self, new_status: PermitStatus) -> bool | str:
+        """Confirm an irreversible move; a revocation that waits for a supervisor may be kept
+        as a draft instead (True, DRAFT or False)."""
+        consequence = PERMIT_IRREVERSIBLE.get(new_status)
+        kind = ChangeKind.PERMIT_REVOCATION if new_status is PermitStatus.REVOKED else None
+        return ask_decision(self, self.database, kind, _(PERMIT_ACTIONS[new_status]),
+                            _(consequence) if consequence else None)
 
     def open_employer(self) -> "EmployerDialog":
         dialog = EmployerDialog(self.database, self.record.employer_id, self)

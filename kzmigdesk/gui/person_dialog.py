@@ -108,7 +108,7 @@ class PersonDialog(GuardedDialog):
             database, ChangeKind.IDENTITY))
         f.deleteButton.setVisible(person_id is not None
                                   and actor_may(database.actor, Permission.REGISTER))
-        self.ask_delete = lambda text: ask_delete(self, text)  # replaceable in tests
+        self.ask_delete = lambda text, **draft: ask_delete(self, text, **draft)  # tests replace it
         f.legalBasisButton.clicked.connect(self.show_legal_basis)
         f.accessLogButton.clicked.connect(self.show_access_log)
         QShortcut(QKeySequence("Ctrl+S"), self, activated=self.save)

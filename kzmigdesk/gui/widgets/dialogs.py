@@ -58,6 +58,22 @@ def without_mnemonic(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
+DRAFT = "draft"  # confirm_or_draft's answer: keep the change as the author's draft request
+
+
+def confirm_or_draft(parent: QWidget, action: str, consequence: str) -> bool | str:
+    """Ask before a change that waits for a supervisor's approval: the button named by the
+    action sends it, "Keep as a draft" keeps it as the author's draft, Cancel (the default)
+    does neither. True, DRAFT or False."""
+    box = QMessageBox(QMessageBox.Icon.Question, without_mnemonic(action), consequence,
+                      QMessageBox.StandardButton.Cancel, parent)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    draft = box.addButton(_("Keep as a dra&ft"), QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return True if box.clickedButton() is go else DRAFT if box.clickedButton() is draft else False
+
+
 def confirm_action(parent: QWidget, action: str, consequence: str) -> bool:
     """Ask before a change that cannot be undone: the consequence, a button named by the
     action and Cancel (the default); True when the action's button was pressed."""

@@ -306,3 +306,48 @@ def test_the_application_runs_on_a_clerks_login(database, offices):
             assert session.get(Person, offices["pb"]).phone is None
     finally:
         desk.close()
+
+
+def test_a_desk_signs_in_as_the_typed_login(database, offices, qtbot):
+    """A server URL without a user: the sign-in opens the database as the typed login (the
+    window's dialog too), a wrong password or an unknown user is the same refusal, and a
+    server that cannot be reached says so."""
+    from kzmigdesk.errors import ServiceError
+    from kzmigdesk.gui.sign_in_dialog import SignInDialog
+
+    from sqlalchemy.engine import URL
+
+    server = database.engine.url
+    url = URL.create(server.drivername, host=server.host, port=server.port,
+                     database=server.database).render_as_string(hide_password=False)
+    assert users.login_at_sign_in(url) and not users.login_at_sign_in("sqlite:///x.sqlite3")
+    for name, password in ((offices["clerk"], "wrong"), ("nobody-here", "password-1")):
+        with pytest.raises(users.SignInFailed):
+            users.open_as(url, name, password)
+    desk, actor = users.open_as(url, offices["clerk"], "password-1")
+    try:
+        assert actor.role is UserRole.CLERK and actor.office_id == offices["a"]
+        with desk.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT current_user").scalar() == (
+                f"kzm_{offices['clerk']}")
+    finally:
+        desk.close()
+    dialog = SignInDialog(None, url=url)
+    qtbot.addWidget(dialog)
+    dialog.username.setText(offices["admin"])
+    dialog.password.setText("wrong")
+    assert not dialog.sign_in() and dialog.database is None
+    assert dialog.errors_label.text() == "The user name or the password is wrong."
+    dialog.password.setText("password-2")
+    assert dialog.sign_in()
+    try:
+        assert dialog.actor.role is UserRole.ADMINISTRATOR
+        assert dialog.database.engine.url.username == f"kzm_{offices['admin']}"
+    finally:
+        dialog.database.close()
+    unreachable = make_url(url).set(host="127.0.0.1", port=1).render_as_string(
+        hide_password=False)
+    with pytest.raises(ServiceError) as refused:
+        users.open_as(unreachable, offices["clerk"], "password-1")
+    assert "cannot be used" in refused.value.message()
+    assert not isinstance(refused.value, users.SignInFailed)

@@ -12,12 +12,12 @@ from kzmigdesk.gui.backup_actions import backup_at_exit, check_at_start
 from kzmigdesk.gui.main_window import MainWindow
 from kzmigdesk.gui.office_profile_dialog import ask_at_first_start
 from kzmigdesk.gui.recovery_key_dialog import show_created_key
-from kzmigdesk.gui.sign_in_dialog import ask_language, sign_in_at_start
+from kzmigdesk.gui.sign_in_dialog import ask_language, sign_in_as_login, sign_in_at_start
 from kzmigdesk.gui.uiloader import load_ui
 from kzmigdesk.gui.widgets.background import TaskOutcome, run_in_background
 from kzmigdesk.i18n import _
 from kzmigdesk.paths import data_dir
-from kzmigdesk.services import access, backup
+from kzmigdesk.services import access, backup, users
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.workspace import (
     Database,
@@ -88,6 +88,8 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
     go_on, restored = check_at_start(db)
     if not go_on:
         return 1
+    if users.login_at_sign_in(resolve_database_url(db)):
+        return run_signed_in(app, *(sign_in_as_login(resolve_database_url(db)) or (None, None)))
     try:  # a new database only at the first start: the default one, missing yet
         database = open_database(db, create=is_default_database(db))
     except Exception as error:  # shown to the person, who must know which file failed
@@ -99,9 +101,15 @@ def run_gui(db: str | None = None, lang: str | None = None) -> int:
         return 1
     if restored is not None:
         backup.record(database, "restore", restored)
-    actor = sign_in_at_start(database)
+    return run_signed_in(app, database, sign_in_at_start(database), db)
+
+
+def run_signed_in(app: QApplication, database: Database | None, actor,
+                  db: str | None = None) -> int:
+    """The main window for `actor` on `database`, until it closes (0 when nobody signed in)."""
     if actor is None:
-        database.close()
+        if database is not None:
+            database.close()
         return 0
     database.actor = actor  # every service acts as the signed-in user from now on
     window = MainWindow(database, on_language_chosen=choose_language)

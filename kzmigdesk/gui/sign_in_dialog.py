@@ -71,11 +71,15 @@ class LanguageDialog(QDialog):
 
 
 class SignInDialog(QDialog):
-    """User name and password; `actor` is set once the service accepts them."""
+    """User name and password; `actor` is set once the service accepts them. With `url`
+    instead of a database (a PostgreSQL server reached with each person's own login), the
+    database is opened as the typed login, and is `database` then."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None):
+    def __init__(self, database: Database | None, parent: QWidget | None = None,
+                 url: str | None = None):
         super().__init__(parent)
         self.database = database
+        self.url = url
         self.actor: Actor | None = None
         self.setWindowTitle(_("Sign in to kzmigdesk"))
         self.username, self.password = QLineEdit(), password_edit()
@@ -93,8 +97,12 @@ class SignInDialog(QDialog):
 
     def sign_in(self) -> bool:
         try:
-            self.actor = users.sign_in(self.database, self.username.text(),
-                                       self.password.text())
+            if self.url is not None:
+                self.database, self.actor = users.open_as(self.url, self.username.text(),
+                                                          self.password.text())
+            else:
+                self.actor = users.sign_in(self.database, self.username.text(),
+                                           self.password.text())
         except ServiceError as error:
             self.errors_label.setText(error.message())
             self.password.clear()
@@ -150,6 +158,16 @@ def sign_in_at_start(database: Database, parent: QWidget | None = None) -> Actor
     dialog = FirstAdministratorDialog(database, parent) if first else SignInDialog(database,
                                                                                    parent)
     return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def sign_in_as_login(url: str, parent: QWidget | None = None
+                     ) -> tuple[Database, Actor] | None:
+    """A server reached with each person's own login: ask until someone signs in, opening
+    the database as them; None: cancelled."""
+    dialog = SignInDialog(None, parent, url=url)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.database, dialog.actor
 
 
 def ask_language(parent: QWidget | None = None) -> str | None:

@@ -234,6 +234,48 @@ def create_administrator(database: Database, data: UserInput) -> Actor:
         return actor_of(create_first_administrator(session, data))
 
 
+# --- PostgreSQL: signing in as one's own database login ---
+
+
+def login_at_sign_in(url: str) -> bool:
+    """Whether the database is reached with the signing-in person's own login: a PostgreSQL
+    URL that names no user (README: the desks). The window asks for the user name and
+    password before it opens the database then."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "postgresql" and not parsed.username
+
+
+def login_of(username: str) -> str:
+    """The database login of the application's user `username` (migration 0024)."""
+    return "kzm_" + username.strip().lower()
+
+
+def open_as(url: str, username: str, password: str) -> tuple[Database, Actor]:
+    """Open the database at `url` as `username`'s own login with `password`, then sign in
+    (the account's checks, lock and audit entry as at any sign-in). A login the server
+    refuses is SignInFailed, as a wrong password is: which one was wrong is not said."""
+    from sqlalchemy.engine import make_url
+
+    from kzmigdesk.services.workspace import DatabaseFileError, open_database
+
+    if not username.strip() or not password:
+        raise SignInFailed()
+    own = make_url(url).set(username=login_of(username), password=password)
+    try:
+        database = open_database(own.render_as_string(hide_password=False))
+    except DatabaseFileError as error:  # the server's own words, in one line
+        if any(word in str(error.params.get("error")) for word in ("authentication", "role")):
+            raise SignInFailed() from None
+        raise
+    try:
+        return database, sign_in(database, username, password)
+    except BaseException:
+        database.close()
+        raise
+
+
 def sign_in(database: Database, username: str, password: str,
             now: dt.datetime | None = None) -> Actor:
     """Check the password and return the signed-in user. After MAX_FAILURES failures in a

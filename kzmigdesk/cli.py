@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "standard input) and keep it in this computer's credential store")
     key.add_argument("--sheet", type=Path, help="with --show: write the recovery sheet (PDF) "
                      "to this file")
+    logins = db_commands.add_parser("logins", help="PostgreSQL: each person's own database "
+                                    "login (per-user) or the one shared login (shared)")
+    logins.add_argument("mode", choices=("per-user", "shared"))
 
     commands.add_parser("self-check", help="migrate a new database in a temporary folder, "
                         "load every language and form, render a PDF, and report")
@@ -288,6 +291,8 @@ def cmd_db(args) -> int:
 
     if args.db_command in ("encrypt", "key"):
         return cmd_db_key(args)
+    if args.db_command == "logins":
+        return cmd_db_logins(args)
     if args.db_command in ("init", "upgrade"):
         if args.db_command == "init":
             url = resolve_database_url(args.path or args.db)
@@ -319,6 +324,23 @@ def cmd_db(args) -> int:
         return 1
     print(_("No drift: the migrations match the models (head {revision}).").format(
         revision=migrate.head_revision()))
+    return 0
+
+
+def cmd_db_logins(args) -> int:
+    from kzmigdesk.services import users
+    from kzmigdesk.services.workspace import open_database
+
+    database = open_database(args.db)
+    database.actor = command_line_actor()
+    try:
+        with database.transaction() as session:
+            users.set_database_logins(session, args.mode == "per-user")
+    finally:
+        database.close()
+    print(_("Per-person logins are on: saving an account with its password (File → Users…) "
+            "creates its login.") if args.mode == "per-user" else
+          _("Per-person logins are off: the accounts' logins are no longer kept."))
     return 0
 
 

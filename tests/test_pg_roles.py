@@ -312,10 +312,10 @@ def test_a_desk_signs_in_as_the_typed_login(database, offices, qtbot):
     """A server URL without a user: the sign-in opens the database as the typed login (the
     window's dialog too), a wrong password or an unknown user is the same refusal, and a
     server that cannot be reached says so."""
+    from sqlalchemy.engine import URL
+
     from kzmigdesk.errors import ServiceError
     from kzmigdesk.gui.sign_in_dialog import SignInDialog
-
-    from sqlalchemy.engine import URL
 
     server = database.engine.url
     url = URL.create(server.drivername, host=server.host, port=server.port,
@@ -351,3 +351,20 @@ def test_a_desk_signs_in_as_the_typed_login(database, offices, qtbot):
         users.open_as(unreachable, offices["clerk"], "password-1")
     assert "cannot be used" in refused.value.message()
     assert not isinstance(refused.value, users.SignInFailed)
+
+
+def test_the_owner_switches_per_person_logins_at_the_command_line(database, capsys):
+    from kzmigdesk.cli import main
+    from kzmigdesk.domain.models import AuditEntry, LocalSetting
+
+    assert main(["--db", database.url, "db", "logins", "per-user"]) == 0
+    assert "Per-person logins are on" in capsys.readouterr().out
+    with database.sessions() as session:
+        assert session.get(LocalSetting, users.DATABASE_LOGINS_KEY).value == "per-user"
+        assert users.database_logins_on(session)
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity_type == "local_settings").order_by(AuditEntry.seq.desc())).first()
+        assert entry.changes == {"database_logins": [None, "per-user"]}
+    assert main(["--db", database.url, "db", "logins", "shared"]) == 0
+    with database.sessions() as session:
+        assert not users.database_logins_on(session)

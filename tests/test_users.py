@@ -236,3 +236,15 @@ def test_demo_accounts_sign_in_with_the_demo_password(database):
         clerk = session.scalars(select(User).where(User.role == UserRole.CLERK)).first()
     actor = sign_in(database, clerk.username, DEMO_PASSWORD, now=NOW)
     assert (actor.role, actor.office_id) == (UserRole.CLERK, clerk.office_id)
+
+
+def test_per_person_logins_are_refused_on_a_database_file(tmp_path, capsys,
+                                                          migrated_template):
+    import shutil
+
+    from kzmigdesk.cli import main
+
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    assert main(["--db", str(path), "db", "logins", "per-user"]) == 1
+    assert "for a PostgreSQL server, not for a database file" in capsys.readouterr().err

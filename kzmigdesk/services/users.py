@@ -147,6 +147,24 @@ def database_logins_on(session: Session) -> bool:
     return setting is not None and setting.value == "per-user"
 
 
+def set_database_logins(session: Session, per_user: bool) -> None:
+    """Switch the per-person logins on or off (administrators, or the owner at the server's
+    command line); audited. On, saving an account with a password creates its login."""
+    require(acting(session), Permission.MANAGE_USERS)
+    if session.get_bind().dialect.name != "postgresql":
+        raise ServiceError(N_("Per-person database logins are for a PostgreSQL server, not "
+                              "for a database file."))
+    setting = session.get(LocalSetting, DATABASE_LOGINS_KEY)
+    old = setting.value if setting is not None else None
+    value = "per-user" if per_user else "shared"
+    if setting is None:
+        session.add(LocalSetting(key=DATABASE_LOGINS_KEY, value=value))
+    else:
+        setting.value = value
+    audit.record(session, "settings", "local_settings", DATABASE_LOGINS_KEY,
+                 {"database_logins": [old, value]})
+
+
 def _sync_login(session: Session, user: User, old_username: str | None,
                 password: str | None) -> None:
     """Create, rename, alter or drop the user's login, in the same transaction, through the

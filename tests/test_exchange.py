@@ -128,7 +128,10 @@ def test_two_offices_exchange_both_ways_and_end_identical(offices):
     assert conflicts(region) == [("persons", "incoming")]
     assert conflicts(district) == [("persons", "peer")]
     assert snapshot(district) == snapshot(region)
+    from test_person_list_fast import stale_sort_names
+
     with district.sessions() as session:
+        assert stale_sort_names(session) == 0  # the tokens follow the names that arrive
         person = session.get(Person, first)
         assert (person.surname, person.phone) == ("Әбенұлы", "+77019999999")
         tokens = tokens_of(session, first)

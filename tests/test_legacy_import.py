@@ -123,6 +123,9 @@ def test_kazakh_headers_and_values(database):
     with database.sessions() as session:
         codes = {r.id: r.code for r in session.scalars(select(Region))}
         assert {p.given_name for p in search_persons(session, "Abenov")} == {"Нұрлан"}
+        from test_person_list_fast import stale_sort_names
+
+        assert stale_sort_names(session) == 0
     assert (found["Әбенов"].citizenship, codes[found["Әбенов"].region_id]) == ("CN", "ABA")
     assert (found["Сәрсенова"].sex, found["Сәрсенова"].citizenship) == (Sex.FEMALE, "MN")
     assert codes[found["Сәрсенова"].region_id] == "ALA"

@@ -148,3 +148,53 @@ def test_a_page_after_a_row_is_the_page_at_its_offset(listed, plan):
                         if before:  # "iin" (not keyset) reads at the offset
                             assert fetch_persons(session, filt, sort, descending,
                                                  number * LIMIT, LIMIT, after=before[-1]) == page
+
+
+def stale_sort_names(session) -> int:
+    """Name tokens whose sort name is not their person's (none should be)."""
+    from sqlalchemy import func
+
+    from kzmigdesk.domain.models import PersonNameToken, PersonNumber
+
+    return session.scalar(select(func.count()).select_from(PersonNameToken).join(
+        PersonNumber, PersonNumber.no == PersonNameToken.person_no).join(
+        Person, Person.id == PersonNumber.person_id).where(
+        PersonNameToken.sort_name != Person.sort_name))
+
+
+def test_a_word_of_many_persons_of_the_same_name_pages_by_name_then_id(database):
+    """Issue 26: the first page of a word comes from the tokens' sort names; persons of the
+    same name are ordered by id, as the list orders them, whatever the page's size. The
+    tokens take a new name's sort name with the person (the form, the demo, the exchange
+    and the legacy import write them through name_index)."""
+    from kzmigdesk.domain.enums import Sex
+    from kzmigdesk.services.registration import PersonInput, save_person
+
+    with database.transaction() as session:
+        for number in range(9):
+            save_person(session, PersonInput(
+                surname="Әбенов" if number % 3 else "Әбдіров", given_name="Нұрлан",
+                sex=Sex.MALE, birth_date=dt.date(1980, 1, 1 + number)),
+                confirm_duplicates=True)
+    with database.sessions() as session:
+        for text in ("Әб", "әбенов", "Нұр", "abenov"):
+            for limit in (1, 2, 3, 5, 8, 9, 12):
+                for descending in (False, True):
+                    first = first_page(session, PersonFilter(text), "name", descending, limit)
+                    assert first.rows == fetch_persons(session, PersonFilter(text), "name",
+                                                       descending, limit=limit)
+        renamed = session.scalars(select(Person.id).where(Person.surname == "Әбдіров")).first()
+    with database.transaction() as session:
+        person = session.get(Person, renamed)
+        save_person(session, PersonInput(surname="Аббасов", given_name=person.given_name,
+                                         sex=person.sex, birth_date=person.birth_date),
+                    person_id=renamed, confirm_duplicates=True)
+    with database.sessions() as session:
+        assert stale_sort_names(session) == 0
+        assert first_page(session, PersonFilter("Аб"), "name", False, 1).rows[0].id == renamed
+
+
+def test_the_demo_datas_tokens_carry_their_persons_sort_names(listed):
+    database, _regions = listed
+    with database.sessions() as session:
+        assert stale_sort_names(session) == 0

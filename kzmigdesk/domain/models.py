@@ -253,6 +253,9 @@ class PersonNameToken(Base):
     token: Mapped[str] = mapped_column(String(40), primary_key=True)
     person_no: Mapped[int] = mapped_column(
         ForeignKey("person_numbers.no", ondelete="CASCADE"), primary_key=True)
+    # The person's Person.sort_name: the persons a word begins, in the list's order, without
+    # reading their rows (person_search.first_page).
+    sort_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class DuplicateDecision(Entity):

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import in_chunks
-from kzmigdesk.domain.models import PersonNameToken, PersonNumber
+from kzmigdesk.domain.models import Person, PersonNameToken, PersonNumber
 from kzmigdesk.domain.search import name_tokens
 
 Names = Sequence[str | None]  # surname, given name, patronymic, and the Latin ones
@@ -44,11 +44,22 @@ def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
         session.execute(insert(PersonNumber.__table__),
                         [{"person_id": person_id} for person_id in missing])
         numbers.update(_numbers(session, missing))
-    rows = sorted(((token, numbers[person_id]) for person_id, person_tokens in tokens.items()
+    sort_names = _sort_names(session, ids)
+    rows = sorted(((token, numbers[person_id], sort_names.get(person_id, ""))
+                   for person_id, person_tokens in tokens.items()
                    for token in set(person_tokens)))  # the index's order spares work
     if rows:
         session.execute(insert(PersonNameToken.__table__),
-                        [{"token": token, "person_no": number} for token, number in rows])
+                        [{"token": token, "person_no": number, "sort_name": name}
+                         for token, number, name in rows])
+
+
+def _sort_names(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    names = {}
+    for chunk in in_chunks(person_ids):
+        names.update(session.execute(select(Person.id, Person.sort_name).where(
+            Person.id.in_(chunk)).execution_options(include_deleted=True)).all())
+    return names
 
 
 def unindex(session: Session, person_id: uuid.UUID) -> None:

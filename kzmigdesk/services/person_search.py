@@ -16,6 +16,7 @@ from sqlalchemy import (
     func,
     intersect,
     literal,
+    or_,
     select,
     tuple_,
 )
@@ -350,6 +351,29 @@ def _within(session: Session, seconds: float, work):
         dbapi.set_progress_handler(None, 0)
 
 
+def _by_name_tokens(session: Session, word: str, descending: bool,
+                    limit: int) -> list[PersonRow]:
+    """The first page by name of the persons that `word` begins a name of, from the tokens
+    alone (each carries its person's sort name): the range of the word is ordered without
+    reading a person's row, then the page's persons (and those tied with its last) are read
+    and ordered as the list orders them."""
+    in_range = _prefix_range(PersonNameToken.token, word)
+    name = PersonNameToken.sort_name
+    top = session.execute(select(name, PersonNameToken.person_no).where(in_range).distinct()
+                          .order_by(name.desc() if descending else name,
+                                    PersonNameToken.person_no).limit(limit)).all()
+    if not top:
+        return []
+    chosen = PersonNumber.no.in_({number for _name, number in top})
+    if len(top) == limit:  # those tied with the last come first when their ids are lower
+        chosen = or_(chosen, PersonNumber.no.in_(select(PersonNameToken.person_no).where(
+            in_range, name == top[-1][0])))
+    persons = select(PersonNumber.person_id).where(chosen)
+    order = [c.desc() if descending else c.asc() for c in (Person.sort_name, Person.id)]
+    query = select(*ROW_COLUMNS).where(Person.id.in_(persons)).order_by(*order).limit(limit)
+    return [PersonRow(*row) for row in session.execute(query)]
+
+
 def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
                descending: bool = False, limit: int = 100) -> FirstPage:
     """The first page of the list and its count, fast at any size; the count is exact when
@@ -361,6 +385,8 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
         if len(normalise_document_number(text)) >= FEW_MATCHES_DIGITS:
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
         rows = fetch_persons(session, filt, sort, descending, limit=limit)
+    elif sort == "name" and words is not None and len(words) == 1 and not _has_filters(filt):
+        rows = _by_name_tokens(session, words[0], descending, limit)
     elif text and capped is not None and capped <= COUNT_CAP:
         return _exact(*_sorted_matches(session, filt, sort, descending, limit))
     else:

@@ -198,6 +198,7 @@ def test_case_granted_beyond_the_kandas_quota_asks_a_supervisor_for_the_reason(q
         qtbot.addWidget(dialog)
         dialog.ask_transition = lambda status: {"on": TODAY, "certificate_number": "KND-1"}
         dialog.ask_override_reason = lambda message, r=reason: asked.append(message) or r
+        dialog.confirm_transition = lambda status: True  # the clerk sends it for approval
         assert dialog.change_status(RepatriateStatus.GRANTED) == (reason is not None)
     assert len(asked) == 2  # never asked the clerk
     assert asked[0].startswith("The kandas quota of Almaty")

@@ -126,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     peer.add_argument("name")
     peer.add_argument("--key", help="the key the peer office gave you (base64, at least 128 "
                       "bits)")
+    sends = exchange_commands.add_parser("sends", help="what a peer office is sent: every "
+                                         "record, or only those registered here or there, or "
+                                         "that came through it (a region to a district)")
+    sends.add_argument("name")
+    sends.add_argument("what", choices=("everything", "own"))
     exchange_commands.add_parser("peers", help="the peer offices, and when each last sent data")
     export = exchange_commands.add_parser("export", help="write a package of the changes since "
                                           "the last package to a peer")
@@ -935,6 +940,12 @@ def cmd_exchange(args) -> int:
                 peer = exchange.add_peer(session, args.name, args.key)
                 print(_("Peer office “{name}” added. The key you share: {key}").format(
                     name=peer.name, key=peer.key))
+            elif args.exchange_command == "sends":
+                peer = exchange.set_sends(session, args.name, args.what)
+                print((_("“{name}” is sent every record from now on.") if peer.sends ==
+                       "everything" else _("“{name}” is sent from now on only the records "
+                                           "registered here or there, or that came from "
+                                           "there.")).format(name=peer.name))
             elif args.exchange_command == "peers":
                 for peer in exchange.peers(session):
                     print(_("{name}: last package made {made}, imported {imported}; last sent "

@@ -93,6 +93,18 @@ def postgres_server():
 @pytest.fixture
 def database(tmp_path, request):
     """A migrated database of the test's own: a SQLite file, or a PostgreSQL database."""
+    yield from _own_database(tmp_path, request)
+
+
+@pytest.fixture
+def second_database(tmp_path, request):
+    """Another database of the test's own, of the same kind as `database`."""
+    folder = tmp_path / "second"
+    folder.mkdir()
+    yield from _own_database(folder, request)
+
+
+def _own_database(tmp_path, request):
     if POSTGRES_URL:
         import uuid
 

@@ -308,6 +308,9 @@ def test_cli_exchange(tmp_path, capsys, migrated_template):
     assert "Imported from District: 1 records taken" in capsys.readouterr().out
     assert main(["--db", region, "exchange", "peers"]) == 0
     assert capsys.readouterr().out.startswith("District: last package made ")
+    assert main(["--db", region, "exchange", "sends", "District", "own"]) == 0
+    assert "“District” is sent from now on only the records" in capsys.readouterr().out
+    assert main(["--db", region, "exchange", "sends", "Nobody", "own"]) == 1
     database = open_database(district)
     database.actor = __import__("conftest").TEST_ADMINISTRATOR
     register(database, "Құрманов")

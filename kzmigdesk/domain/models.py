@@ -567,6 +567,27 @@ class ExchangePeer(Base):
     last_export_at: Mapped[dt.datetime | None]
     last_import_at: Mapped[dt.datetime | None]
     last_package_created_at: Mapped[dt.datetime | None]
+    sends: Mapped[str] = mapped_column(
+        String(16), default="everything", server_default="everything",
+        comment="everything: every record; own: those registered here or at the peer, or "
+                "that came through it (a region to a district)")
+
+
+class RecordOrigin(Base):
+    """Where a record that arrived in a package comes from (issue 25): the office that
+    registered it, and the offices its latest version came through, from that office to
+    the sender. A record registered here and never received has none."""
+
+    __tablename__ = "record_origins"
+
+    entity_type: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(100))
+    path: Mapped[list] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, comment="the version that came by `path`")
+    author_role: Mapped[str | None] = mapped_column(
+        String(16), comment="the role of that version's author, as its trail said")
+    received_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
 class ExchangeState(Base):

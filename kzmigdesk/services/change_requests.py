@@ -421,7 +421,8 @@ def note_package_approvals(session: Session, records: list[dict], trail: list[di
     roles = {str(u.id): u.role.value for u in session.scalars(select(User))}
     roles |= {r["row"]["id"]: r["row"].get("role") for r in records
               if r["table"] == User.__tablename__}
-    authors = {}
+    # a version passed on by the sender (another office's) says its author's role itself
+    authors = {r["id"]: r["role"] for r in records if r.get("path") and r.get("role")}
     for entry in sorted(trail, key=lambda e: e.get("seq") or 0):
         if entry.get("entity_id"):  # an entry without an account: the command line or a job,
             authors[entry["entity_id"]] = (  # which act as an administrator
@@ -437,6 +438,11 @@ def note_package_approvals(session: Session, records: list[dict], trail: list[di
             approvals.setdefault(row.get("target_id"), []).append(
                 {**changes, "_kind": row.get("kind")})
     session.info[APPROVALS] = (authors, approvals)
+
+
+def author_role(session: Session, record_id: str) -> str | None:
+    """During an import: the role of the author of the record's version in the package."""
+    return session.info.get(APPROVALS, ({}, {}))[0].get(record_id)
 
 
 def _covers(approval: dict, kind: ChangeKind, shown: dict) -> bool:

@@ -56,6 +56,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Uuid,
+    and_,
     func,
     select,
 )
@@ -65,7 +66,7 @@ from sqlalchemy.orm import Session
 
 from kzmigdesk import i18n
 from kzmigdesk.db.session import Database
-from kzmigdesk.domain.enums import AccessKind
+from kzmigdesk.domain.enums import AccessKind, UserRole
 from kzmigdesk.domain.models import (
     AuditEntry,
     Base,
@@ -76,6 +77,7 @@ from kzmigdesk.domain.models import (
     ImportedPackage,
     LocalSetting,
     PeerAuditEntry,
+    RecordOrigin,
     utcnow,
 )
 from kzmigdesk.files import write_atomically
@@ -171,6 +173,22 @@ def add_peer(session: Session, name: str, key: str | None = None) -> ExchangePee
     return peer
 
 
+SENDS = ("everything", "own")
+
+
+def set_sends(session: Session, peer_name: str, sends: str) -> ExchangePeer:
+    """What `peer_name` is sent from now on: "everything", or "own" (the records registered
+    here or at the peer, or that came through it: a region to each of its districts)."""
+    require(acting(session), Permission.MANAGE_USERS)
+    if sends not in SENDS:
+        raise ValidationFailed([FieldError("sends", N_("Sent to the office"),
+                                           N_("is not one of the choices"))])
+    peer = peer_by_name(session, peer_name)
+    peer.sends = sends
+    session.flush()
+    return peer
+
+
 def peer_by_name(session: Session, name: str) -> ExchangePeer:
     peer = session.scalars(select(ExchangePeer).where(ExchangePeer.name == name)).first()
     if peer is None:
@@ -228,8 +246,9 @@ def row_json(row) -> dict:
 
 
 def _content(row: dict) -> dict:
-    """A row without the bookkeeping that differs between offices."""
-    return {k: v for k, v in row.items() if k not in ("version", "updated_at")}
+    """A row without the bookkeeping that differs between offices (the reference data that
+    each office's migrations seed carries each its own creation time)."""
+    return {k: v for k, v in row.items() if k not in ("version", "updated_at", "created_at")}
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -245,6 +264,38 @@ def _changed_ids(session: Session, since: int) -> dict[str, set[str]]:
             .where(AuditEntry.seq > since, AuditEntry.entity_id.is_not(None))):
         changed.setdefault(table, set()).add(entity_id)
     return changed
+
+
+def _received_ids(session: Session, peer: ExchangePeer) -> dict[str, set[str]]:
+    """Per table, the records that arrived from other offices since the last package to
+    `peer`: a region passes its districts' records on (issue 25). An import writes no audit
+    entry per record, so _changed_ids does not see them."""
+    received: dict[str, set[str]] = {}
+    if peer.last_export_at is None:
+        return received
+    for table, entity_id in session.execute(
+            select(RecordOrigin.entity_type, RecordOrigin.entity_id)
+            .where(RecordOrigin.received_at >= peer.last_export_at)):
+        received.setdefault(table, set()).add(str(entity_id))
+    return received
+
+
+def _provenance(own_name: str, row) -> tuple[str, list[str], str | None]:
+    """(the office that registered the record, the offices its version came through, the
+    role of that version's author): the origin kept when it arrived, else this office; the
+    path and role only while the record is as it arrived (a change here makes the version
+    this office's, in its own trail)."""
+    mapping = row._mapping
+    if mapping["_origin"] is None:
+        return own_name, [], None
+    if mapping["_origin_version"] != mapping["version"]:
+        return mapping["_origin"], [], None
+    return mapping["_origin"], list(mapping["_path"]), mapping["_author_role"]
+
+
+def _sent_to(peer: ExchangePeer, own_name: str, origin: str, path: list[str]) -> bool:
+    """Whether a record of `origin` that came by `path` goes to `peer` (its `sends`)."""
+    return (peer.sends != "own" or origin in (own_name, peer.name) or peer.name in path)
 
 
 def _states(session: Session, peer: ExchangePeer) -> dict[tuple[str, str], int]:
@@ -285,24 +336,37 @@ def export_package(session: Session, peer_name: str, password: str | None = None
     now = (now or utcnow()).replace(tzinfo=None)
     since = 0 if everything else peer.last_sent_seq
     changed = _changed_ids(session, since)
+    if since:
+        for table, ids in _received_ids(session, peer).items():
+            changed.setdefault(table, set()).update(ids)
     states = _states(session, peer)
     lines = []
     exported: list[uuid.UUID] = []
     for table in synced_tables():
-        query = select(table)
+        query = select(table, RecordOrigin.origin.label("_origin"),
+                       RecordOrigin.path.label("_path"),
+                       RecordOrigin.version.label("_origin_version"),
+                       RecordOrigin.author_role.label("_author_role")).outerjoin(
+            RecordOrigin, and_(RecordOrigin.entity_type == table.name,
+                               RecordOrigin.entity_id == table.c.id))
         if since:
             ids = changed.get(table.name)
             if not ids:
                 continue
             query = query.where(table.c.id.in_([uuid.UUID(i) for i in ids]))
         for row in session.execute(query):
-            record = row_json(row)
+            origin, path, role = _provenance(sender, row)
+            if not _sent_to(peer, sender, origin, path):
+                continue
+            record = {c.name: to_json(row._mapping[c.name]) for c in table.columns}
             known = states.get((table.name, record["id"]))
             if known is not None and known == record["version"]:
                 continue  # the peer has this version already
             lines.append(json.dumps({"table": table.name, "id": record["id"],
                                      "version": record["version"], "based_on": known,
-                                     "row": record}, ensure_ascii=False, sort_keys=True))
+                                     "row": record, "origin": origin, "path": path,
+                                     "role": role},
+                                    ensure_ascii=False, sort_keys=True))
             if table.name == "persons":
                 exported.append(uuid.UUID(record["id"]))
     # The persons whose records leave in the package, in the access log (issue 23).
@@ -587,13 +651,25 @@ def _check_sender(session: Session, manifest: dict) -> ExchangePeer:
 
 
 RECORD_FIELDS = {"table", "id", "version", "based_on", "row"}
+# where the record comes from (issue 25; packages of earlier versions have neither)
+OPTIONAL_RECORD_FIELDS = {"origin", "path", "role"}
+MAX_PATH = 20  # offices a record may come through
 
 
 def _check_record(item: dict, tables: dict):
     """None if `item` is a record line of a known table with a row of the right types; else
     the wrong field's name (or False)."""
-    if set(item) != RECORD_FIELDS or item["table"] not in tables:
+    if not RECORD_FIELDS <= set(item) <= RECORD_FIELDS | OPTIONAL_RECORD_FIELDS \
+            or item["table"] not in tables:
         return False
+    if "origin" in item and not (_is_text(item["origin"], 100) and item["origin"]):
+        return "origin"
+    path = item.get("path", [])
+    if not (isinstance(path, list) and len(path) <= MAX_PATH
+            and all(_is_text(office, 100) and office for office in path)):
+        return "path"
+    if item.get("role") not in (None, *(role.value for role in UserRole)):
+        return "role"
     if not _is_uuid(item["id"]):
         return "id"
     if not _is_int(item["version"], 1):
@@ -700,6 +776,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
             outcome = _apply(session, peer, tables[item["table"]], item,
                              states.get((item["table"], item["id"])), now)
             setattr(result, outcome, getattr(result, outcome) + 1)
+            if outcome in ("applied", "held"):
+                _keep_origin(session, peer, item, now)
     except (IntegrityError, DataError) as error:
         raise PackageRefused(N_("The package's records do not fit this database: {problem}"),
                              problem=str(error.orig).splitlines()[0]) from None
@@ -773,6 +851,32 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     _set_state(session, peer, table.name, entity_id, item["version"])
     _close_conflicts(session, entity_id, now)
     return "applied"
+
+
+def _keep_origin(session: Session, peer: ExchangePeer, item: dict, now: dt.datetime) -> None:
+    """Where the record came from: the office that registered it (kept from its first
+    arrival) and the offices this version came through, the sender last."""
+    key = (item["table"], uuid.UUID(item["id"]))
+    kept = session.get(RecordOrigin, key)
+    path = [*item.get("path", []), peer.name][-MAX_PATH:]
+    role = change_requests.author_role(session, item["id"])
+    if kept is None:
+        session.add(RecordOrigin(entity_type=key[0], entity_id=key[1],
+                                 origin=item.get("origin") or peer.name, path=path,
+                                 version=item["version"], author_role=role, received_at=now))
+    else:
+        kept.path, kept.version, kept.author_role = path, item["version"], role
+        kept.received_at = now
+    session.flush()
+
+
+def origin_of(session: Session, table: str, entity_id: uuid.UUID) -> tuple[str, list[str]]:
+    """(the office that registered a record, the offices it came through here); this
+    office and none for a record registered here."""
+    kept = session.get(RecordOrigin, (table, entity_id))
+    if kept is None:
+        return office_name(session) or "", []
+    return kept.origin, list(kept.path)
 
 
 KNOWN_USERS = "exchange.known_users"  # during an import: user id → known here

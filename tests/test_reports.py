@@ -253,6 +253,36 @@ def test_one_office(fixture):
         "E1234567", "KND-1", "WP-1"]
 
 
+def test_the_summary_of_all_offices_adds_up_by_office_and_by_region(fixture):
+    """Issue 25: each office's row is what its own summary counts; the rows and the regions
+    add up to the totals of all offices."""
+    from kzmigdesk.domain.models import Office
+
+    database, _almaty = fixture
+    report = summary(database)
+    by_office, by_region = report.section("by_office"), report.section("by_region")
+    with database.sessions() as session:
+        offices = {o.name: o.id for o in session.scalars(select(Office))}
+
+    def own_numbers(office_id):
+        own = summary(database, office_id)
+        changes = own.section("status_changes").rows
+        return [own.section("registrations_by_category").rows[-1][1],
+                sum(row[2] for row in changes if row[0] == "Repatriate cases"),
+                sum(row[2] for row in changes if row[0] == "Work permits")]
+
+    rows = {row[0]: row[1:] for row in by_office.rows}
+    for name, office_id in offices.items():
+        assert rows.get(name, [0, 0, 0]) == own_numbers(office_id), name
+    total = rows.pop("Total")
+    assert total == [sum(column) for column in zip(*rows.values(), strict=True)]
+    assert total[0] == report.section("registrations_by_category").rows[-1][1]
+    assert total[1] + total[2] == sum(row[2] for row in report.section("status_changes").rows)
+    assert by_region.rows[-1] == ["Total", *total]
+    assert {row[0] for row in by_region.rows} >= {"Almaty", "Total"}
+    assert "by_office" not in [s.key for s in summary(database, offices["Астана"]).sections]
+
+
 def test_xlsx_has_a_sheet_per_section_with_real_numbers(fixture):
     database, _office = fixture
     report = summary(database)

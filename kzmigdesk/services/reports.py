@@ -193,6 +193,56 @@ class _Summary:
                              for status in statuses if counts.get(status)]
         return section
 
+    def by_office(self) -> dict:
+        """Per office (None: records of no office): the month's new registrations, case
+        status changes and permit status changes, as the office's own summary counts them."""
+        def grouped(query) -> dict:
+            return dict(self.session.execute(query).all())
+
+        persons = grouped(select(Person.office_id, func.count()).where(
+            Person.created_at >= _midnight(self.start), Person.created_at < _midnight(self.end))
+            .group_by(Person.office_id))
+        counts = {}
+        for change, record, link in (
+                (CaseStatusChange, RepatriateCase, CaseStatusChange.case_id),
+                (PermitStatusChange, WorkPermit, PermitStatusChange.permit_id)):
+            counts[record] = grouped(
+                select(record.office_id, func.count()).select_from(change)
+                .join(record, record.id == link)
+                .where(change.changed_on >= self.start, change.changed_on < self.end)
+                .group_by(record.office_id))
+        offices = set(persons) | set(counts[RepatriateCase]) | set(counts[WorkPermit])
+        return {office: (persons.get(office, 0), counts[RepatriateCase].get(office, 0),
+                         counts[WorkPermit].get(office, 0)) for office in offices}
+
+    def breakdown(self) -> list[Section]:
+        """The summary of all offices broken down by office and by region (a regional
+        office's districts, the country's regions): the rows add up to the totals of the
+        offices' own summaries (issue 25)."""
+        columns = [Column(N_("New registrations"), NUMBER),
+                   Column(N_("Case status changes"), NUMBER),
+                   Column(N_("Permit status changes"), NUMBER)]
+        offices = {o.id: o for o in self.session.scalars(select(Office))}
+        numbers = self.by_office()
+        by_office = Section("by_office", N_("By office"), [Column(N_("Office")), *columns],
+                            total=True, sheet=N_("By office"))
+        by_region = Section("by_region", N_("By region"), [Column(N_("Region")), *columns],
+                            total=True, sheet=N_("By region"))
+        regions: dict[str, list[int]] = {}
+        for office_id, values in numbers.items():
+            office = offices.get(office_id)
+            name = office.name if office else self.t(N_("no office"))
+            by_office.rows.append([name, *values])
+            region = self.region(office.region_id) if office else self.t(N_("not given"))
+            regions[region] = [a + b for a, b in zip(regions.get(region, [0, 0, 0]), values,
+                                                       strict=True)]
+        by_region.rows = [[name, *values] for name, values in regions.items()]
+        for section in (by_office, by_region):
+            section.rows.sort(key=lambda row: row[0])
+            section.rows.append([self.t(N_("Total")),
+                                 *(sum(row[i] for row in section.rows) for i in (1, 2, 3))])
+        return [by_office, by_region]
+
     def violations(self) -> Section:
         """The month's findings of illegal employment, their workers and fines (issue 24)."""
         section = Section("labour_violations", N_("Labour violations"),
@@ -441,7 +491,8 @@ def monthly_summary(session: Session, month: dt.date, words: Words,
         office=office.name if office else None,
         sections=[*summary.registrations(), summary.status_changes(), services_by_type,
                   services_by_centre, summary.occupancy(centres), usage, running_out,
-                  summary.support(), summary.expiring(), summary.violations()],
+                  summary.support(), summary.expiring(), summary.violations(),
+                  *(summary.breakdown() if office is None else ())],
         issuer=issuer(session, office, words),
         quota_matrix=matrix,
         sector_matrix=summary.sector_matrix,

@@ -158,3 +158,38 @@ def test_sends_names_a_choice_and_a_known_peer(offices):
             exchange.set_sends(session, DISTRICTS[0], "some")
         with pytest.raises(NotFound):
             exchange.set_sends(session, "Nobody", "own")
+
+
+def test_a_clerks_change_held_at_the_region_reaches_the_ministry_once_approved(offices):
+    """Four eyes along the way: a district that lets its clerks change identity data alone
+    sends such a change; the region holds it for its supervisor; approved there, it reaches
+    the ministry as approved (the region's approval travels with it), not as a new request."""
+    from kzmigdesk.domain.enums import RequestStatus, UserRole
+    from kzmigdesk.domain.models import ChangeRequest, User
+    from kzmigdesk.services import change_requests as cr
+    from kzmigdesk.services import users
+
+    d1 = DISTRICTS[0]
+    person = register(offices[d1], "Әбенов")
+    accounts = {}
+    for office in (d1, REGION):
+        with offices[office].transaction() as session:
+            for name, role in (("clerk", UserRole.CLERK), ("chief", UserRole.SUPERVISOR)):
+                user = User(username=f"{name}{len(accounts)}", full_name=name, role=role)
+                session.add(user)
+                session.flush()
+                accounts[office, role] = users.actor_of(user)
+    round_trip(offices)
+    cr.set_approval_rules(offices[d1], cr.ApprovalRules(kinds=frozenset()))
+    rename(offices[d1].acting_as(accounts[d1, UserRole.CLERK]), person, "Әбенұлы")
+    round_trip(offices)
+    assert surnames(offices[REGION])[person] == "Әбенов"  # held at the region
+    assert surnames(offices[MINISTRY])[person] == "Әбенов"
+    chief = offices[REGION].acting_as(accounts[REGION, UserRole.SUPERVISOR])
+    [waiting] = cr.list_requests(chief)
+    cr.approve_request(chief, waiting.id)
+    round_trip(offices)
+    assert surnames(offices[MINISTRY])[person] == "Әбенұлы"
+    with offices[MINISTRY].sessions() as session:
+        assert session.scalars(select(ChangeRequest).where(
+            ChangeRequest.status == RequestStatus.SUBMITTED)).all() == []

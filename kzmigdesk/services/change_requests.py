@@ -421,13 +421,17 @@ def note_package_approvals(session: Session, records: list[dict], trail: list[di
     roles = {str(u.id): u.role.value for u in session.scalars(select(User))}
     roles |= {r["row"]["id"]: r["row"].get("role") for r in records
               if r["table"] == User.__tablename__}
-    # a version passed on by the sender (another office's) says its author's role itself
-    authors = {r["id"]: r["role"] for r in records if r.get("path") and r.get("role")}
+    authors = {}
     for entry in sorted(trail, key=lambda e: e.get("seq") or 0):
         if entry.get("entity_id"):  # an entry without an account: the command line or a job,
             authors[entry["entity_id"]] = (  # which act as an administrator
                 roles.get(entry.get("user_id")) if entry.get("user_id")
                 else UserRole.ADMINISTRATOR.value)
+    # a version passed on by the sender (another office's: not in the sender's trail) says
+    # its author's role itself; none said, none known
+    for r in records:
+        if r.get("path"):
+            authors[r["id"]] = r.get("role")
     approvals: dict[str, list[dict]] = {}
     for r in records:
         row = r["row"]

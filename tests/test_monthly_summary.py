@@ -17,7 +17,8 @@ from kzmigdesk.services.reports import monthly_summary
 from tests.acting import as_account
 
 TODAY = dt.date.today()
-PAGE_LIMITS = {"kk": 8, "ru": 8, "en": 8, "kk+ru": 12}
+# all offices: with the breakdown by office and by region (issue 25), a page more
+PAGE_LIMITS = {"kk": 9, "ru": 9, "en": 9, "kk+ru": 13}
 
 
 def busiest_month(database) -> dt.date:

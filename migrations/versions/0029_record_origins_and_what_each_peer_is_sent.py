@@ -40,7 +40,7 @@ def upgrade() -> None:
                   comment="the version that came by `path`"),
         sa.Column("author_role", sa.String(length=16), nullable=True,
                   comment="the role of that version's author, as its trail said"),
-        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("entity_type", "entity_id", name=op.f("pk_record_origins")),
     )
     op.create_index(op.f("ix_record_origins_received_at"), "record_origins", ["received_at"])

@@ -16,7 +16,6 @@ from sqlalchemy import (
     func,
     intersect,
     literal,
-    or_,
     select,
     tuple_,
 )
@@ -364,13 +363,18 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
                                     PersonNameToken.person_no).limit(limit)).all()
     if not top:
         return []
-    chosen = PersonNumber.no.in_({number for _name, number in top})
+    numbers = {number for _name, number in top}
     if len(top) == limit:  # those tied with the last come first when their ids are lower
-        chosen = or_(chosen, PersonNumber.no.in_(select(PersonNameToken.person_no).where(
+        numbers.update(session.scalars(select(PersonNameToken.person_no).where(
             in_range, name == top[-1][0])))
-    persons = select(PersonNumber.person_id).where(chosen)
-    order = [c.desc() if descending else c.asc() for c in (Person.sort_name, Person.id)]
-    query = select(*ROW_COLUMNS).where(Person.id.in_(persons)).order_by(*order).limit(limit)
+    ids = session.scalars(select(PersonNumber.person_id).where(
+        PersonNumber.no.in_(numbers))).all()
+    # the few rows found by id, then sorted (not the order's index walked for them)
+    order = [_Unindexed(c) for c in (Person.sort_name, Person.id)]
+    order = [c.desc() if descending else c.asc() for c in order]
+    query = (select(*ROW_COLUMNS)
+             .where(Person.id.in_(ids), _Unindexed(Person.deleted_at).is_(None))
+             .order_by(*order).limit(limit).execution_options(include_deleted=True))
     return [PersonRow(*row) for row in session.execute(query)]
 
 
@@ -386,7 +390,17 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
         rows = fetch_persons(session, filt, sort, descending, limit=limit)
     elif sort == "name" and words is not None and len(words) == 1 and not _has_filters(filt):
-        rows = _by_name_tokens(session, words[0], descending, limit)
+        # Many matches mostly fill a page soon from the order's index; when they do not
+        # (they gather late in the order), and when they are few, the tokens order them.
+        rows = None
+        if capped is not None and capped > COUNT_CAP:
+            try:
+                rows = _within(session, WALK_SECONDS,
+                               lambda: _walk(session, filt, words, sort, descending, limit))
+            except _TimeUp:
+                pass
+        if rows is None:
+            rows = _by_name_tokens(session, words[0], descending, limit)
     elif text and capped is not None and capped <= COUNT_CAP:
         return _exact(*_sorted_matches(session, filt, sort, descending, limit))
     else:

@@ -269,15 +269,21 @@ def test_without_an_approval_it_arrives_as_a_request(offices, sender, change):
             ChangeRequest.status == RequestStatus.SUBMITTED)).all() == []
 
 
-@pytest.mark.parametrize("sender", NAMES)
-def test_a_held_decision_rejected_at_the_receiver_never_applies(offices, sender):
+def _held_grant(offices, sender):
+    """A clerk's grant at `sender`, whose rules let clerks decide alone, sent: held at the
+    receiver. (ids, the sender's database, the receiver's, the receiver's supervisor)"""
     receiver = NAMES[1 - NAMES.index(sender)]
     ids = _setup(offices, sender)
     here, there = offices[sender][0], offices[receiver][0]
     cr.set_approval_rules(here, cr.ApprovalRules(kinds=frozenset()))
     _grant(as_(offices, sender, UserRole.CLERK), ids)
     assert send(offices, sender).held == 2  # the case and its history row, in one request
-    supervisor = as_(offices, receiver, UserRole.SUPERVISOR)
+    return ids, here, there, as_(offices, receiver, UserRole.SUPERVISOR)
+
+
+@pytest.mark.parametrize("sender", NAMES)
+def test_a_held_decision_rejected_at_the_receiver_never_applies(offices, sender):
+    ids, here, there, supervisor = _held_grant(offices, sender)
     # the household waits with its case (the person's row of the package says granted)
     assert stored(here, Person, ids["person"]).status == S.GRANTED.value
     assert stored(there, Person, ids["person"]).status == S.APPLIED.value
@@ -291,13 +297,8 @@ def test_a_held_decision_rejected_at_the_receiver_never_applies(offices, sender)
 @pytest.mark.parametrize("sender", NAMES)
 def test_a_held_decision_approved_at_the_receiver_reaches_the_household(offices, sender):
     receiver = NAMES[1 - NAMES.index(sender)]
-    ids = _setup(offices, sender)
-    here, there = offices[sender][0], offices[receiver][0]
-    cr.set_approval_rules(here, cr.ApprovalRules(kinds=frozenset()))
-    _grant(as_(offices, sender, UserRole.CLERK), ids)
-    send(offices, sender)
+    ids, here, there, supervisor = _held_grant(offices, sender)
     assert stored(there, Person, ids["person"]).status == S.APPLIED.value
-    supervisor = as_(offices, receiver, UserRole.SUPERVISOR)
     [waiting] = cr.list_requests(supervisor)
     cr.approve_request(supervisor, waiting.id)
     person_here, person_there = (stored(db, Person, ids["person"]) for db in (here, there))

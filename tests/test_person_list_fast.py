@@ -162,7 +162,7 @@ def stale_sort_names(session) -> int:
         PersonNameToken.sort_name != Person.sort_name))
 
 
-def test_a_word_of_many_persons_of_the_same_name_pages_by_name_then_id(database):
+def test_a_word_of_many_persons_of_the_same_name_pages_by_name_then_id(database, monkeypatch):
     """Issue 26: the first page of a word comes from the tokens' sort names; persons of the
     same name are ordered by id, as the list orders them, whatever the page's size. The
     tokens take a new name's sort name with the person (the form, the demo, the exchange
@@ -177,12 +177,15 @@ def test_a_word_of_many_persons_of_the_same_name_pages_by_name_then_id(database)
                 sex=Sex.MALE, birth_date=dt.date(1980, 1, 1 + number)),
                 confirm_duplicates=True)
     with database.sessions() as session:
-        for text in ("Әб", "әбенов", "Нұр", "abenov"):
-            for limit in (1, 2, 3, 5, 8, 9, 12):
-                for descending in (False, True):
-                    first = first_page(session, PersonFilter(text), "name", descending, limit)
-                    assert first.rows == fetch_persons(session, PersonFilter(text), "name",
-                                                       descending, limit=limit)
+        for per_person in (1, 4):  # 1: the page needs the DISTINCT query (Latin tokens)
+            monkeypatch.setattr(person_search, "TOKENS_PER_PERSON", per_person)
+            for text in ("Әб", "әбенов", "Нұр", "abenov", "a"):
+                for limit in (1, 2, 3, 5, 8, 9, 12):
+                    for descending in (False, True):
+                        first = first_page(session, PersonFilter(text), "name", descending,
+                                           limit)
+                        assert first.rows == fetch_persons(session, PersonFilter(text), "name",
+                                                           descending, limit=limit)
         renamed = session.scalars(select(Person.id).where(Person.surname == "Әбдіров")).first()
     with database.transaction() as session:
         person = session.get(Person, renamed)

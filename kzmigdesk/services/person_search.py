@@ -369,12 +369,14 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
         top = session.execute(query.distinct().limit(limit)).all()
     if not top:
         return []
-    numbers = {number for _name, number in top}
-    if len(top) == limit:  # those tied with the last come first when their ids are lower
-        numbers.update(session.scalars(select(PersonNameToken.person_no).where(
-            in_range, name == top[-1][0])))
-    ids = session.scalars(select(PersonNumber.person_id).where(
-        PersonNumber.no.in_(numbers))).all()
+    ids = set(session.scalars(select(PersonNumber.person_id).where(
+        PersonNumber.no.in_({number for _name, number in top}))))
+    if len(top) == limit:  # those tied with the last come first when their ids come first
+        person = PersonNumber.person_id
+        ids.update(session.scalars(
+            select(person).join(PersonNameToken, PersonNameToken.person_no == PersonNumber.no)
+            .where(in_range, name == top[-1][0]).distinct()
+            .order_by(person.desc() if descending else person).limit(limit)))
     # the few rows found by id, then sorted (not the order's index walked for them)
     order = [_Unindexed(c) for c in (Person.sort_name, Person.id)]
     order = [c.desc() if descending else c.asc() for c in order]
@@ -396,17 +398,8 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
         rows = fetch_persons(session, filt, sort, descending, limit=limit)
     elif sort == "name" and words is not None and len(words) == 1 and not _has_filters(filt):
-        # Many matches mostly fill a page soon from the order's index; when they do not
-        # (they gather late in the order), and when they are few, the tokens order them.
-        rows = None
-        if capped is not None and capped > COUNT_CAP:
-            try:
-                rows = _within(session, WALK_SECONDS,
-                               lambda: _walk(session, filt, words, sort, descending, limit))
-            except _TimeUp:
-                pass
-        if rows is None:
-            rows = _by_name_tokens(session, words[0], descending, limit)
+        # One word by name, however many it begins: the tokens carry the order
+        rows = _by_name_tokens(session, words[0], descending, limit)
     elif text and capped is not None and capped <= COUNT_CAP:
         return _exact(*_sorted_matches(session, filt, sort, descending, limit))
     else:

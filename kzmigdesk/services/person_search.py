@@ -366,16 +366,22 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
     found = session.execute(query.limit(limit * TOKENS_PER_PERSON)).all()
     top = list(dict.fromkeys(found))[:limit]
     if len(top) < limit and len(found) == limit * TOKENS_PER_PERSON:
-        top = session.execute(query.distinct().limit(limit)).all()
+        top, found = session.execute(query.distinct().limit(limit)).all(), []
     if not top:
         return []
+    numbers = {number for _name, number in top}
+    last = top[-1][0]
+    if len(top) == limit and found and found[-1][0] != last:
+        # the tokens read go past the page's last name: all tied with it are among them
+        numbers.update(number for sort_name, number in found if sort_name == last)
     ids = set(session.scalars(select(PersonNumber.person_id).where(
-        PersonNumber.no.in_({number for _name, number in top}))))
-    if len(top) == limit:  # those tied with the last come first when their ids come first
+        PersonNumber.no.in_(numbers))))
+    if len(top) == limit and not (found and found[-1][0] != last):
+        # those tied with the last come first when their ids come first
         person = PersonNumber.person_id
         ids.update(session.scalars(
             select(person).join(PersonNameToken, PersonNameToken.person_no == PersonNumber.no)
-            .where(in_range, name == top[-1][0]).distinct()
+            .where(in_range, name == last).distinct()
             .order_by(person.desc() if descending else person).limit(limit)))
     # the few rows found by id, then sorted (not the order's index walked for them)
     order = [_Unindexed(c) for c in (Person.sort_name, Person.id)]

@@ -362,9 +362,10 @@ def measure_calls(rows: list, raw: sqlite3.Connection, log: "StatementLog", labe
 
 
 def other_lists(path: Path, rows: list, samples: int = 5) -> None:
-    """The other lists as their pages call them (the count, then the first page of 200): the
-    repatriate cases, the work permits, the services, the audit trail, and the person picker
-    of the dialogs, with no text, one to three letters of a name and each status."""
+    """The other lists as their workers read them (the count, exact or "10,000+", and the
+    first page of 200: list_pages), and the page after it: the repatriate cases, the work
+    permits, the services, the audit trail, and the person picker of the dialogs, with no
+    text, one to three letters of a name and each status."""
     from kzmigdesk.domain.enums import PermitStatus, RepatriateStatus, UserRole
     from kzmigdesk.services import adaptation, audit, labour, repatriation
     from kzmigdesk.services.auth import Actor
@@ -377,29 +378,28 @@ def other_lists(path: Path, rows: list, samples: int = 5) -> None:
     log = StatementLog(database.engine)
     rng = random.Random(25)
     texts = {n: _sampled_prefixes(raw, n, True, samples, rng) for n in (1, 2, 3)}
-
-    def page_and_count(count, page, **filters):
-        return lambda: (count(database, **filters), page(database, 0, 200, **filters))
-
     lists = {
-        "Repatriates": (repatriation.count_cases_in, repatriation.cases_page,
+        "Repatriates": (lambda limit, **f: repatriation.first_cases(database, limit, **f),
+                        lambda **f: repatriation.cases_page(database, 200, 200, **f),
                         [{"status": s} for s in RepatriateStatus]),
         "Workers' permits": (
-            labour.count_permits_in,
-            lambda db, offset, limit, **f: labour.permits_page(db, offset=offset, limit=limit,
-                                                               **f),
+            lambda limit, **f: labour.first_permits(database, limit, **f),
+            lambda **f: labour.permits_page(database, offset=200, limit=200, **f),
             [{"status": s} for s in PermitStatus]),
-        "Services": (adaptation.count_services_in,
-                     lambda db, offset, limit, **f: adaptation.fetch_services_in(
-                         db, offset=offset, limit=limit, **f), [{"open_stays_only": True}]),
+        "Services": (lambda limit, **f: adaptation.first_services(database, limit, **f),
+                     lambda **f: adaptation.fetch_services_in(database, offset=200, limit=200,
+                                                              **f),
+                     [{"open_stays_only": True}]),
     }
-    for name, (count, page, choices) in lists.items():
-        measure_calls(rows, raw, log, f"{name}: open (no text)", [page_and_count(count, page)])
-        for letters, sampled in texts.items():
-            measure_calls(rows, raw, log, f"{name}: {letters} letter(s)",
-                          [page_and_count(count, page, text=t) for t in sampled])
-        measure_calls(rows, raw, log, f"{name}: each filter",
-                      [page_and_count(count, page, **f) for f in choices])
+    for name, (first, second, choices) in lists.items():
+        inputs = {"open (no text)": [{}], "each filter": choices}
+        inputs.update({f"{n} letter(s)": [{"text": t} for t in sampled]
+                       for n, sampled in texts.items()})
+        for label, filters in inputs.items():
+            measure_calls(rows, raw, log, f"{name}: {label}",
+                          [lambda f=f, first=first: first(200, **f) for f in filters])
+        measure_calls(rows, raw, log, f"{name}: the second page, 1 to 3 letters", [
+            lambda t=t, second=second: second(text=t) for t in sum(texts.values(), [])])
     trail = audit.TrailFilter
     measure_calls(rows, raw, log, "Audit trail: open, by user, by action, by record type", [
         lambda t=t: (audit.count_trail(database, t), audit.trail_page(database, t, 0, 200))

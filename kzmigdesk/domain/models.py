@@ -310,8 +310,10 @@ class HouseholdMember(Entity):
 class RepatriateCase(Entity):
     __tablename__ = "repatriate_cases"
     __table_args__ = (
-        # The cases list, read backwards: the latest first (see repatriation.fetch_cases).
-        Index("ix_repatriate_cases_list", "application_date", "case_number", "id", **LIVE_ROWS),
+        # The cases list, read backwards: the latest first (see repatriation.fetch_cases);
+        # with the applicant, so a name search walks it without reading rows (list_pages).
+        Index("ix_repatriate_cases_list", "application_date", "case_number", "id",
+              "person_id", **LIVE_ROWS),
         Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id", "status",
               "certificate_issue_date", "deleted_at"),
         # "Mine": an owner's cases in the list's order (issue 19).
@@ -383,7 +385,9 @@ class WorkPermit(Entity):
         Index("ix_work_permits_quota", "quota_year", "region_id", "category",
               "holds_quota_slot", "valid_from", "sector_id", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
-        Index("ix_work_permits_list", "valid_from", "number", **LIVE_ROWS),
+        Index("ix_work_permits_list", "valid_from", "number", "person_id", **LIVE_ROWS),
+        Index("ix_work_permits_status_list", "status", "valid_from", "number", "person_id",
+              **LIVE_ROWS),
         # "Mine": an owner's permits in the list's order (issue 19).
         Index("ix_work_permits_owner", "owner_id", "valid_from", "number", **LIVE_ROWS),
     )
@@ -456,7 +460,7 @@ class ServiceRecord(Entity):
     __tablename__ = "service_records"
     __table_args__ = (
         # The service records list, read backwards: latest first (adaptation.fetch_services).
-        Index("ix_service_records_list", "start_date", "id", **LIVE_ROWS),
+        Index("ix_service_records_list", "start_date", "id", "person_id", **LIVE_ROWS),
         # Stays by type and last day: centre occupancy (services/reports.py, adaptation.py).
         Index("ix_service_records_stays", "service_type_id", "end_date", "start_date",
               "centre_id"),

@@ -61,6 +61,10 @@ class CasesTableModel(PagedTableModel):
         self.today = dt.date.today()
         return rep.count_cases_in(self.database, **self._filters())
 
+    def count_and_first_page(self):
+        self.today = dt.date.today()
+        return rep.first_cases(self.database, self.PAGE_SIZE, **self._filters())
+
     def fetch(self, offset: int, limit: int) -> list[rep.CaseRow]:
         return rep.cases_page(self.database, offset, limit, **self._filters())
 

@@ -20,6 +20,7 @@ from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.labour import (
     PermitRow,
     count_permits_in,
+    first_permits,
     permit_expires_within,
     permits_page,
 )
@@ -57,6 +58,10 @@ class PermitsTableModel(PagedTableModel):
     def count(self) -> int:
         self.today = dt.date.today()
         return count_permits_in(self.database, **self._filters())
+
+    def count_and_first_page(self):
+        self.today = dt.date.today()
+        return first_permits(self.database, self.PAGE_SIZE, **self._filters())
 
     def fetch(self, offset: int, limit: int) -> list[PermitRow]:
         return permits_page(self.database, **self._filters(), offset=offset, limit=limit)

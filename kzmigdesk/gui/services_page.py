@@ -25,6 +25,7 @@ from kzmigdesk.services.adaptation import (
     centre_choices,
     count_services_in,
     fetch_services_in,
+    first_services,
     length_of_stay,
     service_catalogue,
 )
@@ -63,6 +64,9 @@ class ServicesTableModel(PagedTableModel):
 
     def count(self) -> int:
         return count_services_in(self.database, **self._filters())
+
+    def count_and_first_page(self):
+        return first_services(self.database, self.PAGE_SIZE, **self._filters())
 
     def fetch(self, offset: int, limit: int) -> list[ServiceRow]:
         return fetch_services_in(self.database, offset, limit, **self._filters())

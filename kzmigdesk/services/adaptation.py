@@ -27,8 +27,14 @@ from kzmigdesk.services import ownership
 from kzmigdesk.services.auth import Permission, require_in
 from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.fields import NOT_A_PHONE, PHONE, REQUIRED, clean, clean_lines, field_errors
+from kzmigdesk.services.list_pages import (
+    Listing,
+    first_listing,
+    page_ids,
+    page_order,
+    person_condition,
+)
 from kzmigdesk.services.ownership import default_owner
-from kzmigdesk.services.person_search import matching_ids
 
 LABELS = {
     "name": N_("Centre name"),
@@ -549,14 +555,15 @@ class ServiceRow:
 
 
 def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
-                       service_type_id: uuid.UUID | None, open_stays_only: bool, mine=None):
+                       service_type_id: uuid.UUID | None, open_stays_only: bool, mine=None,
+                       walk: bool = False):
     """Restrict a query of service records to the list's filters; `mine` is a condition on
-    the owner (ownership.mine), or None."""
+    the owner (ownership.mine), or None; `walk`: see list_pages.person_condition."""
     if mine is not None:
         query = query.where(mine)
-    ids = matching_ids(text or "")
-    if ids is not None:
-        query = query.where(ServiceRecord.person_id.in_(ids))
+    named = person_condition(ServiceRecord.person_id, text or "", walk)
+    if named is not None:
+        query = query.where(named)
     if centre_id is not None:
         query = query.where(ServiceRecord.centre_id == centre_id)
     if service_type_id is not None:
@@ -587,14 +594,16 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
     keeps the stays still going on (accommodation without an end date); `mine` the records the
     acting user owns."""
     # The page's ids first, from the list index alone; only then the joins, for its rows.
-    order = (ServiceRecord.start_date.desc(), ServiceRecord.id.desc())
+    order_keys = (ServiceRecord.start_date, ServiceRecord.id)
+    order = [key.desc() for key in order_keys]
     owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
-    page = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
-                              open_stays_only, owner)
-    page = page.order_by(*order).offset(offset).limit(limit).subquery()
+    ids = page_ids(session, text, lambda walk: _services_filtered(
+        select(ServiceRecord.id), text, centre_id, service_type_id, open_stays_only, owner,
+        walk,
+    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit))
     query = (
         select(ServiceRecord, Person, AdaptationCentre, ServiceType, User.full_name)
-        .join(page, page.c.id == ServiceRecord.id)
+        .where(ServiceRecord.id.in_(ids))
         .outerjoin(Person, ServiceRecord.person_id == Person.id)
         .outerjoin(AdaptationCentre, ServiceRecord.centre_id == AdaptationCentre.id)
         .outerjoin(ServiceType, ServiceRecord.service_type_id == ServiceType.id)
@@ -625,6 +634,20 @@ def count_services_in(database: Database, **filters) -> int:
     """`count_services` in a session of its own; `filters` as there."""
     with database.sessions() as session:
         return count_services(session, **filters)
+
+
+def first_services(database: Database, limit: int, text: str = "",
+                   centre_id: uuid.UUID | None = None, service_type_id: uuid.UUID | None = None,
+                   open_stays_only: bool = False, mine: bool = False) -> Listing:
+    """The first page of service records and their count, exact or a lower bound
+    (list_pages)."""
+    with database.sessions() as session:
+        rows = fetch_services(session, text, centre_id, service_type_id, open_stays_only,
+                              limit=limit, mine=mine)
+        owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
+        ids = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
+                                 open_stays_only, owner)
+        return first_listing(session, text, rows, limit, ids)
 
 
 def fetch_services_in(database: Database, offset: int = 0, limit: int = 200,

@@ -43,11 +43,18 @@ from kzmigdesk.services.errors import (
     ValidationFailed,
 )
 from kzmigdesk.services.fields import REQUIRED, clean, field_errors
+from kzmigdesk.services.list_pages import (
+    Listing,
+    first_listing,
+    page_ids,
+    page_order,
+    person_condition,
+)
 from kzmigdesk.services.ownership import default_owner
 from kzmigdesk.services.person_search import (
     ROW_COLUMNS,
     PersonRow,
-    matching_ids,
+    prefix_range,
     region_names,
     search_persons,
 )
@@ -667,24 +674,24 @@ def permit_expires_within(status: PermitStatus, valid_to: dt.date, today: dt.dat
 
 def _permits_filtered(query, text: str, status: PermitStatus | None,
                       category: PermitCategory | None, expiring_within: int | None = None,
-                      today: dt.date | None = None, mine=None):
+                      today: dt.date | None = None, mine=None, walk: bool = False):
     """Restrict a query of permits to the list's filters (it needs no join: counting the
     permits of a large office must not read every person and employer). `expiring_within`
     days keeps the permits in force whose last valid day falls in them, from `today` on;
-    `mine` is a condition on the owner (ownership.mine), or None."""
+    `mine` is a condition on the owner (ownership.mine), or None; `walk`: see
+    list_pages.person_condition."""
     if mine is not None:
         query = query.where(mine)
     needle = normalized_line(text) or ""
     if needle:
-        by_bin = select(Employer.id).where(
-            Employer.bin.startswith(needle.replace(" ", ""), autoescape=True))
-        conditions = [
-            WorkPermit.number.startswith(needle.upper(), autoescape=True),
-            WorkPermit.employer_id.in_(by_bin),
-        ]
-        ids = matching_ids(needle)
-        if ids is not None:
-            conditions.append(WorkPermit.person_id.in_(ids))
+        conditions = [prefix_range(WorkPermit.number, needle.upper())]
+        digits = needle.replace(" ", "")
+        if digits.isdigit():  # the start of an employer's BIN
+            by_bin = select(Employer.id).where(prefix_range(Employer.bin, digits))
+            conditions.append(WorkPermit.employer_id.in_(by_bin))
+        named = person_condition(WorkPermit.person_id, needle, walk)
+        if named is not None:
+            conditions.append(named)
         query = query.where(or_(*conditions))
     if status is not None:
         query = query.where(WorkPermit.status == PermitStatus(status))
@@ -718,11 +725,12 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
     in any script, IIN or document number (as in the persons list); `mine` keeps the
     permits the acting user owns."""
     # The page's ids first, from the list index alone; only then the joins, for its rows.
-    order = (WorkPermit.valid_from.desc(), WorkPermit.number.desc())
+    order_keys = (WorkPermit.valid_from, WorkPermit.number)
+    order = [key.desc() for key in order_keys]
     owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
-    page = _permits_filtered(select(WorkPermit.id), text, status, category, expiring_within,
-                             today, owner)
-    page = page.order_by(*order).offset(offset).limit(limit).subquery()
+    ids = page_ids(session, text, lambda walk: _permits_filtered(
+        select(WorkPermit.id), text, status, category, expiring_within, today, owner, walk,
+    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit))
     query = (
         select(
             WorkPermit.id, WorkPermit.number, Person.surname, Person.given_name,
@@ -731,7 +739,7 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
             WorkPermit.valid_to, WorkPermit.status, WorkPermit.person_id,
             WorkPermit.employer_id, User.full_name,
         )
-        .join(page, page.c.id == WorkPermit.id)
+        .where(WorkPermit.id.in_(ids))
         # Outer joins: a permit stays listed (as counted) even if its holder was deleted.
         .outerjoin(Person, WorkPermit.person_id == Person.id)
         .outerjoin(Employer, WorkPermit.employer_id == Employer.id)
@@ -766,6 +774,20 @@ def count_permits_in(database: Database, text: str = "", status: PermitStatus | 
                      mine: bool = False) -> int:
     with database.sessions() as session:
         return count_permits(session, text, status, category, expiring_within, today, mine)
+
+
+def first_permits(database: Database, limit: int, text: str = "",
+                  status: PermitStatus | None = None, category: PermitCategory | None = None,
+                  expiring_within: int | None = None, today: dt.date | None = None,
+                  mine: bool = False) -> Listing:
+    """The first page of permits and their count, exact or a lower bound (list_pages)."""
+    with database.sessions() as session:
+        rows = fetch_permits(session, text, status, category, limit=limit,
+                             expiring_within=expiring_within, today=today, mine=mine)
+        owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
+        ids = _permits_filtered(select(WorkPermit.id), text, status, category,
+                                expiring_within, today, owner)
+        return first_listing(session, text, rows, limit, ids)
 
 
 def permits_page(database: Database, text: str = "", status: PermitStatus | None = None,

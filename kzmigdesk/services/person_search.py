@@ -84,7 +84,7 @@ ROW_COLUMNS = [getattr(Person, name) for name in PersonRow.__dataclass_fields__]
 SHORT_WORD = 2  # letters
 
 
-def _prefix_range(column, prefix: str):
+def prefix_range(column, prefix: str):
     """column LIKE 'prefix%' as a range an index can serve, in any collation."""
     return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
@@ -99,13 +99,13 @@ def matching_ids(text: str) -> Select | None:
         return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
     compact = normalise_document_number(text)  # NFKC: full-width digits become ASCII ones
     if re.fullmatch(r"[0-9]{4,12}", compact):
-        by_iin = select(Person.id).where(_prefix_range(Person.iin, compact))
+        by_iin = select(Person.id).where(prefix_range(Person.iin, compact))
         by_document = select(IdentityDocument.person_id).where(
-            _prefix_range(IdentityDocument.number, compact))
+            prefix_range(IdentityDocument.number, compact))
         return by_iin.union(by_document)
     if re.search(r"\d", compact):
         return select(IdentityDocument.person_id).where(
-            _prefix_range(IdentityDocument.number, compact))
+            prefix_range(IdentityDocument.number, compact))
     return select(Person.id).where(False)  # no word in the text
 
 
@@ -119,7 +119,7 @@ def matching_numbers(text: str):
     # all, it is checked on the persons that the longer words matched.
     long_words = [token for token in tokens if len(token) > SHORT_WORD] or tokens[:1]
     per_token = [
-        select(PersonNameToken.person_no).where(_prefix_range(PersonNameToken.token, token))
+        select(PersonNameToken.person_no).where(prefix_range(PersonNameToken.token, token))
         for token in long_words
     ]
     numbers = per_token[0] if len(per_token) == 1 else intersect(*per_token)
@@ -130,7 +130,7 @@ def matching_numbers(text: str):
         for word in short_words:
             token = aliased(PersonNameToken)
             numbers = numbers.where(exists().where(token.person_no == matched.c.person_no,
-                                                   _prefix_range(token.token, word)))
+                                                   prefix_range(token.token, word)))
     return numbers
 
 
@@ -187,12 +187,12 @@ def _beyond(row: "PersonRow", sort: str, descending: bool):
 def _page_after(session: Session, filt: PersonFilter, sort: str, descending: bool,
                 limit: int, after: "PersonRow") -> list[PersonRow]:
     text = filt.text.strip()
-    words = _name_words(text) if text else None
+    words = name_words(text) if text else None
     if not text or words is not None:
         try:
-            return _within(session, DENSE_WALK_SECONDS, lambda: _walk(
+            return within_seconds(session, DENSE_WALK_SECONDS, lambda: _walk(
                 session, filt, words, sort, descending, limit, after))
-        except _TimeUp:
+        except TimeUp:
             pass
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
     query = (_filtered(select(*ROW_COLUMNS), filt).where(_beyond(after, sort, descending))
@@ -235,7 +235,7 @@ class FirstPage:
     rows: list[PersonRow]
 
 
-class _Unindexed(ColumnElement):
+class Unindexed(ColumnElement):
     """A column that SQLite will not read through an index ("+column"): a sort or filter
     the query plan must not be led by. Other databases plan by their statistics."""
 
@@ -246,17 +246,17 @@ class _Unindexed(ColumnElement):
         self.type = column.type
 
 
-@compiles(_Unindexed)
+@compiles(Unindexed)
 def _unindexed_default(element, compiler, **kw):
     return compiler.process(element.column, **kw)
 
 
-@compiles(_Unindexed, "sqlite")
+@compiles(Unindexed, "sqlite")
 def _unindexed_sqlite(element, compiler, **kw):
     return "+" + compiler.process(element.column, **kw)
 
 
-def _name_words(text: str) -> list[str] | None:
+def name_words(text: str) -> list[str] | None:
     """The tokens of a search of names (no digits); None for another text."""
     tokens = query_tokens(text)
     if not tokens or re.search(r"\d", normalise_document_number(text)):
@@ -288,7 +288,7 @@ def _sorted_matches(session: Session, filt: PersonFilter, sort: str, descending:
                     limit: int) -> tuple[int, list[PersonRow]]:
     """The count and first page when the matches are few: all read (led by the search or a
     filter's index, not the order's), counted beside the page and sorted."""
-    order = [_Unindexed(c) for c in (*SORT_KEYS[sort], Person.id)]
+    order = [Unindexed(c) for c in (*SORT_KEYS[sort], Person.id)]
     order = [c.desc() if descending else c.asc() for c in order]
     query = (_filtered(select(*ROW_COLUMNS, func.count().over()), filt)
              .order_by(*order).limit(limit))
@@ -309,24 +309,24 @@ def _walk(session: Session, filt: PersonFilter, words: list[str] | None, sort: s
     for column, value in ((Person.region_id, filt.region_id), (Person.status, filt.status),
                           (Person.category, filt.category)):
         if value is not None:
-            query = query.where((_Unindexed(column) if led else column) == value)
+            query = query.where((Unindexed(column) if led else column) == value)
             led = True
     for word in words or ():
         token = aliased(PersonNameToken)
         number = aliased(PersonNumber)
         query = query.where(exists().where(
             number.person_id == Person.id, token.person_no == number.no,
-            _prefix_range(token.token, word)))
+            prefix_range(token.token, word)))
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
     return [PersonRow(*row) for row in session.execute(query.order_by(*order).limit(limit))]
 
 
-class _TimeUp(Exception):
+class TimeUp(Exception):
     pass
 
 
-def _within(session: Session, seconds: float, work):
-    """work() on SQLite, stopped (_TimeUp) after `seconds`; elsewhere as it is."""
+def within_seconds(session: Session, seconds: float, work):
+    """work() on SQLite, stopped (TimeUp) after `seconds`; elsewhere as it is."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return work()
@@ -345,7 +345,7 @@ def _within(session: Session, seconds: float, work):
         return work()
     except OperationalError:
         if expired:
-            raise _TimeUp() from None
+            raise TimeUp() from None
         raise
     finally:
         dbapi.set_progress_handler(None, 0)
@@ -357,7 +357,7 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
     alone (each carries its person's sort name): the range of the word is ordered without
     reading a person's row, then the page's persons (and those tied with its last) are read
     and ordered as the list orders them."""
-    in_range = _prefix_range(PersonNameToken.token, word)
+    in_range = prefix_range(PersonNameToken.token, word)
     name = PersonNameToken.sort_name
     query = (select(name, PersonNameToken.person_no).where(in_range)
              .order_by(name.desc() if descending else name, PersonNameToken.person_no))
@@ -384,10 +384,10 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
             .where(in_range, name == last).distinct()
             .order_by(person.desc() if descending else person).limit(limit)))
     # the few rows found by id, then sorted (not the order's index walked for them)
-    order = [_Unindexed(c) for c in (Person.sort_name, Person.id)]
+    order = [Unindexed(c) for c in (Person.sort_name, Person.id)]
     order = [c.desc() if descending else c.asc() for c in order]
     query = (select(*ROW_COLUMNS)
-             .where(Person.id.in_(ids), _Unindexed(Person.deleted_at).is_(None))
+             .where(Person.id.in_(ids), Unindexed(Person.deleted_at).is_(None))
              .order_by(*order).limit(limit).execution_options(include_deleted=True))
     return [PersonRow(*row) for row in session.execute(query)]
 
@@ -397,7 +397,7 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
     """The first page of the list and its count, fast at any size; the count is exact when
     the matches are few, else a lower bound (exact: False) for count_persons to replace."""
     text = filt.text.strip()
-    words = _name_words(text) if text else None
+    words = name_words(text) if text else None
     capped = _capped_count(session, filt, words)
     if text and words is None:  # IIN or document numbers
         if len(normalise_document_number(text)) >= FEW_MATCHES_DIGITS:
@@ -413,9 +413,9 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
         # end of the order: the walk then has longer before the matches are sorted instead.
         seconds = WALK_SECONDS if capped is None else DENSE_WALK_SECONDS
         try:
-            rows = _within(session, seconds,
+            rows = within_seconds(session, seconds,
                            lambda: _walk(session, filt, words, sort, descending, limit))
-        except _TimeUp:
+        except TimeUp:
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
     if len(rows) < limit:
         return FirstPage(len(rows), True, rows)
@@ -468,7 +468,7 @@ def _account(database: Database, text: str, rows: list[PersonRow]) -> None:
     """A search by IIN or document number names the persons it returned in the access log
     (issue 23; buffered: services/access.py). A search by name, or none, is not accounted."""
     text = text.strip()
-    if rows and text and _name_words(text) is None:
+    if rows and text and name_words(text) is None:
         access.note(database, AccessKind.SEARCH, (row.id for row in rows))
 
 

@@ -43,8 +43,15 @@ from kzmigdesk.services.errors import (
     ValidationFailed,
 )
 from kzmigdesk.services.fields import REQUIRED, clean_lines
+from kzmigdesk.services.list_pages import (
+    Listing,
+    first_listing,
+    page_ids,
+    page_order,
+    person_condition,
+)
 from kzmigdesk.services.ownership import default_owner
-from kzmigdesk.services.person_search import matching_ids
+from kzmigdesk.services.person_search import prefix_range
 from kzmigdesk.services.quotas import QuotaKind
 
 S = RepatriateStatus
@@ -614,22 +621,23 @@ def _expires_within(status, expiry: dt.date | None, today: dt.date, days: int) -
     )
 
 
-def _filtered_cases(query, text: str, status, expiring_within, today, mine=None):
-    """`mine`: a condition on the owner (ownership.mine), or None."""
+def _filtered_cases(query, text: str, status, expiring_within, today, mine=None,
+                    walk: bool = False):
+    """`mine`: a condition on the owner (ownership.mine), or None; `walk`: see
+    list_pages.person_condition."""
     if mine is not None:
         query = query.where(mine)
     text = normalized_line(text) or ""
     if text:
         conditions = [
-            RepatriateCase.case_number.startswith(text.upper(), autoescape=True),
-            RepatriateCase.certificate_number.startswith(text, autoescape=True),
+            prefix_range(RepatriateCase.case_number, text.upper()),
+            prefix_range(RepatriateCase.certificate_number, text),
         ]
         if text.upper() != text:
-            conditions.append(
-                RepatriateCase.certificate_number.startswith(text.upper(), autoescape=True))
-        person_ids = matching_ids(text)
-        if person_ids is not None:
-            conditions.append(RepatriateCase.person_id.in_(person_ids))
+            conditions.append(prefix_range(RepatriateCase.certificate_number, text.upper()))
+        named = person_condition(RepatriateCase.person_id, text, walk)
+        if named is not None:
+            conditions.append(named)
         query = query.where(or_(*conditions))
     if status is not None:
         query = query.where(RepatriateCase.status == RepatriateStatus(status))
@@ -682,12 +690,13 @@ def fetch_cases(
         .scalar_subquery()
     )
     # The page's ids first, from the list index alone; only then the joins, for its rows.
-    order = (RepatriateCase.application_date.desc(), RepatriateCase.case_number.desc(),
-             RepatriateCase.id.desc())
+    order_keys = (RepatriateCase.application_date, RepatriateCase.case_number,
+                  RepatriateCase.id)
+    order = [key.desc() for key in order_keys]
     owner = ownership.mine(session, RepatriateCase.owner_id) if mine else None
-    page = _filtered_cases(select(RepatriateCase.id), text, status, expiring_within, today,
-                           owner)
-    page = page.order_by(*order).offset(offset).limit(limit).subquery()
+    ids = page_ids(session, text, lambda walk: _filtered_cases(
+        select(RepatriateCase.id), text, status, expiring_within, today, owner, walk,
+    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit))
     query = (
         select(
             RepatriateCase.id, RepatriateCase.case_number, Person.surname, Person.given_name,
@@ -695,7 +704,7 @@ def fetch_cases(
             RepatriateCase.status, RepatriateCase.certificate_number,
             RepatriateCase.certificate_expiry_date, size, User.full_name,
         )
-        .join(page, page.c.id == RepatriateCase.id)
+        .where(RepatriateCase.id.in_(ids))
         .outerjoin(Person, Person.id == RepatriateCase.person_id)  # listed as counted
         .outerjoin(User, User.id == RepatriateCase.owner_id)
         .order_by(*order)
@@ -718,6 +727,17 @@ def count_cases_in(database: Database, **filters) -> int:
     """`count_cases` in a session of its own."""
     with database.sessions() as session:
         return count_cases(session, **filters)
+
+
+def first_cases(database: Database, limit: int, **filters) -> Listing:
+    """The first page of cases and their count, exact or a lower bound (list_pages)."""
+    with database.sessions() as session:
+        rows = fetch_cases(session, **filters, limit=limit)
+        text = filters.get("text", "")
+        owner = ownership.mine(session, RepatriateCase.owner_id) if filters.get("mine") else None
+        ids = _filtered_cases(select(RepatriateCase.id), text, filters.get("status"),
+                              filters.get("expiring_within"), filters.get("today"), owner)
+        return first_listing(session, text, rows, limit, ids)
 
 
 def cases_page(database: Database, offset: int, limit: int, **filters) -> list[CaseRow]:

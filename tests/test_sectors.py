@@ -308,6 +308,51 @@ def test_the_administrator_sets_the_sector_of_an_unmapped_employer(qtbot, databa
     assert dialog.table.rowCount() == 1
 
 
+def test_a_supervisor_sets_an_employers_sector_in_its_window(qtbot, database):
+    from kzmigdesk.domain.models import AuditEntry
+    from kzmigdesk.gui.employer_dialog import EmployerDialog
+
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        employer_id = employer(session, 1, None, "стройка").id
+    i18n.set_language("kk")
+    dialog = EmployerDialog(database.acting_as(SUPERVISOR), employer_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.sector.isVisible() and dialog.sector.currentData() is None
+    dialog.sector.setCurrentIndex(dialog.sector.findData(str(F)))
+    assert dialog.set_sector()
+    assert dialog.values["sector"].text().startswith("F — ")
+    dialog.grab().save("/tmp/employer-sector-kk.png")
+    with database.sessions() as session:
+        assert session.get(Employer, employer_id).sector_id == F
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity_type == "employers", AuditEntry.entity_id == str(employer_id),
+            AuditEntry.action == "update")).one()
+        assert entry.username == "serik" and "sector_id" in entry.changes
+    again = EmployerDialog(database.acting_as(SUPERVISOR), employer_id)
+    qtbot.addWidget(again)
+    assert again.sector.currentData() == str(F)
+
+
+def test_a_clerk_sees_the_sector_but_cannot_set_it(qtbot, database):
+    from kzmigdesk.gui.employer_dialog import EmployerDialog
+
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        employer_id = employer(session, 1, F).id
+    dialog = EmployerDialog(database.acting_as(CLERK), employer_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.values["sector"].text().startswith("F — ")
+    assert not dialog.sector.isVisible() and not dialog.sector_button.isVisible()
+    dialog.sector.setCurrentIndex(dialog.sector.findData(str(A)))
+    assert not dialog.set_sector()  # the service refuses, whatever the window shows
+    assert dialog.errors_label.text()
+    with database.sessions() as session:
+        assert session.get(Employer, employer_id).sector_id == F
+
+
 def test_a_clerk_sees_no_unmapped_employers_button(qtbot, database):
     from kzmigdesk.gui.employer_dialog import EmployersDialog
 

@@ -20,7 +20,7 @@ from kzmigdesk.domain.identifiers import make_bin
 from kzmigdesk.domain.models import AuditEntry, Person, Region, WorkPermit
 from kzmigdesk.i18n.words import Words
 from kzmigdesk.services.auth import Actor
-from kzmigdesk.services.errors import ValidationFailed
+from kzmigdesk.services.errors import StaleRecord, ValidationFailed
 from kzmigdesk.services.labour import EmployerInput, PermitInput, issue_permit, save_employer
 from kzmigdesk.services.name_index import index_names
 from kzmigdesk.services.quotas import QuotaKind, set_quota
@@ -33,6 +33,7 @@ from kzmigdesk.services.violations import (
     employer_warning,
     record_payment,
     record_violation,
+    update_violation,
 )
 
 C, K, D = PermitCategory, ViolationKind, WorkerDecision
@@ -100,6 +101,43 @@ def test_a_finding_is_checked(database):
         with pytest.raises(ValidationFailed):
             record_violation(session, finding(employer, holder, other,
                                               fine_paid_on=dt.date(2026, 6, 1)), today=TODAY)
+
+
+def test_a_saved_finding_is_corrected_checked_and_audited(database):
+    with database.transaction() as session:
+        employer, holder, other, _permit = setup(session)
+        violation = record_violation(session, finding(employer, holder, other), today=TODAY)
+        violation_id, version = violation.id, violation.version
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        with pytest.raises(ValidationFailed) as failed:  # the same checks as a new finding
+            update_violation(session, violation_id, version, finding(
+                employer, holder, other, inspecting_body="", workers=[]), today=TODAY)
+        assert {e.field for e in failed.value.errors} == {"inspecting_body", "workers"}
+    with database.transaction() as session:
+        as_user(session, SUPERVISOR)
+        update_violation(session, violation_id, version, finding(
+            employer, holder, other, fine_amount=184_600, workers=[
+                WorkerFound(other.id, K.NO_PERMIT, D.WARNING)]), today=TODAY)
+    with database.sessions() as session:
+        from kzmigdesk.domain.models import LabourViolation
+
+        saved = session.get(LabourViolation, violation_id)
+        assert saved.fine_amount == 184_600 and saved.version == version + 1
+        assert [(w.person_id, w.decision) for w in saved.workers] == [(other.id, D.WARNING)]
+        entries = session.scalars(select(AuditEntry).where(
+            AuditEntry.entity_id == str(violation_id), AuditEntry.action == "update")).all()
+        [entry] = entries
+        assert entry.changes["fine_amount"] == [369_200, 184_600]
+        assert warning_text(session, employer.id).count("1 times, 1 workers") == 1
+    with database.transaction() as session, pytest.raises(StaleRecord):
+        as_user(session, SUPERVISOR)  # an edit made from the version before is refused
+        update_violation(session, violation_id, version, finding(employer, holder, other),
+                         today=TODAY)
+
+
+def warning_text(session, employer_id):
+    return employer_warning(session, employer_id, TODAY) or ""
 
 
 def test_an_unpaid_fine_or_a_recent_finding_flags_the_employer(database):
@@ -207,6 +245,36 @@ def test_a_clerk_records_a_finding_and_the_fines_payment(qtbot, database):
     assert dialog.fine_paid()
     assert dialog.table.item(0, 5).text() == i18n.format_date(dt.date.today())
     dialog.grab().save("/tmp/sectors-violations-kk.png")
+
+
+def test_a_finding_is_corrected_from_its_window(qtbot, database):
+    from kzmigdesk.gui.violations_dialog import ViolationsDialog
+
+    with database.transaction() as session:
+        employer, holder, other, _permit = setup(session)
+        record_violation(session, finding(employer, holder, other,
+                                          found_on=dt.date(2026, 5, 20)), today=TODAY)
+    i18n.set_language("kk")
+    dialog = ViolationsDialog(database)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.open_chosen() is None and dialog.errors_label.text()  # nothing chosen
+    dialog.table.selectRow(0)
+    edit = dialog.open_chosen()
+    qtbot.addWidget(edit)
+    assert edit.body.text() == "Департамент полиции г. Алматы"
+    assert edit.found_on.date().toPython() == dt.date(2026, 5, 20)
+    assert edit.found.rowCount() == 2
+    assert edit.found.cellWidget(1, 2).currentData() == D.EXPULSION.value
+    edit.grab().save("/tmp/violation-edit-kk.png")
+    edit.body.setText("")
+    assert not edit.save() and edit.errors_label.text()  # named, translated, nothing lost
+    edit.body.setText("Еңбек инспекциясы")
+    edit.found.selectRow(0)
+    edit.remove_worker()
+    assert edit.save()
+    assert dialog.table.item(0, 2).text() == "Еңбек инспекциясы"
+    assert dialog.rows[0].workers == 1 and dialog.rows[0].expelled == 1
 
 
 def test_the_permit_dialog_asks_to_acknowledge_the_warning(qtbot, database):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import label
 from kzmigdesk.gui.print_actions import print_document
+from kzmigdesk.gui.sector_combo import chosen_sector, sector_combo
 from kzmigdesk.gui.sectors_dialog import UnmappedSectorsDialog
 from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, no_default_buttons
 from kzmigdesk.gui.widgets.list_page import search_hint
@@ -30,6 +31,7 @@ from kzmigdesk.services import prints
 from kzmigdesk.services.auth import Permission, actor_may
 from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.labour import employer_choices, load_employer
+from kzmigdesk.services.sectors import assign_sector
 from kzmigdesk.services.workspace import Database
 
 PERMIT_COLUMNS = (N_("Permit number"), N_("Worker"), N_("Category"), N_("Valid from"),
@@ -71,6 +73,23 @@ class EmployerDialog(QDialog):
         for key, caption, value in details:
             self.values[key] = QLabel(value or "")
             form.addRow(caption, self.values[key])
+        # Supervisors and administrators choose the sector from the classifier (issue 24).
+        self.sector = sector_combo(database, _("(no sector)"), self)
+        self.sector.setCurrentIndex(max(0, self.sector.findData(
+            str(employer.sector_id) if employer.sector_id else None)))
+        self.sector_button = QPushButton(_("Set the &sector"))
+        no_default_buttons(self.sector_button)
+        self.sector_button.clicked.connect(self.set_sector)
+        if actor_may(database.actor, Permission.EDIT_CATALOGUE):
+            row = QHBoxLayout()
+            row.addWidget(self.sector, 1)
+            row.addWidget(self.sector_button)
+            sector_label = QLabel(_("Economic s&ector"))
+            sector_label.setBuddy(self.sector)
+            form.addRow(sector_label, row)
+        else:
+            self.sector.hide()
+            self.sector_button.hide()
         self.permits = read_only_table(6)
         fill_table(self.permits, rows, [_(column) for column in PERMIT_COLUMNS])
         self.permits.itemActivated.connect(
@@ -94,6 +113,18 @@ class EmployerDialog(QDialog):
         layout.addWidget(self.permits)
         layout.addWidget(self.errors_label)
         layout.addLayout(buttons)
+
+    def set_sector(self) -> bool:
+        """Store the chosen sector (the service checks the permission and audits it)."""
+        try:
+            assign_sector(self.database, self.employer_id, chosen_sector(self.sector))
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return False
+        employer = load_employer(self.database, self.employer_id)
+        self.values["sector"].setText(employer.sector or "")
+        self.errors_label.setText("")
+        return True
 
     def print_extract(self) -> Path | None:
         try:

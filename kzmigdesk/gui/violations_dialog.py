@@ -40,9 +40,12 @@ from kzmigdesk.i18n import N_, _
 from kzmigdesk.services.errors import ServiceError, ValidationFailed
 from kzmigdesk.services.labour import employer_choices, worker_choices
 from kzmigdesk.services.violations import (
+    SavedFinding,
     ViolationInput,
     ViolationRow,
     WorkerFound,
+    correct_violation,
+    load_finding,
     save_violation,
     store_payment,
     violation_rows,
@@ -72,17 +75,19 @@ class ViolationsDialog(QDialog):
         self.table.setItemDelegate(ElidedTextTips(self.table))
         self.table.setAccessibleName(_("Labour violations"))
         self.new_button = QPushButton(_("&New finding…"))
+        self.edit_button = QPushButton(_("&Edit the finding…"))
         self.paid_on = date_edit()
         self.paid_on.setDate(to_qdate(dt.date.today()))
         self.paid_on.setAccessibleName(_("Fine paid on"))
         self.paid_button = QPushButton(_("Fine &paid"))
         close_button = QPushButton(_("&Close"))
-        no_default_buttons(self.new_button, self.paid_button, close_button)
+        no_default_buttons(self.new_button, self.edit_button, self.paid_button, close_button)
         self.errors_label = QLabel()
         self.errors_label.setStyleSheet(ERROR_STYLE)
         self.errors_label.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.edit_button)
         buttons.addStretch()
         buttons.addWidget(QLabel(_("Fine paid on")))
         buttons.addWidget(self.paid_on)
@@ -93,6 +98,8 @@ class ViolationsDialog(QDialog):
         layout.addWidget(self.errors_label)
         layout.addLayout(buttons)
         self.new_button.clicked.connect(self.open_new)
+        self.edit_button.clicked.connect(self.open_chosen)
+        self.table.itemActivated.connect(lambda _item: self.open_chosen())
         self.paid_button.clicked.connect(self.fine_paid)
         close_button.clicked.connect(self.accept)
         self.refresh()
@@ -109,12 +116,24 @@ class ViolationsDialog(QDialog):
              else (_("not paid") if row.fine_amount else "")]
             for row in self.rows], [_(title) for title in COLUMNS])
 
-    def open_new(self) -> "ViolationDialog":
-        dialog = ViolationDialog(self.database, self)
+    def open_new(self, violation_id: uuid.UUID | None = None) -> "ViolationDialog":
+        dialog = ViolationDialog(self.database, self, violation_id)
         dialog.accepted.connect(self.refresh)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def open_chosen(self) -> "ViolationDialog | None":
+        """The chosen finding, to correct it."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows):
+            self.errors_label.setText(_("Choose a finding."))
+            return None
+        try:
+            return self.open_new(self.rows[row].id)
+        except ServiceError as error:
+            self.errors_label.setText(error.message())
+            return None
 
     def fine_paid(self) -> bool:
         """The chosen finding's fine was paid on the day chosen."""
@@ -133,13 +152,17 @@ class ViolationsDialog(QDialog):
 
 
 class ViolationDialog(QDialog):
-    """Record a finding: the employer, the inspection and the fine, the workers found."""
+    """Record a finding: the employer, the inspection and the fine, the workers found; or
+    correct a saved one (`violation_id`)."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None):
+    def __init__(self, database: Database, parent: QWidget | None = None,
+                 violation_id: uuid.UUID | None = None):
         super().__init__(parent)
         self.database = database
         self.workers: list[tuple[uuid.UUID, str]] = []
-        self.setWindowTitle(_("New finding of illegal employment"))
+        self.saved = load_finding(database, violation_id) if violation_id else None
+        self.setWindowTitle(_("Correct the finding") if self.saved
+                            else _("New finding of illegal employment"))
         self.resize(1100, 600)
         self.employer_search = QLineEdit()
         search_hint(self.employer_search, _("BIN or name of the employer"))
@@ -216,6 +239,25 @@ class ViolationDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_worker)
         self.save_button.clicked.connect(self.save)
         cancel_button.clicked.connect(self.reject)
+        if self.saved:
+            self.show_saved(self.saved)
+
+    def show_saved(self, saved: SavedFinding) -> None:
+        data = saved.data
+        item = QListWidgetItem(saved.employer_title)
+        item.setData(ID_ROLE, str(data.employer_id))
+        self.employer_list.addItem(item)
+        self.employer_list.setCurrentRow(0)
+        self.found_on.setDate(to_qdate(data.found_on))
+        self.body.setText(data.inspecting_body or "")
+        self.act_number.setText(data.act_number or "")
+        self.fine.setValue(data.fine_amount)
+        if data.fine_paid_on:
+            self.paid_on.setDate(to_qdate(data.fine_paid_on))
+        self.notes.setText(data.notes or "")
+        for worker in data.workers:
+            self.add_person(worker.person_id, saved.worker_titles[worker.person_id],
+                            worker.kind, worker.decision)
 
     def find_employers(self) -> None:
         self.employer_list.clear()
@@ -243,25 +285,32 @@ class ViolationDialog(QDialog):
 
     def add_worker(self) -> None:
         item = self.worker_list.currentItem()
-        if item is None:
-            return
-        person_id = uuid.UUID(item.data(ID_ROLE))
+        if item is not None:
+            self.add_person(uuid.UUID(item.data(ID_ROLE)), item.text())
+
+    def add_person(self, person_id: uuid.UUID, title: str,
+                   kind: ViolationKind | None = None,
+                   decision: WorkerDecision | None = None) -> None:
         if any(known == person_id for known, _name in self.workers):
             return
-        self.workers.append((person_id, item.text()))
+        self.workers.append((person_id, title))
         row = self.found.rowCount()
         self.found.insertRow(row)
-        name = QLabel(item.text())
+        name = QLabel(title)
         self.found.setCellWidget(row, 0, name)
-        kind, decision = QComboBox(), QComboBox()
+        kind_box, decision_box = QComboBox(), QComboBox()
         for member in ViolationKind:
-            kind.addItem(label(member), member.value)
+            kind_box.addItem(label(member), member.value)
         for member in WorkerDecision:
-            decision.addItem(label(member), member.value)
-        self.found.setCellWidget(row, 1, kind)
-        self.found.setCellWidget(row, 2, decision)
+            decision_box.addItem(label(member), member.value)
+        if kind is not None:
+            kind_box.setCurrentIndex(kind_box.findData(kind.value))
+        if decision is not None:
+            decision_box.setCurrentIndex(decision_box.findData(decision.value))
+        self.found.setCellWidget(row, 1, kind_box)
+        self.found.setCellWidget(row, 2, decision_box)
         header = self.found.horizontalHeader()
-        for column, combo in ((1, kind), (2, decision)):
+        for column, combo in ((1, kind_box), (2, decision_box)):
             header.resizeSection(column, max(header.sectionSize(column),
                                              combo.sizeHint().width()))
 
@@ -288,7 +337,11 @@ class ViolationDialog(QDialog):
 
     def save(self) -> bool:
         try:
-            save_violation(self.database, self.collect())
+            if self.saved:
+                correct_violation(self.database, self.saved.id, self.saved.version,
+                                  self.collect())
+            else:
+                save_violation(self.database, self.collect())
         except ValidationFailed as failure:
             self.errors_label.setText("\n".join(e.message() for e in failure.errors))
             return False

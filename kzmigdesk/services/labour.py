@@ -273,6 +273,7 @@ class EmployerRecord:
     phone: str | None
     contact_person: str | None
     permits: tuple["PermitRow", ...]
+    sector_id: uuid.UUID | None = None  # its section of the classifier, if mapped
 
 
 def load_employer(database: Database, employer_id: uuid.UUID) -> EmployerRecord:
@@ -284,6 +285,7 @@ def load_employer(database: Database, employer_id: uuid.UUID) -> EmployerRecord:
             id=employer.id, bin=employer.bin, name=employer.name,
             sector=(f"{employer.economic_sector.code} — {employer.economic_sector.name}"
                     if employer.economic_sector else employer.sector),
+            sector_id=employer.sector_id,
             region_name=employer.region.name, address=employer.address, phone=employer.phone,
             contact_person=employer.contact_person,
             permits=tuple(_permit_row(p) for p in employer_permits(session, employer)))

@@ -27,10 +27,17 @@ from kzmigdesk.domain.models import (
     Person,
     ViolationWorker,
     WorkPermit,
+    utcnow,
 )
 from kzmigdesk.i18n import N_, _, format_date, format_number
 from kzmigdesk.services.auth import Permission, require_in
-from kzmigdesk.services.errors import FieldError, NotFound, ServiceError, ValidationFailed
+from kzmigdesk.services.errors import (
+    FieldError,
+    NotFound,
+    ServiceError,
+    StaleRecord,
+    ValidationFailed,
+)
 from kzmigdesk.services.fields import REQUIRED, clean
 
 RECENT_DAYS = 365  # a finding this recent flags the employer
@@ -77,11 +84,9 @@ def _permit_held(session: Session, person_id: uuid.UUID, on: dt.date) -> WorkPer
         .order_by(WorkPermit.valid_from.desc())).first()
 
 
-def record_violation(session: Session, data: ViolationInput,
-                     today: dt.date | None = None) -> LabourViolation:
-    """Record a finding and its workers; ValidationFailed lists the problems."""
-    actor = require_in(session, Permission.REGISTER)
-    today = today or dt.date.today()
+def _checked(session: Session, data: ViolationInput, today: dt.date):
+    """The finding's employer, inspecting body and each worker's permit (None for those
+    working without one); ValidationFailed lists the problems."""
     errors = []
     employer = session.get(Employer, data.employer_id) if data.employer_id else None
     if employer is None:
@@ -115,6 +120,14 @@ def record_violation(session: Session, data: ViolationInput,
         permits.append(permit if worker.kind is not ViolationKind.NO_PERMIT else None)
     if errors:
         raise ValidationFailed(errors)
+    return employer, body, permits
+
+
+def record_violation(session: Session, data: ViolationInput,
+                     today: dt.date | None = None) -> LabourViolation:
+    """Record a finding and its workers; ValidationFailed lists the problems."""
+    actor = require_in(session, Permission.REGISTER)
+    employer, body, permits = _checked(session, data, today or dt.date.today())
     violation = LabourViolation(
         employer_id=employer.id, found_on=data.found_on, inspecting_body=body,
         act_number=clean(data.act_number), fine_amount=data.fine_amount,
@@ -124,6 +137,40 @@ def record_violation(session: Session, data: ViolationInput,
         session.add(ViolationWorker(violation=violation, person_id=worker.person_id,
                                     permit_id=permit.id if permit else None, kind=worker.kind,
                                     decision=worker.decision))
+    session.flush()
+    return violation
+
+
+def update_violation(session: Session, violation_id: uuid.UUID, expected_version: int,
+                     data: ViolationInput, today: dt.date | None = None) -> LabourViolation:
+    """Correct a saved finding (the same checks as a new one). A worker no longer named is
+    removed (softly), a new one added, the others changed in place: the audit trail keeps
+    each old and new value. StaleRecord when someone changed the finding meanwhile."""
+    violation = session.get(LabourViolation, violation_id)
+    if violation is None:
+        raise NotFound(N_("The violation record no longer exists."))
+    require_in(session, Permission.REGISTER, violation.office_id)
+    if violation.version != expected_version:
+        raise StaleRecord(N_("Someone else has changed this record. Reload it and try "
+                             "again."))
+    employer, body, permits = _checked(session, data, today or dt.date.today())
+    violation.employer_id, violation.found_on = employer.id, data.found_on
+    violation.inspecting_body, violation.act_number = body, clean(data.act_number)
+    violation.fine_amount, violation.fine_paid_on = data.fine_amount, data.fine_paid_on
+    violation.notes = clean(data.notes)
+    named = {worker.person_id: worker for worker in violation.workers
+             if worker.deleted_at is None}
+    for worker, permit in zip(data.workers, permits, strict=True):
+        row = named.pop(worker.person_id, None)
+        if row is None:
+            session.add(ViolationWorker(violation=violation, person_id=worker.person_id,
+                                        permit_id=permit.id if permit else None,
+                                        kind=worker.kind, decision=worker.decision))
+        else:
+            row.permit_id = permit.id if permit else None
+            row.kind, row.decision = worker.kind, worker.decision
+    for row in named.values():
+        row.deleted_at = utcnow()
     session.flush()
     return violation
 
@@ -262,6 +309,41 @@ def save_violation(database: Database, data: ViolationInput) -> uuid.UUID:
 def store_payment(database: Database, violation_id: uuid.UUID, paid_on: dt.date) -> None:
     with database.transaction() as session:
         record_payment(session, violation_id, paid_on)
+
+
+@dataclass(frozen=True)
+class SavedFinding:
+    """A saved finding as its window shows it for correction."""
+
+    id: uuid.UUID
+    version: int
+    employer_title: str  # "name · BIN"
+    data: ViolationInput
+    worker_titles: dict  # person id -> "name · birth date · IIN"
+
+
+def load_finding(database: Database, violation_id: uuid.UUID) -> SavedFinding:
+    with database.sessions() as session:
+        v = session.get(LabourViolation, violation_id)
+        if v is None:
+            raise NotFound(N_("The violation record no longer exists."))
+        workers = [w for w in v.workers if w.deleted_at is None]
+        data = ViolationInput(
+            employer_id=v.employer_id, found_on=v.found_on, inspecting_body=v.inspecting_body,
+            fine_amount=v.fine_amount, fine_paid_on=v.fine_paid_on, act_number=v.act_number,
+            notes=v.notes, workers=[WorkerFound(w.person_id, w.kind, w.decision, w.permit_id)
+                                    for w in workers])
+        titles = {w.person_id: " · ".join(p for p in (
+            w.person.full_name, format_date(w.person.birth_date), w.person.iin) if p)
+            for w in workers}
+        return SavedFinding(v.id, v.version, f"{v.employer.name} · {v.employer.bin}", data,
+                            titles)
+
+
+def correct_violation(database: Database, violation_id: uuid.UUID, expected_version: int,
+                      data: ViolationInput) -> None:
+    with database.transaction() as session:
+        update_violation(session, violation_id, expected_version, data)
 
 
 def warning_for(database: Database, employer_id: uuid.UUID) -> str | None:

@@ -37,10 +37,12 @@ def every_dialog(window, database) -> dict:
     from kzmigdesk.gui.scans_dialog import ScansDialog
     from kzmigdesk.gui.sectors_dialog import UnmappedSectorsDialog
     from kzmigdesk.gui.support_dialog import SupportDialog
+    from kzmigdesk.gui.support_norms_dialog import SupportNormsDialog
     from kzmigdesk.gui.violations_dialog import ViolationDialog, ViolationsDialog
     from kzmigdesk.services.labour import employer_choices
     from kzmigdesk.services.ownership import FileKind
     from kzmigdesk.services.quotas import QuotaKind
+    from kzmigdesk.services.violations import violation_rows
 
     persons, cases, workers, services = (window.page(i) for i in range(1, 5))
     employer_id = employer_choices(database, "", limit=1)[0].id
@@ -56,6 +58,8 @@ def every_dialog(window, database) -> dict:
         "employers without a sector": lambda: UnmappedSectorsDialog(database, window),
         "violations": lambda: ViolationsDialog(database, window),
         "new violation": lambda: ViolationDialog(database, window),
+        **({"correct a violation": lambda: ViolationDialog(database, window, findings[0].id)}
+           if (findings := violation_rows(database, limit=1)) else {}),
         "service": lambda: services.open_record(first_id(services)),
         "new service": services.open_new,
         "centres": services.open_centres,
@@ -71,6 +75,7 @@ def every_dialog(window, database) -> dict:
         "change requests": window.open_change_requests,
         "approval rules": lambda: ApprovalRulesDialog(database, window),
         "support": lambda: SupportDialog(database, first_id(cases), parent=window),
+        "support norms": lambda: SupportNormsDialog(database, window),
         "scans": lambda: ScansDialog(database, first_id(persons), title="", parent=window),
         "retention": window.open_retention,
         "legal basis": lambda: LegalBasisDialog(database, first_id(persons), "", window),

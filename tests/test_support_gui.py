@@ -71,3 +71,51 @@ def test_screenshot_in_kazakh(qtbot, world):  # noqa: F811
     assert dialog.windowTitle().startswith("Қандастарды қолдау")
     assert dialog.width() <= 1280 and dialog.height() <= 720
     dialog.grab().save("/tmp/support-dialog-kk.png")
+
+
+def test_a_supervisor_sets_a_norm_mid_year_and_the_amounts_follow(qtbot, world):  # noqa: F811
+    db, cases = world["database"], world["cases"]
+    supervisor = db.acting_as(world["accounts"]["serik"])
+    i18n.set_language("kk")
+    support_window = shown(qtbot, gui.SupportDialog(supervisor, cases["family"], "KC-1"))
+    norms = support_window.open_norms()
+    qtbot.addWidget(norms)
+    qtbot.waitExposed(norms)
+    rows = norms.norms.rowCount()
+    norms.measure.setCurrentIndex(norms.measure.findData(str(world["relocation"])))
+    norms.effective_from.setDate(to_qdate(dt.date(YEAR, 9, 1)))
+    norms.head.setValue(100)
+    norms.member.setValue(60)
+    assert norms.set_norm()
+    assert norms.norms.rowCount() == rows + 1
+    norms.year.setValue(YEAR)
+    norms.index_value.setValue(0)
+    assert not norms.set_index()  # named and translated
+    assert i18n._("Monthly calculation index, tenge") in norms.errors_label.text()
+    norms.index_value.setValue(4000)
+    assert norms.set_index()
+    norms.grab().save("/tmp/support-norms-kk.png")
+    # Before the new norm: 80 + 2 × 50 (the July norm); after it: 100 + 2 × 60, at 4 000.
+    support_window.measure.setCurrentIndex(
+        support_window.measure.findData(str(world["relocation"])))
+    support_window.day.setDate(to_qdate(dt.date(YEAR, 8, 20)))
+    assert support_window.apply()
+    assert [r.amount for r in support_window.rows] == [(80 + 2 * 50) * 4000]
+    single = shown(qtbot, gui.SupportDialog(supervisor, cases["single"], "KC-2"))
+    single.measure.setCurrentIndex(single.measure.findData(str(world["relocation"])))
+    single.day.setDate(to_qdate(dt.date(YEAR, 9, 2)))
+    assert single.apply()
+    assert [r.amount for r in single.rows] == [100 * 4000]
+
+
+def test_a_clerk_sees_the_norms_but_cannot_set_them(qtbot, world):  # noqa: F811
+    from kzmigdesk.gui.support_norms_dialog import SupportNormsDialog
+
+    clerk = world["database"].acting_as(world["accounts"]["aigerim"])
+    norms = shown(qtbot, SupportNormsDialog(clerk))
+    assert norms.norms.rowCount() >= 2 and not norms.norm_button.isVisible()
+    rows = norms.norms.rowCount()
+    norms.measure.setCurrentIndex(norms.measure.findData(str(world["relocation"])))
+    norms.head.setValue(1)
+    assert not norms.set_norm()  # the service refuses, whatever the window shows
+    assert norms.errors_label.text() and norms.norms.rowCount() == rows

@@ -5,6 +5,7 @@ for the paying body (XLSX and CSV). Rules and amounts: services/support.py."""
 import datetime as dt
 import uuid
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.gui.change_requests_dialog import tell_sent_for_approval
+from kzmigdesk.gui.support_norms_dialog import SupportNormsDialog
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
 from kzmigdesk.gui.widgets.dialogs import ask_path, error_label, no_default_buttons
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
@@ -69,11 +71,15 @@ class SupportDialog(QDialog):
         self.errors_label = error_label()
         self.register_button = QPushButton(_("Payment re&gister…"))
         self.register_button.clicked.connect(self.export_register)
+        self.norms_button = QPushButton(_("&Norms and index…"))
+        self.norms_button.clicked.connect(self.open_norms)
         close_button = QPushButton(_("&Close"))
         close_button.clicked.connect(self.accept)
-        no_default_buttons(self.apply_button, self.register_button, close_button)
+        no_default_buttons(self.apply_button, self.register_button, self.norms_button,
+                           close_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.register_button)
+        bottom.addWidget(self.norms_button)
         bottom.addStretch()
         bottom.addWidget(close_button)
         layout = QVBoxLayout(self)
@@ -151,6 +157,13 @@ class SupportDialog(QDialog):
             self.database, chosen.id, status, from_qdate(self.day.date()),
             reason=note if status is support.SupportStatus.REFUSED else None,
             reference=note if status is support.SupportStatus.PAID else None))
+
+    def open_norms(self) -> SupportNormsDialog:
+        """The norms and indices (supervisors set them); new applications use them."""
+        dialog = SupportNormsDialog(self.database, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def export_register(self) -> bool:
         """The register of the month of the date field, as XLSX and a CSV beside it."""

@@ -3,7 +3,9 @@ every section of the main window on a demo database, the person form, a case and
 
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py
 
-Writes docs/screenshots/NAME-LANG.png; main-window-LANG.png is the window as it opens.
+Writes docs/screenshots/NAME-LANG.png; main-window-LANG.png is the window as it opens. In
+Kazakh only: an employer with its sector, the support norms, the labour violations and the
+quotas by sector (issue 24).
 """
 
 import os
@@ -14,13 +16,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableWidget  # noqa: E402
 
 from kzmigdesk import i18n  # noqa: E402
 from kzmigdesk.demo import generate_demo_data  # noqa: E402
 from kzmigdesk.domain.enums import UserRole  # noqa: E402
 from kzmigdesk.gui import qt_translations  # noqa: E402
 from kzmigdesk.gui.main_window import SECTIONS, MainWindow  # noqa: E402
+from kzmigdesk.services import access  # noqa: E402
 from kzmigdesk.services.auth import Actor  # noqa: E402
 from kzmigdesk.services.workspace import open_database  # noqa: E402
 
@@ -79,9 +82,39 @@ def main() -> int:
             permit = workers.open_permit(workers.model.row(0).id)
             shoot(app, permit, "permit-dialog", lang)
             permit.close()
+        i18n.set_language("kk")
+        issue_24_screens(app, window, database)
         window.close()
+        access.flush(database)  # the reads of the forms shown, before the folder goes
         database.close()
     return 0
+
+
+def issue_24_screens(app, window, database) -> None:
+    from kzmigdesk.gui.employer_dialog import EmployerDialog
+    from kzmigdesk.gui.support_norms_dialog import SupportNormsDialog
+    from kzmigdesk.gui.violations_dialog import ViolationsDialog
+
+    workers = window.section_page("workers")
+    for dialog, name in (
+            (EmployerDialog(database, workers.model.row(0).employer_id, window),
+             "employer-sector"),
+            (SupportNormsDialog(database, window), "support-norms"),
+            (ViolationsDialog(database, window), "violations")):
+        dialog.show()
+        shoot(app, dialog, name, "kk")
+        dialog.close()
+    window.show_section([section.key for section in SECTIONS].index("quotas"))
+    quotas = window.section_page("quotas")
+    with_sector = next((number for number, row in enumerate(quotas.rows) if row.sector_code),
+                       None)
+    if with_sector is not None:  # from the region of the first quota of a sector
+        region = quotas.rows[with_sector].region_name
+        first = next(n for n, row in enumerate(quotas.rows) if row.region_name == region)
+        quotas.table.scrollToItem(quotas.table.item(first, 0),
+                                  QTableWidget.ScrollHint.PositionAtTop)
+        quotas.table.selectRow(with_sector)
+    shoot(app, window, "sectors-quotas", "kk")
 
 
 if __name__ == "__main__":

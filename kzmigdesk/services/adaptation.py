@@ -643,7 +643,7 @@ def first_services(database: Database, limit: int, text: str = "",
     (list_pages)."""
     with database.sessions() as session:
         rows = fetch_services(session, text, centre_id, service_type_id, open_stays_only,
-                              limit=limit, mine=mine)
+                              offset=0, limit=limit, mine=mine)
         owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
         ids = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
                                  open_stays_only, owner)

@@ -784,7 +784,7 @@ def first_permits(database: Database, limit: int, text: str = "",
                   mine: bool = False) -> Listing:
     """The first page of permits and their count, exact or a lower bound (list_pages)."""
     with database.sessions() as session:
-        rows = fetch_permits(session, text, status, category, limit=limit,
+        rows = fetch_permits(session, text, status, category, offset=0, limit=limit,
                              expiring_within=expiring_within, today=today, mine=mine)
         owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
         ids = _permits_filtered(select(WorkPermit.id), text, status, category,

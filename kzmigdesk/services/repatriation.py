@@ -732,7 +732,7 @@ def count_cases_in(database: Database, **filters) -> int:
 def first_cases(database: Database, limit: int, **filters) -> Listing:
     """The first page of cases and their count, exact or a lower bound (list_pages)."""
     with database.sessions() as session:
-        rows = fetch_cases(session, **filters, limit=limit)
+        rows = fetch_cases(session, **filters, offset=0, limit=limit)
         text = filters.get("text", "")
         owner = ownership.mine(session, RepatriateCase.owner_id) if filters.get("mine") else None
         ids = _filtered_cases(select(RepatriateCase.id), text, filters.get("status"),

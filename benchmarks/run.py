@@ -367,7 +367,7 @@ def other_lists(path: Path, rows: list, samples: int = 5) -> None:
     permits, the services, the audit trail, and the person picker of the dialogs, with no
     text, one to three letters of a name and each status."""
     from kzmigdesk.domain.enums import PermitStatus, RepatriateStatus, UserRole
-    from kzmigdesk.services import adaptation, audit, labour, repatriation
+    from kzmigdesk.services import adaptation, labour, repatriation
     from kzmigdesk.services.auth import Actor
     from kzmigdesk.services.person_search import find_persons
     from kzmigdesk.services.workspace import open_database
@@ -400,13 +400,61 @@ def other_lists(path: Path, rows: list, samples: int = 5) -> None:
                           [lambda f=f, first=first: first(200, **f) for f in filters])
         measure_calls(rows, raw, log, f"{name}: the second page, 1 to 3 letters", [
             lambda t=t, second=second: second(text=t) for t in sum(texts.values(), [])])
-    trail = audit.TrailFilter
-    measure_calls(rows, raw, log, "Audit trail: open, by user, by action, by record type", [
-        lambda t=t: (audit.count_trail(database, t), audit.trail_page(database, t, 0, 200))
-        for t in (trail(), trail(username="ad"), trail(action="update"),
-                  trail(entity_type="work_permits"))])
+    audit_trail(rows, raw, log, database)
     measure_calls(rows, raw, log, "Person picker: 1 to 3 letters", [
         lambda t=t: find_persons(database, t) for t in sum(texts.values(), [])])
+    database.close()
+    raw.close()
+
+
+AUDIT_ENTRIES = 3_000_000  # three entries a person: a registration and two changes
+
+
+def fill_audit_trail(raw: sqlite3.Connection) -> None:
+    """The generator writes no audit entries: append synthetic ones (three a person, five
+    users, creates, changes and status changes of persons, cases and permits over three
+    years) until the trail has AUDIT_ENTRIES, so that its list is measured at scale. Their
+    hashes are not a chain: `audit verify` fails on such a database."""
+    have = raw.execute("SELECT count(*), coalesce(max(seq), 0) FROM audit_entries").fetchone()
+    for round_ in range(have[0] // 1_000_000, AUDIT_ENTRIES // 1_000_000):
+        raw.execute(
+            "INSERT INTO audit_entries (id, seq, occurred_at, username, action, entity_type,"
+            " entity_id, prev_hash, hash) SELECT lower(hex(randomblob(16))), ? + rowid,"
+            " datetime('2024-01-01', '+' || ((? * 1000000 + rowid) * 97 % 1095) || ' days'),"
+            " 'user' || (rowid % 5), CASE ? WHEN 0 THEN 'create' WHEN 1 THEN 'update'"
+            " ELSE 'status' END, CASE rowid % 10 WHEN 0 THEN 'repatriate_cases'"
+            " WHEN 1 THEN 'work_permits' ELSE 'persons' END, id, '', '' FROM persons",
+            (have[1] + round_ * 1_000_000, round_, round_))
+        raw.commit()
+
+
+def audit_trail(rows: list, raw: sqlite3.Connection, log: "StatementLog", database) -> None:
+    """The audit trail's list at scale: opened, each filter, and a page deep in it."""
+    from kzmigdesk.services import audit
+
+    fill_audit_trail(raw)
+    trail = audit.TrailFilter
+    filters = [trail(), trail(username="user3"), trail(action="update"),
+               trail(entity_type="work_permits"), trail(action="delete"),
+               trail(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))]
+    measure_calls(rows, raw, log, "Audit trail: open, each filter (3,000,000 entries)", [
+        lambda t=t: audit.first_trail(database, t, 200) for t in filters])
+    measure_calls(rows, raw, log, "Audit trail: the page at row 100,000", [
+        lambda t=t: audit.trail_page(database, t, 100_000, 200) for t in filters[:3]], 1)
+    measure_calls(rows, raw, log, "Audit trail: the filters' choices", [
+        lambda: audit.trail_filter_choices(database)])
+
+
+def audit_rows(path: Path, rows: list) -> None:
+    """`--only audit_trail`: the audit trail's rows alone."""
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.services.auth import Actor
+    from kzmigdesk.services.workspace import open_database
+
+    raw = sqlite3.connect(path)
+    database = open_database(str(path))
+    database.actor = Actor("benchmark", UserRole.SUPERVISOR)
+    audit_trail(rows, raw, StatementLog(database.engine), database)
     database.close()
     raw.close()
 
@@ -760,7 +808,8 @@ def main() -> int:
                 shown.append(row)
 
         measures = {"search": search, "persons_list": persons_list, "worklist": worklist,
-                    "monthly": monthly, "flows": flows_dashboard, "other_lists": other_lists}
+                    "monthly": monthly, "flows": flows_dashboard, "other_lists": other_lists,
+                    "audit_trail": audit_rows}
         for name in (name.strip() for name in args.only.split(",")):
             if name == "instant":
                 instant_rows(args.db, rows, show)

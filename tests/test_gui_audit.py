@@ -106,3 +106,33 @@ def test_a_clerk_cannot_read_the_trail(qtbot, database, accounts):  # noqa: F811
                 continue
             raise AssertionError("a clerk read the trail")
     assert accounts["aigerim"].role is UserRole.CLERK
+
+
+def test_a_long_trail_shows_a_lower_bound_then_the_exact_count(qtbot, database, accounts,  # noqa: F811
+                                                                monkeypatch):
+    from kzmigdesk.services import list_pages
+
+    with database.acting_as(accounts["aigerim"]).transaction() as session:
+        for n in range(4):
+            save_person(session, PersonInput(surname=f"Surname{n}", given_name="Given",
+                                             sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)),
+                        confirm_duplicates=True)
+    database.actor = accounts["serik"]
+    exact = audit.count_trail(database, audit.TrailFilter())
+    assert exact > 4
+    monkeypatch.setattr(list_pages, "COUNT_CAP", 3)
+    listing = audit.first_trail(database, audit.TrailFilter(), 2)
+    assert (listing.count, listing.exact, len(listing.rows)) == (3, False, 2)
+    listing = audit.first_trail(database, audit.TrailFilter(action="create"), 50)
+    assert listing.exact and listing.count == len(listing.rows) >= 4
+    dialog = AuditTrailDialog(database)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.model.loading and not dialog.model.count_is_estimate)
+    assert dialog.model.rowCount() == exact
+    database.actor = accounts["aigerim"]  # a clerk: refused before anything is read
+    try:
+        audit.check_trail_access(database)
+    except PermissionDenied:
+        pass
+    else:
+        raise AssertionError("a clerk may not read the trail")

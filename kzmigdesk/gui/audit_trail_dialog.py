@@ -39,6 +39,9 @@ class TrailModel(PagedTableModel):
     def count(self) -> int:
         return audit.count_trail(self.database, self.trail)
 
+    def count_and_first_page(self):
+        return audit.first_trail(self.database, self.trail, self.PAGE_SIZE)
+
     def fetch(self, offset: int, limit: int) -> list[audit.TrailEntry]:
         return audit.trail_page(self.database, self.trail, offset, limit)
 
@@ -142,7 +145,7 @@ class AuditTrailDialog(QDialog):
             entity_type=self.entity_type.currentData(), entity_id=self.entity_id.text() or None,
             start=day(self.use_start, self.start), end=day(self.use_end, self.end))
         try:  # the service refuses who may not read the trail, before the model resets
-            audit.count_trail(self.database, self.model.trail)
+            audit.check_trail_access(self.database)
         except ServiceError as error:
             self.errors_label.setText(error.message())
             return False

@@ -477,23 +477,43 @@ class TrailEntry:
     withheld: bool = False  # a purged person's record: its values are not shown (issue 23)
 
 
+def check_trail_access(database: Database) -> None:
+    """PermissionDenied unless the acting user may read the trail (nothing is read)."""
+    require(database.actor, Permission.VIEW_AUDIT)
+
+
 def count_trail(database: Database, trail: TrailFilter) -> int:
     with database.sessions() as session:
         return count_entries(session, trail)
 
 
-def trail_page(database: Database, trail: TrailFilter, offset: int, limit: int) -> list[TrailEntry]:
+def _trail_entries(session: Session, trail: TrailFilter, offset: int,
+                   limit: int) -> list[TrailEntry]:
     from kzmigdesk.services import retention
 
+    entries = fetch_entries(session, trail, offset, limit)
+    hidden = retention.withheld(session, [(e.entity_type, e.entity_id) for e in entries
+                                          if e.changes and not e.action.startswith(
+                                              "retention.")])
+    return [TrailEntry(e.seq, e.occurred_at, e.username, e.action, e.entity_type,
+                       e.entity_id, None if e.entity_id in hidden else e.changes,
+                       e.entity_id in hidden)
+            for e in entries]
+
+
+def trail_page(database: Database, trail: TrailFilter, offset: int, limit: int) -> list[TrailEntry]:
     with database.sessions() as session:
-        entries = fetch_entries(session, trail, offset, limit)
-        hidden = retention.withheld(session, [(e.entity_type, e.entity_id) for e in entries
-                                              if e.changes and not e.action.startswith(
-                                                  "retention.")])
-        return [TrailEntry(e.seq, e.occurred_at, e.username, e.action, e.entity_type,
-                           e.entity_id, None if e.entity_id in hidden else e.changes,
-                           e.entity_id in hidden)
-                for e in entries]
+        return _trail_entries(session, trail, offset, limit)
+
+
+def first_trail(database: Database, trail: TrailFilter, limit: int):
+    """The first page and the count, exact up to COUNT_CAP, else that lower bound
+    (list_pages.Listing) for count_trail to replace in the background."""
+    from kzmigdesk.services.list_pages import first_listing
+
+    with database.sessions() as session:
+        rows = _trail_entries(session, trail, 0, limit)
+        return first_listing(session, "", rows, limit, _filtered(select(AuditEntry.seq), trail))
 
 
 def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:

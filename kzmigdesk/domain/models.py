@@ -531,6 +531,11 @@ class AuditEntry(Base):
     """Append-only audit trail; each entry's hash covers the previous entry's hash."""
 
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        # The trail's window filtered by action or record type, newest first (issue 26).
+        Index("ix_audit_entries_action_seq", "action", "seq"),
+        Index("ix_audit_entries_entity_type_seq", "entity_type", "seq"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)

@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 
 from kzmigdesk import i18n
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.widgets.dialogs import error_label, no_default_buttons
+from kzmigdesk.gui.widgets.dialogs import error_label, no_default_buttons, reported
 from kzmigdesk.gui.widgets.tables import fill_table, read_only_table
 from kzmigdesk.i18n import N_, _
 from kzmigdesk.services import support
 from kzmigdesk.services.auth import Permission, actor_may
-from kzmigdesk.services.errors import ServiceError, ValidationFailed
 from kzmigdesk.services.workspace import Database
 
 NORM_COLUMNS = (N_("Support measure"), support.LABEL_FROM, support.LABEL_HEAD,
@@ -127,15 +126,8 @@ class SupportNormsDialog(QDialog):
             [_(title) for title in INDEX_COLUMNS])
 
     def _run(self, action) -> bool:
-        try:
-            action()
-        except ValidationFailed as failure:
-            self.errors_label.setText("\n".join(e.message() for e in failure.errors))
+        if not reported(self.errors_label, action):
             return False
-        except ServiceError as error:
-            self.errors_label.setText(error.message())
-            return False
-        self.errors_label.clear()
         self.load()
         return True
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import ViolationKind, WorkerDecision, label
 from kzmigdesk.gui.widgets.dates import date_edit, from_qdate, to_qdate
-from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, no_default_buttons
+from kzmigdesk.gui.widgets.dialogs import ERROR_STYLE, no_default_buttons, reported
 from kzmigdesk.gui.widgets.list_page import search_hint
 from kzmigdesk.gui.widgets.tables import (
     MAX_COLUMN_WIDTH,
@@ -37,7 +37,7 @@ from kzmigdesk.gui.widgets.tables import (
     read_only_table,
 )
 from kzmigdesk.i18n import N_, _
-from kzmigdesk.services.errors import ServiceError, ValidationFailed
+from kzmigdesk.services.errors import ServiceError
 from kzmigdesk.services.labour import employer_choices, worker_choices
 from kzmigdesk.services.violations import (
     SavedFinding,
@@ -336,17 +336,10 @@ class ViolationDialog(QDialog):
                      for row, (person_id, _name) in enumerate(self.workers)])
 
     def save(self) -> bool:
-        try:
-            if self.saved:
-                correct_violation(self.database, self.saved.id, self.saved.version,
-                                  self.collect())
-            else:
-                save_violation(self.database, self.collect())
-        except ValidationFailed as failure:
-            self.errors_label.setText("\n".join(e.message() for e in failure.errors))
-            return False
-        except ServiceError as error:
-            self.errors_label.setText(error.message())
+        data = self.collect()
+        if not reported(self.errors_label, lambda: correct_violation(
+                self.database, self.saved.id, self.saved.version, data) if self.saved
+                else save_violation(self.database, data)):
             return False
         self.accept()
         return True

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from kzmigdesk.i18n import _
+from kzmigdesk.services.errors import ServiceError, ValidationFailed
 
 ERROR_STYLE = "color: #b00020;"  # a label saying what is wrong
 INVALID_STYLE = "border: 2px solid #b00020;"  # a field that is wrong
@@ -36,6 +37,21 @@ def error_label() -> QLabel:
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     return label
+
+
+def reported(label: QLabel, action: Callable) -> bool:
+    """Run a service call; a refusal is said in `label` (each field's problem on a line of
+    its own) and gives False; success clears the label."""
+    try:
+        action()
+    except ValidationFailed as failure:
+        label.setText("\n".join(error.message() for error in failure.errors))
+        return False
+    except ServiceError as error:
+        label.setText(error.message())
+        return False
+    label.clear()
+    return True
 
 
 def ask_path(parent: QWidget, title: str, filters: str, name: str = "",

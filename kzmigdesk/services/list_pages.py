@@ -28,7 +28,10 @@ from kzmigdesk.services.person_search import (
     within_seconds,
 )
 
-FEW_PERSONS = 2_000  # a name search naming at most this many persons finds them first
+# A name search with at most this many matches in the name index finds its persons first (a
+# person may match by a few tokens: their spellings in other scripts); counting the matches
+# without DISTINCT keeps this check a short index range.
+FEW_PERSONS = 2_000
 WALK_SECONDS = 0.07  # a walk that takes longer goes through rows that rarely match
 
 
@@ -42,7 +45,7 @@ class Listing(NamedTuple):
 
 
 def names_many(session: Session, text: str) -> bool:
-    """Whether `text` is a search of names that more than FEW_PERSONS persons bear."""
+    """Whether `text` is a search of names with more than FEW_PERSONS matches (tokens)."""
     numbers = matching_numbers(text.strip()) if text and text.strip() else None
     if numbers is None:
         return False

@@ -35,7 +35,6 @@ INDEX_COLUMNS = (N_("Year"), support.LABEL_INDEX)
 def _spin(maximum: int) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(0, maximum)
-    spin.setGroupSeparatorShown(True)
     return spin
 
 

@@ -174,7 +174,6 @@ class ViolationDialog(QDialog):
         self.body, self.act_number = QLineEdit(), QLineEdit()
         self.fine = QSpinBox()
         self.fine.setRange(0, 1_000_000_000)
-        self.fine.setGroupSeparatorShown(True)
         self.paid_on: QDateEdit = date_edit()
         self.paid_on.setSpecialValueText(" ")
         self.paid_on.setMinimumDate(self.paid_on.minimumDate())

@@ -335,10 +335,15 @@ class ViolationDialog(QDialog):
                      for row, (person_id, _name) in enumerate(self.workers)])
 
     def save(self) -> bool:
-        data = self.collect()
-        if not reported(self.errors_label, lambda: correct_violation(
-                self.database, self.saved.id, self.saved.version, data) if self.saved
-                else save_violation(self.database, data)):
+        data, saved = self.collect(), self.saved
+
+        def write() -> None:
+            if saved:
+                correct_violation(self.database, saved.id, saved.version, data)
+            else:
+                save_violation(self.database, data)
+
+        if not reported(self.errors_label, write):
             return False
         self.accept()
         return True

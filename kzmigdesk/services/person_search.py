@@ -220,11 +220,14 @@ def count_and_first_page(session: Session, filt: PersonFilter = PersonFilter(),
 # of a name search by an EXISTS on the name index) until the page is full: matches that are
 # at least one in a hundred fill it within a few thousand rows. A walk through rows that
 # rarely match would take long: on SQLite it stops after WALK_SECONDS and the matches are
-# read and sorted instead. Either way the rows are those of fetch_persons.
+# read and sorted instead. A search of several words is mostly a whole name, of few matches:
+# they are read and sorted first, and walked for only if that takes over FEW_SECONDS. Either
+# way the rows are those of fetch_persons.
 
 COUNT_CAP = 10_000  # the list shows "10,000+" until the exact count, read in the background
 TOKENS_PER_PERSON = 4  # a page of a word's persons from this many tokens each, mostly
 WALK_SECONDS = 0.06
+FEW_SECONDS = 0.06
 DENSE_WALK_SECONDS = 0.25
 
 
@@ -399,6 +402,12 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
     text = filt.text.strip()
     words = name_words(text) if text else None
     capped = _capped_count(session, filt, words)
+    if words is not None and len(words) > 1:
+        try:  # several words mostly name few persons (a whole name): read and sorted
+            return _exact(*within_seconds(session, FEW_SECONDS, lambda: _sorted_matches(
+                session, filt, sort, descending, limit)))
+        except TimeUp:
+            pass  # a word of a letter or two among thousands: the walk below finds them
     if text and words is None:  # IIN or document numbers
         if len(normalise_document_number(text)) >= FEW_MATCHES_DIGITS:
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))

@@ -586,7 +586,7 @@ def floor_worklist_sql(today: dt.date, true: str = "1") -> list[tuple[str, tuple
              "c.deleted_at IS NULL AND c.status || '' IN ({}) AND c.certificate_expiry_date "
              "BETWEEN ? AND ?")
     permits = ("FROM work_permits w LEFT JOIN persons p ON p.id = w.person_id WHERE "
-               "w.deleted_at IS NULL AND w.status IN ({}) AND w.valid_to BETWEEN ? AND ?")
+               "w.deleted_at IS NULL AND w.status || '' IN ({}) AND w.valid_to BETWEEN ? AND ?")
     queries = []
     for first, last, case_statuses, permit_statuses in (
             (today - day, today - day, "'granted', 'expired'", "'issued', 'extended', 'expired'"),

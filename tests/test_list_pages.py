@@ -70,8 +70,7 @@ def test_a_walk_and_a_search_give_the_same_rows_in_the_same_order(lists, monkeyp
         got = [_pages(lambda o, n, t=text: read(lists, t, o, n), limit) for limit in (1, 2, 50)]
         assert got == expected[text], text
         assert got[0] == got[1] == got[2]
-    on_sqlite = lists.engine.dialect.name == "sqlite"
-    assert bool(walked) == (on_sqlite and way is _walk_always)  # elsewhere: the search
+    assert bool(walked) == (way is _walk_always)
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -116,6 +116,20 @@ def test_paging_never_overlaps(database, people):
         assert sum(pages, []) == names(fetch_persons(session))
 
 
+@pytest.mark.parametrize("sort", ["name", "birth_date", "iin", "registered"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_deep_pages_read_by_their_ids_are_the_same_rows(database, people, monkeypatch,
+                                                         sort, descending):
+    from kzmigdesk.services import person_search
+
+    with database.sessions() as session:
+        whole = names(fetch_persons(session, sort=sort, descending=descending))
+        monkeypatch.setattr(person_search, "DEEP_OFFSET", 1)  # every page after the first
+        pages = [names(fetch_persons(session, sort=sort, descending=descending, offset=o,
+                                     limit=2)) for o in (0, 2, 4)]
+    assert sum(pages, []) == whole
+
+
 def test_filters_by_region_category_status(database, people):
     with database.transaction() as session:
         astana = session.query(Region).filter_by(code="AST").one()
@@ -236,3 +250,21 @@ def test_a_search_by_iin_is_led_by_the_iin_index_on_sqlite(database, people):
     assert "(iin>? AND iin<?)" in joined, joined  # an index of the IIN leads
     assert "ix_persons_arrivals" not in joined, joined
     assert "SCAN persons" not in joined, joined
+
+
+def test_within_seconds_stops_a_long_read_and_leaves_the_session_usable(database):
+    from sqlalchemy import text
+
+    from kzmigdesk.services.person_search import TimeUp, within_seconds
+
+    slow = text("SELECT pg_sleep(2)" if database.engine.dialect.name == "postgresql" else
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                "WHERE i < 100000000) SELECT count(*) FROM n")
+    with database.sessions() as session:
+        with pytest.raises(TimeUp):
+            within_seconds(session, 0.05, lambda: session.execute(slow).all())
+        assert within_seconds(session, 5, lambda: session.scalar(select(Person.id).limit(1))) \
+            is None
+        if database.engine.dialect.name == "postgresql":  # the timeout ended with the read
+            assert session.execute(text("SHOW statement_timeout")).scalar() == "0"
+        assert session.scalar(select(Region.id).limit(1)) is not None

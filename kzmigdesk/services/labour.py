@@ -20,7 +20,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import Database
@@ -45,6 +45,7 @@ from kzmigdesk.services.errors import (
 from kzmigdesk.services.fields import REQUIRED, clean, field_errors
 from kzmigdesk.services.list_pages import (
     Listing,
+    any_of,
     first_listing,
     page_ids,
     page_order,
@@ -694,7 +695,7 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
         named = person_condition(WorkPermit.person_id, needle, walk)
         if named is not None:
             conditions.append(named)
-        query = query.where(or_(*conditions))
+        query = query.where(any_of(WorkPermit.id, conditions, walk))
     if status is not None:
         query = query.where(WorkPermit.status == PermitStatus(status))
     if category is not None:

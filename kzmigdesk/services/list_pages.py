@@ -4,8 +4,8 @@ permits, service records), fast at any size.
 A name search of a few letters can name hundreds of thousands of persons. Finding them all
 first (IN) and then the list's rows costs seconds, and so does counting them. Instead:
 - when a name search names many persons, the list's order index is walked and each row's
-  person tested by the name index (EXISTS), until the page is full; on SQLite a walk
-  through rows that rarely match stops after WALK_SECONDS and the persons are found first;
+  person tested by the name index (EXISTS), until the page is full; a walk through rows
+  that rarely match stops after WALK_SECONDS and the persons are found first;
 - the first answer's count is exact when it is cheap, else a lower bound (COUNT_CAP, or the
   page's length) that the list shows as "10,000+" until its exact count, read in the
   background, replaces it."""
@@ -13,7 +13,7 @@ first (IN) and then the list's rows costs seconds, and so does counting them. In
 from collections.abc import Callable
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.domain.models import PersonNameToken, PersonNumber
@@ -70,6 +70,16 @@ def person_condition(column, text: str, walk: bool = False):
     return and_(*conditions)
 
 
+def any_of(id_column, conditions: list, walk: bool = False):
+    """A row matches any of `conditions` (a number's range, the person's name): tested on each
+    row for a walk of the list's order; else each found by its own index and their ids
+    united, as an OR holding an IN (subquery) would have PostgreSQL run the subquery for
+    every row when its result is large."""
+    if walk or len(conditions) == 1:
+        return or_(*conditions)
+    return id_column.in_(union(*(select(id_column).where(c) for c in conditions)))
+
+
 def page_order(columns, text: str, walk: bool) -> list:
     """The ORDER BY (descending) of a page's ids: by the list's order index when it is
     walked or there is no text; else the matches are found first (by their indexes) and
@@ -83,7 +93,7 @@ def page_ids(session: Session, text: str, ids_query: Callable[[bool], Select]) -
     """The ids of a page: `ids_query(walk)` is the list's query of them, filtered, ordered
     (page_order) and limited; a walk when `text` names many persons (on SQLite, within
     WALK_SECONDS)."""
-    if session.get_bind().dialect.name == "sqlite" and names_many(session, text):
+    if names_many(session, text):
         try:
             return within_seconds(session, WALK_SECONDS,
                            lambda: list(session.scalars(ids_query(True))))

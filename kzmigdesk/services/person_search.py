@@ -170,10 +170,18 @@ def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: s
     if after is not None and sort in KEYSET_SORTS:
         return _page_after(session, filt, sort, descending, limit, after)
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
-    query = _filtered(select(*ROW_COLUMNS), filt).order_by(*order).offset(offset).limit(limit)
-    return [PersonRow(*row) for row in session.execute(query)]
+    query = _filtered(select(*ROW_COLUMNS), filt).order_by(*order)
+    if offset >= DEEP_OFFSET:
+        # The rows skipped are read from the order's index alone, not the table: SQLite
+        # defers reading a row until it is shown, PostgreSQL reads each one skipped unless
+        # asked for the ids only (an index-only scan): 0.8 s at row 500,000 instead of 0.1.
+        page = _filtered(select(Person.id), filt).order_by(*order).offset(offset).limit(limit)
+        return [PersonRow(*row) for row in session.execute(
+            query.where(Person.id.in_(page)))]
+    return [PersonRow(*row) for row in session.execute(query.offset(offset).limit(limit))]
 
 
+DEEP_OFFSET = 1_000
 KEYSET_SORTS = ("name", "birth_date", "registered")  # not "iin": persons without one
 
 
@@ -329,8 +337,11 @@ class TimeUp(Exception):
 
 
 def within_seconds(session: Session, seconds: float, work):
-    """work() on SQLite, stopped (TimeUp) after `seconds`; elsewhere as it is."""
+    """work() (reads only), stopped (TimeUp) after `seconds`: on SQLite by a progress
+    handler, on PostgreSQL by a statement timeout inside a savepoint."""
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return _within_seconds_postgres(session, seconds, work)
     if connection.dialect.name != "sqlite":
         return work()
     dbapi = connection.connection.dbapi_connection
@@ -352,6 +363,22 @@ def within_seconds(session: Session, seconds: float, work):
         raise
     finally:
         dbapi.set_progress_handler(None, 0)
+
+
+def _within_seconds_postgres(session: Session, seconds: float, work):
+    """The savepoint is rolled back either way: that ends the SET LOCAL, and work() only
+    read."""
+    savepoint = session.begin_nested()
+    try:
+        session.connection().exec_driver_sql(
+            f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
+        return work()
+    except OperationalError as error:
+        if getattr(error.orig, "sqlstate", None) == "57014":  # query_canceled
+            raise TimeUp() from None
+        raise
+    finally:
+        savepoint.rollback()
 
 
 def _by_name_tokens(session: Session, word: str, descending: bool,

@@ -45,6 +45,7 @@ from kzmigdesk.services.errors import (
 from kzmigdesk.services.fields import REQUIRED, clean_lines
 from kzmigdesk.services.list_pages import (
     Listing,
+    any_of,
     first_listing,
     page_ids,
     page_order,
@@ -638,7 +639,7 @@ def _filtered_cases(query, text: str, status, expiring_within, today, mine=None,
         named = person_condition(RepatriateCase.person_id, text, walk)
         if named is not None:
             conditions.append(named)
-        query = query.where(or_(*conditions))
+        query = query.where(any_of(RepatriateCase.id, conditions, walk))
     if status is not None:
         query = query.where(RepatriateCase.status == RepatriateStatus(status))
     if expiring_within is not None:

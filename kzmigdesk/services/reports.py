@@ -66,6 +66,7 @@ from kzmigdesk.services.auth import Permission, acting, require
 from kzmigdesk.services.errors import NotFound
 from kzmigdesk.services.flows import DEFAULT_PERIOD, flows_of
 from kzmigdesk.services.office_profile import home_names
+from kzmigdesk.services.person_search import Unindexed
 from kzmigdesk.services.prints import named
 from kzmigdesk.services.quotas import QuotaKind, quota_usage
 from kzmigdesk.services.violations import month_counts
@@ -430,6 +431,8 @@ class _Summary:
             Column(N_("Expiry date"), DATE)])
         start, end = self.end, self.next_end
         holder = Person.surname + " " + Person.given_name
+        # A month of each expiry index, not every valid case or permit by a status index
+        # (Unindexed: SQLite has no statistics to tell)
         queries = [
             (None, select(IdentityDocument.doc_type, IdentityDocument.number, holder,
                           IdentityDocument.expiry_date)
@@ -442,13 +445,13 @@ class _Summary:
              .join(Person, Person.id == RepatriateCase.person_id)
              .where(RepatriateCase.certificate_expiry_date >= start,
                     RepatriateCase.certificate_expiry_date < end,
-                    RepatriateCase.status.in_(CERTIFICATE_VALID)),
+                    Unindexed(RepatriateCase.status).in_(CERTIFICATE_VALID)),
              RepatriateCase.office_id),
             (N_("Work permit"),
              select(WorkPermit.number, holder, WorkPermit.valid_to)
              .join(Person, Person.id == WorkPermit.person_id)
              .where(WorkPermit.valid_to >= start, WorkPermit.valid_to < end,
-                    WorkPermit.status.in_(PERMIT_VALID)),
+                    Unindexed(WorkPermit.status).in_(PERMIT_VALID)),
              WorkPermit.office_id),
         ]
         labels: dict = {}  # thousands of rows share a few document types: translate each once

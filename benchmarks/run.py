@@ -12,6 +12,7 @@ read the database are printed, each floor the same SQL through psycopg.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -20,6 +21,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -83,7 +85,6 @@ def make_database(path: Path, persons: int, services: int, rows: list) -> None:
 
 def generation_throughput(rows: list, persons: int = 20_000) -> None:
     """Demo data generation into a new database: persons (with everything else) per second."""
-    import tempfile
 
     from kzmigdesk.demo import generate_demo_data
     from kzmigdesk.services.workspace import open_database
@@ -291,6 +292,9 @@ def persons_list(path: str, rows: list) -> None:
 # --- the persons list at every keystroke, filter and sort (issue 26) -------------------------
 
 
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL")
+
+
 class StatementLog:
     """The statements a piece of the app ran to completion, to replay through sqlite3 or
     psycopg: the floor of the same SQL without the ORM, SQLAlchemy or the GUI."""
@@ -303,7 +307,7 @@ class StatementLog:
         event.listen(engine, "after_cursor_execute", self._executed)
 
     def _executed(self, _conn, _cursor, statement, parameters, _context, _many) -> None:
-        if self.recording:
+        if self.recording and not statement.startswith(TRANSACTION_CONTROL):
             self.statements.append((statement, parameters if isinstance(parameters, dict)
                                     else tuple(parameters or ())))
 
@@ -790,6 +794,87 @@ def flows_dashboard(path: str, rows: list) -> None:
     raw.close()
 
 
+@contextlib.contextmanager
+def new_database(target: str, name: str):
+    """A new, migrated database of the kind of `target` (a file beside it, or a database on
+    its PostgreSQL server), dropped afterwards."""
+    from sqlalchemy.engine import make_url
+
+    from kzmigdesk.services.workspace import open_database
+
+    if not is_url(target):
+        with tempfile.TemporaryDirectory() as folder:
+            database = open_database(str(Path(folder) / f"{name}.sqlite3"), create=True)
+            try:
+                yield database
+            finally:
+                database.close()
+        return
+    server = raw_connection(target)
+    server.execute(f"DROP DATABASE IF EXISTS {name}")
+    server.execute(f"CREATE DATABASE {name}")
+    database = open_database(make_url(target).set(database=name).render_as_string(
+        hide_password=False))
+    try:
+        yield database
+    finally:
+        database.close()
+        server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        server.close()
+
+
+def package_import(path: str, rows: list, persons: int = 5_000) -> None:
+    """A district's package (demo data of `persons` persons, everything since its start)
+    imported into a new region database of the kind of `path`. Floor: the same rows written
+    into another new database by one executemany INSERT per table (SQLAlchemy Core: no
+    checks, versions, provenance or audit)."""
+    from sqlalchemy import select
+
+    from kzmigdesk.demo import generate_demo_data
+    from kzmigdesk.domain.enums import UserRole
+    from kzmigdesk.services import exchange
+    from kzmigdesk.services.auth import Actor
+
+    key, actor = exchange.new_key(), Actor("benchmark", UserRole.ADMINISTRATOR)
+    with new_database(str(HERE / "district.sqlite3"), "district") as district:
+        district.actor = actor
+        generate_demo_data(district, persons=persons, seed=25)
+        with district.transaction() as session:
+            exchange.set_office_name(session, "Bench district")
+            exchange.add_peer(session, "Bench region", key)
+        with district.transaction() as session:
+            data = exchange.export_package(session, "Bench region").data
+    with new_database(path, "kzmigdesk_bench_region") as region:
+        region.actor = actor
+        with region.transaction() as session:
+            exchange.set_office_name(session, "Bench region")
+            exchange.add_peer(session, "Bench district", key)
+            package = exchange.read_package(session, data)
+        start = time.perf_counter()
+        result = exchange.import_from_bytes(region, data)
+        imported = time.perf_counter() - start
+    tables = {table.name: table for table in exchange.synced_tables()}
+    with new_database(path, "kzmigdesk_bench_floor") as floor_db:
+        start = time.perf_counter()
+        with floor_db.engine.begin() as connection:
+            for name, table in tables.items():
+                have = set(connection.scalars(select(table.c.id)))
+                batch = [{column.name: exchange.from_json(column, item["row"].get(column.name))
+                          for column in table.columns}
+                         for item in package.records
+                         if item["table"] == name and uuid.UUID(item["id"]) not in have]
+                if batch:
+                    connection.execute(table.insert(), batch)
+        floor = time.perf_counter() - start
+    records = len(package.records)
+    rows.append((f"Import a district's package ({persons:,} persons, {records:,} records, "
+                 f"{len(data) / 2**20:.1f} MB) into a new region database",
+                 f"{ms(imported)}: {records / imported:,.0f} records/s "
+                 f"({result.applied:,} applied)",
+                 f"{ms(floor)}: {records / floor:,.0f} records/s", f"{imported / floor:.1f}×",
+                 ""))
+
+
 def machine(target: str = "") -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -828,12 +913,13 @@ def main() -> int:
                         "reads the database is printed")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--only", help="run only these rows on the database as it is, e.g. "
-                        "search,persons_list,worklist,monthly,flows,instant,other_lists (a "
-                        "table of them is printed; RESULTS.md is left alone)")
+                        "search,persons_list,worklist,monthly,flows,instant,other_lists,"
+                        "package_import (a table of them is printed; RESULTS.md is left alone)")
     args = parser.parse_args()
     rows: list[tuple] = []
     if is_url(args.db) and not args.only:
-        args.only = "search,persons_list,instant,other_lists,worklist,monthly,flows"
+        args.only = ("search,persons_list,instant,other_lists,worklist,monthly,flows,"
+                     "package_import")
     if args.only:
         print(f"Machine: {machine(args.db)}.\n")
         print("| what | kzmigdesk | floor | ratio | target |\n|---|---|---|---|---|")
@@ -846,7 +932,7 @@ def main() -> int:
 
         measures = {"search": search, "persons_list": persons_list, "worklist": worklist,
                     "monthly": monthly, "flows": flows_dashboard, "other_lists": other_lists,
-                    "audit_trail": audit_rows}
+                    "audit_trail": audit_rows, "package_import": package_import}
         for name in (name.strip() for name in args.only.split(",")):
             if name == "instant":
                 instant_rows(args.db, rows, show)

@@ -303,13 +303,42 @@ def _states(session: Session, peer: ExchangePeer) -> dict[tuple[str, str], int]:
         select(ExchangeState).where(ExchangeState.peer_id == peer.id))}
 
 
+LEDGER = "exchange.ledger"  # during an import: the peer's states and the records' origins
+
+
 def _set_state(session: Session, peer: ExchangePeer, table: str, entity_id, version: int):
-    state = session.get(ExchangeState, (peer.id, table, uuid.UUID(str(entity_id))))
+    key = (table, uuid.UUID(str(entity_id)))
+    ledger = session.info.get(LEDGER)
+    state = ledger.states.get(key) if ledger else session.get(ExchangeState, (peer.id, *key))
     if state is None:
-        session.add(ExchangeState(peer_id=peer.id, entity_type=table,
-                                  entity_id=uuid.UUID(str(entity_id)), version=version))
+        state = ExchangeState(peer_id=peer.id, entity_type=table, entity_id=key[1],
+                              version=version)
+        session.add(state)
+        if ledger:
+            ledger.states[key] = state
     else:
         state.version = version
+
+
+@dataclass
+class _Ledger:
+    """What an import reads once instead of record by record (a query each would flush the
+    session each time): the peer's states, the package's records' origins."""
+
+    states: dict
+    origins: dict
+
+    @classmethod
+    def read(cls, session: Session, peer: ExchangePeer, records: list[dict]) -> "_Ledger":
+        states = {(s.entity_type, s.entity_id): s for s in session.scalars(
+            select(ExchangeState).where(ExchangeState.peer_id == peer.id))}
+        ids = sorted({uuid.UUID(item["id"]) for item in records})
+        origins = {}
+        for start in range(0, len(ids), 500):
+            for kept in session.scalars(select(RecordOrigin).where(
+                    RecordOrigin.entity_id.in_(ids[start:start + 500]))):
+                origins[(kept.entity_type, kept.entity_id)] = kept
+        return cls(states, origins)
 
 
 @dataclass
@@ -765,25 +794,34 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     now = (now or utcnow()).replace(tzinfo=None)
     tables = {table.name: table for table in synced_tables()}
     order = {name: index for index, name in enumerate(tables)}
-    states = _states(session, peer)
+    ledger = _Ledger.read(session, peer, package.records)
+    states = {(table, str(entity_id)): state.version
+              for (table, entity_id), state in ledger.states.items()}
     result = ImportResult(peer.name)
     result.missing = _missing_entries(session, peer, package.manifest["audit_seq"][0])
     change_requests.note_package_approvals(session, package.records, package.audit)
     session.info.pop(KNOWN_USERS, None)
     session.info.pop(change_requests.HELD, None)
+    session.info[LEDGER] = ledger
     try:
-        for item in sorted(package.records, key=lambda i: (order[i["table"]], i["version"])):
-            outcome = _apply(session, peer, tables[item["table"]], item,
-                             states.get((item["table"], item["id"])), now)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            if outcome in ("applied", "held"):
-                _keep_origin(session, peer, item, now)
+        # The states and origins are written once, after the records (the ledger holds
+        # them meanwhile), not flushed before each record's query
+        with session.no_autoflush:
+            for item in sorted(package.records,
+                               key=lambda i: (order[i["table"]], i["version"])):
+                outcome = _apply(session, peer, tables[item["table"]], item,
+                                 states.get((item["table"], item["id"])), now)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                if outcome in ("applied", "held"):
+                    _keep_origin(session, peer, item, now, ledger.origins)
+        session.flush()
     except (IntegrityError, DataError) as error:
         raise PackageRefused(N_("The package's records do not fit this database: {problem}"),
                              problem=str(error.orig).splitlines()[0]) from None
     finally:
         session.info.pop(KNOWN_USERS, None)
         session.info.pop(change_requests.HELD, None)
+        session.info.pop(LEDGER, None)
     from kzmigdesk.services import retention
 
     change_requests.keep_held_decisions(session)  # a household waits with its case
@@ -817,7 +855,7 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
         if change_requests.hold_history(session, table.name, incoming):
             _set_state(session, peer, table.name, entity_id, item["version"])
             return "held"
-        session.execute(table.insert().values(**values))
+        session.execute(table.insert(), values)
         _after_write(session, table, values)
         _set_state(session, peer, table.name, entity_id, item["version"])
         return "applied"
@@ -853,21 +891,23 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     return "applied"
 
 
-def _keep_origin(session: Session, peer: ExchangePeer, item: dict, now: dt.datetime) -> None:
+def _keep_origin(session: Session, peer: ExchangePeer, item: dict, now: dt.datetime,
+                 origins: dict) -> None:
     """Where the record came from: the office that registered it (kept from its first
-    arrival) and the offices this version came through, the sender last."""
+    arrival) and the offices this version came through, the sender last. `origins`: those
+    kept, by (table, id) (_Ledger)."""
     key = (item["table"], uuid.UUID(item["id"]))
-    kept = session.get(RecordOrigin, key)
+    kept = origins.get(key)
     path = [*item.get("path", []), peer.name][-MAX_PATH:]
     role = change_requests.author_role(session, item["id"])
     if kept is None:
-        session.add(RecordOrigin(entity_type=key[0], entity_id=key[1],
-                                 origin=item.get("origin") or peer.name, path=path,
-                                 version=item["version"], author_role=role, received_at=now))
+        origins[key] = RecordOrigin(entity_type=key[0], entity_id=key[1],
+                                    origin=item.get("origin") or peer.name, path=path,
+                                    version=item["version"], author_role=role, received_at=now)
+        session.add(origins[key])
     else:
         kept.path, kept.version, kept.author_role = path, item["version"], role
         kept.received_at = now
-    session.flush()
 
 
 def origin_of(session: Session, table: str, entity_id: uuid.UUID) -> tuple[str, list[str]]:

@@ -199,7 +199,7 @@ def _page_after(session: Session, filt: PersonFilter, sort: str, descending: boo
     if not text or words is not None:
         try:
             return within_seconds(session, DENSE_WALK_SECONDS, lambda: _walk(
-                session, filt, words, sort, descending, limit, after))
+                session, filt, words, sort, descending, limit, after), on_postgres=False)
         except TimeUp:
             pass
     order = [c.desc() if descending else c.asc() for c in (*SORT_KEYS[sort], Person.id)]
@@ -235,7 +235,7 @@ def count_and_first_page(session: Session, filt: PersonFilter = PersonFilter(),
 COUNT_CAP = 10_000  # the list shows "10,000+" until the exact count, read in the background
 TOKENS_PER_PERSON = 4  # a page of a word's persons from this many tokens each, mostly
 WALK_SECONDS = 0.06
-FEW_SECONDS = 0.06
+FEW_SECONDS = 0.1
 DENSE_WALK_SECONDS = 0.25
 
 
@@ -336,11 +336,12 @@ class TimeUp(Exception):
     pass
 
 
-def within_seconds(session: Session, seconds: float, work):
+def within_seconds(session: Session, seconds: float, work, on_postgres: bool = True):
     """work() (reads only), stopped (TimeUp) after `seconds`: on SQLite by a progress
-    handler, on PostgreSQL by a statement timeout inside a savepoint."""
+    handler, on PostgreSQL (unless not `on_postgres`) by a statement timeout inside a
+    savepoint."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
+    if connection.dialect.name == "postgresql" and on_postgres:
         return _within_seconds_postgres(session, seconds, work)
     if connection.dialect.name != "sqlite":
         return work()
@@ -447,10 +448,12 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
     else:
         # Many matches (more than COUNT_CAP) fill a page soon, unless they gather at the
         # end of the order: the walk then has longer before the matches are sorted instead.
+        # PostgreSQL plans the walk's query by its statistics: it is not stopped there (its
+        # sorting of many matches costs seconds).
         seconds = WALK_SECONDS if capped is None else DENSE_WALK_SECONDS
         try:
-            rows = within_seconds(session, seconds,
-                           lambda: _walk(session, filt, words, sort, descending, limit))
+            rows = within_seconds(session, seconds, lambda: _walk(
+                session, filt, words, sort, descending, limit), on_postgres=False)
         except TimeUp:
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
     if len(rows) < limit:

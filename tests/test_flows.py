@@ -7,7 +7,8 @@ import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import event, func, select, text
+from query_plans import sqlite_plans
+from sqlalchemy import func, select, text
 
 from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.domain.enums import PersonCategory, Sex, UserRole
@@ -239,26 +240,14 @@ def test_the_xlsx_summary_has_the_charts(demo_flows):
     assert [sheet[f"A{title_row + 2 + i}"].value for i in range(regions)] == list(kandas.labels)
 
 
+@pytest.mark.sqlite_only
 def test_arrivals_read_their_covering_index_on_sqlite(database):
     """The flows' one query of persons is led by ix_persons_arrivals, in its order."""
-    if database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's planner")
-    statements = []
-
-    def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if "substr(persons.created_at" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(database.engine, "before_cursor_execute", grab)
-    try:
+    def work():
         with database.sessions() as session:
             flows_of(session, TODAY, 24, words=ENGLISH)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", grab)
-    assert len(statements) == 1
-    with database.sessions() as session:
-        plan = " ".join(row[-1] for row in session.connection().exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statements[0][0], statements[0][1]))
-    assert "deleted_at IS NULL" in statements[0][0]
+
+    [(statement, plan)] = sqlite_plans(database, work, lambda s: "substr(persons.created_at" in s)
+    assert "deleted_at IS NULL" in statement
     assert "USING INDEX ix_persons_arrivals (<expr>>? AND <expr><?)" in plan, plan
     assert "TEMP B-TREE" not in plan, plan

@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from query_plans import sqlite_plans
+from sqlalchemy import select
 
 from kzmigdesk import i18n
 from kzmigdesk.domain.enums import DocumentType, PersonCategory, Sex
@@ -223,30 +224,16 @@ def test_region_choices_are_every_region_by_name(database, language):
     assert choices == sorted(choices, key=lambda choice: sort_key(choice[0]))
 
 
+@pytest.mark.sqlite_only
 def test_a_search_by_iin_is_led_by_the_iin_index_on_sqlite(database, people):
     """Without statistics SQLite once led every persons query by an index beginning with
     deleted_at and read the whole table (3.4 s at 1,000,000 persons): migration 0032."""
-    if database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's planner")
-    statements = []
-
-    def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT") and "persons" in statement:
-            statements.append((statement, parameters))
-
     with database.sessions() as session:
         iin = session.get(Person, people["Әбенов"]).iin
-    event.listen(database.engine, "before_cursor_execute", grab)
-    try:
-        assert names(list_persons(database, PersonFilter(text=iin)).rows) == ["Әбенов"]
-    finally:
-        event.remove(database.engine, "before_cursor_execute", grab)
-    plans = []
-    with database.sessions() as session:
-        for statement, parameters in statements:
-            plans.append(" ".join(row[-1] for row in session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters)))
-    joined = "\n".join(plans)
+    plans = sqlite_plans(
+        database, lambda: list_persons(database, PersonFilter(text=iin)),
+        lambda s: s.lstrip().upper().startswith("SELECT") and "persons" in s)
+    joined = "\n".join(plan for _statement, plan in plans)
     assert "(iin>? AND iin<?)" in joined, joined  # an index of the IIN leads
     assert "ix_persons_arrivals" not in joined, joined
     assert "SCAN persons" not in joined, joined

@@ -475,23 +475,15 @@ def test_labour_quota_usage_reads_its_index_alone(database):
     """Usage and its monthly shape are counted from ix_work_permits_quota without reading
     the permits' rows (the soft-delete filter's column is in the index): at a million
     persons, reading the rows too made the dashboard and the monthly summary 3 times slower."""
-    from sqlalchemy import event
+    from query_plans import sqlite_plans
 
-    statements = []
+    def work():
+        with database.sessions() as session:
+            quotas._labour_used(session, 2026)
+            quotas._monthly(session, quotas.QuotaKind.LABOUR, 2023, 2026)
 
-    def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if "work_permits" in statement and "GROUP BY" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(database.engine, "before_cursor_execute", grab)
-    with database.sessions() as session:
-        quotas._labour_used(session, 2026)
-        quotas._monthly(session, quotas.QuotaKind.LABOUR, 2023, 2026)
-    event.remove(database.engine, "before_cursor_execute", grab)
-    assert len(statements) == 2
-    with database.sessions() as session:
-        for statement, parameters in statements:
-            plan = " ".join(row[-1] for row in session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
-            assert "deleted_at IS NULL" in statement
-            assert "USING COVERING INDEX ix_work_permits_quota" in plan, plan
+    plans = sqlite_plans(database, work, lambda s: "work_permits" in s and "GROUP BY" in s)
+    assert len(plans) == 2
+    for statement, plan in plans:
+        assert "deleted_at IS NULL" in statement
+        assert "USING COVERING INDEX ix_work_permits_quota" in plan, plan

@@ -8,7 +8,8 @@ import io
 import pypdf
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from query_plans import sqlite_plans
+from sqlalchemy import select
 
 from kzmigdesk.cli import main
 from kzmigdesk.domain.enums import (
@@ -238,31 +239,18 @@ def test_expiring_next_month(fixture):
     ]
 
 
+@pytest.mark.sqlite_only
 def test_expiring_records_are_read_by_their_expiry_index_on_sqlite(fixture):
     """A month of the expiry indexes, not every valid permit or case by a status index
     (SQLite, without statistics, took the status: 0.4 s at 1,000,000 persons)."""
     database, _office = fixture
-    if database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's planner")
-    statements = []
-
-    def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if "valid_to >=" in statement or "certificate_expiry_date >=" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(database.engine, "before_cursor_execute", grab)
-    try:
-        summary(database)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", grab)
-    assert len(statements) == 2
-    with database.sessions() as session:
-        for statement, parameters in statements:
-            plan = " ".join(row[-1] for row in session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
-            expiry = ("ix_work_permits_valid_to" if "valid_to >=" in statement
-                      else "ix_repatriate_cases_certificate_expiry_date")
-            assert expiry in plan, plan
+    plans = sqlite_plans(database, lambda: summary(database), lambda s: (
+        "valid_to >=" in s or "certificate_expiry_date >=" in s))
+    assert len(plans) == 2
+    for statement, plan in plans:
+        expiry = ("ix_work_permits_valid_to" if "valid_to >=" in statement
+                  else "ix_repatriate_cases_certificate_expiry_date")
+        assert expiry in plan, plan
 
 
 def test_one_office(fixture):

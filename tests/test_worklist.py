@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import event, select, text
+from query_plans import sqlite_plans
+from sqlalchemy import select, text
 
 from kzmigdesk.demo import generate_demo_data
 from kzmigdesk.domain.enums import PermitStatus, RepatriateStatus, UserRole
@@ -218,27 +219,14 @@ def test_a_clerk_sees_their_own_files_and_those_nobody_owns(demo):
     assert ours[1] in listed and ours[0] not in listed
 
 
+@pytest.mark.sqlite_only
 def test_expiring_records_are_read_by_their_expiry_index_on_sqlite(demo):
     """Without statistics SQLite would read every permit or granted case in force through a
     status index (2 s at 1,000,000 persons) rather than a month of the expiry index."""
-    if demo.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's planner")
-    statements = []
-
-    def grab(_conn, _cursor, statement, parameters, _context, _many):
-        if "valid_to BETWEEN" in statement or "certificate_expiry_date BETWEEN" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(demo.engine, "before_cursor_execute", grab)
-    try:
-        worklist(demo.acting_as(SUPERVISOR), TODAY)
-    finally:
-        event.remove(demo.engine, "before_cursor_execute", grab)
-    assert len(statements) >= 8
-    with demo.sessions() as session:
-        for statement, parameters in statements:
-            plan = " ".join(row[-1] for row in session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
-            expiry = ("ix_work_permits_valid_to" if "valid_to BETWEEN" in statement
-                      else "ix_repatriate_cases_certificate_expiry_date")
-            assert expiry in plan, plan
+    plans = sqlite_plans(demo, lambda: worklist(demo.acting_as(SUPERVISOR), TODAY), lambda s: (
+        "valid_to BETWEEN" in s or "certificate_expiry_date BETWEEN" in s))
+    assert len(plans) >= 8
+    for statement, plan in plans:
+        expiry = ("ix_work_permits_valid_to" if "valid_to BETWEEN" in statement
+                  else "ix_repatriate_cases_certificate_expiry_date")
+        assert expiry in plan, plan

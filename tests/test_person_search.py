@@ -255,3 +255,15 @@ def test_within_seconds_stops_a_long_read_and_leaves_the_session_usable(database
         if database.engine.dialect.name == "postgresql":  # the timeout ended with the read
             assert session.execute(text("SHOW statement_timeout")).scalar() == "0"
         assert session.scalar(select(Region.id).limit(1)) is not None
+
+
+def test_a_query_with_an_unindexed_column_is_cached_by_its_column():
+    """Unindexed has a cache key (else every list query was compiled again: 2 ms a search),
+    and two columns never share one (else one sort's SQL would serve another)."""
+    from kzmigdesk.services.person_search import Unindexed
+
+    def key(column):
+        return select(Person.id).order_by(Unindexed(column))._generate_cache_key()
+
+    assert key(Person.sort_name) is not None
+    assert key(Person.sort_name) == key(Person.sort_name) != key(Person.birth_date)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.enums import AccessKind, PersonCategory
@@ -251,6 +252,7 @@ class Unindexed(ColumnElement):
     the query plan must not be led by. Other databases plan by their statistics."""
 
     inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # cacheable
 
     def __init__(self, column):
         self.column = column

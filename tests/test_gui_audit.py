@@ -136,3 +136,28 @@ def test_a_long_trail_shows_a_lower_bound_then_the_exact_count(qtbot, database, 
         pass
     else:
         raise AssertionError("a clerk may not read the trail")
+
+
+def test_the_user_filter_is_a_prefix_of_any_case_read_from_the_users_index(
+        database, accounts):  # noqa: F811
+    """The names a prefix begins are found first; a name's entries are then read from
+    ix_audit_entries_username_seq, newest first (SQLite: no entry is tested)."""
+    from query_plans import sqlite_plans
+
+    for name in ("aigerim", "serik"):
+        with database.acting_as(accounts[name]).transaction() as session:
+            save_person(session, PersonInput(surname=name.title(), given_name="Test",
+                                             sex=Sex.MALE, birth_date=dt.date(1980, 1, 1)))
+    database.actor = accounts["serik"]
+
+    def users(prefix):
+        rows = audit.trail_page(database, audit.TrailFilter(username=prefix), 0, 100)
+        return {row.username for row in rows}
+
+    assert users("AIG") == {"aigerim"}
+    assert users("Ser") == {"serik"}
+    assert {"aigerim", "serik"} <= users("") and users("nobody") == set()
+    if database.engine.dialect.name == "sqlite":
+        plans = sqlite_plans(database, lambda: users("aig"), lambda s: (
+            "audit_entries" in s and "username IN" in s))
+        assert plans and all("ix_audit_entries_username_seq" in plan for _s, plan in plans)

@@ -535,6 +535,9 @@ class AuditEntry(Base):
         # The trail's window filtered by action or record type, newest first (issue 26).
         Index("ix_audit_entries_action_seq", "action", "seq"),
         Index("ix_audit_entries_entity_type_seq", "entity_type", "seq"),
+        # ... and by user (the names a prefix begins: services/audit.py), and the distinct
+        # names probed from it (migration 0033)
+        Index("ix_audit_entries_username_seq", "username", "seq"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -420,10 +420,14 @@ class TrailFilter:
     end: dt.date | None = None  # inclusive
 
 
-def _filtered(query, trail: TrailFilter):
+def _filtered(session: Session, query, trail: TrailFilter):
     if trail.username.strip():
-        query = query.where(func.lower(AuditEntry.username).startswith(
-            trail.username.strip().lower()))
+        # The user names the prefix begins (any case), found among the trail's few distinct
+        # names: a name's entries are then read newest first from its index
+        prefix = trail.username.strip().lower()
+        names = [name for name in _distinct(session, "username")
+                 if name.lower().startswith(prefix)]
+        query = query.where(AuditEntry.username.in_(names))
     if trail.action:
         query = query.where(AuditEntry.action == trail.action)
     if trail.entity_type:
@@ -441,7 +445,7 @@ def _filtered(query, trail: TrailFilter):
 
 def count_entries(session: Session, trail: TrailFilter) -> int:
     require(acting(session), Permission.VIEW_AUDIT)
-    return session.scalar(_filtered(select(func.count()).select_from(AuditEntry), trail))
+    return session.scalar(_filtered(session, select(func.count()).select_from(AuditEntry), trail))
 
 
 def fetch_entries(session: Session, trail: TrailFilter, offset: int,
@@ -450,7 +454,7 @@ def fetch_entries(session: Session, trail: TrailFilter, offset: int,
     require(acting(session), Permission.VIEW_AUDIT)
     # The page's numbers first, from an index alone (a deep OFFSET reads no entry), then
     # its entries.
-    seqs = list(session.scalars(_filtered(select(AuditEntry.seq), trail)
+    seqs = list(session.scalars(_filtered(session, select(AuditEntry.seq), trail)
                                 .order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)))
     return list(session.scalars(select(AuditEntry).where(AuditEntry.seq.in_(seqs))
                                 .order_by(AuditEntry.seq.desc())))
@@ -522,7 +526,8 @@ def first_trail(database: Database, trail: TrailFilter, limit: int):
 
     with database.sessions() as session:
         rows = _trail_entries(session, trail, 0, limit)
-        return first_listing(session, "", rows, limit, _filtered(select(AuditEntry.seq), trail))
+        return first_listing(session, "", rows, limit,
+                             _filtered(session, select(AuditEntry.seq), trail))
 
 
 def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:

@@ -91,8 +91,8 @@ def page_order(columns, text: str, walk: bool) -> list:
 
 def page_ids(session: Session, text: str, ids_query: Callable[[bool], Select]) -> list:
     """The ids of a page: `ids_query(walk)` is the list's query of them, filtered, ordered
-    (page_order) and limited; a walk when `text` names many persons (on SQLite, within
-    WALK_SECONDS)."""
+    (page_order) and limited; a walk when `text` names many persons (within WALK_SECONDS:
+    on PostgreSQL a statement timeout, see person_search.within_seconds)."""
     if names_many(session, text):
         try:
             return within_seconds(session, WALK_SECONDS,

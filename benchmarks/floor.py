@@ -6,6 +6,7 @@ replayed with the parameters SQLAlchemy gave the driver (a dict of `%(name)s` on
 
 import random
 import sqlite3
+import sys
 import uuid
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def connect(target: str):
     from kzmigdesk.db import keys
 
     path = Path(target)
+    if not path.is_file():  # sqlite3 would make an empty one
+        raise OSError(f"There is no database file {path}")
     if not keys.looks_encrypted(path):
         return sqlite3.connect(path)
     import sqlcipher3
@@ -68,6 +71,23 @@ def random_persons(raw, columns: str, where: str, rng: random.Random) -> list[tu
     last = raw.execute("SELECT max(rowid) FROM persons").fetchone()[0]
     return raw.execute(f"SELECT {columns} FROM persons WHERE rowid = ? AND {where}",
                        (rng.randint(1, last),)).fetchall()
+
+
+def run(main) -> int:
+    """main() of a benchmark script, its failure one line (a database that cannot be opened,
+    a file that cannot be read), not a traceback."""
+    import psycopg
+
+    from kzmigdesk.errors import ServiceError
+
+    try:
+        return main()
+    except ServiceError as error:
+        problem = error.message()
+    except (psycopg.Error, sqlite3.Error, OSError) as error:
+        problem = str(error).strip().splitlines()[0]
+    print(f"error: {problem}", file=sys.stderr)
+    return 1
 
 
 def uuid_of(value) -> uuid.UUID:

@@ -77,6 +77,9 @@ def main() -> int:
     from kzmigdesk.domain.models import Base
     from kzmigdesk.services.workspace import open_database
 
+    if not args.source.is_file():
+        raise OSError(f"There is no SQLite file {args.source}")
+    source = sqlite3.connect(f"{args.source.resolve().as_uri()}?mode=ro", uri=True)
     open_database(args.db).close()  # the schema, migrated
     url = make_url(args.db)
     target = psycopg.connect(url.set(drivername="postgresql").render_as_string(
@@ -85,7 +88,6 @@ def main() -> int:
         target.execute("SET session_replication_role = replica")
     except psycopg.errors.InsufficientPrivilege:
         target.rollback()
-    source = sqlite3.connect(args.source)
     have = {name for (name,) in source.execute("SELECT name FROM sqlite_master WHERE "
                                                "type = 'table'")}
     tables = [table.name for table in Base.metadata.sorted_tables if table.name in have]
@@ -101,4 +103,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from floor import run
+
+    raise SystemExit(run(main))

@@ -90,4 +90,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from floor import run
+
+    raise SystemExit(run(main))

@@ -34,7 +34,7 @@ WINDOW = HERE / "window_start.py"
 
 sys.path.insert(0, str(HERE))
 from floor import connect as raw_connection  # noqa: E402
-from floor import is_url, random_persons, uuid_of  # noqa: E402
+from floor import is_url, random_persons, run, uuid_of  # noqa: E402
 
 
 def ms(seconds: float) -> str:
@@ -981,4 +981,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run(main))

@@ -108,3 +108,20 @@ def test_the_cases_list_shows_the_lower_bound_then_the_exact_count(lists, qtbot,
     model.counted.connect(lambda: counts.append(model.rowCount()))
     qtbot.waitUntil(lambda: not model.count_is_estimate)
     assert model.rowCount() == 2 and counts[0] in (1, 2)
+
+
+def test_a_search_not_walked_unites_each_conditions_ids(database):
+    """An OR holding `person_id IN (subquery)` made PostgreSQL run the subquery for every
+    row once its result outgrew work_mem (minutes for one letter at 1,000,000 persons): the
+    cases and permits searches unite their conditions' ids instead; a walk tests the row."""
+    from sqlalchemy import select
+
+    from kzmigdesk.domain.models import RepatriateCase, WorkPermit
+
+    for query in (rep._filtered_cases(select(RepatriateCase.id), "Нұр", None, None, None),
+                  labour._permits_filtered(select(WorkPermit.id), "Нұр", None, None)):
+        sql = str(query.compile(database.engine))
+        assert " UNION " in sql and " OR " not in sql, sql
+    walked = rep._filtered_cases(select(RepatriateCase.id), "Нұр", None, None, None,
+                                 walk=True)
+    assert " OR " in str(walked.compile(database.engine))

@@ -256,6 +256,14 @@ class PersonNameToken(Base):
     # The person's Person.sort_name: the persons a word begins, in the list's order, without
     # reading their rows (person_search.first_page).
     sort_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # The lists the person may have rows in (LISTED_IN bits): a search in one of them reads
+    # only these persons. Set by triggers when a row names the person (migration 0034) and by
+    # name_index when the tokens are written; never cleared, so it may only be too wide.
+    lists: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+# The bit of PersonNameToken.lists for each list of rows that name a person.
+LISTED_IN = {"repatriate_cases": 1, "work_permits": 2, "service_records": 4}
 
 
 class DuplicateDecision(Entity):
@@ -314,6 +322,10 @@ class RepatriateCase(Entity):
         # with the applicant, so a name search walks it without reading rows (list_pages).
         Index("ix_repatriate_cases_list", "application_date", "case_number", "id",
               "person_id", **LIVE_ROWS),
+        # A person's cases; a name search that finds its persons first sorts their cases from
+        # this index alone, in the list's order.
+        Index("ix_repatriate_cases_by_person", "person_id", "application_date", "case_number",
+              "id", "deleted_at"),
         Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id", "status",
               "certificate_issue_date", "deleted_at"),
         # "Mine": an owner's cases in the list's order (issue 19).
@@ -322,7 +334,7 @@ class RepatriateCase(Entity):
     )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))  # indexed: ix_*_by_person
     household_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("households.id"))
     country_of_origin: Mapped[str] = mapped_column(String(2), comment="ISO 3166 alpha-2")
     application_date: Mapped[dt.date]
@@ -386,6 +398,9 @@ class WorkPermit(Entity):
               "holds_quota_slot", "valid_from", "sector_id", "deleted_at"),
         # The permits list, read backwards: the latest first (see labour.fetch_permits).
         Index("ix_work_permits_list", "valid_from", "number", "person_id", **LIVE_ROWS),
+        # A person's permits; as ix_repatriate_cases_by_person.
+        Index("ix_work_permits_by_person", "person_id", "valid_from", "number", "id",
+              "deleted_at"),
         Index("ix_work_permits_status_list", "status", "valid_from", "number", "person_id",
               **LIVE_ROWS),
         # "Mine": an owner's permits in the list's order (issue 19).
@@ -394,7 +409,7 @@ class WorkPermit(Entity):
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
     employer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employers.id"), index=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))  # indexed: ix_*_by_person
     category: Mapped[PermitCategory] = mapped_column(enum_type(PermitCategory))
     profession: Mapped[str | None] = mapped_column(String(200))
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
@@ -461,6 +476,8 @@ class ServiceRecord(Entity):
     __table_args__ = (
         # The service records list, read backwards: latest first (adaptation.fetch_services).
         Index("ix_service_records_list", "start_date", "id", "person_id", **LIVE_ROWS),
+        # A person's records; as ix_repatriate_cases_by_person.
+        Index("ix_service_records_by_person", "person_id", "start_date", "id", "deleted_at"),
         # Stays by type and last day: centre occupancy (services/reports.py, adaptation.py).
         Index("ix_service_records_stays", "service_type_id", "end_date", "start_date",
               "centre_id"),
@@ -472,7 +489,7 @@ class ServiceRecord(Entity):
               postgresql_where=text("end_date IS NULL AND deleted_at IS NULL")),
     )
 
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))  # indexed: ix_*_by_person
     centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adaptation_centres.id"))
     service_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_types.id"))
     start_date: Mapped[dt.date] = mapped_column(index=True)

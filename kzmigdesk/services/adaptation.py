@@ -600,7 +600,8 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
     ids = page_ids(session, text, lambda walk: _services_filtered(
         select(ServiceRecord.id), text, centre_id, service_type_id, open_stays_only, owner,
         walk,
-    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit))
+    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
+        ServiceRecord.person_id)
     query = (
         select(ServiceRecord, Person, AdaptationCentre, ServiceType, User.full_name)
         .where(ServiceRecord.id.in_(ids))

@@ -677,12 +677,13 @@ def permit_expires_within(status: PermitStatus, valid_to: dt.date, today: dt.dat
 
 def _permits_filtered(query, text: str, status: PermitStatus | None,
                       category: PermitCategory | None, expiring_within: int | None = None,
-                      today: dt.date | None = None, mine=None, walk: bool = False):
+                      today: dt.date | None = None, mine=None, walk: bool = False,
+                      session: Session | None = None):
     """Restrict a query of permits to the list's filters (it needs no join: counting the
     permits of a large office must not read every person and employer). `expiring_within`
     days keeps the permits in force whose last valid day falls in them, from `today` on;
     `mine` is a condition on the owner (ownership.mine), or None; `walk`: see
-    list_pages.person_condition."""
+    list_pages.person_condition; `session`: see list_pages.any_of."""
     if mine is not None:
         query = query.where(mine)
     needle = normalized_line(text) or ""
@@ -693,9 +694,7 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
             by_bin = select(Employer.id).where(prefix_range(Employer.bin, digits))
             conditions.append(WorkPermit.employer_id.in_(by_bin))
         named = person_condition(WorkPermit.person_id, needle, walk)
-        if named is not None:
-            conditions.append(named)
-        query = query.where(any_of(WorkPermit.id, conditions, walk))
+        query = query.where(any_of(WorkPermit.id, conditions, named, walk, session))
     if status is not None:
         query = query.where(WorkPermit.status == PermitStatus(status))
     if category is not None:
@@ -715,7 +714,7 @@ def count_permits(session: Session, text: str = "", status: PermitStatus | None 
     query = select(func.count()).select_from(WorkPermit)
     owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
     return session.scalar(_permits_filtered(query, text, status, category, expiring_within,
-                                            today, owner))
+                                            today, owner, session=session))
 
 
 def fetch_permits(session: Session, text: str = "", status: PermitStatus | None = None,
@@ -733,7 +732,8 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
     owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
     ids = page_ids(session, text, lambda walk: _permits_filtered(
         select(WorkPermit.id), text, status, category, expiring_within, today, owner, walk,
-    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit))
+        session).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
+        WorkPermit.person_id)
     query = (
         select(
             WorkPermit.id, WorkPermit.number, Person.surname, Person.given_name,
@@ -789,7 +789,7 @@ def first_permits(database: Database, limit: int, text: str = "",
                              expiring_within=expiring_within, today=today, mine=mine)
         owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
         ids = _permits_filtered(select(WorkPermit.id), text, status, category,
-                                expiring_within, today, owner)
+                                expiring_within, today, owner, session=session)
         return first_listing(session, text, rows, limit, ids)
 
 

@@ -3,20 +3,22 @@ permits, service records), fast at any size.
 
 A name search of a few letters can name hundreds of thousands of persons. Finding them all
 first (IN) and then the list's rows costs seconds, and so does counting them. Instead:
-- when a name search names many persons, the list's order index is walked and each row's
+- a name search reads only the persons of its list (PersonNameToken.lists: a name that many
+  persons bear but few in the list is no longer all of them looked up in it);
+- when a name search names many persons of the list, the list's order index is walked and each row's
   person tested by the name index (EXISTS), until the page is full; a walk through rows
   that rarely match stops after WALK_SECONDS and the persons are found first;
 - the first answer's count is exact when it is cheap, else a lower bound (COUNT_CAP, or the
-  page's length) that the list shows as "10,000+" until its exact count, read in the
-  background, replaces it."""
+  page's length for a search of names) that the list shows as "10,000+" or "200+" until its
+  exact count, read in the background, replaces it."""
 
 from collections.abc import Callable
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, exists, func, or_, select, union
+from sqlalchemy import Select, and_, exists, false, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
-from kzmigdesk.domain.models import PersonNameToken, PersonNumber
+from kzmigdesk.domain.models import LISTED_IN, PersonNameToken, PersonNumber
 from kzmigdesk.services.person_search import (
     COUNT_CAP,
     TimeUp,
@@ -31,7 +33,7 @@ from kzmigdesk.services.person_search import (
 # A name search with at most this many matches in the name index finds its persons first (a
 # person may match by a few tokens: their spellings in other scripts); counting the matches
 # without DISTINCT keeps this check a short index range.
-FEW_PERSONS = 2_000
+FEW_PERSONS = 10_000
 WALK_SECONDS = 0.07  # a walk that takes longer goes through rows that rarely match
 
 
@@ -44,9 +46,17 @@ class Listing(NamedTuple):
     exact: bool
 
 
-def names_many(session: Session, text: str) -> bool:
-    """Whether `text` is a search of names with more than FEW_PERSONS matches (tokens)."""
-    numbers = matching_numbers(text.strip()) if text and text.strip() else None
+def listed_in(person_column) -> int:
+    """The bit of PersonNameToken.lists for the list whose rows name a person in
+    `person_column` (0: any person)."""
+    return LISTED_IN.get(person_column.table.name, 0) if person_column is not None else 0
+
+
+def names_many(session: Session, text: str, person_column=None) -> bool:
+    """Whether `text` is a search of names with more than FEW_PERSONS matches (tokens) among
+    the persons of the list of `person_column` (of every person without it)."""
+    numbers = (matching_numbers(text.strip(), listed_in(person_column))
+               if text and text.strip() else None)
     if numbers is None:
         return False
     few = numbers.limit(FEW_PERSONS + 1).subquery()
@@ -59,7 +69,7 @@ def person_condition(column, text: str, walk: bool = False):
     tested on the row (EXISTS on the name index), for a walk of the list's order."""
     words = name_words(text.strip()) if walk and text and text.strip() else None
     if not words:
-        ids = matching_ids(text or "")
+        ids = matching_ids(text or "", listed_in(column))
         return None if ids is None else column.in_(ids)
     conditions = []
     for word in words:
@@ -70,11 +80,20 @@ def person_condition(column, text: str, walk: bool = False):
     return and_(*conditions)
 
 
-def any_of(id_column, conditions: list, walk: bool = False):
-    """A row matches any of `conditions` (a number's range, the person's name): tested on each
-    row for a walk of the list's order; else each found by its own index and their ids
-    united, as an OR holding an IN (subquery) would have PostgreSQL run the subquery for
-    every row when its result is large."""
+def any_of(id_column, numbers: list, named=None, walk: bool = False,
+           session: Session | None = None):
+    """A row matches any of the `numbers` conditions (a number's range) or `named` (the
+    person's name, or None): tested on each row for a walk of the list's order; else each
+    found by its own index and their ids united, as an OR holding an IN (subquery) would have
+    PostgreSQL run the subquery for every row when its result is large. With `session`, the
+    ranges no row meets are left out first (an index probe each): a name alone is then found
+    by the list's index by person, in its order, without reading a row for the union."""
+    if session is not None and not walk:
+        numbers = [condition for condition in numbers
+                   if session.scalar(select(id_column).where(condition).limit(1)) is not None]
+    conditions = numbers + ([] if named is None else [named])
+    if not conditions:
+        return false()
     if walk or len(conditions) == 1:
         return or_(*conditions)
     return id_column.in_(union(*(select(id_column).where(c) for c in conditions)))
@@ -89,11 +108,13 @@ def page_order(columns, text: str, walk: bool) -> list:
     return [column.desc() for column in columns]
 
 
-def page_ids(session: Session, text: str, ids_query: Callable[[bool], Select]) -> list:
+def page_ids(session: Session, text: str, ids_query: Callable[[bool], Select],
+             person_column) -> list:
     """The ids of a page: `ids_query(walk)` is the list's query of them, filtered, ordered
-    (page_order) and limited; a walk when `text` names many persons (within WALK_SECONDS:
-    on PostgreSQL a statement timeout, see person_search.within_seconds)."""
-    if names_many(session, text):
+    (page_order) and limited; a walk when `text` names many persons of the list (its rows
+    name them in `person_column`), within WALK_SECONDS (on PostgreSQL a statement timeout,
+    see person_search.within_seconds)."""
+    if names_many(session, text, person_column):
         try:
             return within_seconds(session, WALK_SECONDS,
                            lambda: list(session.scalars(ids_query(True))))
@@ -104,11 +125,13 @@ def page_ids(session: Session, text: str, ids_query: Callable[[bool], Select]) -
 
 def first_listing(session: Session, text: str, rows: list, limit: int,
                   filtered_ids: Select) -> Listing:
-    """The first page's Listing: an exact count when the page is short or the count cheap,
-    else a lower bound. `filtered_ids`: the list's query of its ids with every filter."""
+    """The first page's Listing: an exact count when the page is short; a lower bound for a
+    search of names (its count would find the persons again: it is read in the background);
+    else counted up to COUNT_CAP. `filtered_ids`: the list's query of its ids with every
+    filter."""
     if len(rows) < limit:
         return Listing(len(rows), rows, True)
-    if names_many(session, text):
+    if text and text.strip() and matching_numbers(text.strip()) is not None:
         return Listing(len(rows), rows, False)
     capped = session.scalar(select(func.count()).select_from(
         filtered_ids.limit(COUNT_CAP + 1).subquery()))

@@ -10,7 +10,15 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kzmigdesk.db.session import in_chunks
-from kzmigdesk.domain.models import Person, PersonNameToken, PersonNumber
+from kzmigdesk.domain.models import (
+    LISTED_IN,
+    Person,
+    PersonNameToken,
+    PersonNumber,
+    RepatriateCase,
+    ServiceRecord,
+    WorkPermit,
+)
 from kzmigdesk.domain.search import name_tokens
 
 Names = Sequence[str | None]  # surname, given name, patronymic, and the Latin ones
@@ -45,13 +53,16 @@ def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
                         [{"person_id": person_id} for person_id in missing])
         numbers.update(_numbers(session, missing))
     sort_names = _sort_names(session, ids)
-    rows = sorted(((token, numbers[person_id], sort_names.get(person_id, ""))
+    lists = _lists(session, ids)
+    rows = sorted(((token, numbers[person_id], sort_names.get(person_id, ""),
+                    lists.get(person_id, 0))
                    for person_id, person_tokens in tokens.items()
                    for token in set(person_tokens)))  # the index's order spares work
     if rows:
         session.execute(insert(PersonNameToken.__table__),
-                        [{"token": token, "person_no": number, "sort_name": name}
-                         for token, number, name in rows])
+                        [{"token": token, "person_no": number, "sort_name": name,
+                          "lists": listed}
+                         for token, number, name, listed in rows])
 
 
 def _sort_names(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -60,6 +71,20 @@ def _sort_names(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID
         names.update(session.execute(select(Person.id, Person.sort_name).where(
             Person.id.in_(chunk)).execution_options(include_deleted=True)).all())
     return names
+
+
+def _lists(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """PersonNameToken.lists of these persons: the lists that have rows naming them (the
+    triggers of migration 0034 mark the rows written after the tokens)."""
+    lists: dict[uuid.UUID, int] = {}
+    for model in (RepatriateCase, WorkPermit, ServiceRecord):
+        flag = LISTED_IN[model.__tablename__]
+        for chunk in in_chunks(person_ids):
+            for person_id in session.scalars(
+                    select(model.person_id).distinct().where(model.person_id.in_(chunk))
+                    .execution_options(include_deleted=True)):
+                lists[person_id] = lists.get(person_id, 0) | flag
+    return lists
 
 
 def unindex(session: Session, person_id: uuid.UUID) -> None:

@@ -90,12 +90,13 @@ def prefix_range(column, prefix: str):
     return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def matching_ids(text: str) -> Select | None:
-    """A query of the ids of persons matching `text`, or None when the text is empty."""
+def matching_ids(text: str, listed_in: int = 0) -> Select | None:
+    """A query of the ids of persons matching `text`, or None when the text is empty;
+    `listed_in`: a bit of PersonNameToken.lists, to find by name only the persons of a list."""
     text = text.strip()
     if not text:
         return None
-    numbers = matching_numbers(text)
+    numbers = matching_numbers(text, listed_in)
     if numbers is not None:
         return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
     compact = normalise_document_number(text)  # NFKC: full-width digits become ASCII ones
@@ -110,9 +111,9 @@ def matching_ids(text: str) -> Select | None:
     return select(Person.id).where(False)  # no word in the text
 
 
-def matching_numbers(text: str):
+def matching_numbers(text: str, listed_in: int = 0):
     """For a text of names (no digits): a query of the numbers (PersonNumber) of the persons
-    it names, which may repeat a number; None for other texts."""
+    it names, which may repeat a number; None for other texts. `listed_in`: as matching_ids."""
     tokens = query_tokens(text)
     if not tokens or re.search(r"\d", normalise_document_number(text)):
         return None
@@ -123,6 +124,9 @@ def matching_numbers(text: str):
         select(PersonNameToken.person_no).where(prefix_range(PersonNameToken.token, token))
         for token in long_words
     ]
+    if listed_in:
+        per_token = [query.where(PersonNameToken.lists.op("&")(listed_in) != 0)
+                     for query in per_token]
     numbers = per_token[0] if len(per_token) == 1 else intersect(*per_token)
     short_words = tokens[len(long_words):]  # tokens are sorted longest first
     if short_words:

@@ -623,9 +623,9 @@ def _expires_within(status, expiry: dt.date | None, today: dt.date, days: int) -
 
 
 def _filtered_cases(query, text: str, status, expiring_within, today, mine=None,
-                    walk: bool = False):
+                    walk: bool = False, session: Session | None = None):
     """`mine`: a condition on the owner (ownership.mine), or None; `walk`: see
-    list_pages.person_condition."""
+    list_pages.person_condition; `session`: see list_pages.any_of."""
     if mine is not None:
         query = query.where(mine)
     text = normalized_line(text) or ""
@@ -637,9 +637,7 @@ def _filtered_cases(query, text: str, status, expiring_within, today, mine=None,
         if text.upper() != text:
             conditions.append(prefix_range(RepatriateCase.certificate_number, text.upper()))
         named = person_condition(RepatriateCase.person_id, text, walk)
-        if named is not None:
-            conditions.append(named)
-        query = query.where(any_of(RepatriateCase.id, conditions, walk))
+        query = query.where(any_of(RepatriateCase.id, conditions, named, walk, session))
     if status is not None:
         query = query.where(RepatriateCase.status == RepatriateStatus(status))
     if expiring_within is not None:
@@ -663,7 +661,8 @@ def count_cases(
     """How many cases `fetch_cases` lists with the same filters."""
     query = select(func.count()).select_from(RepatriateCase)
     owner = ownership.mine(session, RepatriateCase.owner_id) if mine else None
-    return session.scalar(_filtered_cases(query, text, status, expiring_within, today, owner))
+    return session.scalar(_filtered_cases(query, text, status, expiring_within, today, owner,
+                                          session=session))
 
 
 def fetch_cases(
@@ -696,8 +695,9 @@ def fetch_cases(
     order = [key.desc() for key in order_keys]
     owner = ownership.mine(session, RepatriateCase.owner_id) if mine else None
     ids = page_ids(session, text, lambda walk: _filtered_cases(
-        select(RepatriateCase.id), text, status, expiring_within, today, owner, walk,
-    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit))
+        select(RepatriateCase.id), text, status, expiring_within, today, owner, walk, session,
+    ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
+        RepatriateCase.person_id)
     query = (
         select(
             RepatriateCase.id, RepatriateCase.case_number, Person.surname, Person.given_name,
@@ -737,7 +737,8 @@ def first_cases(database: Database, limit: int, **filters) -> Listing:
         text = filters.get("text", "")
         owner = ownership.mine(session, RepatriateCase.owner_id) if filters.get("mine") else None
         ids = _filtered_cases(select(RepatriateCase.id), text, filters.get("status"),
-                              filters.get("expiring_within"), filters.get("today"), owner)
+                              filters.get("expiring_within"), filters.get("today"), owner,
+                              session=session)
         return first_listing(session, text, rows, limit, ids)
 
 

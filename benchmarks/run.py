@@ -357,7 +357,7 @@ def measure_calls(rows: list, raw, log: "StatementLog", label: str,
                  "p95 under 100 ms, worst under 300 ms: " + ("met" if met else "MISSED")))
 
 
-def other_lists(path: str, rows: list, samples: int = 5) -> None:
+def other_lists(path: str, rows: list, samples: int = 20) -> None:
     """The other lists as their workers read them (the count, exact or "10,000+", and the
     first page of 200: list_pages), and the page after it: the repatriate cases, the work
     permits, the services, the audit trail, and the person picker of the dialogs, with no

@@ -30,9 +30,10 @@ from kzmigdesk.services.person_search import (
     within_seconds,
 )
 
-# A name search with at most this many matches in the name index finds its persons first (a
-# person may match by a few tokens: their spellings in other scripts); counting the matches
-# without DISTINCT keeps this check a short index range.
+# A name search with at most this many matches among the list's persons in the name index
+# (a person may match by a few tokens: their spellings in other scripts) finds them first and
+# sorts their rows from the list's index by person: some 40 ms at most on SQLite, 1,000,000
+# persons. Counting the matches without DISTINCT keeps this check a short index range.
 FEW_PERSONS = 10_000
 WALK_SECONDS = 0.07  # a walk that takes longer goes through rows that rarely match
 

@@ -254,17 +254,26 @@ def persons_list(path: str, rows: list) -> None:
     raw.execute("SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, "
                 "id LIMIT 200 OFFSET 900000").fetchall()  # the pages into the cache for both
     opened = timed(open_list, repeat=3)
+    shown = timed(model.count_and_first_page, repeat=3)  # what the worker reads first
+    counted = timed(model.exact_count, repeat=3)  # then, in the background
     scrolled = timed(lambda: model.index(900_000, 0).data(), repeat=1)
-    floor_open = timed(lambda: raw.execute(
-        "SELECT count(*) FROM persons WHERE deleted_at IS NULL").fetchone() and raw.execute(
+    floor_page = timed(lambda: raw.execute(
         "SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, id "
         "LIMIT 200").fetchall(), repeat=3)
+    floor_count = timed(lambda: raw.execute(
+        "SELECT count(*) FROM persons WHERE deleted_at IS NULL").fetchone(), repeat=3)
+    floor_open = floor_page + floor_count
     floor_scroll = timed(lambda: raw.execute(
         "SELECT id, surname FROM persons WHERE deleted_at IS NULL ORDER BY sort_name, id "
         "LIMIT 200 OFFSET 900000").fetchall())
     rows.append(("Open the persons list (count and first page)", ms(opened), ms(floor_open),
                  f"{opened / floor_open:.1f}×",
                  "under 300 ms: " + ("met" if opened < 0.3 else "MISSED")))
+    rows.append(("Open the persons list: its first page shown (the count \"10,000+\")",
+                 ms(shown), ms(floor_page), f"{shown / floor_page:.1f}×",
+                 "under 300 ms: " + ("met" if shown < 0.3 else "MISSED")))
+    rows.append(("Open the persons list: then its exact count, in the background",
+                 ms(counted), ms(floor_count), f"{counted / floor_count:.1f}×", ""))
     rows.append(("Scroll the persons list to row 900,000", ms(scrolled), ms(floor_scroll),
                  f"{scrolled / floor_scroll:.1f}×", ""))
     database.close()

@@ -191,3 +191,23 @@ def test_a_name_found_first_reads_the_list_by_person(lists, name):
     for statement, plan in plans:
         assert "UNION" not in statement
         assert "_by_person" in plan and "lists" in statement, plan
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_few_persons_found_first_are_given_to_the_list_as_values(lists, name):
+    """PostgreSQL's estimate of a name's matches among a list's persons can be wrong by
+    thousands, and its plan with it: there the persons' numbers are read first and the
+    list's query gets them as values; SQLite's query finds them itself."""
+    from sqlalchemy import event
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(lists.engine, "before_cursor_execute", listener)
+    try:
+        rows = LISTS[name](lists, "Омаров", 0, 50)
+    finally:
+        event.remove(lists.engine, "before_cursor_execute", listener)
+    pages = [sql for sql in statements if "ORDER BY" in sql and "person_numbers" in sql]
+    assert pages and (rows != []) == (name == "services")
+    postgres = lists.engine.dialect.name == "postgresql"
+    assert all(("person_name_tokens" in sql) != postgres for sql in pages), pages

@@ -556,12 +556,13 @@ class ServiceRow:
 
 def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
                        service_type_id: uuid.UUID | None, open_stays_only: bool, mine=None,
-                       walk: bool = False):
+                       walk: bool = False, session: Session | None = None):
     """Restrict a query of service records to the list's filters; `mine` is a condition on
-    the owner (ownership.mine), or None; `walk`: see list_pages.person_condition."""
+    the owner (ownership.mine), or None; `walk` and `session`: see
+    list_pages.person_condition."""
     if mine is not None:
         query = query.where(mine)
-    named = person_condition(ServiceRecord.person_id, text or "", walk)
+    named = person_condition(ServiceRecord.person_id, text or "", walk, session)
     if named is not None:
         query = query.where(named)
     if centre_id is not None:
@@ -582,7 +583,7 @@ def count_services(session: Session, text: str = "", centre_id: uuid.UUID | None
     query = select(func.count()).select_from(ServiceRecord)
     owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
     return session.scalar(_services_filtered(query, text, centre_id, service_type_id,
-                                             open_stays_only, owner))
+                                             open_stays_only, owner, session=session))
 
 
 def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None = None,
@@ -599,7 +600,7 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
     owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
     ids = page_ids(session, text, lambda walk: _services_filtered(
         select(ServiceRecord.id), text, centre_id, service_type_id, open_stays_only, owner,
-        walk,
+        walk, session,
     ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
         ServiceRecord.person_id)
     query = (
@@ -646,9 +647,9 @@ def first_services(database: Database, limit: int, text: str = "",
         rows = fetch_services(session, text, centre_id, service_type_id, open_stays_only,
                               offset=0, limit=limit, mine=mine)
         owner = ownership.mine(session, ServiceRecord.owner_id) if mine else None
-        ids = _services_filtered(select(ServiceRecord.id), text, centre_id, service_type_id,
-                                 open_stays_only, owner)
-        return first_listing(session, text, rows, limit, ids)
+        return first_listing(session, text, rows, limit, lambda: _services_filtered(
+            select(ServiceRecord.id), text, centre_id, service_type_id, open_stays_only, owner,
+            session=session))
 
 
 def fetch_services_in(database: Database, offset: int = 0, limit: int = 200,

@@ -527,7 +527,7 @@ def first_trail(database: Database, trail: TrailFilter, limit: int):
     with database.sessions() as session:
         rows = _trail_entries(session, trail, 0, limit)
         return first_listing(session, "", rows, limit,
-                             _filtered(session, select(AuditEntry.seq), trail))
+                             lambda: _filtered(session, select(AuditEntry.seq), trail))
 
 
 def trail_filter_choices(database: Database) -> tuple[list[str], list[str]]:

@@ -693,7 +693,7 @@ def _permits_filtered(query, text: str, status: PermitStatus | None,
         if digits.isdigit():  # the start of an employer's BIN
             by_bin = select(Employer.id).where(prefix_range(Employer.bin, digits))
             conditions.append(WorkPermit.employer_id.in_(by_bin))
-        named = person_condition(WorkPermit.person_id, needle, walk)
+        named = person_condition(WorkPermit.person_id, needle, walk, session)
         query = query.where(any_of(WorkPermit.id, conditions, named, walk, session))
     if status is not None:
         query = query.where(WorkPermit.status == PermitStatus(status))
@@ -788,9 +788,9 @@ def first_permits(database: Database, limit: int, text: str = "",
         rows = fetch_permits(session, text, status, category, offset=0, limit=limit,
                              expiring_within=expiring_within, today=today, mine=mine)
         owner = ownership.mine(session, WorkPermit.owner_id) if mine else None
-        ids = _permits_filtered(select(WorkPermit.id), text, status, category,
-                                expiring_within, today, owner, session=session)
-        return first_listing(session, text, rows, limit, ids)
+        return first_listing(session, text, rows, limit, lambda: _permits_filtered(
+            select(WorkPermit.id), text, status, category, expiring_within, today, owner,
+            session=session))
 
 
 def permits_page(database: Database, text: str = "", status: PermitStatus | None = None,

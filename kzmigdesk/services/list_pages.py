@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, aliased
 from kzmigdesk.domain.models import LISTED_IN, PersonNameToken, PersonNumber
 from kzmigdesk.services.person_search import (
     COUNT_CAP,
+    SortedAfter,
     TimeUp,
-    Unindexed,
     matching_ids,
     matching_numbers,
     name_words,
@@ -64,21 +64,33 @@ def names_many(session: Session, text: str, person_column=None) -> bool:
     return session.scalar(select(func.count()).select_from(few)) > FEW_PERSONS
 
 
-def person_condition(column, text: str, walk: bool = False):
+def person_condition(column, text: str, walk: bool = False, session: Session | None = None):
     """The condition that the person in `column` matches `text` (a name in any script, an
     IIN or a document number); None without text. With `walk`, each word of a name is
-    tested on the row (EXISTS on the name index), for a walk of the list's order."""
+    tested on the row (EXISTS on the name index), for a walk of the list's order. Else the
+    persons are found first: on PostgreSQL (with `session`) read here when they are few,
+    and given to the list's query as values, since its estimate of a name's matches among
+    a list's persons can be wrong by thousands, and its plan with it."""
     words = name_words(text.strip()) if walk and text and text.strip() else None
-    if not words:
-        ids = matching_ids(text or "", listed_in(column))
-        return None if ids is None else column.in_(ids)
-    conditions = []
-    for word in words:
-        token, number = aliased(PersonNameToken), aliased(PersonNumber)
-        conditions.append(exists().where(number.person_id == column,
-                                         token.person_no == number.no,
-                                         prefix_range(token.token, word)))
-    return and_(*conditions)
+    if words:
+        conditions = []
+        for word in words:
+            token, number = aliased(PersonNameToken), aliased(PersonNumber)
+            conditions.append(exists().where(number.person_id == column,
+                                             token.person_no == number.no,
+                                             prefix_range(token.token, word)))
+        return and_(*conditions)
+    ids = matching_ids(text or "", listed_in(column))
+    if ids is None:
+        return None
+    numbers = matching_numbers(text.strip(), listed_in(column))
+    if numbers is not None and session is not None \
+            and session.get_bind().dialect.name == "postgresql":
+        found = set(session.scalars(numbers.limit(FEW_PERSONS + 1)))
+        if len(found) <= FEW_PERSONS:
+            return column.in_(select(PersonNumber.person_id).where(
+                PersonNumber.no.in_(sorted(found))))
+    return column.in_(ids)
 
 
 def any_of(id_column, numbers: list, named=None, walk: bool = False,
@@ -88,8 +100,9 @@ def any_of(id_column, numbers: list, named=None, walk: bool = False,
     found by its own index and their ids united, as an OR holding an IN (subquery) would have
     PostgreSQL run the subquery for every row when its result is large. With `session`, the
     ranges no row meets are left out first (an index probe each): a name alone is then found
-    by the list's index by person, in its order, without reading a row for the union."""
-    if session is not None and not walk:
+    by the list's index by person, in its order, without reading a row for the union, or
+    walked without an OR (which PostgreSQL would not walk)."""
+    if session is not None:
         numbers = [condition for condition in numbers
                    if session.scalar(select(id_column).where(condition).limit(1)) is not None]
     conditions = numbers + ([] if named is None else [named])
@@ -105,7 +118,7 @@ def page_order(columns, text: str, walk: bool) -> list:
     walked or there is no text; else the matches are found first (by their indexes) and
     sorted after, so the order's index must not lead."""
     if text and text.strip() and not walk:
-        columns = [Unindexed(column) for column in columns]
+        columns = [SortedAfter(column) for column in columns]
     return [column.desc() for column in columns]
 
 
@@ -125,15 +138,15 @@ def page_ids(session: Session, text: str, ids_query: Callable[[bool], Select],
 
 
 def first_listing(session: Session, text: str, rows: list, limit: int,
-                  filtered_ids: Select) -> Listing:
+                  filtered_ids: Callable[[], Select]) -> Listing:
     """The first page's Listing: an exact count when the page is short; a lower bound for a
     search of names (its count would find the persons again: it is read in the background);
-    else counted up to COUNT_CAP. `filtered_ids`: the list's query of its ids with every
+    else counted up to COUNT_CAP. `filtered_ids()`: the list's query of its ids with every
     filter."""
     if len(rows) < limit:
         return Listing(len(rows), rows, True)
     if text and text.strip() and matching_numbers(text.strip()) is not None:
         return Listing(len(rows), rows, False)
     capped = session.scalar(select(func.count()).select_from(
-        filtered_ids.limit(COUNT_CAP + 1).subquery()))
+        filtered_ids().limit(COUNT_CAP + 1).subquery()))
     return Listing(min(capped, COUNT_CAP), rows, capped <= COUNT_CAP)

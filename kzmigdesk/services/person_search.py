@@ -274,6 +274,21 @@ def _unindexed_sqlite(element, compiler, **kw):
     return "+" + compiler.process(element.column, **kw)
 
 
+class SortedAfter(Unindexed):
+    """A sort key that no database reads through an index: the matches are found first,
+    then sorted. PostgreSQL, whose estimate of a name's matches in a list may be wrong by
+    thousands, would otherwise walk the list's order for them (1.4 s for a name no worker
+    bears, at 1,000,000 persons)."""
+
+    inherit_cache = True
+
+
+@compiles(SortedAfter, "postgresql")
+def _sorted_after_postgresql(element, compiler, **kw):
+    column = compiler.process(element.column, **kw)
+    return f"coalesce({column}, {column})"  # the same order; not an indexed expression
+
+
 def name_words(text: str) -> list[str] | None:
     """The tokens of a search of names (no digits); None for another text."""
     tokens = query_tokens(text)

@@ -636,7 +636,7 @@ def _filtered_cases(query, text: str, status, expiring_within, today, mine=None,
         ]
         if text.upper() != text:
             conditions.append(prefix_range(RepatriateCase.certificate_number, text.upper()))
-        named = person_condition(RepatriateCase.person_id, text, walk)
+        named = person_condition(RepatriateCase.person_id, text, walk, session)
         query = query.where(any_of(RepatriateCase.id, conditions, named, walk, session))
     if status is not None:
         query = query.where(RepatriateCase.status == RepatriateStatus(status))
@@ -736,10 +736,9 @@ def first_cases(database: Database, limit: int, **filters) -> Listing:
         rows = fetch_cases(session, **filters, offset=0, limit=limit)
         text = filters.get("text", "")
         owner = ownership.mine(session, RepatriateCase.owner_id) if filters.get("mine") else None
-        ids = _filtered_cases(select(RepatriateCase.id), text, filters.get("status"),
-                              filters.get("expiring_within"), filters.get("today"), owner,
-                              session=session)
-        return first_listing(session, text, rows, limit, ids)
+        return first_listing(session, text, rows, limit, lambda: _filtered_cases(
+            select(RepatriateCase.id), text, filters.get("status"),
+            filters.get("expiring_within"), filters.get("today"), owner, session=session))
 
 
 def cases_page(database: Database, offset: int, limit: int, **filters) -> list[CaseRow]:

@@ -211,3 +211,42 @@ def test_a_few_persons_found_first_are_given_to_the_list_as_values(lists, name):
     assert pages and (rows != []) == (name == "services")
     postgres = lists.engine.dialect.name == "postgresql"
     assert all(("person_name_tokens" in sql) != postgres for sql in pages), pages
+
+
+def test_persons_found_first_in_any_number_give_the_same_rows(lists, monkeypatch):
+    """However many persons a name search finds first (a few, or more than FEW_PERSONS after
+    a walk that ran out of time: the numbers read may then repeat and stop short, as two
+    persons named Ерланов Ерлан have two tokens each before Ертай's), the pages are the
+    same."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from kzmigdesk.domain.enums import Sex
+    from kzmigdesk.domain.models import AdaptationCentre
+    from kzmigdesk.services.adaptation import ServiceInput, record_service
+    from kzmigdesk.services.registration import PersonInput, save_person
+
+    with lists.transaction() as session:
+        centre = session.scalars(select(AdaptationCentre.id)).first()
+        for surname, given in (("Ерланов", "Ерлан"), ("Ерланов", "Ерлан"), ("Ертай", "Серік")):
+            person = save_person(session, PersonInput(
+                surname=surname, given_name=given, sex=Sex.MALE,
+                birth_date=dt.date(1980, 1, 1)), confirm_duplicates=True)
+            record_service(session, ServiceInput(
+                person_id=person.id, centre_id=centre,
+                service_type_id=test_service_list.type_id(session, "legal"),
+                start_date=test_service_list.TODAY), today=test_service_list.TODAY)
+    read = LISTS["services"]
+    expected = {t: _pages(lambda o, n, t=t: read(lists, t, o, n), 2) for t in TEXTS + ["Ер"]}
+    assert len(expected["Ер"]) == 5  # Омаров Ерлан's two records, the new persons' three
+
+    def time_up(*_args):
+        raise list_pages.TimeUp()
+    monkeypatch.setattr(list_pages, "within_seconds", time_up)
+    for few in (1, 2, 3, 4, 5):
+        monkeypatch.setattr(list_pages, "FEW_PERSONS", few)
+        monkeypatch.setattr(list_pages, "AS_VALUES", few)
+        for text in expected:
+            assert _pages(lambda o, n, t=text: read(lists, t, o, n), 2) == expected[text], \
+                (few, text)

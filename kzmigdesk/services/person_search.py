@@ -394,8 +394,12 @@ def _within_seconds_postgres(session: Session, seconds: float, work):
     statement then raises Cancelled, which wins over TimeUp."""
     savepoint = session.begin_nested()
     try:
-        session.connection().exec_driver_sql(
+        connection = session.connection()
+        connection.exec_driver_sql(
             f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}")
+        # A read of a few rows that may stop early: workers in parallel cost more than they
+        # save (a walk of a list: 170 -> 75 ms at 1,000,000 persons).
+        connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         return work()
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) == "57014":  # query_canceled

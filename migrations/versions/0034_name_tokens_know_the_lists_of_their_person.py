@@ -55,6 +55,7 @@ def upgrade() -> None:
         # A finer histogram of the tokens: the default one misjudged a beginning's matches
         # eightfold, and the plan of a list's search with them.
         op.execute("ALTER TABLE person_name_tokens ALTER COLUMN token SET STATISTICS 5000")
+        op.execute("ANALYZE person_name_tokens")  # the new column's, for the next plans
         op.execute("CREATE OR REPLACE FUNCTION kzmigdesk_listed_in() RETURNS trigger "
                    "LANGUAGE plpgsql AS $$ DECLARE flag integer := TG_ARGV[0]::integer; "
                    f"BEGIN {MARK.format(flag='flag')}; RETURN NULL; END $$")

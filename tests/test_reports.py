@@ -253,6 +253,20 @@ def test_expiring_records_are_read_by_their_expiry_index_on_sqlite(fixture):
         assert expiry in plan, plan
 
 
+@pytest.mark.sqlite_only
+def test_status_changes_are_read_by_month_on_sqlite(fixture):
+    """The month's status changes from their index by day (migration 0036), not every
+    change of every case and permit (a scan of 800,000 at 1,000,000 persons)."""
+    database, _office = fixture
+    plans = sqlite_plans(database, lambda: summary(database), lambda s: (
+        "status_changes.changed_on >=" in s))
+    assert {"FROM permit_status_changes" in statement for statement, _plan in plans} == {
+        True, False}
+    for statement, plan in plans:
+        table = "permit" if "FROM permit_status_changes" in statement else "case"
+        assert f"ix_{table}_status_changes_month" in plan, plan
+
+
 def test_one_office(fixture):
     database, almaty = fixture
     report = summary(database, almaty)

@@ -365,6 +365,10 @@ class RepatriateCase(Entity):
 
 class CaseStatusChange(Entity):
     __tablename__ = "case_status_changes"
+    __table_args__ = (
+        # A month's changes with their cases, for the monthly summary (migration 0036)
+        Index("ix_case_status_changes_month", "changed_on", "case_id", **LIVE_ROWS),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("repatriate_cases.id"), index=True)
     from_status: Mapped[RepatriateStatus | None] = mapped_column(enum_type(RepatriateStatus))
@@ -443,6 +447,9 @@ class WorkPermit(Entity):
 
 class PermitStatusChange(Entity):
     __tablename__ = "permit_status_changes"
+    __table_args__ = (
+        Index("ix_permit_status_changes_month", "changed_on", "permit_id", **LIVE_ROWS),
+    )
 
     permit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_permits.id"), index=True)
     from_status: Mapped[PermitStatus | None] = mapped_column(enum_type(PermitStatus))

@@ -115,6 +115,33 @@ def test_a_failed_checksum_write_leaves_no_backup(database, tmp_path, monkeypatc
     assert list((tmp_path / "b").iterdir()) == []
 
 
+def test_a_copy_the_disk_refuses_is_a_clear_error_and_leaves_nothing(database, tmp_path,
+                                                                      monkeypatch):
+    """A disk that fails or fills during the copy (SQLite's "disk I/O error") is a
+    BackupError naming it, and no half copy stays in the folder."""
+    connect = backup.connect
+
+    class FailingCopy:
+        def __init__(self, connection):
+            self.connection = connection
+
+        def backup(self, destination):
+            raise backup.database_errors(None)[0]("disk I/O error")
+
+        def close(self):
+            self.connection.close()
+
+    def failing(path, key):
+        connection = connect(path, key)
+        return connection if path.suffix == ".partial" else FailingCopy(connection)
+
+    monkeypatch.setattr(backup, "connect", failing)
+    with pytest.raises(backup.BackupError) as raised:
+        backup.backup(database.url, tmp_path / "b")
+    assert "disk I/O error" in raised.value.message()
+    assert list((tmp_path / "b").iterdir()) == []
+
+
 def test_a_flipped_byte_is_found_by_verify_and_refused_by_restore(database, tmp_path, capsys):
     add_persons(database, ["Әбенов"])
     folder = tmp_path / "b"

@@ -31,6 +31,19 @@ def test_daily_backup_runs_in_the_background_when_due(qtbot, database):
             AuditEntry.action == "backup")).all() == ["backup"]
 
 
+def test_a_daily_backup_the_disk_refuses_is_reported_not_raised(qtbot, database, monkeypatch):
+    """A disk I/O error during the background copy is the status bar's error, not an
+    exception that ends the thread unseen."""
+    def disk_fails(path, key):
+        raise backup.database_errors(key)[0]("disk I/O error")
+
+    monkeypatch.setattr(backup, "connect", disk_fails)
+    daily = gui_backups.DailyBackup(database)
+    assert daily.run_if_due()
+    daily.thread.join(30)
+    assert daily.last is None and "disk I/O error" in daily.error
+
+
 def test_back_up_to_a_folder_and_restore(qtbot, database, tmp_path):
     add_persons(database, ["Әбенов"])
     made = gui_backups.back_up_to_folder(None, database, tmp_path / "usb")

@@ -108,15 +108,19 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
         if not check.ok:
             raise BackupError(check.problem)
         key = check.key
-    source = connect(source_path, key)
     try:
-        destination = connect(partial, key)
+        source = connect(source_path, key)
         try:
-            source.backup(destination)  # all pages in one step: a consistent copy
+            destination = connect(partial, key)
+            try:
+                source.backup(destination)  # all pages in one step: a consistent copy
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        source.close()
+            source.close()
+    except database_errors(key) as error:  # a disk that fails or fills: no half copy stays
+        partial.unlink(missing_ok=True)
+        raise BackupError(N_("The file could not be written: {error}"), error=error) from None
     digest = sha256(partial)
     partial.replace(target)
     try:
@@ -132,6 +136,15 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
             old.unlink(missing_ok=True)
             checksum_file(old).unlink(missing_ok=True)
     return target
+
+
+def database_errors(key: bytes | None) -> tuple[type[Exception], ...]:
+    """The errors of the connections connect() makes."""
+    if key is None:
+        return (sqlite3.Error,)
+    import sqlcipher3
+
+    return (sqlite3.Error, sqlcipher3.Error)
 
 
 def connect(path: Path, key: bytes | None):

@@ -5,9 +5,9 @@ A name search of a few letters can name hundreds of thousands of persons. Findin
 first (IN) and then the list's rows costs seconds, and so does counting them. Instead:
 - a name search reads only the persons of its list (PersonNameToken.lists: a name that many
   persons bear but few in the list is no longer all of them looked up in it);
-- when a name search names many persons of the list, the list's order index is walked and each row's
-  person tested by the name index (EXISTS), until the page is full; a walk through rows
-  that rarely match stops after WALK_SECONDS and the persons are found first;
+- when a name search names many persons of the list, the list's order index is walked and
+  each row's person tested by the name index (EXISTS), until the page is full; a walk through
+  rows that rarely match stops after WALK_SECONDS and the persons are found first;
 - the first answer's count is exact when it is cheap, else a lower bound (COUNT_CAP, or the
   page's length for a search of names) that the list shows as "10,000+" or "200+" until its
   exact count, read in the background, replaces it."""
@@ -97,10 +97,8 @@ def person_condition(column, text: str, walk: bool = False, session: Session | N
                                              token.person_no == number.no,
                                              prefix_range(token.token, word)))
         return and_(*conditions)
-    ids = matching_ids(text or "", listed_in(column))
-    if ids is None:
-        return None
-    numbers = matching_numbers(text.strip(), listed_in(column))
+    listed = listed_in(column)
+    numbers = matching_numbers(text.strip(), listed) if text and text.strip() else None
     if numbers is not None and session is not None \
             and session.get_bind().dialect.name == "postgresql":
         found = session.scalars(numbers.limit(AS_VALUES + 1)).all()  # may repeat
@@ -108,7 +106,8 @@ def person_condition(column, text: str, walk: bool = False, session: Session | N
             values = bindparam("numbers", sorted(set(found)), type_=postgresql.ARRAY(Integer))
             return column.in_(select(PersonNumber.person_id).where(
                 PersonNumber.no == any_(values)))
-    return column.in_(ids)
+    ids = matching_ids(text or "", listed)
+    return None if ids is None else column.in_(ids)
 
 
 def any_of(id_column, numbers: list, named=None, walk: bool = False,

@@ -46,6 +46,16 @@ def _walk_always(monkeypatch):
     monkeypatch.setattr(list_pages, "FEW_PERSONS", 0)
 
 
+def _walk_by_names(monkeypatch):
+    _walk_always(monkeypatch)
+    monkeypatch.setattr(list_pages, "PERSONS_WALK_FROM", 10**9)
+
+
+def _walk_by_persons(monkeypatch):
+    """On PostgreSQL; SQLite finds the persons first."""
+    monkeypatch.setattr(list_pages, "PERSONS_WALK_FROM", 0)
+
+
 def _time_up_always(monkeypatch):
     def time_up(*_args):
         raise list_pages.TimeUp()
@@ -54,7 +64,8 @@ def _time_up_always(monkeypatch):
 
 
 @pytest.mark.parametrize("name", LISTS)
-@pytest.mark.parametrize("way", [_walk_always, _time_up_always])
+@pytest.mark.parametrize("way", [_walk_always, _walk_by_names, _walk_by_persons,
+                                 _time_up_always])
 def test_a_walk_and_a_search_give_the_same_rows_in_the_same_order(lists, monkeypatch, name,
                                                                   way):
     read = LISTS[name]
@@ -70,7 +81,9 @@ def test_a_walk_and_a_search_give_the_same_rows_in_the_same_order(lists, monkeyp
         got = [_pages(lambda o, n, t=text: read(lists, t, o, n), limit) for limit in (1, 2, 50)]
         assert got == expected[text], text
         assert got[0] == got[1] == got[2]
-    assert bool(walked) == (way is _walk_always)
+    postgres = lists.engine.dialect.name == "postgresql"
+    assert bool(walked) == (way in (_walk_always, _walk_by_names)
+                            or (way is _walk_by_persons and postgres))
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -250,3 +263,44 @@ def test_persons_found_first_in_any_number_give_the_same_rows(lists, monkeypatch
         for text in expected:
             assert _pages(lambda o, n, t=text: read(lists, t, o, n), 2) == expected[text], \
                 (few, text)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_postgresql_walks_the_list_by_persons_in_a_hash_and_counts_from_its_index(
+        lists, monkeypatch, name):
+    """On PostgreSQL a list's order is walked for the persons found first as a hashed
+    SubPlan (a join would lose the order: the persons' rows all read and sorted), and a
+    name's matches among the list's persons are read from that list's own index of tokens
+    (its condition the index's, in every plan)."""
+    from sqlalchemy import event
+
+    from kzmigdesk.domain.models import LISTED_IN
+
+    if lists.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    _walk_by_persons(monkeypatch)
+    statements = []
+
+    def grab(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+    event.listen(lists.engine, "before_cursor_execute", grab)
+    try:
+        assert LISTS[name](lists, {"cases": "а", "permits": "w", "services": "о"}[name], 0, 1)
+    finally:
+        event.remove(lists.engine, "before_cursor_execute", grab)
+    walks = [s for s in statements if "IS true" in s[0] and "ORDER BY" in s[0]]
+    counts = [s for s in statements if "count(*)" in s[0] and "person_name_tokens" in s[0]]
+    assert walks and counts
+    table = {"cases": "repatriate_cases", "permits": "work_permits",
+             "services": "service_records"}[name]
+    # a literal, not a parameter: a prepared statement's generic plan cannot prove a partial
+    # index's condition from a parameter
+    assert f"(person_name_tokens.lists & {LISTED_IN[table]}) != 0" in counts[0][0]
+    with lists.sessions() as session:
+        connection = session.connection()
+        connection.exec_driver_sql("SET enable_seqscan = off")  # the index, if it may be used
+        for (statement, parameters), wanted in ((walks[0], "hashed SubPlan"),
+                                                (counts[0], f"person_name_tokens_{table}_pg")):
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql(
+                "EXPLAIN " + statement, parameters))
+            assert wanted in plan and "Join" not in plan, plan

@@ -264,10 +264,13 @@ class PersonNameToken(Base):
 
 # The bit of PersonNameToken.lists for each list of rows that name a person.
 LISTED_IN = {"repatriate_cases": 1, "work_permits": 2, "service_records": 4}
-# PostgreSQL reads the tokens of one list's persons from an index alone (SQLite's table is
-# such an index already: WITHOUT ROWID, by token).
-Index("ix_person_name_tokens_listed_pg", PersonNameToken.token, PersonNameToken.lists,
-      PersonNameToken.person_no, info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
+# PostgreSQL reads the tokens of one list's persons from an index of them alone (SQLite's
+# table is an index by token already: WITHOUT ROWID). A query uses it when its condition is
+# the index's, the bit a literal (person_search.matching_numbers).
+for _table, _flag in LISTED_IN.items():
+    Index(f"ix_person_name_tokens_{_table}_pg", PersonNameToken.token, PersonNameToken.person_no,
+          postgresql_where=text(f"(lists & {_flag}) <> 0"),
+          info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
 
 
 class DuplicateDecision(Entity):

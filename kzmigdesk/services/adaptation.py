@@ -29,6 +29,7 @@ from kzmigdesk.services.errors import NotFound, ServiceError, ValidationFailed
 from kzmigdesk.services.fields import NOT_A_PHONE, PHONE, REQUIRED, clean, clean_lines, field_errors
 from kzmigdesk.services.list_pages import (
     Listing,
+    Walk,
     first_listing,
     page_ids,
     page_order,
@@ -556,7 +557,7 @@ class ServiceRow:
 
 def _services_filtered(query, text: str, centre_id: uuid.UUID | None,
                        service_type_id: uuid.UUID | None, open_stays_only: bool, mine=None,
-                       walk: bool = False, session: Session | None = None):
+                       walk: Walk | bool = False, session: Session | None = None):
     """Restrict a query of service records to the list's filters; `mine` is a condition on
     the owner (ownership.mine), or None; `walk` and `session`: see
     list_pages.person_condition."""

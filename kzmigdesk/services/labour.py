@@ -45,6 +45,7 @@ from kzmigdesk.services.errors import (
 from kzmigdesk.services.fields import REQUIRED, clean, field_errors
 from kzmigdesk.services.list_pages import (
     Listing,
+    Walk,
     any_of,
     first_listing,
     page_ids,
@@ -677,7 +678,7 @@ def permit_expires_within(status: PermitStatus, valid_to: dt.date, today: dt.dat
 
 def _permits_filtered(query, text: str, status: PermitStatus | None,
                       category: PermitCategory | None, expiring_within: int | None = None,
-                      today: dt.date | None = None, mine=None, walk: bool = False,
+                      today: dt.date | None = None, mine=None, walk: Walk | bool = False,
                       session: Session | None = None):
     """Restrict a query of permits to the list's filters (it needs no join: counting the
     permits of a large office must not read every person and employer). `expiring_within`

@@ -16,6 +16,7 @@ from sqlalchemy import (
     func,
     intersect,
     literal,
+    literal_column,
     select,
     tuple_,
 )
@@ -125,8 +126,9 @@ def matching_numbers(text: str, listed_in: int = 0):
         for token in long_words
     ]
     if listed_in:
-        per_token = [query.where(PersonNameToken.lists.op("&")(listed_in) != 0)
-                     for query in per_token]
+        # literal: the condition of the list's index (models), in every plan of the query
+        listed = PersonNameToken.lists.op("&")(literal_column(str(int(listed_in))))
+        per_token = [query.where(listed != literal_column("0")) for query in per_token]
     numbers = per_token[0] if len(per_token) == 1 else intersect(*per_token)
     short_words = tokens[len(long_words):]  # tokens are sorted longest first
     if short_words:

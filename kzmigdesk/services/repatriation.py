@@ -45,6 +45,7 @@ from kzmigdesk.services.errors import (
 from kzmigdesk.services.fields import REQUIRED, clean_lines
 from kzmigdesk.services.list_pages import (
     Listing,
+    Walk,
     any_of,
     first_listing,
     page_ids,
@@ -623,7 +624,7 @@ def _expires_within(status, expiry: dt.date | None, today: dt.date, days: int) -
 
 
 def _filtered_cases(query, text: str, status, expiring_within, today, mine=None,
-                    walk: bool = False, session: Session | None = None):
+                    walk: Walk | bool = False, session: Session | None = None):
     """`mine`: a condition on the owner (ownership.mine), or None; `walk`: see
     list_pages.person_condition; `session`: see list_pages.any_of."""
     if mine is not None:

@@ -62,6 +62,12 @@ NAMES_WALK_SECONDS = 0.03
 # FEW_PERSONS) are given to the list's query as values up to this many: its plan of the
 # query finding them itself read a whole list of 3,000,000 services (0.4 s).
 AS_VALUES = 40_000
+# More matches than AS_VALUES: the walk by names is tried for WALK_SECONDS, then a walk by
+# persons holding up to HASHED_UP_TO of them (some 2 us each to read and hash), for up to
+# LAST_WALK_SECONDS: finding them first would sort all their rows (services, "Ч" at
+# 5,000,000 persons: 49,000 persons, 560,000 rows, 2.2 s).
+HASHED_UP_TO = 250_000
+LAST_WALK_SECONDS = 2.0
 
 
 class Walk(enum.Enum):
@@ -130,20 +136,25 @@ def person_condition(column, text: str, walk: Walk | bool = False,
         return and_(*conditions)
     listed = listed_in(column)
     numbers = matching_numbers(text.strip(), listed) if text and text.strip() else None
+    persons = None
     if numbers is not None and _postgres(session):
         # Read and given back as one text, not a parameter a number: the ORM's rows and
         # psycopg's arrays cost some 20 ms in Python for 10,000 numbers.
-        found = session.connection().execute(numbers.limit(AS_VALUES + 1)).scalars().all()
-        if len(found) <= AS_VALUES:  # all of them (they may repeat)
+        cap = HASHED_UP_TO if walk is Walk.PERSONS else AS_VALUES
+        found = session.connection().execute(numbers.limit(cap + 1)).scalars().all()
+        if len(found) <= cap:  # all of them (they may repeat)
             array = "{" + ",".join(map(str, sorted(set(found)))) + "}"
             values = cast(bindparam("numbers", array, type_=String),
                           postgresql.ARRAY(Integer))
             persons = column.in_(select(PersonNumber.person_id).where(
                 PersonNumber.no == any_(values)))
-            # IS TRUE keeps PostgreSQL from making the IN a join, which loses the walk's order
-            return persons.is_(True) if walk else persons
-    ids = matching_ids(text or "", listed)
-    return None if ids is None else column.in_(ids)
+    if persons is None:
+        ids = matching_ids(text or "", listed)
+        if ids is None:
+            return None
+        persons = column.in_(ids)
+    # IS TRUE keeps PostgreSQL from making the IN a join, which loses the walk's order
+    return persons.is_(True) if walk is Walk.PERSONS else persons
 
 
 def any_of(id_column, numbers: list, named=None, walk: Walk | bool = False,
@@ -178,15 +189,18 @@ def page_order(columns, text: str, walk: Walk | bool) -> list:
 def page_ids(session: Session, text: str, ids_query: Callable[[Walk | bool], Select],
              person_column) -> list:
     """The ids of a page: `ids_query(walk)` is the list's query of them, filtered, ordered
-    (page_order) and limited; a walk (Walk) when `text` names many persons of the list (its
-    rows name them in `person_column`), within WALK_SECONDS (on PostgreSQL a statement
-    timeout, see person_search.within_seconds)."""
+    (page_order) and limited; walks (Walk) when `text` names many persons of the list (its
+    rows name them in `person_column`), each within its time (on PostgreSQL a statement
+    timeout, see person_search.within_seconds), else the persons found first."""
     postgres = _postgres(session)
     found = names_found(session, text, person_column, AS_VALUES if postgres else FEW_PERSONS)
-    by_persons = postgres and PERSONS_WALK_FROM < found <= AS_VALUES
-    walks = [(Walk.PERSONS, WALK_SECONDS)] if by_persons else []
+    by_persons = postgres and found > PERSONS_WALK_FROM
+    walks = []
     if found > FEW_PERSONS:
-        walks.insert(0, (Walk.NAMES, NAMES_WALK_SECONDS if by_persons else WALK_SECONDS))
+        short = by_persons and found <= AS_VALUES  # then the walk by persons is cheap
+        walks.append((Walk.NAMES, NAMES_WALK_SECONDS if short else WALK_SECONDS))
+    if by_persons:
+        walks.append((Walk.PERSONS, WALK_SECONDS if found <= AS_VALUES else LAST_WALK_SECONDS))
     for walk, seconds in walks:
         try:
             return within_seconds(session, seconds,

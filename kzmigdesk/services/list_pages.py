@@ -17,13 +17,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy import (
-    Integer,
     Select,
-    String,
     and_,
-    any_,
-    bindparam,
-    cast,
     exists,
     false,
     func,
@@ -31,7 +26,6 @@ from sqlalchemy import (
     select,
     union,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.domain.models import LISTED_IN, PersonNameToken, PersonNumber
@@ -42,6 +36,7 @@ from kzmigdesk.services.person_search import (
     matching_ids,
     matching_numbers,
     name_words,
+    numbers_as_values,
     prefix_range,
     within_seconds,
 )
@@ -136,23 +131,14 @@ def person_condition(column, text: str, walk: Walk | bool = False,
         return and_(*conditions)
     listed = listed_in(column)
     numbers = matching_numbers(text.strip(), listed) if text and text.strip() else None
-    persons = None
-    if numbers is not None and _postgres(session):
-        # Read and given back as one text, not a parameter a number: the ORM's rows and
-        # psycopg's arrays cost some 20 ms in Python for 10,000 numbers.
+    ids = None
+    if numbers is not None and session is not None:
         cap = HASHED_UP_TO if walk is Walk.PERSONS else AS_VALUES
-        found = session.connection().execute(numbers.limit(cap + 1)).scalars().all()
-        if len(found) <= cap:  # all of them (they may repeat)
-            array = "{" + ",".join(map(str, sorted(set(found)))) + "}"
-            values = cast(bindparam("numbers", array, type_=String),
-                          postgresql.ARRAY(Integer))
-            persons = column.in_(select(PersonNumber.person_id).where(
-                PersonNumber.no == any_(values)))
-    if persons is None:
-        ids = matching_ids(text or "", listed)
-        if ids is None:
-            return None
-        persons = column.in_(ids)
+        ids = numbers_as_values(session, numbers, cap)
+    ids = matching_ids(text or "", listed) if ids is None else ids
+    if ids is None:
+        return None
+    persons = column.in_(ids)
     # IS TRUE keeps PostgreSQL from making the IN a join, which loses the walk's order
     return persons.is_(True) if walk is Walk.PERSONS else persons
 

@@ -319,3 +319,26 @@ def test_postgresql_walks_the_list_by_persons_in_a_hash_and_counts_from_its_inde
             plan = "\n".join(row[0] for row in connection.exec_driver_sql(
                 "EXPLAIN " + statement, parameters))
             assert wanted in plan and "Join" not in plan, plan
+
+
+@pytest.mark.parametrize("first_from, walks", [(0, ["names", "persons"]), (10**9, ["persons"])])
+def test_postgresql_walks_by_names_first_only_when_many_for_the_lists_size(
+        lists, monkeypatch, first_from, walks):
+    """A walk by names is tried before one by persons when the name's persons are many for
+    the list (list_pages._names_first_from); the walk by names runs out of time here."""
+    if lists.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    _walk_by_persons(monkeypatch)
+    monkeypatch.setattr(list_pages, "_names_first_from", lambda *_args: first_from)
+    tried = []
+    original = adaptation.person_condition
+
+    def spy(column, text, walk=False, session=None):
+        if walk:
+            tried.append(walk.value)
+        if walk is list_pages.Walk.NAMES:
+            raise list_pages.TimeUp()
+        return original(column, text, walk, session)
+    monkeypatch.setattr(adaptation, "person_condition", spy)
+    expected = [row.id for row in LISTS["services"](lists, "о", 0, 50)]
+    assert tried == walks and expected

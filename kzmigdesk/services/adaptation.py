@@ -603,7 +603,7 @@ def fetch_services(session: Session, text: str = "", centre_id: uuid.UUID | None
         select(ServiceRecord.id), text, centre_id, service_type_id, open_stays_only, owner,
         walk, session,
     ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
-        ServiceRecord.person_id)
+        ServiceRecord.person_id, pages=offset // max(limit, 1) + 1)
     query = (
         select(ServiceRecord, Person, AdaptationCentre, ServiceType, User.full_name)
         .where(ServiceRecord.id.in_(ids))

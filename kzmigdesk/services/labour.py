@@ -734,7 +734,7 @@ def fetch_permits(session: Session, text: str = "", status: PermitStatus | None 
     ids = page_ids(session, text, lambda walk: _permits_filtered(
         select(WorkPermit.id), text, status, category, expiring_within, today, owner, walk,
         session).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
-        WorkPermit.person_id)
+        WorkPermit.person_id, pages=offset // max(limit, 1) + 1)
     query = (
         select(
             WorkPermit.id, WorkPermit.number, Person.surname, Person.given_name,

@@ -13,6 +13,7 @@ first (IN) and then the list's rows costs seconds, and so does counting them. In
   exact count, read in the background, replaces it."""
 
 import enum
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     select,
     union,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.domain.models import LISTED_IN, PersonNameToken, PersonNumber
@@ -53,6 +55,7 @@ WALK_SECONDS = 0.07  # a walk that takes longer goes through rows that rarely ma
 # walk by persons (5-15 ms), and some 40 ms found first.
 PERSONS_WALK_FROM = 2_000
 NAMES_WALK_SECONDS = 0.03
+NAMES_FIRST_FACTOR = 250  # see _names_first_from: 20,000 of the 1,700,000 services' tokens
 # On PostgreSQL, the persons found first (after a walk that took too long, more than
 # FEW_PERSONS) are given to the list's query as values up to this many: its plan of the
 # query finding them itself read a whole list of 3,000,000 services (0.4 s).
@@ -173,20 +176,24 @@ def page_order(columns, text: str, walk: Walk | bool) -> list:
 
 
 def page_ids(session: Session, text: str, ids_query: Callable[[Walk | bool], Select],
-             person_column) -> list:
+             person_column, pages: int = 1) -> list:
     """The ids of a page: `ids_query(walk)` is the list's query of them, filtered, ordered
     (page_order) and limited; walks (Walk) when `text` names many persons of the list (its
     rows name them in `person_column`), each within its time (on PostgreSQL a statement
-    timeout, see person_search.within_seconds), else the persons found first."""
+    timeout, see person_search.within_seconds), else the persons found first. `pages`: the
+    page's number, the pages' rows a walk reads to reach it (a walk by names before one by
+    persons has that many times NAMES_WALK_SECONDS, up to three)."""
     postgres = _postgres(session)
     found = names_found(session, text, person_column, AS_VALUES if postgres else FEW_PERSONS)
-    by_persons = postgres and found > PERSONS_WALK_FROM
     walks = []
-    if found > FEW_PERSONS:
-        short = by_persons and found <= AS_VALUES  # then the walk by persons is cheap
-        walks.append((Walk.NAMES, NAMES_WALK_SECONDS if short else WALK_SECONDS))
-    if by_persons:
+    if postgres and found > PERSONS_WALK_FROM:
+        if found > AS_VALUES:
+            walks.append((Walk.NAMES, WALK_SECONDS))
+        elif found > _names_first_from(session, person_column):
+            walks.append((Walk.NAMES, NAMES_WALK_SECONDS * min(pages, 3)))
         walks.append((Walk.PERSONS, WALK_SECONDS if found <= AS_VALUES else LAST_WALK_SECONDS))
+    elif found > FEW_PERSONS:
+        walks.append((Walk.NAMES, WALK_SECONDS))
     for walk, seconds in walks:
         try:
             return within_seconds(session, seconds,
@@ -194,6 +201,18 @@ def page_ids(session: Session, text: str, ids_query: Callable[[Walk | bool], Sel
         except TimeUp:
             pass
     return list(session.scalars(ids_query(False)))
+
+
+def _names_first_from(session: Session, person_column) -> float:
+    """How many matches make a walk by names worth trying before one by persons, on
+    PostgreSQL: a walk by persons costs about its persons (P), a walk by names the rows it
+    tests to fill a page, about the list's persons (L) over P; both alike near
+    sqrt(NAMES_FIRST_FACTOR * L). L: the tokens of the list's persons, as its index counts
+    them (its statistics, not a count)."""
+    index = f"ix_person_name_tokens_{person_column.table.name}_pg"
+    tokens = session.scalar(sql("SELECT reltuples FROM pg_class WHERE relname = :index"),
+                           {"index": index}) or 0
+    return max(FEW_PERSONS, math.sqrt(NAMES_FIRST_FACTOR * max(tokens, 0)))
 
 
 def first_listing(session: Session, text: str, rows: list, limit: int,

@@ -431,6 +431,10 @@ def _within_seconds_postgres(session: Session, seconds: float, work):
         # A read of a few rows that may stop early: workers in parallel cost more than they
         # save (a walk of a list: 170 -> 75 ms at 1,000,000 persons).
         connection.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
+        # A walk's order comes whole from the list's index: not from an index of its first
+        # column and the table, sorted by the rest as it goes (a services list's second page
+        # by persons, the start date's index: 0.94 s instead of 30 ms).
+        connection.exec_driver_sql("SET LOCAL enable_incremental_sort = off")
         return work()
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) == "57014":  # query_canceled

@@ -698,7 +698,7 @@ def fetch_cases(
     ids = page_ids(session, text, lambda walk: _filtered_cases(
         select(RepatriateCase.id), text, status, expiring_within, today, owner, walk, session,
     ).order_by(*page_order(order_keys, text, walk)).offset(offset).limit(limit),
-        RepatriateCase.person_id)
+        RepatriateCase.person_id, pages=offset // max(limit, 1) + 1)
     query = (
         select(
             RepatriateCase.id, RepatriateCase.case_number, Person.surname, Person.given_name,

@@ -355,3 +355,39 @@ def test_the_window_functions(offices, tmp_path):
     with pytest.raises(NotFound):
         exchange.choose_version(region, conflict.id, "local")
     assert exchange.overview(region).open_conflicts == 0
+
+
+def _name_index(database) -> set[tuple]:
+    """Each person's name tokens, with their sort name and lists (numbers are local)."""
+    from kzmigdesk.domain.models import PersonNameToken, PersonNumber
+
+    with database.sessions() as session:
+        return set(session.execute(
+            select(PersonNumber.person_id, PersonNameToken.token, PersonNameToken.sort_name,
+                   PersonNameToken.lists)
+            .join(PersonNumber, PersonNumber.no == PersonNameToken.person_no)).all())
+
+
+def test_an_import_reads_the_local_rows_in_bulk_and_indexes_the_names_once(offices):
+    """A package's records are looked up here a thousand at a time and its persons' names
+    indexed together after them (one person at a time cost three to four statements a
+    record); the name index ends as the sender's, lists of each person's rows included."""
+    from sqlalchemy import event
+
+    from kzmigdesk.demo import generate_demo_data
+
+    district, region = offices
+    generate_demo_data(district, persons=60, seed=7, today=dt.date(2026, 12, 1))
+    data = package(district, REGION)
+    statements = []
+    count = lambda *_args: statements.append(1)  # noqa: E731
+    event.listen(region.engine, "before_cursor_execute", count)
+    try:
+        with region.transaction() as session:
+            result = exchange.import_package(session, data)
+    finally:
+        event.remove(region.engine, "before_cursor_execute", count)
+    assert result.applied > 300 and result.conflicts == 0
+    assert len(statements) < 1.3 * result.applied + 100, (len(statements), result.applied)
+    assert _name_index(region) == _name_index(district)
+    assert any(lists for *_rest, lists in _name_index(region))

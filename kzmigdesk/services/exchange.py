@@ -65,7 +65,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from kzmigdesk import i18n
-from kzmigdesk.db.session import Database
+from kzmigdesk.db.session import Database, in_chunks
 from kzmigdesk.domain.enums import AccessKind, UserRole
 from kzmigdesk.domain.models import (
     AuditEntry,
@@ -803,6 +803,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     session.info.pop(KNOWN_USERS, None)
     session.info.pop(change_requests.HELD, None)
     session.info[LEDGER] = ledger
+    session.info[NAMES_TO_INDEX] = {}
+    session.info[LOCAL_ROWS] = _local_rows(session, tables, package.records)
     try:
         # The states and origins are written once, after the records (the ledger holds
         # them meanwhile), not flushed before each record's query
@@ -814,6 +816,7 @@ def import_package(session: Session, data: bytes, password: str | None = None,
                 setattr(result, outcome, getattr(result, outcome) + 1)
                 if outcome in ("applied", "held"):
                     _keep_origin(session, peer, item, now, ledger.origins)
+            _index(session, session.info.pop(NAMES_TO_INDEX))
         session.flush()
     except (IntegrityError, DataError) as error:
         raise PackageRefused(N_("The package's records do not fit this database: {problem}"),
@@ -822,6 +825,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
         session.info.pop(KNOWN_USERS, None)
         session.info.pop(change_requests.HELD, None)
         session.info.pop(LEDGER, None)
+        session.info.pop(NAMES_TO_INDEX, None)
+        session.info.pop(LOCAL_ROWS, None)
     from kzmigdesk.services import retention
 
     change_requests.keep_held_decisions(session)  # a household waits with its case
@@ -850,7 +855,7 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     incoming = item["row"]
     values = {c.name: from_json(c, incoming.get(c.name)) for c in table.columns}
     drop_unknown_users(session, table, values)
-    local_row = session.execute(select(table).where(table.c.id == entity_id)).first()
+    local_row = _local_row(session, table, entity_id)
     if local_row is None:
         if change_requests.hold_history(session, table.name, incoming):
             _set_state(session, peer, table.name, entity_id, item["version"])
@@ -889,6 +894,35 @@ def _apply(session: Session, peer: ExchangePeer, table, item: dict, known: int |
     _set_state(session, peer, table.name, entity_id, item["version"])
     _close_conflicts(session, entity_id, now)
     return "applied"
+
+
+LOCAL_ROWS = "exchange.local_rows"  # during an import: (table, id) → this office's row
+
+
+def _local_rows(session: Session, tables: dict, records: list[dict]) -> dict:
+    """This office's rows of the package's records, read a thousand at a time before they
+    are applied (not one query a record); None for those it does not have."""
+    ids: dict[str, set[uuid.UUID]] = {}
+    for item in records:
+        ids.setdefault(item["table"], set()).add(uuid.UUID(item["id"]))
+    rows: dict = {}
+    for name, table_ids in ids.items():
+        table = tables[name]
+        rows.update({(name, entity_id): None for entity_id in table_ids})
+        for chunk in in_chunks(list(table_ids)):
+            rows.update({(name, row.id): row for row in session.execute(
+                select(table).where(table.c.id.in_(chunk)))})
+    return rows
+
+
+def _local_row(session: Session, table, entity_id: uuid.UUID):
+    """This office's row of a record: as read before the import began, once (a second
+    version of the record in the package finds the first one written: read again)."""
+    key = (table.name, entity_id)
+    known = session.info.get(LOCAL_ROWS)
+    if known is not None and key in known:
+        return known.pop(key)
+    return session.execute(select(table).where(table.c.id == entity_id)).first()
 
 
 def _keep_origin(session: Session, peer: ExchangePeer, item: dict, now: dt.datetime,
@@ -947,16 +981,34 @@ def _close_conflicts(session: Session, entity_id: uuid.UUID, now: dt.datetime) -
         conflict.resolved_at, conflict.resolution = now, "peer"
 
 
+NAMES_TO_INDEX = "exchange.names_to_index"  # during an import: person id → names, or None
+
+
 def _after_write(session: Session, table, values: dict) -> None:
-    """Keep what is derived from a record in step: a person's search tokens."""
+    """Keep what is derived from a record in step: a person's search tokens; during an
+    import, written once for all the package's persons after its records (one person at a
+    time cost some ten statements each: a third of an import's time)."""
     if table.name != "persons":
         return
-    if values.get("deleted_at") is None:
-        index_names(session, [(values["id"], (
-            values["surname"], values["given_name"], values.get("patronymic"),
-            values.get("surname_latin"), values.get("given_name_latin")))])
+    names = None if values.get("deleted_at") is not None else (
+        values["surname"], values["given_name"], values.get("patronymic"),
+        values.get("surname_latin"), values.get("given_name_latin"))
+    pending = session.info.get(NAMES_TO_INDEX)
+    if pending is not None:
+        pending[values["id"]] = names  # the last version written wins
     else:
-        unindex(session, values["id"])
+        _index(session, {values["id"]: names})
+
+
+def _index(session: Session, names: dict) -> None:
+    """Index these persons' names (None: a deleted person, unindexed)."""
+    named = [(person_id, person_names) for person_id, person_names in names.items()
+             if person_names is not None]
+    if named:
+        index_names(session, named)
+    for person_id in (person_id for person_id, person_names in names.items()
+                      if person_names is None):
+        unindex(session, person_id)
 
 
 # --- conflicts ------------------------------------------------------------------------------

@@ -265,9 +265,6 @@ class PersonNameToken(Base):
 
 # The bit of PersonNameToken.lists for each list of rows that name a person.
 LISTED_IN = {"repatriate_cases": 1, "work_permits": 2, "service_records": 4}
-# PostgreSQL reads the tokens of one list's persons from an index of them alone (SQLite's
-# table is an index by token already: WITHOUT ROWID). A query uses it when its condition is
-# the index's, the bit a literal (person_search.matching_numbers).
 # PostgreSQL reads the persons whose name a word of one or two letters begins in the list's
 # order from an index of the tokens' first letters (person_search._by_name_tokens).
 for _letters in (1, 2):
@@ -275,6 +272,9 @@ for _letters in (1, 2):
           func.left(PersonNameToken.token, literal_column(str(_letters))),
           PersonNameToken.sort_name, PersonNameToken.person_no,
           info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
+# PostgreSQL reads the tokens of one list's persons from an index of them alone (SQLite's
+# table is an index by token already: WITHOUT ROWID). A query uses it when its condition is
+# the index's, the bit a literal (person_search.matching_numbers).
 for _table, _flag in LISTED_IN.items():
     Index(f"ix_person_name_tokens_{_table}_pg", PersonNameToken.token, PersonNameToken.person_no,
           postgresql_where=text(f"(lists & {_flag}) <> 0"),

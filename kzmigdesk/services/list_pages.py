@@ -50,9 +50,9 @@ from kzmigdesk.services.person_search import (
 FEW_PERSONS = 10_000
 WALK_SECONDS = 0.07  # a walk that takes longer goes through rows that rarely match
 # On PostgreSQL, a search with more matches than this (and at most AS_VALUES) walks by
-# persons (Walk), after a walk by names of at most NAMES_WALK_SECONDS when they are many
-# (FEW_PERSONS): a name that 2,000-10,000 persons of a list bear is a few thousand rows'
-# walk by persons (5-15 ms), and some 40 ms found first.
+# persons (Walk), after a walk by names of at most NAMES_WALK_SECONDS a page when they are
+# many for the list (_names_first_from): a name that 2,000-10,000 persons of a list bear is
+# a few thousand rows' walk by persons (5-15 ms), and some 40 ms found first.
 PERSONS_WALK_FROM = 2_000
 NAMES_WALK_SECONDS = 0.03
 NAMES_FIRST_FACTOR = 250  # see _names_first_from: 20,000 of the 1,700,000 services' tokens

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,15 +110,9 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
             raise BackupError(check.problem)
         key = check.key
     try:
-        source = connect(source_path, key)
-        try:
-            destination = connect(partial, key)
-            try:
-                source.backup(destination)  # all pages in one step: a consistent copy
-            finally:
-                destination.close()
-        finally:
-            source.close()
+        with closing(connect(source_path, key)) as source, \
+                closing(connect(partial, key)) as destination:
+            source.backup(destination)  # all pages in one step: a consistent copy
     except database_errors(key) as error:  # a disk that fails or fills: no half copy stays
         partial.unlink(missing_ok=True)
         raise BackupError(N_("The file could not be written: {error}"), error=error) from None

@@ -804,8 +804,8 @@ def import_package(session: Session, data: bytes, password: str | None = None,
     session.info.pop(change_requests.HELD, None)
     session.info[LEDGER] = ledger
     session.info[NAMES_TO_INDEX] = {}
-    session.info[LOCAL_ROWS] = _local_rows(session, tables, package.records)
     try:
+        session.info[LOCAL_ROWS] = _local_rows(session, tables, package.records)
         # The states and origins are written once, after the records (the ledger holds
         # them meanwhile), not flushed before each record's query
         with session.no_autoflush:

@@ -55,9 +55,7 @@ def connect(target: str):
         return sqlite3.connect(path)
     import sqlcipher3
 
-    connection = sqlcipher3.connect(str(path))
-    connection.execute(keys.pragma(keys.stored_key(path)))
-    return connection
+    return keys.open_encrypted(lambda: sqlcipher3.connect(str(path)), keys.stored_key(path))[0]
 
 
 def random_persons(raw, columns: str, where: str, rng: random.Random) -> list[tuple]:

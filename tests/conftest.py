@@ -233,4 +233,4 @@ def connect_file(path):
     from kzmigdesk.services.backup import connect
 
     path = Path(path)
-    return connect(path, keys.stored_key(path) if keys.looks_encrypted(path) else None)
+    return connect(path, keys.stored_key(path) if keys.looks_encrypted(path) else None)[0]

@@ -131,9 +131,9 @@ def test_a_copy_the_disk_refuses_is_a_clear_error_and_leaves_nothing(database, t
         def close(self):
             self.connection.close()
 
-    def failing(path, key):
-        connection = connect(path, key)
-        return connection if path.suffix == ".partial" else FailingCopy(connection)
+    def failing(path, key, settings=None):
+        connection, settings = connect(path, key, settings)
+        return (connection if path.suffix == ".partial" else FailingCopy(connection)), settings
 
     monkeypatch.setattr(backup, "connect", failing)
     with pytest.raises(backup.BackupError) as raised:

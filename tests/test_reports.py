@@ -267,6 +267,19 @@ def test_status_changes_are_read_by_month_on_sqlite(fixture):
         assert f"ix_{table}_status_changes_month" in plan, plan
 
 
+@pytest.mark.sqlite_only
+def test_registrations_are_counted_from_the_arrivals_index_on_sqlite(fixture):
+    """The month's new persons by their month in ix_persons_arrivals, which holds all they
+    are counted by, not by created_at and each person's row (at 1,000,000 persons 15 ms
+    instead of 2 ms a query; an encrypted database decrypts every row's page)."""
+    database, _office = fixture
+    plans = sqlite_plans(database, lambda: summary(database), lambda s: (
+        "FROM persons" in s and "count(*)" in s and "substr" in s))
+    assert len(plans) == 5  # by category, country, region and office; the flows chart
+    for _statement, plan in plans:
+        assert "ix_persons_arrivals" in plan, plan
+
+
 def test_one_office(fixture):
     database, almaty = fixture
     report = summary(database, almaty)

@@ -59,15 +59,13 @@ ENCRYPTED_CACHE_KIB = int(os.environ.get("KZMIGDESK_ENCRYPTED_CACHE_KIB", 131072
 def _sqlcipher_engine(url: str, key: bytes) -> Engine:
     import sqlcipher3
 
-    from kzmigdesk.db.keys import pragma
+    from kzmigdesk.db import keys
 
     engine = create_engine(url, module=sqlcipher3)
     args, kwargs = engine.dialect.create_connect_args(engine.url)
 
     def connect():
-        connection = sqlcipher3.connect(*args, **kwargs)
-        connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key: no stderr lines
-        connection.execute(pragma(key))
+        connection = keys.open_encrypted(lambda: sqlcipher3.connect(*args, **kwargs), key)[0]
         # Pages are decrypted (and their HMAC checked) when read into SQLite's own cache,
         # not from the operating system's: a larger cache keeps a working set decrypted.
         connection.execute(f"PRAGMA cache_size = -{ENCRYPTED_CACHE_KIB}")

@@ -165,12 +165,4 @@ def _read_only(path: Path, key: bytes | None = None):
         return sqlite3.connect(uri, uri=True, timeout=30)
     import sqlcipher3
 
-    connection = sqlcipher3.connect(uri, uri=True, timeout=30)
-    try:
-        connection.execute("PRAGMA cipher_log_level = NONE")
-        connection.execute(keys.pragma(key))
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the key opens it
-    except BaseException:
-        connection.close()
-        raise
-    return connection
+    return keys.open_encrypted(lambda: sqlcipher3.connect(uri, uri=True, timeout=30), key)[0]

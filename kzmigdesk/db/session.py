@@ -131,9 +131,9 @@ def create_encrypted(path: Path, key: bytes | None = None) -> bytes:
     import sqlcipher3
 
     key = key or keys.key_for_new_database()
-    connection = sqlcipher3.connect(str(path))
+    connection = keys.open_encrypted(lambda: sqlcipher3.connect(str(path)), key,
+                                     keys.NEW_FILES)[0]
     try:
-        connection.execute(keys.pragma(key))
         connection.execute("CREATE TABLE kzmigdesk_new (x)")  # writes the first page (salt)
         connection.execute("DROP TABLE kzmigdesk_new")
         connection.commit()

@@ -110,8 +110,8 @@ def backup(url: str, folder: Path | None = None, keep: int | None = KEEP,
             raise BackupError(check.problem)
         key = check.key
     try:
-        with closing(connect(source_path, key)) as source, \
-                closing(connect(partial, key)) as destination:
+        source, settings = connect(source_path, key)
+        with closing(source), closing(connect(partial, key, settings)[0]) as destination:
             source.backup(destination)  # all pages in one step: a consistent copy
     except database_errors(key) as error:  # a disk that fails or fills: no half copy stays
         partial.unlink(missing_ok=True)
@@ -142,15 +142,14 @@ def database_errors(key: bytes | None) -> tuple[type[Exception], ...]:
     return (sqlite3.Error, sqlcipher3.Error)
 
 
-def connect(path: Path, key: bytes | None):
-    """A connection to the SQLite file `path`: SQLCipher's with `key`, else sqlite3's."""
+def connect(path: Path, key: bytes | None, settings: tuple | None = None):
+    """(connection, its cipher settings) to the SQLite file `path`: SQLCipher's with `key`
+    (and `settings`, else those that read the file: keys.open_encrypted), else sqlite3's."""
     if key is None:
-        return sqlite3.connect(path, timeout=30)
+        return sqlite3.connect(path, timeout=30), None
     import sqlcipher3
 
-    connection = sqlcipher3.connect(str(path), timeout=30)
-    connection.execute(keys.pragma(key))
-    return connection
+    return keys.open_encrypted(lambda: sqlcipher3.connect(str(path), timeout=30), key, settings)
 
 
 def checksum_problem(backup_file: Path) -> str | None:

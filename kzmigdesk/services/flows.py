@@ -46,7 +46,7 @@ def months_back(last: dt.date, count: int) -> tuple[dt.date, ...]:
     return tuple(dt.date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1))
 
 
-def _arrivals_by_month(session: Session, first: dt.date, last: dt.date):
+def arrivals_by_month(session: Session, first: dt.date, last: dt.date):
     """The month ('YYYY-MM') of a person's registration, and the filter of the months from
     `first` to `last`, on either back end."""
     if session.get_bind().dialect.name == "postgresql":
@@ -124,7 +124,7 @@ def flows_of(session: Session, last_month: dt.date, months: int = DEFAULT_PERIOD
     words = words or Words.of(current_language())
     office = scope_office(session, office_id)
     period = months_back(last_month, months)
-    month, in_period = _arrivals_by_month(session, period[0], period[-1])
+    month, in_period = arrivals_by_month(session, period[0], period[-1])
     query = (select(month, Person.category, Person.citizenship, Person.region_id, func.count())
              .where(*in_period)
              .group_by(month, Person.category, Person.citizenship, Person.region_id))

@@ -96,6 +96,8 @@ def encrypt_database(db: str | None = None, now: dt.datetime | None = None) -> E
         source = sqlcipher3.connect(str(path), isolation_level=None)
         try:
             source.execute(f"ATTACH DATABASE ? AS sealed KEY \"x'{key.hex()}'\"", (str(new),))
+            for statement in keys.settings_pragmas(keys.NEW_FILES, "sealed"):
+                source.execute(statement)
             source.execute("BEGIN IMMEDIATE")  # no one writes while it is copied and counted
             source.execute("SELECT sqlcipher_export('sealed')")
             version = source.execute("PRAGMA main.user_version").fetchone()[0]
@@ -108,9 +110,8 @@ def encrypt_database(db: str | None = None, now: dt.datetime | None = None) -> E
             source.execute("DETACH DATABASE sealed")
         finally:
             source.close()
-        copy = sqlcipher3.connect(str(new))
+        copy = keys.open_encrypted(lambda: sqlcipher3.connect(str(new)), key, keys.NEW_FILES)[0]
         try:
-            copy.execute(keys.pragma(key))
             if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise DatabaseFileError(path, N_("The encrypted copy did not pass the integrity "
                                                  "check; nothing was changed."))

@@ -265,6 +265,11 @@ def test_status_changes_are_read_by_month_on_sqlite(fixture):
     for statement, plan in plans:
         table = "permit" if "FROM permit_status_changes" in statement else "case"
         assert f"ix_{table}_status_changes_month" in plan, plan
+    with database.sessions() as session:  # the new status too: counted from the index alone
+        for table, record in (("case", "case_id"), ("permit", "permit_id")):
+            assert [row[2] for row in session.connection().exec_driver_sql(
+                f"PRAGMA index_info(ix_{table}_status_changes_month)")] == [
+                "changed_on", "to_status", record]
 
 
 @pytest.mark.sqlite_only

@@ -337,6 +337,7 @@ def earlier_copy(path, key, copy):
     return copy
 
 
+@plain_run_only
 def test_new_files_check_pages_with_hmac_sha256(encrypted, tmp_path, database):
     """SHA-256, which the CPU computes itself, makes reading ~1.5× faster than SQLCipher's
     default SHA-512 (benchmarks/RESULTS.md): new databases, `db encrypt`'s and backups."""
@@ -351,6 +352,7 @@ def test_new_files_check_pages_with_hmac_sha256(encrypted, tmp_path, database):
     assert not read_with(plain, key_of(plain))
 
 
+@plain_run_only
 def test_databases_encrypted_with_sqlciphers_defaults_still_open(encrypted, tmp_path):
     path, key = encrypted
     earlier = earlier_copy(path, key, tmp_path / "earlier.sqlite3")

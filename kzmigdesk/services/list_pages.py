@@ -55,6 +55,10 @@ WALK_SECONDS = 0.07  # a walk that takes longer goes through rows that rarely ma
 # a few thousand rows' walk by persons (5-15 ms), and some 40 ms found first.
 PERSONS_WALK_FROM = 2_000
 NAMES_WALK_SECONDS = 0.03
+# A walk by persons looks each one up and hashes them before its first row, some 2.5 us a
+# person: its time is WALK_SECONDS beyond that ("Ус" at 5,000,000 persons: 38,000 persons,
+# 65 ms of hashing; stopped at 70 ms, its rows were then sorted instead, 290 ms).
+HASH_SECONDS = 2.5e-6
 NAMES_FIRST_FACTOR = 250  # see _names_first_from: 20,000 of the 1,700,000 services' tokens
 # On PostgreSQL, the persons found first (after a walk that took too long, more than
 # FEW_PERSONS) are given to the list's query as values up to this many: its plan of the
@@ -191,7 +195,8 @@ def page_ids(session: Session, text: str, ids_query: Callable[[Walk | bool], Sel
             walks.append((Walk.NAMES, WALK_SECONDS))
         elif found > _names_first_from(session, person_column):
             walks.append((Walk.NAMES, NAMES_WALK_SECONDS * min(pages, 3)))
-        walks.append((Walk.PERSONS, WALK_SECONDS if found <= AS_VALUES else LAST_WALK_SECONDS))
+        walks.append((Walk.PERSONS, WALK_SECONDS + found * HASH_SECONDS if found <= AS_VALUES
+                      else LAST_WALK_SECONDS))
     elif found > FEW_PERSONS:
         walks.append((Walk.NAMES, WALK_SECONDS))
     for walk, seconds in walks:

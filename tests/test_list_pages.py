@@ -366,3 +366,22 @@ def test_postgresql_gives_a_walk_by_persons_the_time_to_hash_them(lists, monkeyp
         found = list_pages.names_found(session, "о", ServiceRecord.person_id,
                                        list_pages.AS_VALUES)
     assert found and given == [list_pages.WALK_SECONDS + found * 0.25]
+
+
+def test_postgresql_gives_a_walk_by_names_a_deeper_page_more_time(lists, monkeypatch):
+    """Beyond AS_VALUES the walk by names has WALK_SECONDS a page of depth (up to three): a
+    second page walks twice the rows."""
+    if lists.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    _walk_by_persons_beyond_values(monkeypatch)
+    given = []
+    original = list_pages.within_seconds
+
+    def spy(session, seconds, work, *args, **kwargs):
+        given.append(seconds)
+        return original(session, seconds, work, *args, **kwargs)
+    monkeypatch.setattr(list_pages, "within_seconds", spy)
+    for page, seconds in ((0, 1), (1, 2), (5, 3)):
+        given.clear()
+        LISTS["services"](lists, "о", page * 2, 2)
+        assert given[0] == list_pages.WALK_SECONDS * seconds

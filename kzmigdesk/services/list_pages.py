@@ -64,8 +64,10 @@ NAMES_FIRST_FACTOR = 250  # see _names_first_from: 20,000 of the 1,700,000 servi
 # FEW_PERSONS) are given to the list's query as values up to this many: its plan of the
 # query finding them itself read a whole list of 3,000,000 services (0.4 s).
 AS_VALUES = 40_000
-# More matches than AS_VALUES: the walk by names is tried for WALK_SECONDS, then a walk by
-# persons holding up to HASHED_UP_TO of them (some 2 us each to read and hash), for up to
+# More matches than AS_VALUES: the walk by names is tried for WALK_SECONDS a page of depth
+# (up to three: "Ү" at 5,000,000 persons, 172,000 persons, one row in 20 of the services, a
+# second page 8,000 rows' walk, 80 ms; after 70 ms its persons were hashed, 0.6 s), then a
+# walk by persons holding up to HASHED_UP_TO of them (some 2 us each to read and hash), for up to
 # LAST_WALK_SECONDS: finding them first would sort all their rows (services, "Ч" at
 # 5,000,000 persons: 49,000 persons, 560,000 rows, 2.2 s).
 HASHED_UP_TO = 250_000
@@ -192,7 +194,7 @@ def page_ids(session: Session, text: str, ids_query: Callable[[Walk | bool], Sel
     walks = []
     if postgres and found > PERSONS_WALK_FROM:
         if found > AS_VALUES:
-            walks.append((Walk.NAMES, WALK_SECONDS))
+            walks.append((Walk.NAMES, WALK_SECONDS * min(pages, 3)))
         elif found > _names_first_from(session, person_column):
             walks.append((Walk.NAMES, NAMES_WALK_SECONDS * min(pages, 3)))
         walks.append((Walk.PERSONS, WALK_SECONDS + found * HASH_SECONDS if found <= AS_VALUES

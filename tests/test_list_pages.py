@@ -344,6 +344,18 @@ def test_postgresql_walks_by_names_first_only_when_many_for_the_lists_size(
     assert tried == walks and expected
 
 
+def _seconds_given(monkeypatch) -> list:
+    """The time each walk is given (list_pages.within_seconds' `seconds`), in order."""
+    given = []
+    original = list_pages.within_seconds
+
+    def spy(session, seconds, work, *args, **kwargs):
+        given.append(seconds)
+        return original(session, seconds, work, *args, **kwargs)
+    monkeypatch.setattr(list_pages, "within_seconds", spy)
+    return given
+
+
 def test_postgresql_gives_a_walk_by_persons_the_time_to_hash_them(lists, monkeypatch):
     """The walk by persons first looks up and hashes them all: its time grows with them (at
     5,000,000 persons, 38,000 of them took its 70 ms before its first row)."""
@@ -354,13 +366,7 @@ def test_postgresql_gives_a_walk_by_persons_the_time_to_hash_them(lists, monkeyp
     _walk_by_persons(monkeypatch)
     monkeypatch.setattr(list_pages, "_names_first_from", lambda *_args: 10**9)
     monkeypatch.setattr(list_pages, "HASH_SECONDS", 0.25)
-    given = []
-    original = list_pages.within_seconds
-
-    def spy(session, seconds, work, *args, **kwargs):
-        given.append(seconds)
-        return original(session, seconds, work, *args, **kwargs)
-    monkeypatch.setattr(list_pages, "within_seconds", spy)
+    given = _seconds_given(monkeypatch)
     assert LISTS["services"](lists, "о", 0, 50)
     with lists.sessions() as session:
         found = list_pages.names_found(session, "о", ServiceRecord.person_id,
@@ -374,13 +380,7 @@ def test_postgresql_gives_a_walk_by_names_a_deeper_page_more_time(lists, monkeyp
     if lists.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     _walk_by_persons_beyond_values(monkeypatch)
-    given = []
-    original = list_pages.within_seconds
-
-    def spy(session, seconds, work, *args, **kwargs):
-        given.append(seconds)
-        return original(session, seconds, work, *args, **kwargs)
-    monkeypatch.setattr(list_pages, "within_seconds", spy)
+    given = _seconds_given(monkeypatch)
     for page, seconds in ((0, 1), (1, 2), (5, 3)):
         given.clear()
         LISTS["services"](lists, "о", page * 2, 2)

@@ -67,8 +67,8 @@ AS_VALUES = 40_000
 # More matches than AS_VALUES: the walk by names is tried for WALK_SECONDS a page of depth
 # (up to three: "Ү" at 5,000,000 persons, 172,000 persons, one row in 20 of the services, a
 # second page 8,000 rows' walk, 80 ms; after 70 ms its persons were hashed, 0.6 s), then a
-# walk by persons holding up to HASHED_UP_TO of them (some 2 us each to read and hash), for up to
-# LAST_WALK_SECONDS: finding them first would sort all their rows (services, "Ч" at
+# walk by persons holding up to HASHED_UP_TO of them (HASH_SECONDS each to read and hash),
+# for up to LAST_WALK_SECONDS: finding them first would sort all their rows (services, "Ч" at
 # 5,000,000 persons: 49,000 persons, 560,000 rows, 2.2 s).
 HASHED_UP_TO = 250_000
 LAST_WALK_SECONDS = 2.0

@@ -20,6 +20,7 @@ TABLES = {
     "persons": (),
     "person_numbers": ("person_id",),
     "person_name_tokens": (),
+    "person_name_pairs": ("person_id",),
     "identity_documents": ("person_id",),
     "households": ("head_id",),
     "household_members": ("household_id", "person_id"),

@@ -175,17 +175,23 @@ def sample_queries(connection, count: int = 100) -> dict[str, list[str]]:
 
 
 def floor_search_sql(kind: str, text: str) -> tuple[str, list]:
-    """The raw SQL doing the search's own work: the matching ids (an IIN range, or the
-    intersection of the name tokens' ranges), their count and the first page by name."""
+    """The raw SQL doing the search's own work: the matching ids (an IIN range; two words of a
+    name: their persons from the pairs of name tokens, the tokens each word begins found one
+    by one; else the intersection of the name tokens' ranges), their count and the first page
+    by name."""
+    if kind != "IIN prefix":
+        from kzmigdesk.domain.search import query_tokens
+
+        tokens = query_tokens(text)
+        if len(tokens) == 2 and min(map(len, tokens)) > 1 \
+                and not tokens[0].startswith(tokens[1]):
+            return _floor_pairs_sql(*tokens)
     if kind == "IIN prefix":
         upper = text[:-1] + chr(ord(text[-1]) + 1)
         ids = ("SELECT id FROM persons WHERE iin >= ? AND iin < ? UNION SELECT person_id "
                "FROM identity_documents WHERE number >= ? AND number < ?")
         args = [text, upper, text, upper]
     else:
-        from kzmigdesk.domain.search import query_tokens
-
-        tokens = query_tokens(text)
         numbers = " INTERSECT ".join(["SELECT person_no FROM person_name_tokens "
                                       "WHERE token >= ? AND token < ?"] * len(tokens))
         ids = f"SELECT person_id FROM person_numbers WHERE no IN ({numbers})"
@@ -194,6 +200,27 @@ def floor_search_sql(kind: str, text: str) -> tuple[str, list]:
     return (f"SELECT id, surname, given_name, birth_date, count(*) OVER () FROM persons "
             f"WHERE id IN ({ids}) AND deleted_at IS NULL ORDER BY sort_name, id LIMIT 200",
             args)
+
+
+def _floor_pairs_sql(first: str, second: str) -> tuple[str, list]:
+    def upper(token: str) -> str:
+        return token[:-1] + chr(ord(token[-1]) + 1)
+
+    vocabulary = ("{name}(token) AS (SELECT (SELECT min(token) FROM person_name_tokens "
+                  "WHERE token >= ? AND token < ?) UNION ALL SELECT (SELECT min(t.token) FROM "
+                  "person_name_tokens t WHERE t.token > {name}.token AND t.token < ?) "
+                  "FROM {name} WHERE {name}.token IS NOT NULL)")
+    pairs = ("SELECT p.sort_name, p.person_id FROM {name} JOIN person_name_pairs p "
+             "ON p.first_token = {name}.token WHERE p.second_token >= ? AND p.second_token < ?")
+    sql = (f"WITH RECURSIVE {vocabulary.format(name='v1')}, {vocabulary.format(name='v2')}, "
+           f"m AS ({pairs.format(name='v1')} UNION {pairs.format(name='v2')}), "
+           "page AS (SELECT sort_name, person_id, count(*) OVER () AS n FROM m "
+           "ORDER BY sort_name, person_id LIMIT 200) "
+           "SELECT p.id, p.surname, p.given_name, p.birth_date, page.n FROM page "
+           "JOIN persons p ON p.id = page.person_id ORDER BY page.sort_name, page.person_id")
+    args = [first, upper(first), upper(first), second, upper(second), upper(second),
+            second, upper(second), first, upper(first)]
+    return sql, args
 
 
 def search(path: str, rows: list) -> None:

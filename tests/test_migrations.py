@@ -112,6 +112,9 @@ def test_0002_0003_backfill_categories_name_tokens_and_sort_names(tmp_path):
             "SELECT t.token, n.person_id FROM person_name_tokens t "
             "JOIN person_numbers n ON n.no = t.person_no")))
         assert {("nurlan", A1), ("abenov", A1), ("vang", B2), ("lei", B2)} <= tokens
+        pairs = set(connection.execute(text(  # made from the tokens by 0040
+            "SELECT first_token, second_token, person_id FROM person_name_pairs")))
+        assert {("abenov", "nurlan", A1), ("lei", "vang", B2)} <= pairs
         sort_names = dict(connection.execute(text("SELECT id, sort_name FROM persons")).all())
         assert sort_names == {A1: sort_key("Әбенов", "Нұрлан"), B2: sort_key("Wang", "Lei")}
     engine.dispose()

@@ -28,7 +28,7 @@ from kzmigdesk.services.workspace import open_database
 LIMIT = 20
 TEXTS = ["а", "А", "a", "Н", "n", "ж", "zh", "Ә", "Аб", "ab", "Нұ", "nu", "Нұр", "Nur", "сер",
          "ser", "abenov", "Нұрлан Әбенов", "a b", "ab nu", "ов", "zzz", "", "-", "8", "85",
-         "1985", "850412", "FA", "e5"]
+         "1985", "850412", "FA", "e5", "abenov nurlan", "сер нұр", "Нұрлан Әбенов Серік"]
 STATUSES = [None, RepatriateStatus.GRANTED.value, PermitStatus.ISSUED.value]
 CATEGORIES = [None, *PersonCategory]
 
@@ -237,7 +237,8 @@ def test_postgresql_reads_a_word_of_one_or_two_letters_in_order_from_its_index(d
 def test_postgresql_sorts_a_whole_names_few_matches_from_their_numbers_read_first(database):
     """A whole name's matches (an intersection of its words' tokens) are read first and
     given to the sorted query as values: PostgreSQL took the intersection for 131,000
-    persons where there were 2,920, and read all 5,000,000 persons' numbers to join them."""
+    persons where there were 2,920, and read all 5,000,000 persons' numbers to join them.
+    (By name they come from the pairs of their tokens: tests/test_name_pairs.py.)"""
     from sqlalchemy import event
 
     if database.engine.dialect.name != "postgresql":
@@ -251,7 +252,7 @@ def test_postgresql_sorts_a_whole_names_few_matches_from_their_numbers_read_firs
     event.listen(database.engine, "before_cursor_execute", grab)
     try:
         with database.sessions() as session:
-            first = first_page(session, PersonFilter(text), limit=5)
+            first = first_page(session, PersonFilter(text), "birth_date", limit=5)
     finally:
         event.remove(database.engine, "before_cursor_execute", grab)
     assert person.id in [row.id for row in first.rows]

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from conftest import POSTGRES_URL
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from kzmigdesk.domain.enums import OfficeKind, Sex, UserRole
@@ -197,15 +197,19 @@ def test_a_clerks_login_writes_the_rows_of_its_own_offices_persons_only(database
                              (theirs,)).rowcount == 0
         assert clerk.execute("DELETE FROM person_numbers WHERE person_id = %s",
                              (offices["pb"],)).rowcount == 0
+        assert clerk.execute("DELETE FROM person_name_pairs WHERE person_id = %s",
+                             (offices["pb"],)).rowcount == 0
         _refused(clerk, *_copy_row("person_name_tokens", "t.person_no = %s",
                                    "jsonb_build_object('token', 'zz' || t.token)", (theirs,)))
         clerk.execute(*_copy_row("person_name_tokens", "t.person_no = %s",
                                  "jsonb_build_object('token', 'zz' || t.token)", (mine,)))
     with database.sessions() as session:
-        from kzmigdesk.domain.models import PersonNameToken
+        from kzmigdesk.domain.models import PersonNamePair, PersonNameToken
 
         assert session.scalars(select(PersonNameToken).where(
             PersonNameToken.person_no == theirs)).all()
+        assert session.scalar(select(func.count()).select_from(PersonNamePair).where(
+            PersonNamePair.person_id == offices["pb"]))
 
 
 def test_an_administrators_login_manages_logins_and_writes_any_office(database, offices):

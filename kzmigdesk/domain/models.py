@@ -263,6 +263,21 @@ class PersonNameToken(Base):
     lists: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class PersonNamePair(Base):
+    """Every two tokens of one person's names (first_token < second_token), with the
+    person's sort name and id: the persons two words of a search name are read in the list's
+    order from one range a token of a word, not by intersecting each word's tokens
+    (person_search._by_name_pair). Derived data, written with the tokens (name_index)."""
+
+    __tablename__ = "person_name_pairs"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    first_token: Mapped[str] = mapped_column(String(40), primary_key=True)
+    second_token: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sort_name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
 # The bit of PersonNameToken.lists for each list of rows that name a person.
 LISTED_IN = {"repatriate_cases": 1, "work_permits": 2, "service_records": 4}
 # PostgreSQL reads the persons whose name a word of one or two letters begins in the list's

@@ -5,14 +5,16 @@ legacy import and the demo data. Nothing here checks permissions: the callers do
 
 import uuid
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from kzmigdesk.db.session import in_chunks
 from kzmigdesk.domain.models import (
     LISTED_IN,
     Person,
+    PersonNamePair,
     PersonNameToken,
     PersonNumber,
     RepatriateCase,
@@ -43,9 +45,11 @@ def index_names(session: Session, persons: list[tuple[uuid.UUID, Names]],
 def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
                  new: bool = False) -> None:
     """index_names with the tokens already made (a bulk import caches them)."""
+    tokens = {person_id: set(person_tokens) for person_id, person_tokens in tokens.items()}
     ids = list(tokens)
     numbers = {} if new else _numbers(session, ids)
     for chunk in in_chunks(list(numbers.values())):
+        _delete_pairs(session, chunk)
         session.execute(delete(PersonNameToken).where(PersonNameToken.person_no.in_(chunk)))
     missing = [person_id for person_id in ids if person_id not in numbers]
     if missing:
@@ -57,12 +61,31 @@ def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
     rows = sorted(((token, numbers[person_id], sort_names.get(person_id, ""),
                     lists.get(person_id, 0))
                    for person_id, person_tokens in tokens.items()
-                   for token in set(person_tokens)))  # the index's order spares work
+                   for token in person_tokens))  # the index's order spares work
     if rows:
         session.execute(insert(PersonNameToken.__table__),
                         [{"token": token, "person_no": number, "sort_name": name,
                           "lists": listed}
                          for token, number, name, listed in rows])
+    pairs = sorted((first, second, sort_names.get(person_id, ""), person_id)
+                   for person_id, person_tokens in tokens.items()
+                   for first, second in combinations(sorted(person_tokens), 2))
+    if pairs:
+        session.execute(insert(PersonNamePair.__table__),
+                        [{"first_token": first, "second_token": second, "sort_name": name,
+                          "person_id": person_id} for first, second, name, person_id in pairs])
+
+
+def _delete_pairs(session: Session, numbers: list[int]) -> None:
+    """The pairs of these persons' tokens (read from the tokens: the pairs' key)."""
+    first, second = aliased(PersonNameToken), aliased(PersonNameToken)
+    theirs = (select(first.token, second.token, first.sort_name, PersonNumber.person_id)
+              .join(second, (second.person_no == first.person_no) & (first.token < second.token))
+              .join(PersonNumber, PersonNumber.no == first.person_no)
+              .where(first.person_no.in_(numbers)))
+    key = tuple_(PersonNamePair.first_token, PersonNamePair.second_token,
+                 PersonNamePair.sort_name, PersonNamePair.person_id)
+    session.execute(delete(PersonNamePair).where(key.in_(theirs)))
 
 
 def _sort_names(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -89,8 +112,10 @@ def _lists(session: Session, person_ids: list[uuid.UUID]) -> dict[uuid.UUID, int
 
 def unindex(session: Session, person_id: uuid.UUID) -> None:
     """A deleted person is no longer found by name."""
-    session.execute(delete(PersonNameToken).where(PersonNameToken.person_no.in_(
-        select(PersonNumber.no).where(PersonNumber.person_id == person_id))))
+    numbers = list(session.scalars(select(PersonNumber.no)
+                                   .where(PersonNumber.person_id == person_id)))
+    _delete_pairs(session, numbers)
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_no.in_(numbers)))
 
 
 def tokens_of(session: Session, person_id: uuid.UUID) -> set[str]:

@@ -3,6 +3,7 @@ filtered, sorted list behind the persons table. Every path uses an index, never 
 the names."""
 
 import datetime as dt
+import functools
 import re
 import time
 import uuid
@@ -24,6 +25,8 @@ from sqlalchemy import (
     literal_column,
     select,
     tuple_,
+    union,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
@@ -36,6 +39,7 @@ from kzmigdesk.domain.enums import AccessKind, PersonCategory
 from kzmigdesk.domain.models import (
     IdentityDocument,
     Person,
+    PersonNamePair,
     PersonNameToken,
     PersonNumber,
     Region,
@@ -228,6 +232,10 @@ def _page_after(session: Session, filt: PersonFilter, sort: str, descending: boo
                 limit: int, after: "PersonRow") -> list[PersonRow]:
     text = filt.text.strip()
     words = name_words(text) if text else None
+    if words is not None and len(words) > 1 and sort == "name" and not _has_filters(filt):
+        found = _by_name_pair(session, words, descending, limit, after)
+        if found is not None:
+            return found[1]
     if not text or words is not None:
         try:
             return within_seconds(session, DENSE_WALK_SECONDS, lambda: _walk(
@@ -490,6 +498,103 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
     return [PersonRow(*row) for row in session.execute(query)]
 
 
+PAIR_VOCABULARY = 100  # a word that begins more tokens is not searched by pairs
+
+
+def _upper(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _begins(column, name: str):
+    """prefix_range over the bound values `name` and `name`_upper (statements built once)."""
+    return and_(column >= bindparam(name), column < bindparam(f"{name}_upper"))
+
+
+@functools.cache
+def _vocabularies_query(words: int) -> Select:
+    """The tokens each word begins (word0, word1, ...), one step of the tokens' index each
+    (not the range of all their persons read), at most PAIR_VOCABULARY + 1 a word."""
+    steps = []
+    for number in range(words):
+        token = aliased(PersonNameToken)
+        upper = bindparam(f"word{number}_upper")
+
+        def after(lower, token=token, upper=upper) -> Select:
+            return (select(token.token).where(lower, token.token < upper)
+                    .order_by(token.token).limit(1).scalar_subquery())
+
+        found = select(after(token.token >= bindparam(f"word{number}")).label("token"),
+                       literal(1).label("step")).cte(f"vocabulary{number}", recursive=True)
+        found = found.union_all(select(after(token.token > found.c.token), found.c.step + 1)
+                                .where(found.c.token.is_not(None),
+                                       found.c.step <= PAIR_VOCABULARY))
+        steps.append(select(literal(number).label("word"), found.c.token)
+                     .where(found.c.token.is_not(None)))
+    return union_all(*steps)
+
+
+@functools.cache
+def _pair_page_query(others: int, descending: bool, after: bool, limit: int) -> Select:
+    """The page (after a row) of the persons whose pair of tokens holds one token the first
+    word (word0) begins and one the second (word1) begins, in either order, and who have a
+    token each other word (other0, ...) begins; the count of all beside each row."""
+    pair = PersonNamePair
+    found = []
+    for vocabulary, word in (("vocabulary0", "word1"), ("vocabulary1", "word0")):
+        query = select(pair.sort_name, pair.person_id).where(
+            pair.first_token.in_(bindparam(vocabulary, expanding=True)),
+            _begins(pair.second_token, word))
+        for number in range(others):
+            token, person = aliased(PersonNameToken), aliased(PersonNumber)
+            query = query.where(exists().where(person.person_id == pair.person_id,
+                                               token.person_no == person.no,
+                                               _begins(token.token, f"other{number}")))
+        found.append(query)
+    # each read from the pairs' index alone (not the rows of both, a bitmap of their pages)
+    matches = union(*found).subquery()
+    keys = (matches.c.sort_name, matches.c.person_id)
+    page = select(*keys, func.count().over().label("count")).order_by(
+        *(key.desc() if descending else key for key in keys)).limit(limit)
+    if after:
+        bound = tuple_(bindparam("after_name", type_=Person.sort_name.type),
+                       bindparam("after_id", type_=Person.id.type))
+        page = page.where(tuple_(*keys) < bound if descending else tuple_(*keys) > bound)
+    page = page.subquery()
+    order = [Unindexed(c) for c in (Person.sort_name, Person.id)]
+    return (select(*ROW_COLUMNS, page.c.count).join(page, page.c.person_id == Person.id)
+            .order_by(*(c.desc() if descending else c.asc() for c in order)))
+
+
+def _by_name_pair(session: Session, words: list[str], descending: bool, limit: int,
+                  after: "PersonRow | None" = None) -> tuple[int, list[PersonRow]] | None:
+    """The count and the page by name (or the page after a row, count 0) of a search of
+    several words, from the pairs of the persons' tokens (PersonNamePair): its two longest
+    words' persons in the list's order, the other words checked on them. None where the
+    pairs cannot find them: a word of one letter, or that begins too many tokens, or one
+    word beginning the other (a single token may then bear both)."""
+    first, second, *others = words  # longest first
+    if len(second) == 1 or first.startswith(second):
+        return None
+    values = {}
+    for name, word in (("word0", first), ("word1", second),
+                       *((f"other{number}", word) for number, word in enumerate(others))):
+        values.update({name: word, f"{name}_upper": _upper(word)})
+    vocabularies: list[list[str]] = [[], []]
+    for number, token in session.execute(_vocabularies_query(2), values):
+        vocabularies[number].append(token)
+    if max(map(len, vocabularies)) > PAIR_VOCABULARY:
+        return None
+    if not all(vocabularies):  # a word no name bears
+        return 0, []
+    values.update(vocabulary0=vocabularies[0], vocabulary1=vocabularies[1])
+    if after is not None:
+        values.update(after_name=after.sort_name, after_id=after.id)
+    rows = session.execute(_pair_page_query(len(others), descending, after is not None,
+                                            limit), values).all()
+    count = rows[0][-1] if rows and after is None else 0
+    return count, [PersonRow(*row[:-1]) for row in rows]
+
+
 def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
                descending: bool = False, limit: int = 100) -> FirstPage:
     """The first page of the list and its count, fast at any size; the count is exact when
@@ -497,6 +602,10 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
     text = filt.text.strip()
     words = name_words(text) if text else None
     capped = _capped_count(session, filt, words)
+    if words is not None and len(words) > 1 and sort == "name" and not _has_filters(filt):
+        found = _by_name_pair(session, words, descending, limit)
+        if found is not None:
+            return _exact(*found)
     if words is not None and len(words) > 1:
         try:  # several words mostly name few persons (a whole name): read and sorted
             few = FEW_SECONDS_POSTGRES if session.get_bind().dialect.name == "postgresql" \

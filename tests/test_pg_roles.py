@@ -308,6 +308,10 @@ def test_the_application_runs_on_a_clerks_login(database, offices):
         with desk.sessions() as session:
             assert session.get(Person, new_id) is not None
             assert session.get(Person, offices["pb"]).phone is None
+            from kzmigdesk.services.person_search import PersonFilter, first_page
+
+            found = first_page(session, PersonFilter("Серікова Әсел")).rows  # by its pairs
+            assert [row.id for row in found] == [new_id]
     finally:
         desk.close()
 

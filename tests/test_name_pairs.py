@@ -125,3 +125,19 @@ def test_a_word_of_too_many_tokens_is_not_searched_by_pairs(database, monkeypatc
         session.execute(delete(PersonNamePair))
     with database.sessions() as session:
         assert first_page(session, PersonFilter("нұр сер")).count == 9  # read as before
+
+
+def test_a_deleted_person_is_not_shown_even_with_pairs_left(database):
+    """The pairs' page is read without the ORM's filter of deleted rows: it has its own."""
+    from sqlalchemy import update
+
+    ids = _register(database)
+    gone = ids[("Wang", "Lei", None)]
+    with database.transaction() as session:
+        session.execute(update(Person).where(Person.id == gone)
+                        .values(deleted_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)))
+    with database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PersonNamePair)
+                              .where(PersonNamePair.person_id == gone))
+        found = first_page(session, PersonFilter("Wang Lei")).rows
+        assert len(found) == 2 and gone not in {row.id for row in found}

@@ -562,6 +562,7 @@ def _pair_page_query(others: int, descending: bool, after: bool, limit: int) -> 
     page = page.subquery()
     order = [Unindexed(c) for c in (Person.sort_name, Person.id)]
     return (select(*ROW_COLUMNS, page.c.count).join(page, page.c.person_id == Person.id)
+            .where(Person.deleted_at.is_(None))  # run without the ORM, which adds it
             .order_by(*(c.desc() if descending else c.asc() for c in order)))
 
 
@@ -579,8 +580,10 @@ def _by_name_pair(session: Session, words: list[str], descending: bool, limit: i
     for name, word in (("word0", first), ("word1", second),
                        *((f"other{number}", word) for number, word in enumerate(others))):
         values.update({name: word, f"{name}_upper": _upper(word)})
+    # Core statements, run without the ORM's work on each (a fifth of the search's time)
+    connection = session.connection()
     vocabularies: list[list[str]] = [[], []]
-    for number, token in session.execute(_vocabularies_query(2), values):
+    for number, token in connection.execute(_vocabularies_query(2), values):
         vocabularies[number].append(token)
     if max(map(len, vocabularies)) > PAIR_VOCABULARY:
         return None
@@ -589,8 +592,8 @@ def _by_name_pair(session: Session, words: list[str], descending: bool, limit: i
     values.update(vocabulary0=vocabularies[0], vocabulary1=vocabularies[1])
     if after is not None:
         values.update(after_name=after.sort_name, after_id=after.id)
-    rows = session.execute(_pair_page_query(len(others), descending, after is not None,
-                                            limit), values).all()
+    rows = connection.execute(_pair_page_query(len(others), descending, after is not None,
+                                               limit), values).all()
     count = rows[0][-1] if rows and after is None else 0
     return count, [PersonRow(*row[:-1]) for row in rows]
 

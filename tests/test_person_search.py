@@ -165,6 +165,30 @@ def test_counts_by_text_leave_out_deleted_persons(database, people):
         assert count_persons(session, PersonFilter(text="aigerim")) == 1
 
 
+def test_the_list_by_number_leaves_out_deleted_persons_and_documents(database, people):
+    """first_page reads a number of digits by a statement of its own (run without the ORM,
+    whose filter of deleted rows it then repeats)."""
+    from sqlalchemy import update
+
+    from kzmigdesk.domain.models import IdentityDocument
+    from kzmigdesk.services.person_search import first_page
+    from kzmigdesk.services.registration import delete_person
+
+    with database.sessions() as session:
+        iins = {name: session.get(Person, people[name]).iin for name in ("Әбенов", "Ахметов")}
+    with database.transaction() as session:
+        delete_person(session, people["Әбенов"])
+        session.execute(update(IdentityDocument).where(
+            IdentityDocument.person_id == people["Иванов"])
+            .values(deleted_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)))
+    with database.sessions() as session:
+        for text in (iins["Әбенов"], iins["Әбенов"][:8], "7012345678", "701234"):
+            first = first_page(session, PersonFilter(text=text))
+            assert (first.count, first.rows) == (0, []), text
+        first = first_page(session, PersonFilter(text=iins["Ахметов"][:6]))
+        assert names(first.rows) == ["Ахметов"] and first.count == 1
+
+
 def test_a_person_with_two_matching_words_counts_once(database, people):
     with database.transaction() as session:
         save_person(session, PersonInput(surname="Серіков", given_name="Серік",

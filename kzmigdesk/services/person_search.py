@@ -566,6 +566,29 @@ def _pair_page_query(others: int, descending: bool, after: bool, limit: int) -> 
             .order_by(*(c.desc() if descending else c.asc() for c in order)))
 
 
+@functools.cache
+def _number_page_query(sort: str, descending: bool, limit: int) -> Select:
+    """The persons whose IIN or a document's number begins with `number`, sorted, with their
+    count: matching_ids' and _sorted_matches' query for a number of digits alone, built
+    once, its deleted rows filtered in itself (run without the ORM)."""
+    by_iin = select(Person.id).where(_begins(Person.iin, "number"))
+    by_document = select(IdentityDocument.person_id).where(
+        _begins(IdentityDocument.number, "number"), IdentityDocument.deleted_at.is_(None))
+    order = [Unindexed(c) for c in (*SORT_KEYS[sort], Person.id)]
+    return (select(*ROW_COLUMNS, func.count().over())
+            .where(Person.id.in_(union(by_iin, by_document)), Person.deleted_at.is_(None))
+            .order_by(*(c.desc() if descending else c.asc() for c in order)).limit(limit))
+
+
+def _by_number(session: Session, number: str, sort: str, descending: bool,
+               limit: int) -> tuple[int, list[PersonRow]]:
+    """_sorted_matches of a search by IIN or document number (digits, no filter)."""
+    rows = session.connection().execute(_number_page_query(sort, descending, limit),
+                                        {"number": number, "number_upper": _upper(number)})
+    rows = rows.all()
+    return (rows[0][-1] if rows else 0), [PersonRow(*row[:-1]) for row in rows]
+
+
 def _by_name_pair(session: Session, words: list[str], descending: bool, limit: int,
                   after: "PersonRow | None" = None) -> tuple[int, list[PersonRow]] | None:
     """The count and the page by name (or the page after a row, count 0) of a search of
@@ -618,7 +641,10 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
         except TimeUp:
             pass  # a word of a letter or two among thousands: the walk below finds them
     if text and words is None:  # IIN or document numbers
-        if len(normalise_document_number(text)) >= FEW_MATCHES_DIGITS:
+        compact = normalise_document_number(text)
+        if len(compact) >= FEW_MATCHES_DIGITS:
+            if re.fullmatch(r"[0-9]{1,12}", compact) and not _has_filters(filt):
+                return _exact(*_by_number(session, compact, sort, descending, limit))
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
         rows = fetch_persons(session, filt, sort, descending, limit=limit)
     elif sort == "name" and words is not None and len(words) == 1 and not _has_filters(filt):

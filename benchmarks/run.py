@@ -179,19 +179,18 @@ def floor_search_sql(kind: str, text: str) -> tuple[str, list]:
     name: their persons from the pairs of name tokens, the tokens each word begins found one
     by one; else the intersection of the name tokens' ranges), their count and the first page
     by name."""
-    if kind != "IIN prefix":
-        from kzmigdesk.domain.search import query_tokens
-
-        tokens = query_tokens(text)
-        if len(tokens) == 2 and min(map(len, tokens)) > 1 \
-                and not tokens[0].startswith(tokens[1]):
-            return _floor_pairs_sql(*tokens)
     if kind == "IIN prefix":
         upper = text[:-1] + chr(ord(text[-1]) + 1)
         ids = ("SELECT id FROM persons WHERE iin >= ? AND iin < ? UNION SELECT person_id "
                "FROM identity_documents WHERE number >= ? AND number < ?")
         args = [text, upper, text, upper]
     else:
+        from kzmigdesk.domain.search import query_tokens
+
+        tokens = query_tokens(text)
+        if len(tokens) == 2 and min(map(len, tokens)) > 1 \
+                and not tokens[0].startswith(tokens[1]):
+            return _floor_pairs_sql(*tokens)
         numbers = " INTERSECT ".join(["SELECT person_no FROM person_name_tokens "
                                       "WHERE token >= ? AND token < ?"] * len(tokens))
         ids = f"SELECT person_id FROM person_numbers WHERE no IN ({numbers})"

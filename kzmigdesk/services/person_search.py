@@ -96,9 +96,24 @@ ROW_COLUMNS = [getattr(Person, name) for name in PersonRow.__dataclass_fields__]
 SHORT_WORD = 2  # letters
 
 
+def prefix_upper(prefix: str) -> str:
+    """The first string after every one that `prefix` begins."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def prefix_range(column, prefix: str):
     """column LIKE 'prefix%' as a range an index can serve, in any collation."""
-    return and_(column >= prefix, column < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+    return and_(column >= prefix, column < prefix_upper(prefix))
+
+
+def _number_ids(lower, upper) -> Select:
+    """The persons whose IIN or a live document's number lies in [lower, upper): values, or
+    bound parameters for a statement built once (_number_page_query)."""
+    by_iin = select(Person.id).where(Person.iin >= lower, Person.iin < upper)
+    by_document = select(IdentityDocument.person_id).where(
+        IdentityDocument.number >= lower, IdentityDocument.number < upper,
+        IdentityDocument.deleted_at.is_(None))  # also where run without the ORM
+    return by_iin.union(by_document)
 
 
 def matching_ids(text: str, listed_in: int = 0) -> Select | None:
@@ -112,10 +127,7 @@ def matching_ids(text: str, listed_in: int = 0) -> Select | None:
         return select(PersonNumber.person_id).where(PersonNumber.no.in_(numbers))
     compact = normalise_document_number(text)  # NFKC: full-width digits become ASCII ones
     if re.fullmatch(r"[0-9]{4,12}", compact):
-        by_iin = select(Person.id).where(prefix_range(Person.iin, compact))
-        by_document = select(IdentityDocument.person_id).where(
-            prefix_range(IdentityDocument.number, compact))
-        return by_iin.union(by_document)
+        return _number_ids(compact, prefix_upper(compact))
     if re.search(r"\d", compact):
         return select(IdentityDocument.person_id).where(
             prefix_range(IdentityDocument.number, compact))
@@ -232,7 +244,7 @@ def _page_after(session: Session, filt: PersonFilter, sort: str, descending: boo
                 limit: int, after: "PersonRow") -> list[PersonRow]:
     text = filt.text.strip()
     words = name_words(text) if text else None
-    if words is not None and len(words) > 1 and sort == "name" and not _has_filters(filt):
+    if _pairs_may_serve(filt, words, sort):
         found = _by_name_pair(session, words, descending, limit, after)
         if found is not None:
             return found[1]
@@ -501,21 +513,17 @@ def _by_name_tokens(session: Session, word: str, descending: bool,
 PAIR_VOCABULARY = 100  # a word that begins more tokens is not searched by pairs
 
 
-def _upper(prefix: str) -> str:
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
 def _begins(column, name: str):
     """prefix_range over the bound values `name` and `name`_upper (statements built once)."""
     return and_(column >= bindparam(name), column < bindparam(f"{name}_upper"))
 
 
 @functools.cache
-def _vocabularies_query(words: int) -> Select:
-    """The tokens each word begins (word0, word1, ...), one step of the tokens' index each
-    (not the range of all their persons read), at most PAIR_VOCABULARY + 1 a word."""
+def _vocabularies_query() -> Select:
+    """The tokens each of two words (word0, word1) begins, one step of the tokens' index
+    each (not the range of all their persons read), at most PAIR_VOCABULARY + 1 a word."""
     steps = []
-    for number in range(words):
+    for number in range(2):
         token = aliased(PersonNameToken)
         upper = bindparam(f"word{number}_upper")
 
@@ -571,22 +579,24 @@ def _number_page_query(sort: str, descending: bool, limit: int) -> Select:
     """The persons whose IIN or a document's number begins with `number`, sorted, with their
     count: matching_ids' and _sorted_matches' query for a number of digits alone, built
     once, its deleted rows filtered in itself (run without the ORM)."""
-    by_iin = select(Person.id).where(_begins(Person.iin, "number"))
-    by_document = select(IdentityDocument.person_id).where(
-        _begins(IdentityDocument.number, "number"), IdentityDocument.deleted_at.is_(None))
+    ids = _number_ids(bindparam("number"), bindparam("number_upper"))
     order = [Unindexed(c) for c in (*SORT_KEYS[sort], Person.id)]
     return (select(*ROW_COLUMNS, func.count().over())
-            .where(Person.id.in_(union(by_iin, by_document)), Person.deleted_at.is_(None))
+            .where(Person.id.in_(ids), Person.deleted_at.is_(None))
             .order_by(*(c.desc() if descending else c.asc() for c in order)).limit(limit))
 
 
 def _by_number(session: Session, number: str, sort: str, descending: bool,
                limit: int) -> tuple[int, list[PersonRow]]:
     """_sorted_matches of a search by IIN or document number (digits, no filter)."""
-    rows = session.connection().execute(_number_page_query(sort, descending, limit),
-                                        {"number": number, "number_upper": _upper(number)})
-    rows = rows.all()
+    rows = session.connection().execute(_number_page_query(sort, descending, limit), {
+        "number": number, "number_upper": prefix_upper(number)}).all()
     return (rows[0][-1] if rows else 0), [PersonRow(*row[:-1]) for row in rows]
+
+
+def _pairs_may_serve(filt: PersonFilter, words: list[str] | None, sort: str) -> bool:
+    """A search of several words of names alone, by name: _by_name_pair may read it."""
+    return words is not None and len(words) > 1 and sort == "name" and not _has_filters(filt)
 
 
 def _by_name_pair(session: Session, words: list[str], descending: bool, limit: int,
@@ -602,11 +612,11 @@ def _by_name_pair(session: Session, words: list[str], descending: bool, limit: i
     values = {}
     for name, word in (("word0", first), ("word1", second),
                        *((f"other{number}", word) for number, word in enumerate(others))):
-        values.update({name: word, f"{name}_upper": _upper(word)})
+        values.update({name: word, f"{name}_upper": prefix_upper(word)})
     # Core statements, run without the ORM's work on each (a fifth of the search's time)
     connection = session.connection()
     vocabularies: list[list[str]] = [[], []]
-    for number, token in connection.execute(_vocabularies_query(2), values):
+    for number, token in connection.execute(_vocabularies_query(), values):
         vocabularies[number].append(token)
     if max(map(len, vocabularies)) > PAIR_VOCABULARY:
         return None
@@ -628,7 +638,7 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
     text = filt.text.strip()
     words = name_words(text) if text else None
     capped = _capped_count(session, filt, words)
-    if words is not None and len(words) > 1 and sort == "name" and not _has_filters(filt):
+    if _pairs_may_serve(filt, words, sort):
         found = _by_name_pair(session, words, descending, limit)
         if found is not None:
             return _exact(*found)
@@ -643,7 +653,7 @@ def first_page(session: Session, filt: PersonFilter = PersonFilter(), sort: str 
     if text and words is None:  # IIN or document numbers
         compact = normalise_document_number(text)
         if len(compact) >= FEW_MATCHES_DIGITS:
-            if re.fullmatch(r"[0-9]{1,12}", compact) and not _has_filters(filt):
+            if re.fullmatch(r"[0-9]{6,12}", compact) and not _has_filters(filt):
                 return _exact(*_by_number(session, compact, sort, descending, limit))
             return _exact(*_sorted_matches(session, filt, sort, descending, limit))
         rows = fetch_persons(session, filt, sort, descending, limit=limit)

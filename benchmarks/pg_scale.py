@@ -19,7 +19,7 @@ import time
 TABLES = {
     "persons": (),
     "person_numbers": ("person_id",),
-    "person_name_tokens": (),
+    "person_name_tokens": ("person_id",),
     "person_name_pairs": ("person_id",),
     "identity_documents": ("person_id",),
     "households": ("head_id",),

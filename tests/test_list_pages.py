@@ -10,7 +10,7 @@ from kzmigdesk.services import repatriation as rep
 from tests import test_case_list, test_permit_list, test_service_list
 
 TEXTS = ["", "а", "Ә", "Аб", "abe", "Нұр", "nurlan", "Wang", "wei", "йыл", "Ер", "Айгүл",
-         "KND", "knd-0001", "WP-2024", "wp", "Әбенов Нұрлан", "z", "1980"]
+         "KND", "knd-0001", "WP-2024", "wp", "Әбенов Нұрлан", "Әбенов Н", "z", "1980"]
 
 
 def _pages(read, limit):
@@ -205,6 +205,30 @@ def test_name_tokens_know_the_lists_their_person_is_in(lists, monkeypatch):
     assert [row.id for row in labour.permits_page(lists, text="Серікұлы")] == [moved]
 
 
+def test_each_name_token_carries_its_persons_id(lists):
+    """The lists' walks by persons read the ids from the tokens (migration 0041): written
+    with them, and again when a person's tokens are written anew."""
+    from sqlalchemy import func, select
+
+    from kzmigdesk.domain.models import Person, PersonNameToken, PersonNumber
+    from kzmigdesk.services.name_index import index_names
+
+    def wrong(session) -> int:
+        return session.scalar(select(func.count()).select_from(PersonNameToken).join(
+            PersonNumber, PersonNumber.no == PersonNameToken.person_no).where(
+            PersonNameToken.person_id.is_distinct_from(PersonNumber.person_id)))
+
+    with lists.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(PersonNameToken)) > 10
+        assert wrong(session) == 0
+        omarov = session.scalars(select(Person.id).where(Person.surname == "Омаров")).one()
+        index_names(session, [(omarov, ("Омаров", "Ерлан", "Серікұлы", None, None))])
+        assert wrong(session) == 0
+        number = session.scalar(select(PersonNumber.no).where(PersonNumber.person_id == omarov))
+        assert set(session.scalars(select(PersonNameToken.person_id).where(
+            PersonNameToken.person_no == number))) == {omarov}
+
+
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("name", LISTS)
 def test_a_name_found_first_reads_the_list_by_person(lists, name):
@@ -284,9 +308,10 @@ def test_persons_found_first_in_any_number_give_the_same_rows(lists, monkeypatch
 def test_postgresql_walks_the_list_by_persons_in_a_hash_and_counts_from_its_index(
         lists, monkeypatch, name):
     """On PostgreSQL a list's order is walked for the persons found first as a hashed
-    SubPlan (a join would lose the order: the persons' rows all read and sorted), and a
-    name's matches among the list's persons are read from that list's own index of tokens
-    (its condition the index's, in every plan)."""
+    SubPlan (a join would lose the order: the persons' rows all read and sorted), their ids
+    read from the list's own index of tokens (not each number looked up), and a name's
+    matches among the list's persons are counted from that index (its condition the
+    index's, in every plan)."""
     from sqlalchemy import event
 
     from kzmigdesk.domain.models import LISTED_IN
@@ -314,11 +339,13 @@ def test_postgresql_walks_the_list_by_persons_in_a_hash_and_counts_from_its_inde
     with lists.sessions() as session:
         connection = session.connection()
         connection.exec_driver_sql("SET enable_seqscan = off")  # the index, if it may be used
-        for (statement, parameters), wanted in ((walks[0], "hashed SubPlan"),
-                                                (counts[0], f"person_name_tokens_{table}_pg")):
+        for (statement, parameters), wanted in (
+                (walks[0], ["hashed SubPlan", f"person_name_tokens_{table}_pg"]),
+                (counts[0], [f"person_name_tokens_{table}_pg"])):
             plan = "\n".join(row[0] for row in connection.exec_driver_sql(
                 "EXPLAIN " + statement, parameters))
-            assert wanted in plan and "Join" not in plan, plan
+            assert all(w in plan for w in wanted) and "Join" not in plan, plan
+            assert "person_numbers" not in plan, plan
 
 
 @pytest.mark.parametrize("first_from, walks", [(0, ["names", "persons"]), (10**9, ["persons"])])

@@ -15,7 +15,7 @@ from sqlalchemy import table as sql_table
 
 from kzmigdesk.db import migrate
 from kzmigdesk.db.engine import make_engine
-from kzmigdesk.domain.models import Base
+from kzmigdesk.domain.models import Base, PersonNameToken, PersonNumber
 from kzmigdesk.domain.reference import REGIONS, SERVICE_TYPES
 from kzmigdesk.domain.search import sort_key
 
@@ -262,6 +262,49 @@ def empty_engine(tmp_path, request):
     yield engine
     engine.dispose()
     drop_postgres_database(server, name)
+
+
+def test_0041_gives_each_name_token_its_persons_id(empty_engine):
+    """The tokens are copied with their person's id (on PostgreSQL into a table written anew,
+    with its key, indexes and row-level security), and the lists' indexes carry it."""
+    import datetime as dt
+    import uuid
+
+    from kzmigdesk.domain.models import Person
+
+    engine = empty_engine
+    migrate.upgrade(engine, "0040")
+    first, second = uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as connection:
+        connection.execute(Person.__table__.insert(), [dict(
+            id=person, surname=surname, given_name="X", sex="M", birth_date=dt.date(1985, 4, 12))
+            for person, surname in ((first, "Abenov"), (second, "Wang"))])
+        for person, tokens, lists in ((first, ("abenov", "x"), 4), (second, ("vang",), 0)):
+            number = connection.execute(
+                PersonNumber.__table__.insert().values(person_id=person)).inserted_primary_key[0]
+            connection.execute(text(
+                "INSERT INTO person_name_tokens (token, person_no, sort_name, lists) "
+                "VALUES (:token, :number, 'name', :lists)"),
+                [{"token": token, "number": number, "lists": lists} for token in tokens])
+    migrate.upgrade(engine)
+    assert migrate.schema_drift(engine) == []
+    with engine.connect() as connection:
+        tokens = connection.execute(select(
+            PersonNameToken.token, PersonNameToken.person_id, PersonNameToken.lists,
+            PersonNameToken.sort_name)).all()
+        assert sorted(tokens) == [("abenov", first, 4, "name"), ("vang", second, 0, "name"),
+                                  ("x", first, 4, "name")]
+        if engine.dialect.name == "postgresql":
+            policies = set(connection.scalars(text(
+                "SELECT policyname FROM pg_policies WHERE tablename = 'person_name_tokens'")))
+            assert policies == {f"kzmigdesk_{verb}" for verb in
+                                ("insert", "update", "delete", "select")}
+            assert connection.scalar(text(
+                "SELECT relrowsecurity FROM pg_class WHERE relname = 'person_name_tokens'"))
+            definition = connection.scalar(text(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE indexname = 'ix_person_name_tokens_service_records_pg'"))
+            assert "(token, person_no, person_id) WHERE ((lists & 4) <> 0)" in definition
 
 
 def test_0015_normalises_identifiers_and_moves_clashing_iins_into_notes(empty_engine, caplog):

@@ -261,6 +261,9 @@ class PersonNameToken(Base):
     # only these persons. Set by triggers when a row names the person (migration 0034) and by
     # name_index when the tokens are written; never cleared, so it may only be too wide.
     lists: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The person's id (PersonNumber.person_id): a list's walk by persons hashes them from the
+    # list's index alone (list_pages.person_condition) instead of looking each number up.
+    person_id: Mapped[uuid.UUID | None]
 
 
 class PersonNamePair(Base):
@@ -289,10 +292,11 @@ for _letters in (1, 2):
           info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
 # PostgreSQL reads the tokens of one list's persons from an index of them alone (SQLite's
 # table is an index by token already: WITHOUT ROWID). A query uses it when its condition is
-# the index's, the bit a literal (person_search.matching_numbers).
+# the index's, the bit a literal (person_search.matching_numbers); a walk by persons hashes
+# their ids from it (list_pages.person_condition).
 for _table, _flag in LISTED_IN.items():
     Index(f"ix_person_name_tokens_{_table}_pg", PersonNameToken.token, PersonNameToken.person_no,
-          postgresql_where=text(f"(lists & {_flag}) <> 0"),
+          PersonNameToken.person_id, postgresql_where=text(f"(lists & {_flag}) <> 0"),
           info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
 
 

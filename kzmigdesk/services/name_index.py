@@ -59,14 +59,14 @@ def write_tokens(session: Session, tokens: dict[uuid.UUID, Iterable[str]],
     sort_names = _sort_names(session, ids)
     lists = _lists(session, ids)
     rows = sorted(((token, numbers[person_id], sort_names.get(person_id, ""),
-                    lists.get(person_id, 0))
+                    lists.get(person_id, 0), person_id)
                    for person_id, person_tokens in tokens.items()
                    for token in person_tokens))  # the index's order spares work
     if rows:
         session.execute(insert(PersonNameToken.__table__),
                         [{"token": token, "person_no": number, "sort_name": name,
-                          "lists": listed}
-                         for token, number, name, listed in rows])
+                          "lists": listed, "person_id": person_id}
+                         for token, number, name, listed, person_id in rows])
     pairs = sorted((first, second, sort_names.get(person_id, ""), person_id)
                    for person_id, person_tokens in tokens.items()
                    for first, second in combinations(sorted(person_tokens), 2))

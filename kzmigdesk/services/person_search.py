@@ -143,15 +143,7 @@ def matching_numbers(text: str, listed_in: int = 0):
     # A word of one or two letters begins tens of thousands of names: rather than read them
     # all, it is checked on the persons that the longer words matched.
     long_words = [token for token in tokens if len(token) > SHORT_WORD] or tokens[:1]
-    per_token = [
-        select(PersonNameToken.person_no).where(prefix_range(PersonNameToken.token, token))
-        for token in long_words
-    ]
-    if listed_in:
-        # literal: the condition of the list's index (models), in every plan of the query
-        listed = PersonNameToken.lists.op("&")(literal_column(str(int(listed_in))))
-        per_token = [query.where(listed != literal_column("0")) for query in per_token]
-    numbers = per_token[0] if len(per_token) == 1 else intersect(*per_token)
+    numbers = _token_persons(long_words, listed_in, PersonNameToken.person_no)
     short_words = tokens[len(long_words):]  # tokens are sorted longest first
     if short_words:
         matched = numbers.subquery()
@@ -161,6 +153,29 @@ def matching_numbers(text: str, listed_in: int = 0):
             numbers = numbers.where(exists().where(token.person_no == matched.c.person_no,
                                                    prefix_range(token.token, word)))
     return numbers
+
+
+def _token_persons(words: list[str], listed_in: int, column) -> Select:
+    """`column` of the tokens that every one of `words` begins (of a list's persons)."""
+    per_token = [select(column).where(prefix_range(PersonNameToken.token, word))
+                 for word in words]
+    if listed_in:
+        # literal: the condition of the list's index (models), in every plan of the query
+        listed = PersonNameToken.lists.op("&")(literal_column(str(int(listed_in))))
+        per_token = [query.where(listed != literal_column("0")) for query in per_token]
+    return per_token[0] if len(per_token) == 1 else intersect(*per_token)
+
+
+def listed_person_ids(text: str, listed_in: int) -> Select | None:
+    """The ids of a list's persons that `text`, a search of names, names, from the list's
+    index of tokens alone (which holds them: a walk by persons hashes them without looking
+    each one up); None for other texts and for those with a short word beside longer ones
+    (matching_numbers checks it on each person)."""
+    tokens = query_tokens(text)
+    if (not tokens or re.search(r"\d", normalise_document_number(text))
+            or (len(tokens) > 1 and min(map(len, tokens)) <= SHORT_WORD)):
+        return None
+    return _token_persons(tokens, listed_in, PersonNameToken.person_id)
 
 
 def numbers_as_values(session: Session, numbers: Select, cap: int) -> Select | None:

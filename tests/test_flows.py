@@ -1,6 +1,6 @@
-"""Flows over time (services/flows.py): arrivals per month by category, country and region,
-and quota use by region, agree with direct SQL on demo data and on hand-made data; a clerk
-sees their own office, a supervisor every office or the one chosen."""
+"""Flows over time (services/flows.py): arrivals per month by category, country, region and
+office, and quota use by region, agree with direct SQL on demo data and on hand-made data; a
+clerk sees their own office, a supervisor every office or the one chosen."""
 
 import datetime as dt
 import uuid
@@ -73,9 +73,11 @@ def test_arrivals_agree_with_sql_on_demo_data(demo_flows):
         {(m, labels[c]): n for (m, c), n in by_category.items()})
     assert sum(by_category.values()) > 50  # the demo data do have arrivals in the period
 
-    # Countries and regions: the six largest have their own line, the rest one together;
-    # the total of each month is every arrival of the month.
-    for key, column in (("country", "citizenship"), ("region", "region_id")):
+    # Countries, regions and offices (a region's districts, the country's regional offices):
+    # the six largest have their own line, the rest one together; the total of each month is
+    # every arrival of the month, whichever level adds them up.
+    for key, column in (("country", "citizenship"), ("region", "region_id"),
+                        ("office", "office_id")):
         expected = sql_arrivals(database, first, end, column)
         per_month = Counter()
         for (month, _key), count in expected.items():
@@ -90,6 +92,34 @@ def test_arrivals_agree_with_sql_on_demo_data(demo_flows):
         largest = sorted(totals.values(), reverse=True)[:6]
         assert sorted((sum(s.values) for s in result.chart(key).series[:6]),
                       reverse=True) == largest
+
+
+def test_arrivals_by_office_name_each_office(demo_flows):
+    """The office chart's lines are the offices that registered the persons, by district
+    (the demo's are all different); one office chosen, it is that office's line alone."""
+    database = demo_flows
+    database.actor = SUPERVISOR
+    first, end = months_back(TODAY, 24)[0], dt.date(2026, 7, 1)
+    per_office = Counter()
+    for (_month, office_id), count in sql_arrivals(database, first, end, "office_id").items():
+        per_office[office_id] += count
+    with database.sessions() as session:
+        names = {str(office.id).replace("-", ""): office.district
+                 for office in session.scalars(select(Office))}
+    assert len([o for o in per_office if o]) >= 2
+    result = flows(database, 24, today=TODAY)
+    lines = {series.name: sum(series.values) for series in result.chart("office").series}
+    counts = {names[str(o).replace("-", "")] if o else "no office": n
+              for o, n in per_office.items()}
+    ranked = sorted(counts, key=lambda name: (-counts[name], name))  # ties by name
+    assert {name: n for name, n in lines.items() if name != "Other offices"} == {
+        name: counts[name] for name in ranked[:6]}
+    assert lines["Other offices"] == sum(counts[name] for name in ranked[6:]) > 0
+    busiest = max((o for o in per_office if o), key=per_office.get)
+    with database.sessions() as session:
+        office = session.get(Office, uuid.UUID(str(busiest)))
+    own = flows(database, 24, office.id, today=TODAY).chart("office").series
+    assert [(s.name, sum(s.values)) for s in own] == [(office.district, per_office[busiest])]
 
 
 def test_quota_use_agrees_with_sql(demo_flows):
@@ -218,10 +248,10 @@ def test_the_xlsx_summary_has_the_charts(demo_flows):
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book[words.t("Flows")]
     charts = sheet._charts
-    assert len(charts) == 5
-    assert [c.tagname for c in charts] == ["barChart", "lineChart", "lineChart", "barChart",
-                                           "barChart"]
-    assert charts[0].grouping == "stacked" and charts[3].barDir == "bar"
+    assert len(charts) == 6
+    assert [c.tagname for c in charts] == ["barChart", "lineChart", "lineChart", "lineChart",
+                                           "barChart", "barChart"]
+    assert charts[0].grouping == "stacked" and charts[4].barDir == "bar"
     assert sheet["A1"].value == "Прибывшие по категориям"
     assert sheet["A3"].value == "июнь 2024" and sheet["A26"].value == "май 2026"
     category = summary.flows.chart("category")
@@ -235,7 +265,7 @@ def test_the_xlsx_summary_has_the_charts(demo_flows):
     title_row = next(row for row in range(1, sheet.max_row + 1)
                      if sheet[f"A{row}"].value == words.t(kandas.title))
     regions = len(kandas.labels)
-    assert charts[3].series[1].val.numRef.f.replace("'", "") == \
+    assert charts[4].series[1].val.numRef.f.replace("'", "") == \
         f"Потоки!$C${title_row + 2}:$C${title_row + 1 + regions}"
     assert [sheet[f"A{title_row + 2 + i}"].value for i in range(regions)] == list(kandas.labels)
 

@@ -49,7 +49,7 @@ def test_charts_render_translated(qtbot, demo, language, tmp_path):
         assert tab.save_png(path)
         image = QImage(str(path))
         assert image.width() >= 400 and image.height() >= 260
-    quota = page.charts[3].view.chart()
+    quota = page.charts[4].view.chart()
     assert quota.title() == i18n._("Kandas resettlement against the kandas quota")
     assert [m.label() for m in quota.legend().markers()] == [i18n._("Quota"), i18n._("Used")]
 
@@ -77,7 +77,7 @@ def test_empty_state(qtbot, database):
     page = page_of(qtbot, database)
     assert page.body.currentWidget() is page.empty and page.empty.text()
 
-def test_dark_palette_colours_the_chart():
+def test_dark_palette_colours_the_chart(qapp):  # a chart needs the application
     page_palette = QPalette()
     page_palette.setColor(QPalette.ColorRole.Window, QColor("#202020"))
     page_palette.setColor(QPalette.ColorRole.Base, QColor("#181818"))

@@ -453,7 +453,7 @@ class FlowSeries:
 
 @dataclass(frozen=True)
 class FlowChart:
-    key: str  # "category", "country", "region", "kandas_quota", "labour_quota"
+    key: str  # "category", "country", "region", "office", "kandas_quota", "labour_quota"
     title: str  # msgid
     value_title: str  # msgid: the value axis ("Persons", "Slots")
     labels: tuple[str, ...]  # a quota chart's regions; () for a monthly one (Flows.months)

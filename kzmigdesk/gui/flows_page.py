@@ -1,6 +1,7 @@
-"""The Flows section: charts of arrivals per month (by category, country of citizenship and
-region) and of quota use by region, over a chosen period (services/flows.py decides what is
-counted and whose data the user sees). Drawn with Qt Charts; each chart can be saved as PNG."""
+"""The Flows section: charts of arrivals per month (by category, country of citizenship,
+region and office) and of quota use by region, over a chosen period (services/flows.py decides
+what is counted and whose data the user sees). Drawn with Qt Charts; each chart can be saved as
+PNG."""
 
 import uuid
 from pathlib import Path
@@ -46,6 +47,7 @@ TAB_TITLES = {
     "category": N_("By category"),
     "country": N_("By country"),
     "region": N_("By region"),
+    "office": N_("By office"),
     "kandas_quota": N_("Kandas quota"),
     "labour_quota": N_("Labour quota"),
 }

@@ -4,8 +4,11 @@ An arrival is a person first registered with an office: the month of the person'
 creation (persons.created_at, in UTC), as the monthly summary's "new registrations" count it.
 Arrivals are shown per month, by the person's category (kandas, foreign worker, other: the
 services keep it from the person's case or permits), by country of citizenship (the country of
-origin, but for kandas already granted Kazakh citizenship) and by region of residence; the six
-largest countries and regions of the period each have their line, the rest one line together.
+origin, but for kandas already granted Kazakh citizenship), by region of residence and by the
+office that registered them, named by its district or city (a regional office's districts,
+the ministry's regional offices: the levels of the monthly summary's breakdown); the six
+largest countries, regions and offices of the period each have their line, the rest one line
+together.
 One covering index (ix_persons_arrivals, migration 0021) serves the one query they come from.
 
 The quota charts show, for the last month's year, each region's kandas resettlement quota
@@ -125,16 +128,17 @@ def flows_of(session: Session, last_month: dt.date, months: int = DEFAULT_PERIOD
     office = scope_office(session, office_id)
     period = months_back(last_month, months)
     month, in_period = arrivals_by_month(session, period[0], period[-1])
-    query = (select(month, Person.category, Person.citizenship, Person.region_id, func.count())
-             .where(*in_period)
-             .group_by(month, Person.category, Person.citizenship, Person.region_id))
+    grouped = (month, Person.category, Person.citizenship, Person.region_id, Person.office_id)
+    query = select(*grouped, func.count()).where(*in_period).group_by(*grouped)
     if office is not None:
         query = query.where(Person.office_id == office.id)
-    by: dict[str, dict] = {name: defaultdict(Counter) for name in ("category", "country", "region")}
-    for key, category, country, region_id, count in session.execute(query):
+    by: dict[str, dict] = {name: defaultdict(Counter)
+                           for name in ("category", "country", "region", "office")}
+    for key, category, country, region_id, office_id, count in session.execute(query):
         by["category"][category][key] += count
         by["country"][country][key] += count
         by["region"][region_id][key] += count
+        by["office"][office_id][key] += count
 
     regions = {region.id: region for region in session.scalars(select(Region))}
     keys = [m.strftime("%Y-%m") for m in period]
@@ -150,6 +154,18 @@ def flows_of(session: Session, last_month: dt.date, months: int = DEFAULT_PERIOD
         return (words.name(named(regions[region_id])) if region_id in regions
                 else words.t(N_("not given")))
 
+    # an office by its district (or city), short enough for a chart's legend; by its full
+    # name where that is not given or two offices share it
+    offices = {office_id: (district or name, name) for office_id, district, name
+               in session.execute(select(Office.id, Office.district, Office.name))}
+    shared = Counter(short for short, _name in offices.values())
+
+    def office_name(office_id):
+        if office_id not in offices:
+            return words.t(N_("no office"))
+        short, name = offices[office_id]
+        return short if shared[short] == 1 else name
+
     arrivals = (
         FlowChart("category", N_("Arrivals by category"), N_("Persons"), (), categories,
                   stacked=True),
@@ -157,6 +173,8 @@ def flows_of(session: Session, last_month: dt.date, months: int = DEFAULT_PERIOD
                   _series(by["country"], period, country, words.t(N_("Other countries")))),
         FlowChart("region", N_("Arrivals by region"), N_("Persons"), (),
                   _series(by["region"], period, region, words.t(N_("Other regions")))),
+        FlowChart("office", N_("Arrivals by office"), N_("Persons"), (),
+                  _series(by["office"], period, office_name, words.t(N_("Other offices")))),
     )
     year = last_month.year
     quotas = _quota_bars(session, year, office.region_id if office else None, regions, words)

@@ -137,8 +137,8 @@ def matching_ids(text: str, listed_in: int = 0) -> Select | None:
 def matching_numbers(text: str, listed_in: int = 0):
     """For a text of names (no digits): a query of the numbers (PersonNumber) of the persons
     it names, which may repeat a number; None for other texts. `listed_in`: as matching_ids."""
-    tokens = query_tokens(text)
-    if not tokens or re.search(r"\d", normalise_document_number(text)):
+    tokens = name_words(text)
+    if tokens is None:
         return None
     # A word of one or two letters begins tens of thousands of names: rather than read them
     # all, it is checked on the persons that the longer words matched.
@@ -171,9 +171,8 @@ def listed_person_ids(text: str, listed_in: int) -> Select | None:
     index of tokens alone (which holds them: a walk by persons hashes them without looking
     each one up); None for other texts and for those with a short word beside longer ones
     (matching_numbers checks it on each person)."""
-    tokens = query_tokens(text)
-    if (not tokens or re.search(r"\d", normalise_document_number(text))
-            or (len(tokens) > 1 and min(map(len, tokens)) <= SHORT_WORD)):
+    tokens = name_words(text)
+    if tokens is None or (len(tokens) > 1 and min(map(len, tokens)) <= SHORT_WORD):
         return None
     return _token_persons(tokens, listed_in, PersonNameToken.person_id)
 

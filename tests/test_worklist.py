@@ -227,6 +227,6 @@ def test_expiring_records_are_read_by_their_expiry_index_on_sqlite(demo):
         "valid_to BETWEEN" in s or "certificate_expiry_date BETWEEN" in s))
     assert len(plans) >= 8
     for statement, plan in plans:
-        expiry = ("ix_work_permits_valid_to" if "valid_to BETWEEN" in statement
-                  else "ix_repatriate_cases_certificate_expiry_date")
+        expiry = ("ix_work_permits_expiring" if "valid_to BETWEEN" in statement
+                  else "ix_repatriate_cases_expiring")
         assert expiry in plan, plan

@@ -362,6 +362,10 @@ class RepatriateCase(Entity):
               "id", "deleted_at"),
         Index("ix_repatriate_cases_quota", "quota_year", "resettlement_region_id", "status",
               "certificate_issue_date", "deleted_at"),
+        # Certificates by their expiry, with what the monthly summary and the worklist read
+        # of them (migration 0042): no case's row read for next month's or this week's.
+        Index("ix_repatriate_cases_expiring", "certificate_expiry_date", "status",
+              "certificate_number", "person_id", "office_id", "deleted_at"),
         # "Mine": an owner's cases in the list's order (issue 19).
         Index("ix_repatriate_cases_owner", "owner_id", "application_date", "case_number", "id",
               **LIVE_ROWS),
@@ -376,7 +380,7 @@ class RepatriateCase(Entity):
     status: Mapped[RepatriateStatus] = mapped_column(enum_type(RepatriateStatus), index=True)
     certificate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     certificate_issue_date: Mapped[dt.date | None]
-    certificate_expiry_date: Mapped[dt.date | None] = mapped_column(index=True)
+    certificate_expiry_date: Mapped[dt.date | None]  # ix_repatriate_cases_expiring
     resettlement_region_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("regions.id"))
     quota_year: Mapped[int | None] = mapped_column(Integer)
     # Why a supervisor granted the case beyond its region's kandas quota (services/quotas.py).
@@ -445,6 +449,9 @@ class WorkPermit(Entity):
               **LIVE_ROWS),
         # "Mine": an owner's permits in the list's order (issue 19).
         Index("ix_work_permits_owner", "owner_id", "valid_from", "number", **LIVE_ROWS),
+        # As ix_repatriate_cases_expiring, for the permits.
+        Index("ix_work_permits_expiring", "valid_to", "status", "number", "person_id",
+              "office_id", "deleted_at"),
     )
 
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -454,7 +461,7 @@ class WorkPermit(Entity):
     profession: Mapped[str | None] = mapped_column(String(200))
     region_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("regions.id"))
     valid_from: Mapped[dt.date]
-    valid_to: Mapped[dt.date] = mapped_column(index=True)
+    valid_to: Mapped[dt.date]  # ix_work_permits_expiring
     status: Mapped[PermitStatus] = mapped_column(enum_type(PermitStatus))
     quota_year: Mapped[int] = mapped_column(Integer)
     # False once the permit gave its slot back to the quota (see services/quotas.py).

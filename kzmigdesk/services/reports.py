@@ -432,7 +432,8 @@ class _Summary:
         start, end = self.end, self.next_end
         holder = Person.surname + " " + Person.given_name
         # A month of each expiry index, not every valid case or permit by a status index
-        # (Unindexed: SQLite has no statistics to tell)
+        # (Unindexed: SQLite has no statistics to tell); the certificates' and permits'
+        # expiry indexes hold all these queries read of them (migration 0042)
         queries = [
             (None, select(IdentityDocument.doc_type, IdentityDocument.number, holder,
                           IdentityDocument.expiry_date)

@@ -4,6 +4,7 @@ concurrent issuance of the last slot, CSV import."""
 import datetime as dt
 import threading
 import time
+import uuid
 
 import pytest
 from acting import as_user
@@ -487,3 +488,37 @@ def test_labour_quota_usage_reads_its_index_alone(database):
     for statement, plan in plans:
         assert "deleted_at IS NULL" in statement
         assert "USING COVERING INDEX ix_work_permits_quota" in plan, plan
+
+
+def test_one_regions_usage_is_its_rows_of_every_regions(database):
+    """An office's monthly summary asks for its region's quotas alone: the same rows, with
+    the same usage and forecasts, as every region's usage holds for that region."""
+    from kzmigdesk.demo import generate_demo_data
+
+    today = dt.date.today()
+    generate_demo_data(database, persons=400, seed=11, today=today)
+    with database.sessions() as session:
+        for kind in QuotaKind:
+            every = quota_usage(session, kind, today.year, today=today)
+            regions = {row.region_id for row in every}
+            assert len(regions) > 3 and any(row.forecast for row in every)
+            for region_id in regions:
+                assert quota_usage(session, kind, today.year, today=today,
+                                   region_id=region_id) == [
+                    row for row in every if row.region_id == region_id]
+
+
+@pytest.mark.sqlite_only
+def test_one_regions_monthly_shape_reads_its_entries_of_the_quota_index(database):
+    """Each year's entries of the region, not every region's of those years."""
+    from query_plans import sqlite_plans
+
+    def work():
+        with database.sessions() as session:
+            quotas._monthly(session, quotas.QuotaKind.LABOUR, 2023, 2026, uuid.uuid4())
+            quotas._monthly(session, quotas.QuotaKind.KANDAS, 2023, 2026, uuid.uuid4())
+
+    plans = sqlite_plans(database, work, lambda s: "GROUP BY" in s)
+    assert len(plans) == 2
+    for _statement, plan in plans:
+        assert "(quota_year=? AND " in plan and "region_id=?" in plan, plan

@@ -129,13 +129,16 @@ def _labour_used(session: Session, year: int, *conditions, **where) -> dict[tupl
     return {(region, category): count for region, category, count in session.execute(query)}
 
 
-def _labour_used_by_sector(session: Session, year: int) -> dict[tuple, int]:
-    """{(region, category, sector or None): slots taken} of the year."""
+def _labour_used_by_sector(session: Session, year: int,
+                           region_id: uuid.UUID | None = None) -> dict[tuple, int]:
+    """{(region, category, sector or None): slots taken} of the year (in one region)."""
     query = (
         select(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id, func.count())
         .where(WorkPermit.quota_year == year, WorkPermit.holds_quota_slot.is_(True))
         .group_by(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id)
     )
+    if region_id is not None:
+        query = query.where(WorkPermit.region_id == region_id)
     return {(region, category, sector): count
             for region, category, sector, count in session.execute(query)}
 
@@ -178,65 +181,72 @@ def _kandas_used(session: Session, year: int, **where) -> dict[tuple, int]:
     return {(region, None): count for region, count in session.execute(query)}
 
 
-def _monthly(session: Session, kind: QuotaKind, first_year: int, last_year: int) -> dict:
+def _monthly(session: Session, kind: QuotaKind, first_year: int, last_year: int,
+             region_id: uuid.UUID | None = None) -> dict:
     """{(region, category, sector, year): [12 monthly counts]} of the slots taken in those
-    years (category and sector None for the kandas quota)."""
+    years (category and sector None for the kandas quota), in one region or all. The years
+    are listed, not a range: each year's entries of the quota index, then its region's."""
+    years = list(range(first_year, last_year + 1))
     if kind is QuotaKind.LABOUR:
         day = WorkPermit.valid_from
         query = (
             select(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id,
                    WorkPermit.quota_year, extract("month", day), func.count())
-            .where(WorkPermit.quota_year.between(first_year, last_year),
-                   WorkPermit.holds_quota_slot.is_(True))
+            .where(WorkPermit.quota_year.in_(years), WorkPermit.holds_quota_slot.is_(True))
             .group_by(WorkPermit.region_id, WorkPermit.category, WorkPermit.sector_id,
                       WorkPermit.quota_year, extract("month", day))
         )
+        if region_id is not None:
+            query = query.where(WorkPermit.region_id == region_id)
     else:
         day = RepatriateCase.certificate_issue_date
         query = (
             select(RepatriateCase.resettlement_region_id, None, None, RepatriateCase.quota_year,
                    extract("month", day), func.count())
-            .where(RepatriateCase.quota_year.between(first_year, last_year),
+            .where(RepatriateCase.quota_year.in_(years),
                    RepatriateCase.resettlement_region_id.is_not(None),
                    RepatriateCase.status.in_(KANDAS_SLOT_STATUSES),
                    day.is_not(None))
             .group_by(RepatriateCase.resettlement_region_id, RepatriateCase.quota_year,
                       extract("month", day))
         )
+        if region_id is not None:
+            query = query.where(RepatriateCase.resettlement_region_id == region_id)
     months: dict = defaultdict(lambda: [0] * 12)
     for region, category, sector, year, month, count in session.execute(query):
         months[(region, category, sector, year)][int(month) - 1] += count
     return months
 
 
-def quota_usage(session: Session, kind: QuotaKind, year: int,
-                today: dt.date | None = None) -> list[QuotaUsage]:
-    """Every quota of the year with its usage (and forecast, for the current year), plus any
-    region and category where slots were taken with no quota set; in region order."""
+def quota_usage(session: Session, kind: QuotaKind, year: int, today: dt.date | None = None,
+                region_id: uuid.UUID | None = None) -> list[QuotaUsage]:
+    """Every quota of the year (of one region, or all) with its usage (and forecast, for the
+    current year), plus any region and category where slots were taken with no quota set;
+    in region order."""
     today = today or dt.date.today()
     sector_quotas: set[tuple] = set()
+    quota = LabourQuota if kind is QuotaKind.LABOUR else KandasQuota
+    quotas = select(quota).where(quota.year == year)
+    if region_id is not None:
+        quotas = quotas.where(quota.region_id == region_id)
     if kind is QuotaKind.LABOUR:
-        amounts = {
-            (q.region_id, q.category, q.sector_id): q.amount
-            for q in session.scalars(select(LabourQuota).where(LabourQuota.year == year))
-        }
+        amounts = {(q.region_id, q.category, q.sector_id): q.amount
+                   for q in session.scalars(quotas)}
         sector_quotas = {key for key in amounts if key[2] is not None}
         used: dict[tuple, int] = defaultdict(int)
-        for key, count in _labour_used_by_sector(session, year).items():
+        for key, count in _labour_used_by_sector(session, year, region_id).items():
             used[_quota_key(key, sector_quotas)] += count
     else:
-        amounts = {
-            (q.region_id, None, None): q.amount
-            for q in session.scalars(select(KandasQuota).where(KandasQuota.year == year))
-        }
+        amounts = {(q.region_id, None, None): q.amount for q in session.scalars(quotas)}
+        in_region = {} if region_id is None else {"resettlement_region_id": region_id}
         used = {(region, None, None): count
-                for (region, _none), count in _kandas_used(session, year).items()}
+                for (region, _none), count in _kandas_used(session, year, **in_region).items()}
     regions = {region.id: region for region in session.scalars(select(Region))}
     sectors = {sector.id: sector for sector in session.scalars(select(EconomicSector))}
     months: dict = defaultdict(lambda: [0] * 12)
     if year == today.year:
         for (region, category, sector, y), counts in _monthly(
-                session, kind, year - HISTORY_YEARS, year).items():
+                session, kind, year - HISTORY_YEARS, year, region_id).items():
             shape = months[(*_quota_key((region, category, sector), sector_quotas), y)]
             for index, count in enumerate(counts):
                 shape[index] += count

@@ -347,9 +347,8 @@ class _Summary:
         sector_order: dict = {}
         for kind, title in ((QuotaKind.LABOUR, N_("Foreign labour quota")),
                             (QuotaKind.KANDAS, N_("Kandas resettlement quota"))):
-            for row in quota_usage(self.session, kind, year, today=self.today):
-                if self.office is not None and row.region_id != self.office.region_id:
-                    continue
+            for row in quota_usage(self.session, kind, year, today=self.today, region_id=(
+                    self.office.region_id if self.office is not None else None)):
                 names = [self.t(title), self.region(row.region_id),
                          self.label(row.category)]
                 sector = (f"{row.sector_code} — {self.t_name(row.sector_id)}"

@@ -368,3 +368,19 @@ def test_databases_encrypted_with_sqlciphers_defaults_still_open(encrypted, tmp_
     assert read_with(made, key) and backup.verify(made).problem is None  # as its original
     store()[(keys.SERVICE, keys.identity(earlier))] = "00" * 32
     assert check_file(earlier).problem == WRONG_KEY  # neither settings open it: a wrong key
+
+
+def test_the_connection_used_last_is_taken_first(encrypted):
+    """Its cache holds the pages it decrypted (a count before a jump deep into a list)."""
+    path, _key = encrypted
+    database = open_database(str(path))
+    try:
+        first, second = database.engine.raw_connection(), database.engine.raw_connection()
+        used_last = second.driver_connection
+        first.close()
+        second.close()
+        again = database.engine.raw_connection()
+        assert again.driver_connection is used_last
+        again.close()
+    finally:
+        database.close()

@@ -72,7 +72,8 @@ def _sqlcipher_engine(url: str, key: bytes) -> Engine:
         return connection
 
     engine.dispose()
-    return create_engine(url, module=sqlcipher3, creator=connect)
+    # The connection used last is taken first: its cache holds the pages it decrypted.
+    return create_engine(url, module=sqlcipher3, creator=connect, pool_use_lifo=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

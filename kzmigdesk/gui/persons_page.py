@@ -64,7 +64,7 @@ class PersonsTableModel(PagedTableModel):
         return listing.count, listing.rows, listing.exact
 
     def exact_count(self) -> int:
-        return person_count(self.database, self.filter)
+        return person_count(self.database, self.filter, self.sort_key)
 
     def fetch(self, offset: int, limit: int) -> list[PersonRow]:
         """A page; after a page at hand, from its last row on (keyset, no OFFSET)."""

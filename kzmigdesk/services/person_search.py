@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     ColumnElement,
+    Index,
     Integer,
     Select,
     String,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
@@ -209,7 +211,15 @@ def _filtered(query: Select, filt: PersonFilter, ids: Select | None = None) -> S
     return query
 
 
-def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
+def count_persons(session: Session, filt: PersonFilter = PersonFilter(),
+                  sort: str | None = None) -> int:
+    """The number of persons of `filt`; with `sort` (a list's order), on SQLite, counted in
+    that order's index where one holds them: an encrypted file then has the pages a jump deep
+    into the list reads decrypted in its cache (a count in another index: 250 ms, not 40 ms,
+    for row 900,000 of 1,000,000)."""
+    index = order_index(filt, sort) if sort else None
+    if index is not None and session.get_bind().dialect.name == "sqlite":
+        return _count_in(session, index, filt)
     ids = matching_ids(filt.text)
     if ids is not None and filt == PersonFilter(text=filt.text):
         # Text alone: names are counted in the token index alone (a deleted person's tokens
@@ -221,6 +231,33 @@ def count_persons(session: Session, filt: PersonFilter = PersonFilter()) -> int:
         live = select(Person.id).where(Person.id.in_(ids))
         return session.scalar(select(func.count()).select_from(live.subquery()))
     return session.scalar(_filtered(select(func.count()).select_from(Person), filt))
+
+
+FILTER_COLUMNS = ("status", "category", "region_id")
+ORDER_COLUMNS = {"name": ("sort_name", "id"), "birth_date": ("birth_date", "sort_name", "id"),
+                 "iin": ("iin", "id"), "registered": ("created_at", "id")}
+
+
+def order_index(filt: PersonFilter, sort: str) -> Index | None:
+    """The index of live persons in the list's order `sort` that holds exactly the persons
+    of `filt` (its one filter first, if any); None for a text or several filters."""
+    filters = [name for name in FILTER_COLUMNS if getattr(filt, name) is not None]
+    if filt.text.strip() or len(filters) > 1:
+        return None
+    wanted = (*filters, *ORDER_COLUMNS[sort])
+    return next((index for index in Person.__table__.indexes
+                 if tuple(column.name for column in index.columns) == wanted
+                 and index.dialect_options["sqlite"]["where"] is not None), None)
+
+
+def _count_in(session: Session, index: Index, filt: PersonFilter) -> int:
+    table = Person.__table__
+    query = (select(func.count()).select_from(sql_text(f"{table.name} INDEXED BY {index.name}"))
+             .where(literal_column("deleted_at").is_(None)))
+    for name in FILTER_COLUMNS:
+        if getattr(filt, name) is not None:
+            query = query.where(literal_column(name, table.c[name].type) == getattr(filt, name))
+    return session.scalar(query)
 
 
 def fetch_persons(session: Session, filt: PersonFilter = PersonFilter(), sort: str = "name",
@@ -742,9 +779,10 @@ def _account(database: Database, text: str, rows: list[PersonRow]) -> None:
         access.note(database, AccessKind.SEARCH, (row.id for row in rows))
 
 
-def person_count(database: Database, filt: PersonFilter = PersonFilter()) -> int:
+def person_count(database: Database, filt: PersonFilter = PersonFilter(),
+                 sort: str | None = None) -> int:
     with database.sessions() as session:
-        return count_persons(session, filt)
+        return count_persons(session, filt, sort)
 
 
 def persons_page(database: Database, filt: PersonFilter = PersonFilter(), sort: str = "name",

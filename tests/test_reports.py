@@ -253,6 +253,23 @@ def test_expiring_records_are_read_by_their_expiry_index_on_sqlite(fixture):
             expiry = ("ix_work_permits_expiring" if "valid_to >=" in statement
                       else "ix_repatriate_cases_expiring")
             assert f"COVERING INDEX {expiry}" in plan, plan
+            assert "INDEX ix_persons_names_by_id (id=?)" in plan, plan  # no holder's row
+
+
+@pytest.mark.sqlite_only
+def test_status_changes_are_counted_by_office_from_an_index_of_offices_by_id(fixture):
+    """Each of the month's changes looks up its case's or permit's office in an index of
+    offices by id (migration 0043), not the table's id index and then the row: for every
+    office's breakdown and for one office's own counts."""
+    database, office = fixture
+    for office_id, wanted in ((None, "office_id, count(*)"), (office, "office_id = ?")):
+        plans = sqlite_plans(database, lambda o=office_id: summary(database, office_id=o),
+                             lambda s, w=wanted: "status_changes.changed_on >=" in s and w in s)
+        assert len(plans) == 2, plans
+        for statement, plan in plans:
+            table = ("work_permits" if "FROM permit_status_changes" in statement
+                     else "repatriate_cases")
+            assert f"INDEX ix_{table}_office_by_id (id=?" in plan, plan
 
 
 @pytest.mark.sqlite_only

@@ -193,6 +193,8 @@ class Person(Entity):
         # Every IIN, deleted persons' too: an IIN prefix search, and the checks that a
         # deleted person's IIN still blocks (legacy import, exchange), read it by range.
         Index("ix_persons_iin", "iin"),
+        # A person's name by id without the person's row (a report's holders: db/indexed.py)
+        Index("ix_persons_names_by_id", "id", "surname", "given_name", **LIVE_ROWS),
     )
 
     surname: Mapped[str] = mapped_column(String(100))
@@ -369,6 +371,8 @@ class RepatriateCase(Entity):
         # "Mine": an owner's cases in the list's order (issue 19).
         Index("ix_repatriate_cases_owner", "owner_id", "application_date", "case_number", "id",
               **LIVE_ROWS),
+        # A case's office by id without its row: status changes counted by office.
+        Index("ix_repatriate_cases_office_by_id", "id", "office_id", **LIVE_ROWS),
     )
 
     case_number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -452,6 +456,8 @@ class WorkPermit(Entity):
         # As ix_repatriate_cases_expiring, for the permits.
         Index("ix_work_permits_expiring", "valid_to", "status", "number", "person_id",
               "office_id", "deleted_at"),
+        # As ix_repatriate_cases_office_by_id.
+        Index("ix_work_permits_office_by_id", "id", "office_id", **LIVE_ROWS),
     )
 
     number: Mapped[str] = mapped_column(String(32), unique=True)

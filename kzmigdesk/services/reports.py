@@ -24,6 +24,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kzmigdesk.db.indexed import indexed_by
 from kzmigdesk.db.session import Database
 from kzmigdesk.domain.documents import (
     DATE,
@@ -187,8 +188,9 @@ class _Summary:
                      .where(change.changed_on >= self.start, change.changed_on < self.end)
                      .group_by(change.to_status))
             if self.office is not None:
-                query = query.join(record, record.id == link).where(
-                    record.office_id == self.office.id)
+                offices = office_by_id(record)
+                query = query.join(offices, offices.id == link).where(
+                    offices.office_id == self.office.id)
             counts = dict(self.session.execute(query).all())
             statuses = RepatriateStatus if record is RepatriateCase else PermitStatus
             section.rows += [[self.t(title), self.label(status), counts[status]]
@@ -207,11 +209,12 @@ class _Summary:
         for change, record, link in (
                 (CaseStatusChange, RepatriateCase, CaseStatusChange.case_id),
                 (PermitStatusChange, WorkPermit, PermitStatusChange.permit_id)):
+            offices = office_by_id(record)
             counts[record] = grouped(
-                select(record.office_id, func.count()).select_from(change)
-                .join(record, record.id == link)
+                select(offices.office_id, func.count()).select_from(change)
+                .join(offices, offices.id == link)
                 .where(change.changed_on >= self.start, change.changed_on < self.end)
-                .group_by(record.office_id))
+                .group_by(offices.office_id))
         offices = set(persons) | set(counts[RepatriateCase]) | set(counts[WorkPermit])
         return {office: (persons.get(office, 0), counts[RepatriateCase].get(office, 0),
                          counts[WorkPermit].get(office, 0)) for office in offices}
@@ -429,27 +432,29 @@ class _Summary:
             Column(N_("Document")), Column(N_("Number")), Column(N_("Holder")),
             Column(N_("Expiry date"), DATE)])
         start, end = self.end, self.next_end
-        holder = Person.surname + " " + Person.given_name
         # A month of each expiry index, not every valid case or permit by a status index
         # (Unindexed: SQLite has no statistics to tell); the certificates' and permits'
-        # expiry indexes hold all these queries read of them (migration 0042)
+        # expiry indexes hold all these queries read of them (migration 0042), and their
+        # holders' names are read from an index of names by id, not each holder's row
+        holders = indexed_by(Person, "ix_persons_names_by_id")
         queries = [
-            (None, select(IdentityDocument.doc_type, IdentityDocument.number, holder,
-                          IdentityDocument.expiry_date)
+            (None, select(IdentityDocument.doc_type, IdentityDocument.number,
+                          Person.surname + " " + Person.given_name, IdentityDocument.expiry_date)
              .join(Person, Person.id == IdentityDocument.person_id)
              .where(IdentityDocument.expiry_date >= start, IdentityDocument.expiry_date < end),
              Person.office_id),
             (N_("Kandas certificate"),
-             select(RepatriateCase.certificate_number, holder,
-                    RepatriateCase.certificate_expiry_date)
-             .join(Person, Person.id == RepatriateCase.person_id)
+             select(RepatriateCase.certificate_number, holders.surname + " " +
+                    holders.given_name, RepatriateCase.certificate_expiry_date)
+             .join(holders, holders.id == RepatriateCase.person_id)
              .where(RepatriateCase.certificate_expiry_date >= start,
                     RepatriateCase.certificate_expiry_date < end,
                     Unindexed(RepatriateCase.status).in_(CERTIFICATE_VALID)),
              RepatriateCase.office_id),
             (N_("Work permit"),
-             select(WorkPermit.number, holder, WorkPermit.valid_to)
-             .join(Person, Person.id == WorkPermit.person_id)
+             select(WorkPermit.number, holders.surname + " " + holders.given_name,
+                    WorkPermit.valid_to)
+             .join(holders, holders.id == WorkPermit.person_id)
              .where(WorkPermit.valid_to >= start, WorkPermit.valid_to < end,
                     Unindexed(WorkPermit.status).in_(PERMIT_VALID)),
              WorkPermit.office_id),
@@ -471,6 +476,11 @@ class _Summary:
                     section.rows.append([labels[title], number, name, day])
         section.rows.sort(key=lambda row: (row[3], row[0], row[1]))
         return section
+
+
+def office_by_id(record):
+    """Cases or permits read for their office by id from an index, not from their rows."""
+    return indexed_by(record, f"ix_{record.__tablename__}_office_by_id")
 
 
 def monthly_summary(session: Session, month: dt.date, words: Words,

@@ -708,19 +708,20 @@ def worklist(path: str, rows: list) -> None:
 def floor_monthly_sql(office: bool) -> list[str]:
     """The monthly summary's main counts as plain SQL: every office, or one office (its
     persons and cases, its region's centres); parameters: month start, end (, office or
-    region)."""
+    region). Live service records, as the summary counts (the index of a month's services
+    holds those only: migration 0044)."""
     if not office:
         return ["SELECT category, count(*) FROM persons WHERE created_at >= ? AND created_at < ? "
                 "GROUP BY category",
                 "SELECT centre_id, service_type_id, count(*) FROM service_records WHERE "
-                "start_date >= ? AND start_date < ? GROUP BY 1, 2",
+                "start_date >= ? AND start_date < ? AND deleted_at IS NULL GROUP BY 1, 2",
                 "SELECT to_status, count(*) FROM case_status_changes WHERE changed_on >= ? AND "
                 "changed_on < ? GROUP BY 1"]
     return ["SELECT category, count(*) FROM persons WHERE created_at >= ? AND created_at < ? "
             "AND office_id = ? GROUP BY category",
             "SELECT r.centre_id, r.service_type_id, count(*) FROM service_records r JOIN "
             "adaptation_centres a ON a.id = r.centre_id WHERE r.start_date >= ? AND "
-            "r.start_date < ? AND a.region_id = ? GROUP BY 1, 2",
+            "r.start_date < ? AND r.deleted_at IS NULL AND a.region_id = ? GROUP BY 1, 2",
             "SELECT s.to_status, count(*) FROM case_status_changes s JOIN repatriate_cases c ON "
             "c.id = s.case_id WHERE s.changed_on >= ? AND s.changed_on < ? AND c.office_id = ? "
             "GROUP BY 1"]

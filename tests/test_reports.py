@@ -257,6 +257,21 @@ def test_expiring_records_are_read_by_their_expiry_index_on_sqlite(fixture):
 
 
 @pytest.mark.sqlite_only
+def test_services_and_stays_are_counted_from_their_indexes_alone_on_sqlite(fixture):
+    """The month's services by centre and type, and the stays in the centres, read no service
+    record's row (migration 0044; 3,000,000 records: 7,500 pages of rows for a month)."""
+    database, office = fixture
+    for office_id in (None, office):
+        plans = sqlite_plans(database, lambda o=office_id: summary(database, office_id=o),
+                             lambda s: "FROM service_records" in s)
+        months = [plan for statement, plan in plans if "start_date >=" in statement]
+        stays = [plan for statement, plan in plans if "end_date" in statement]
+        assert len(months) == 1 and len(stays) == 2, plans
+        assert "INDEX ix_service_records_month (start_date>? AND start_date<?)" in months[0]
+        assert all("COVERING INDEX ix_service_records_stays" in plan for plan in stays), stays
+
+
+@pytest.mark.sqlite_only
 def test_status_changes_are_counted_by_office_from_an_index_of_offices_by_id(fixture):
     """Each of the month's changes looks up its case's or permit's office in an index of
     offices by id (migration 0043), not the table's id index and then the row: for every

@@ -19,7 +19,8 @@ def indexed_by(entity, index: str):
     """`entity` aliased so that SQLite reads its rows through `index` (one of its table's,
     partial ones only where the query's conditions imply theirs)."""
     table = entity.__table__
-    assert index in {each.name for each in table.indexes}, index
+    if index not in {each.name for each in table.indexes}:
+        raise ValueError(f"{table.name} has no index {index}")
     alias = IndexedBy._construct(table, name=f"{table.name}_by_index")
     alias.index = index
     return aliased(entity, alias)

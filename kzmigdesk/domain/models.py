@@ -535,9 +535,13 @@ class ServiceRecord(Entity):
         Index("ix_service_records_list", "start_date", "id", "person_id", **LIVE_ROWS),
         # A person's records; as ix_repatriate_cases_by_person.
         Index("ix_service_records_by_person", "person_id", "start_date", "id", "deleted_at"),
-        # Stays by type and last day: centre occupancy (services/reports.py, adaptation.py).
+        # Stays by type and last day: centre occupancy (services/reports.py, adaptation.py),
+        # from the index alone (migration 0044: with deleted_at).
         Index("ix_service_records_stays", "service_type_id", "end_date", "start_date",
-              "centre_id"),
+              "centre_id", "deleted_at"),
+        # A month's services by centre and type (the monthly summary), from the index alone.
+        Index("ix_service_records_month", "start_date", "centre_id", "service_type_id",
+              **LIVE_ROWS),
         # "Mine": an owner's records in the list's order (issue 19).
         Index("ix_service_records_owner", "owner_id", "start_date", "id", **LIVE_ROWS),
         # Stays still going on past their planned end (services/deadlines.py, worklist.py).
@@ -549,7 +553,7 @@ class ServiceRecord(Entity):
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))  # ix_*_by_person
     centre_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("adaptation_centres.id"))
     service_type_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("service_types.id"))
-    start_date: Mapped[dt.date] = mapped_column(index=True)
+    start_date: Mapped[dt.date]  # ix_service_records_month
     end_date: Mapped[dt.date | None]
     staff_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     staff_name: Mapped[str | None] = mapped_column(String(200))

@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 from sqlalchemy import (
     JSON,
@@ -28,6 +30,17 @@ def test_upgrade_from_empty_creates_every_table(tmp_path):
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     assert migrate.schema_drift(engine) == []
     engine.dispose()
+
+
+def test_a_new_database_is_migrated_without_warnings_on_the_terminal(tmp_path):
+    """`db init` and a first start print nothing of SQLite's unreflected expression index."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        migrate.upgrade(engine)
+        assert migrate.schema_drift(engine) == []
+    engine.dispose()
+    assert [str(warning.message) for warning in caught] == []
 
 
 def test_upgrade_twice_is_harmless_and_seeds_reference_data_once(tmp_path):

@@ -188,9 +188,9 @@ class _Summary:
                      .where(change.changed_on >= self.start, change.changed_on < self.end)
                      .group_by(change.to_status))
             if self.office is not None:
-                offices = office_by_id(record)
-                query = query.join(offices, offices.id == link).where(
-                    offices.office_id == self.office.id)
+                by_id = office_by_id(record)
+                query = query.join(by_id, by_id.id == link).where(
+                    by_id.office_id == self.office.id)
             counts = dict(self.session.execute(query).all())
             statuses = RepatriateStatus if record is RepatriateCase else PermitStatus
             section.rows += [[self.t(title), self.label(status), counts[status]]
@@ -209,12 +209,12 @@ class _Summary:
         for change, record, link in (
                 (CaseStatusChange, RepatriateCase, CaseStatusChange.case_id),
                 (PermitStatusChange, WorkPermit, PermitStatusChange.permit_id)):
-            offices = office_by_id(record)
+            by_id = office_by_id(record)
             counts[record] = grouped(
-                select(offices.office_id, func.count()).select_from(change)
-                .join(offices, offices.id == link)
+                select(by_id.office_id, func.count()).select_from(change)
+                .join(by_id, by_id.id == link)
                 .where(change.changed_on >= self.start, change.changed_on < self.end)
-                .group_by(offices.office_id))
+                .group_by(by_id.office_id))
         offices = set(persons) | set(counts[RepatriateCase]) | set(counts[WorkPermit])
         return {office: (persons.get(office, 0), counts[RepatriateCase].get(office, 0),
                          counts[WorkPermit].get(office, 0)) for office in offices}
